@@ -65,6 +65,8 @@ export interface RuleSetDefinition {
   description?: Text
   inputSchema: Record<string, unknown>
   uiSchema?: Record<string, unknown>
+  /** Input keys only a reviewer may set (adjustments), never the staff member. */
+  reviewerOnly?: string[]
   requirements: Requirement[]
   computed: ComputedValue[]
   /** Key of the computed value that bands apply to. */

@@ -1,0 +1,50 @@
+import { Hono } from 'hono'
+import { getCookie } from 'hono/cookie'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import { findSessionUser } from './auth/session.js'
+import { ApiError } from './errors.js'
+import type { AppDeps, AppEnv } from './http/context.js'
+import { openApiDocument } from './http/route.js'
+import { authRoutes } from './routes/auth.routes.js'
+import { cycleRoutes } from './routes/cycles.routes.js'
+import { evaluationRoutes } from './routes/evaluations.routes.js'
+import { orgRoutes } from './routes/org.routes.js'
+import { ruleSetRoutes } from './routes/rulesets.routes.js'
+
+export const SESSION_COOKIE = 'kpi_session'
+const PUBLIC_PATHS = new Set(['/api/health', '/api/auth/login', '/api/openapi.json'])
+
+/** The HTTP API: one Hono app, used by the server and called in-process by tests. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.use('*', requestId())
+  app.use('*', secureHeaders())
+  app.use('/api/*', async (c, next) => {
+    if (PUBLIC_PATHS.has(c.req.path)) return next()
+    const bearer = c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]
+    const token = bearer ?? getCookie(c, SESSION_COOKIE)
+    const user = token ? await findSessionUser(deps.db, token) : undefined
+    if (!user) throw new ApiError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.', 'Please sign in.')
+    c.set('user', user)
+    return next()
+  })
+
+  authRoutes(app, deps)
+  orgRoutes(app, deps)
+  ruleSetRoutes(app, deps)
+  cycleRoutes(app, deps)
+  evaluationRoutes(app, deps)
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
+
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'Không tìm thấy đường dẫn.', messageEn: 'No such route.' } }, 404))
+  app.onError((err, c) => {
+    const english = /^en\b/i.test(c.req.header('accept-language') ?? '')
+    if (err instanceof ApiError) {
+      return c.json({ error: { code: err.code, message: english ? err.en : err.vi, messageEn: err.en, ...(err.details ? { details: err.details } : {}) } }, err.status)
+    }
+    console.error(`[${c.get('requestId')}]`, err)
+    return c.json({ error: { code: 'INTERNAL', message: 'Lỗi hệ thống, vui lòng thử lại.', messageEn: 'Internal error, please retry.' } }, 500)
+  })
+  return app
+}

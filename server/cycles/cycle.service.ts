@@ -1,0 +1,158 @@
+import type { Client } from '@temporalio/client'
+import { sql } from 'kysely'
+import { z } from 'zod'
+import type { CycleWorkflowInput } from '../../workflows/cycle.workflow.js'
+import { cycleWorkflowId } from '../../workflows/definitions.js'
+import { appendAudit } from '../audit/audit.repo.js'
+import type { Db } from '../db/database.js'
+import type { CycleDurations } from '../db/schema.js'
+import { ApiError } from '../errors.js'
+import { loadOrg } from '../org/org.repo.js'
+import { findRuleSet } from '../rulesets/ruleset.repo.js'
+
+const DAY = 86_400
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(s)), 'ngày không hợp lệ / invalid date')
+
+export const launchInput = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    periodKind: z.enum(['month', 'quarter', 'year']),
+    periodStart: isoDate,
+    periodEnd: isoDate,
+    ruleSetId: z.number().int().positive(),
+    /** Units in scope with their subtrees; omitted = the whole organisation. */
+    unitIds: z.array(z.number().int().positive()).max(5000).optional(),
+    durations: z
+      .object({
+        selfAssessmentSeconds: z.number().int().min(1).max(366 * DAY),
+        reviewSeconds: z.number().int().min(1).max(366 * DAY),
+        reminderBeforeSeconds: z.number().int().min(0).max(366 * DAY),
+      })
+      .partial()
+      .optional(),
+  })
+  .refine((v) => v.periodStart <= v.periodEnd, { message: 'periodStart phải trước periodEnd / must not be after periodEnd', path: ['periodEnd'] })
+export type LaunchInput = z.infer<typeof launchInput>
+
+const DEFAULT_DURATIONS: CycleDurations = { selfAssessmentSeconds: 7 * DAY, reviewSeconds: 5 * DAY, reminderBeforeSeconds: DAY }
+
+/**
+ * Launches a cycle: one transaction writes the cycle and one evaluation per staff member in
+ * scope (with who reviews and signs off), then the cycle workflow starts them in batches.
+ * If Temporal refuses the start, the rows are removed again: nothing half-launched remains.
+ */
+export async function launchCycle(db: Db, client: Client, taskQueue: string, input: LaunchInput, actorId: number): Promise<number> {
+  const ruleSet = await findRuleSet(db, input.ruleSetId)
+  if (!ruleSet || ruleSet.status !== 'published') {
+    throw new ApiError(400, 'VALIDATION_FAILED', `Bộ quy tắc #${input.ruleSetId} chưa ban hành hoặc không tồn tại.`, `Rule set #${input.ruleSetId} is not published or does not exist.`)
+  }
+  const org = await loadOrg(db)
+  const allUnits = await db.selectFrom('units').select('id').execute()
+  const known = new Set(allUnits.map((u) => u.id))
+  const unknown = (input.unitIds ?? []).filter((id) => !known.has(id))
+  if (unknown.length) throw new ApiError(400, 'VALIDATION_FAILED', `Không có đơn vị: ${unknown.join(', ')}.`, `Unknown units: ${unknown.join(', ')}.`)
+  const scope = input.unitIds?.length ? org.subtree(input.unitIds) : known
+  const people = (await db.selectFrom('staff').select(['id', 'unit_id', 'roles', 'scope_unit_ids', 'position_code']).where('active', '=', true).execute()).filter(
+    (p) => p.unit_id !== null && scope.has(p.unit_id) && (p.roles as string[]).some((r) => r !== 'admin'),
+  )
+  if (!people.length) throw new ApiError(400, 'VALIDATION_FAILED', 'Không có cán bộ nào trong phạm vi kỳ đánh giá.', 'No staff in the cycle scope.')
+  const busy = await db
+    .selectFrom('evaluations as e')
+    .innerJoin('cycles as c', 'c.id', 'e.cycle_id')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('c.status', 'in', ['LAUNCHING', 'OPEN', 'RANKING'])
+    .where('c.period_kind', '=', input.periodKind)
+    .where('c.period_start', '=', input.periodStart)
+    .where('e.staff_id', 'in', people.map((p) => p.id))
+    .executeTakeFirstOrThrow()
+  if (busy.n > 0) {
+    throw new ApiError(409, 'DUPLICATE', `${busy.n} cán bộ đã có kỳ đánh giá đang chạy cho cùng kỳ.`, `${busy.n} staff already have a running cycle for the same period.`)
+  }
+  const durations = { ...DEFAULT_DURATIONS, ...input.durations }
+  const { cycleId, unitIds } = await db.transaction().execute(async (trx) => {
+    const cycle = await trx
+      .insertInto('cycles')
+      .values({
+        name: input.name,
+        period_kind: input.periodKind,
+        period_start: input.periodStart,
+        period_end: input.periodEnd,
+        ruleset_id: ruleSet.id,
+        status: 'LAUNCHING',
+        unit_ids: JSON.stringify([...new Set(people.map((p) => p.unit_id!))].sort((a, b) => a - b)),
+        durations: JSON.stringify(durations),
+        created_by: actorId,
+      })
+      .returning(['id', 'unit_ids'])
+      .executeTakeFirstOrThrow()
+    const now = new Date()
+    const deadline = new Date(now.getTime() + durations.selfAssessmentSeconds * 1000)
+    const rows = people.map((p) => {
+      const parties = org.partiesOf({ id: p.id, unitId: p.unit_id, roles: p.roles as string[], scopeUnitIds: p.scope_unit_ids as number[] })
+      return {
+        cycle_id: cycle.id,
+        staff_id: p.id,
+        unit_id: p.unit_id!,
+        position_code: p.position_code,
+        rule_role: parties.ruleRole,
+        stage: 'SELF_ASSESSMENT',
+        round: 1,
+        version: 0,
+        data: JSON.stringify(initialDocument()),
+        reviewer_ids: JSON.stringify(parties.reviewerIds),
+        sign_off_ids: JSON.stringify(parties.signOffIds),
+        ruleset_id: ruleSet.id,
+        rule_hash: ruleSet.hash,
+        deadline_at: deadline,
+        updated_at: now,
+      }
+    })
+    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('evaluations').values(rows.slice(i, i + 1000)).execute()
+    await appendAudit(trx, { actor_id: actorId, entity: 'cycle', entity_id: String(cycle.id), action: 'launch', reason: null, data: { ...input, evaluations: rows.length }, ruleset_id: ruleSet.id, rule_hash: ruleSet.hash })
+    return { cycleId: cycle.id, unitIds: cycle.unit_ids as number[] }
+  })
+  try {
+    const args: [CycleWorkflowInput] = [{ cycleId, unitIds }]
+    await client.workflow.start('cycleWorkflow', { taskQueue, workflowId: cycleWorkflowId(cycleId), args })
+  } catch (err) {
+    await db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('evaluations').where('cycle_id', '=', cycleId).execute()
+      await trx.updateTable('cycles').set({ status: 'CANCELLED' }).where('id', '=', cycleId).execute()
+    })
+    throw new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Không khởi động được quy trình (Temporal); chưa có gì được ghi.', `Could not start the workflow (Temporal): ${String(err)}`)
+  }
+  return cycleId
+}
+
+/** The empty self-assessment every evaluation starts from (the work log issue pre-fills products). */
+function initialDocument(): Record<string, unknown> {
+  return { general: { ethics: 0, competence: 0, innovation: 0 }, products: [] }
+}
+
+export interface CycleProgress {
+  byStage: Record<string, number>
+  byUnit: { unitId: number; unitName: string; total: number; byStage: Record<string, number>; signedOff: boolean; overdue: number }[]
+}
+
+/** Counts per stage and per unit, from the read model. */
+export async function cycleProgress(db: Db, cycleId: number): Promise<CycleProgress> {
+  const rows = await db
+    .selectFrom('evaluations as e')
+    .innerJoin('units as u', 'u.id', 'e.unit_id')
+    .select(['e.unit_id', 'u.name', 'e.stage', sql<number>`count(*)::int`.as('n'), sql<number>`count(*) filter (where e.overdue)::int`.as('overdue')])
+    .where('e.cycle_id', '=', cycleId)
+    .groupBy(['e.unit_id', 'u.name', 'e.stage'])
+    .execute()
+  const signed = new Set((await db.selectFrom('unit_sign_offs').select('unit_id').where('cycle_id', '=', cycleId).execute()).map((r) => r.unit_id))
+  const byStage: Record<string, number> = {}
+  const units = new Map<number, CycleProgress['byUnit'][number]>()
+  for (const r of rows) {
+    byStage[r.stage] = (byStage[r.stage] ?? 0) + r.n
+    const u = units.get(r.unit_id) ?? { unitId: r.unit_id, unitName: r.name, total: 0, byStage: {}, signedOff: signed.has(r.unit_id), overdue: 0 }
+    u.total += r.n
+    u.overdue += r.overdue
+    u.byStage[r.stage] = r.n
+    units.set(r.unit_id, u)
+  }
+  return { byStage, byUnit: [...units.values()].sort((a, b) => a.unitId - b.unitId) }
+}

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely'
+import pg from 'pg'
+import type { Database } from './schema.js'
+import * as initial from './migrations/2026-11-22-001-initial.js'
+
+export type Db = Kysely<Database>
+
+/** The migrations, in order. Imported statically so bundlers and tsx agree. */
+const migrations: Record<string, Migration> = {
+  '2026-11-22-001-initial': initial,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+/** Opens PostgreSQL when a URL is given, else embedded PGlite persisted under dataDir. */
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<Db> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  }
+  const { PGlite } = await import('@electric-sql/pglite')
+  mkdirSync(options.dataDir, { recursive: true })
+  const pglite = await PGlite.create(join(options.dataDir, 'pglite'))
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgliteAsPool(pglite) }) })
+}
+
+/** Runs every pending migration; throws with the failing migration's name. */
+export async function migrate(db: Db): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+    throw new Error(`migration ${failed} failed: ${String(error)}`)
+  }
+}
+
+type PGliteInstance = import('@electric-sql/pglite').PGlite
+
+/**
+ * PGlite has one connection: a pool of one, handed out under a lock, so a kysely
+ * transaction owns the connection until it releases it.
+ */
+function pgliteAsPool(pglite: PGliteInstance): any {
+  let queue: Promise<void> = Promise.resolve()
+  const client = {
+    async query(text: string, params: unknown[]) {
+      const r = await pglite.query(text, params)
+      const command = text.trimStart().split(/\s+/, 1)[0]!.toUpperCase()
+      return { command, rowCount: r.affectedRows ?? r.rows.length, rows: r.rows }
+    },
+    release: () => {},
+  }
+  return {
+    async connect() {
+      let release!: () => void
+      const previous = queue
+      queue = new Promise<void>((resolve) => (release = resolve))
+      await previous
+      return { ...client, release }
+    },
+    async end() {
+      await pglite.close()
+    },
+  }
+}

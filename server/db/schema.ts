@@ -1,0 +1,180 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+type Json<T> = ColumnType<T, string, string>
+type JsonOrNull<T> = ColumnType<T | null, string | null, string | null>
+type CreatedAt = ColumnType<Date, string | undefined, never>
+
+export interface UnitTable {
+  id: Generated<number>
+  code: string
+  name: string
+  parent_id: number | null
+  head_id: number | null
+}
+
+export interface PositionTable {
+  code: string
+  name: string
+  group_code: string | null
+}
+
+export interface StaffTable {
+  id: Generated<number>
+  username: string
+  full_name: string
+  email: string | null
+  unit_id: number | null
+  position_code: string | null
+  roles: Json<string[]>
+  /** Units a leader is responsible for (their unit's subtree when empty). */
+  scope_unit_ids: Json<number[]>
+  password_hash: string
+  active: Generated<boolean>
+}
+
+export interface SessionTable {
+  token_hash: string
+  staff_id: number
+  expires_at: Date
+}
+
+export interface RuleSetTable {
+  id: Generated<number>
+  code: string
+  version: number
+  status: 'draft' | 'published' | 'archived'
+  definition: Json<unknown>
+  hash: string
+  created_by: number | null
+  created_at: CreatedAt
+  published_at: Date | null
+}
+
+export interface CycleTable {
+  id: Generated<number>
+  name: string
+  period_kind: 'month' | 'quarter' | 'year'
+  period_start: string
+  period_end: string
+  ruleset_id: number
+  status: 'LAUNCHING' | 'OPEN' | 'RANKING' | 'CLASSIFIED' | 'CANCELLED'
+  unit_ids: Json<number[]>
+  durations: Json<CycleDurations>
+  created_by: number
+  created_at: CreatedAt
+  classified_at: Date | null
+}
+
+export interface CycleDurations {
+  selfAssessmentSeconds: number
+  reviewSeconds: number
+  reminderBeforeSeconds: number
+}
+
+export interface EvaluationTable {
+  id: Generated<number>
+  cycle_id: number
+  staff_id: number
+  unit_id: number
+  position_code: string | null
+  rule_role: 'staff' | 'leader'
+  stage: string
+  round: number
+  version: number
+  data: Json<Record<string, unknown>>
+  reviewer_ids: Json<number[]>
+  sign_off_ids: Json<number[]>
+  adjustments: JsonOrNull<Record<string, unknown>>
+  scores: JsonOrNull<Record<string, unknown>>
+  total: number | null
+  level: string | null
+  final_level: string | null
+  override_code: string | null
+  quota_cut: boolean | null
+  quota_tie: boolean | null
+  rank_in_unit: number | null
+  rank_in_cycle: number | null
+  ruleset_id: number
+  rule_hash: string
+  overdue: Generated<boolean>
+  deadline_at: Date | null
+  updated_at: Date
+}
+
+export interface EvaluationRoundTable {
+  evaluation_id: number
+  round: number
+  data: Json<Record<string, unknown>>
+  scores: JsonOrNull<Record<string, unknown>>
+  submitted_at: Date
+  outcome: string | null
+  reason: string | null
+  decided_by: number | null
+  decided_at: Date | null
+}
+
+export interface UnitSignOffTable {
+  cycle_id: number
+  unit_id: number
+  signed_by: number
+  signed_at: Date
+}
+
+export interface QuotaExceptionTable {
+  cycle_id: number
+  unit_id: number
+  cap: number
+  reason: string
+  granted_by: number
+  granted_at: Date
+}
+
+export interface AuditEventTable {
+  id: Generated<number>
+  at: CreatedAt
+  actor_id: number | null
+  entity: 'evaluation' | 'cycle' | 'unit' | 'staff' | 'ruleset' | 'auth'
+  entity_id: string
+  action: string
+  from_stage: string | null
+  to_stage: string | null
+  reason: string | null
+  data: JsonOrNull<Record<string, unknown>>
+  ruleset_id: number | null
+  rule_hash: string | null
+  /** Business key: an activity retried after a crash writes nothing twice. */
+  idempotency_key: string | null
+}
+
+export interface NotificationTable {
+  id: Generated<number>
+  recipient_id: number
+  evaluation_id: number | null
+  kind: string
+  message_vi: string
+  message_en: string
+  created_at: CreatedAt
+  idempotency_key: string
+}
+
+export interface Database {
+  units: UnitTable
+  positions: PositionTable
+  staff: StaffTable
+  sessions: SessionTable
+  rulesets: RuleSetTable
+  cycles: CycleTable
+  evaluations: EvaluationTable
+  evaluation_rounds: EvaluationRoundTable
+  unit_sign_offs: UnitSignOffTable
+  quota_exceptions: QuotaExceptionTable
+  audit_events: AuditEventTable
+  notifications: NotificationTable
+}
+
+export type StaffRow = Selectable<StaffTable>
+export type UnitRow = Selectable<UnitTable>
+export type CycleRow = Selectable<CycleTable>
+export type EvaluationRow = Selectable<EvaluationTable>
+export type RuleSetRow = Selectable<RuleSetTable>
+export type NewAuditEvent = Insertable<AuditEventTable>

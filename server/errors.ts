@@ -1,0 +1,39 @@
+/** Error codes the API returns; a string-literal union so clients can switch on them. */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'INVALID_CREDENTIALS'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'WRONG_STAGE'
+  | 'CONFLICT'
+  | 'DUPLICATE'
+  | 'NOTHING_ASSIGNED'
+  | 'UNIT_NOT_READY'
+  | 'CYCLE_NOT_OPEN'
+  | 'INTERNAL'
+
+/** The one error type: an HTTP status, a code, and the message in Vietnamese and English. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 500 | 503,
+    readonly code: ErrorCode | string,
+    readonly vi: string,
+    readonly en: string,
+    readonly details?: unknown,
+  ) {
+    super(en)
+  }
+}
+
+/** 404; `what` is "Vietnamese noun / English noun". */
+export const notFound = (what: string, id: string | number) => {
+  const [vi, en = vi] = what.split(' / ')
+  return new ApiError(404, 'NOT_FOUND', `Không tìm thấy ${vi} #${id}.`, `No ${en} #${id}.`)
+}
+
+export const forbidden = (vi: string, en: string) => new ApiError(403, 'FORBIDDEN', vi, en)
+
+export const wrongStage = (stage: string, action: string) =>
+  new ApiError(409, 'WRONG_STAGE', `Không thể "${action}" khi bản đánh giá đang ở bước ${stage}.`, `Cannot "${action}" while the evaluation is in stage ${stage}.`)

@@ -1,0 +1,41 @@
+import { evaluateRuleSet, type EvaluationResult } from '../../rules/evaluate.js'
+import { validateInputs, type InputError } from '../../rules/inputs.validate.js'
+import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
+import { effectiveInputs } from './effective-inputs.js'
+
+export type ScoreOutcome =
+  | { ok: true; inputs: Record<string, unknown>; result: EvaluationResult }
+  | { ok: false; code: 'VALIDATION_FAILED' | string; errors: InputError[]; vi: string; en: string }
+
+/** Validates and scores one evaluation document; used by the API (pre-check) and the activities (of record). */
+export function scoreDocument(
+  ruleSet: RuleSetDefinition,
+  data: Record<string, unknown>,
+  adjustments: Record<string, unknown> | null | undefined,
+  ruleRole: 'staff' | 'leader',
+  extra: Record<string, unknown> = {},
+): ScoreOutcome {
+  const inputs = effectiveInputs(data, adjustments, ruleRole, extra)
+  const errors = validateInputs(ruleSet, inputs)
+  if (errors.length) {
+    const list = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
+    return { ok: false, code: 'VALIDATION_FAILED', errors, vi: `Dữ liệu đánh giá không hợp lệ: ${list}`, en: `Invalid evaluation data: ${list}` }
+  }
+  const result = evaluateRuleSet(ruleSet, inputs)
+  const failure = result.failures[0]
+  if (failure) return { ok: false, code: failure.code, errors: [], vi: failure.message.vi, en: failure.message.en }
+  return { ok: true, inputs, result }
+}
+
+/** What is stored beside an evaluation: enough to reproduce and explain every number. */
+export function storedScores(result: EvaluationResult, ruleSetId: number, ruleHash: string) {
+  return {
+    values: result.values,
+    baseLevel: result.baseLevel,
+    level: result.level,
+    override: result.override,
+    trace: result.trace,
+    ruleSetId,
+    ruleHash,
+  }
+}

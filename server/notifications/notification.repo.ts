@@ -1,0 +1,71 @@
+import { appendAudit } from '../audit/audit.repo.js'
+import type { Db } from '../db/database.js'
+
+const LEVEL_VI: Record<string, string> = {
+  HTXS: 'Hoàn thành xuất sắc nhiệm vụ',
+  HTT: 'Hoàn thành tốt nhiệm vụ',
+  HT: 'Hoàn thành nhiệm vụ',
+  KHT: 'Không hoàn thành nhiệm vụ',
+}
+
+/** A reminder to the owner/reviewer before a deadline, or an escalation when it passes. Idempotent. */
+export async function notifyEvaluation(
+  db: Db,
+  req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; stage: string; version: number },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const ev = await trx.selectFrom('evaluations').select(['id', 'staff_id', 'reviewer_ids', 'sign_off_ids', 'version']).where('id', '=', req.evaluationId).executeTakeFirstOrThrow()
+    if (ev.version !== req.version) return // the stage has moved on since the timer fired
+    const inSelf = req.stage === 'SELF_ASSESSMENT'
+    const recipients =
+      req.kind === 'REMINDER' ? (inSelf ? [ev.staff_id] : (ev.reviewer_ids as number[])) : inSelf ? [ev.staff_id, ...(ev.reviewer_ids as number[])] : (ev.sign_off_ids as number[])
+    const [vi, en] =
+      req.kind === 'REMINDER'
+        ? inSelf
+          ? ['Sắp đến hạn nộp bản tự đánh giá.', 'The self-assessment is due soon.']
+          : ['Sắp đến hạn nhận xét bản đánh giá.', 'The review is due soon.']
+        : inSelf
+          ? ['Bản tự đánh giá đã quá hạn nộp.', 'The self-assessment is overdue.']
+          : ['Bản đánh giá đã quá hạn nhận xét của trưởng đơn vị.', "The unit head's review is overdue."]
+    for (const recipient of recipients) {
+      await trx
+        .insertInto('notifications')
+        .values({ recipient_id: recipient, evaluation_id: ev.id, kind: req.kind, message_vi: vi, message_en: en, idempotency_key: `${req.kind}:${ev.id}:v${req.version}:${recipient}` })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .execute()
+    }
+    if (req.kind === 'OVERDUE') await trx.updateTable('evaluations').set({ overdue: true }).where('id', '=', ev.id).execute()
+    await appendAudit(trx, {
+      actor_id: null,
+      entity: 'evaluation',
+      entity_id: String(ev.id),
+      action: req.kind === 'REMINDER' ? 'remind' : 'escalate',
+      from_stage: req.stage,
+      to_stage: req.stage,
+      reason: null,
+      data: { recipients },
+      idempotency_key: `evaluation:${ev.id}:${req.kind}:v${req.version}`,
+    })
+  })
+}
+
+/** Tells every evaluated person their final level and rank. */
+export async function publishCycleResults(db: Db, cycleId: number): Promise<void> {
+  const rows = await db.selectFrom('evaluations').select(['id', 'staff_id', 'final_level', 'total', 'rank_in_unit']).where('cycle_id', '=', cycleId).where('stage', '=', 'CLASSIFIED').execute()
+  for (const r of rows) {
+    const level = r.final_level ?? ''
+    await db
+      .insertInto('notifications')
+      .values({
+        recipient_id: r.staff_id,
+        evaluation_id: r.id,
+        kind: 'RESULT',
+        message_vi: `Kết quả kỳ đánh giá: ${LEVEL_VI[level] ?? level} (${level}), ${r.total?.toLocaleString('vi-VN')} điểm, xếp thứ ${r.rank_in_unit} trong đơn vị.`,
+        message_en: `Cycle result: ${level}, ${r.total} points, rank ${r.rank_in_unit} in the unit.`,
+        idempotency_key: `RESULT:${r.id}`,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute()
+  }
+  await appendAudit(db, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: 'publish', reason: null, data: { evaluations: rows.length }, idempotency_key: `cycle:${cycleId}:publish` })
+}

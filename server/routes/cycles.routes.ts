@@ -1,0 +1,148 @@
+import type { Hono } from 'hono'
+import { sql } from 'kysely'
+import { z } from 'zod'
+import { cancelCycleUpdate, cycleWorkflowId, returnUnitUpdate, signOffUnitUpdate } from '../../workflows/definitions.js'
+import { appendAudit } from '../audit/audit.repo.js'
+import { cycleProgress, launchCycle, launchInput } from '../cycles/cycle.service.js'
+import { ApiError, forbidden, notFound } from '../errors.js'
+import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
+import { idParam, route } from '../http/route.js'
+import { viaWorkflow } from '../http/temporal-errors.js'
+
+const reasonBody = z.object({ reason: z.string().trim().min(3).max(2000) })
+const exceptionBody = z.object({ cap: z.number().gt(0).max(1), reason: z.string().trim().min(3).max(2000) })
+
+export function cycleRoutes(app: Hono<AppEnv>, { db, client, config }: AppDeps): void {
+  const loadCycle = async (params: Record<string, string>) => {
+    const id = idParam(params, 'id', 'kỳ đánh giá / cycle')
+    const cycle = await db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!cycle) throw notFound('kỳ đánh giá / cycle', id)
+    return cycle
+  }
+
+  /** The unit's evaluations, after checking the actor may act on all of them at leadership level. */
+  const checkLeadership = async (cycleId: number, unitId: number, user: SessionUser) => {
+    const rows = await db.selectFrom('evaluations').select(['sign_off_ids', 'stage']).where('cycle_id', '=', cycleId).where('unit_id', '=', unitId).where('stage', '!=', 'CANCELLED').execute()
+    if (!rows.length) throw notFound('đơn vị trong kỳ / unit in cycle', unitId)
+    const isAdmin = user.roles.includes('admin')
+    if (!isAdmin && rows.some((r) => !(r.sign_off_ids as number[]).includes(user.id))) {
+      throw forbidden('Đơn vị này không thuộc phạm vi ký duyệt của bạn (hoặc có bản đánh giá của chính bạn).', 'This unit is outside your sign-off scope (or holds your own evaluation).')
+    }
+    return rows
+  }
+
+  route(app, { method: 'get', path: '/api/cycles', summary: 'Evaluation cycles', tag: 'cycles' }, async () => {
+    const rows = await db.selectFrom('cycles').selectAll().orderBy('id', 'desc').execute()
+    return rows.map(toCycleView)
+  })
+
+  route(app, { method: 'post', path: '/api/cycles', summary: 'Launch a cycle: period, units, published rule set, deadlines', tag: 'cycles', roles: ['admin'], body: launchInput, status: 201 }, async ({ body, user }) => {
+    const id = await launchCycle(db, client, config.taskQueue, body, user.id)
+    const cycle = await db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    return { ...toCycleView(cycle), progress: await cycleProgress(db, id) }
+  })
+
+  route(app, { method: 'get', path: '/api/cycles/:id', summary: 'A cycle with progress per stage and per unit', tag: 'cycles' }, async ({ params }) => {
+    const cycle = await loadCycle(params)
+    return { ...toCycleView(cycle), progress: await cycleProgress(db, cycle.id) }
+  })
+
+  route(app, { method: 'get', path: '/api/cycles/:id/results', summary: 'Ranked, classified results (after ranking); each user sees what concerns them', tag: 'cycles' }, async ({ params, user }) => {
+    const cycle = await loadCycle(params)
+    if (cycle.status !== 'CLASSIFIED') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá chưa xếp loại xong.', 'The cycle is not classified yet.')
+    let q = db
+      .selectFrom('evaluations as e')
+      .innerJoin('staff as s', 's.id', 'e.staff_id')
+      .innerJoin('units as u', 'u.id', 'e.unit_id')
+      .select(['e.id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.position_code', 'e.total', 'e.level', 'e.final_level', 'e.override_code', 'e.quota_cut', 'e.quota_tie', 'e.rank_in_unit', 'e.rank_in_cycle', 'e.scores'])
+      .where('e.cycle_id', '=', cycle.id)
+      .where('e.stage', '=', 'CLASSIFIED')
+      .orderBy('e.rank_in_cycle')
+      .orderBy('e.id')
+    const seesAll = user.roles.includes('admin') || user.roles.includes('leader')
+    if (!seesAll) q = q.where((eb) => eb.or([eb('e.staff_id', '=', user.id), eb(sql`e.reviewer_ids`, '@>', sql`${JSON.stringify([user.id])}::jsonb`)]))
+    const rows = await q.execute()
+    return {
+      cycleId: cycle.id,
+      ruleSetId: cycle.ruleset_id,
+      results: rows.map((r) => ({
+        evaluationId: r.id,
+        staffId: r.staff_id,
+        fullName: r.full_name,
+        unitId: r.unit_id,
+        unitName: r.unit_name,
+        positionCode: r.position_code,
+        total: r.total,
+        level: r.level,
+        finalLevel: r.final_level,
+        override: r.override_code,
+        quotaCut: r.quota_cut,
+        quotaTie: r.quota_tie,
+        rankInUnit: r.rank_in_unit,
+        rankInCycle: r.rank_in_cycle,
+        values: (r.scores as { values?: unknown } | null)?.values ?? null,
+      })),
+    }
+  })
+
+  route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/sign-off', summary: "Leadership signs off a unit's batch", tag: 'cycles', roles: ['leader', 'admin'] }, async ({ params, user }) => {
+    const cycle = await loadCycle(params)
+    const unitId = idParam(params, 'unitId', 'đơn vị / unit')
+    const rows = await checkLeadership(cycle.id, unitId, user)
+    if (cycle.status !== 'OPEN') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá không ở trạng thái đang mở.', `The cycle is ${cycle.status}.`)
+    const waiting = rows.filter((r) => r.stage !== 'AWAITING_SIGN_OFF').length
+    if (waiting) throw new ApiError(409, 'UNIT_NOT_READY', `Còn ${waiting} bản đánh giá của đơn vị chưa được trưởng đơn vị duyệt.`, `${waiting} evaluation(s) of the unit are not approved by the unit head yet.`)
+    const result = await viaWorkflow(() => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(signOffUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId }] }))
+    return { ...result, progress: await cycleProgress(db, cycle.id) }
+  })
+
+  route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/return', summary: "Leadership returns a unit's batch to its unit head, with a reason", tag: 'cycles', roles: ['leader', 'admin'], body: reasonBody }, async ({ params, user, body }) => {
+    const cycle = await loadCycle(params)
+    const unitId = idParam(params, 'unitId', 'đơn vị / unit')
+    const rows = await checkLeadership(cycle.id, unitId, user)
+    if (!rows.some((r) => r.stage === 'AWAITING_SIGN_OFF')) throw new ApiError(409, 'UNIT_NOT_READY', 'Đơn vị không có bản đánh giá nào đang chờ ký duyệt.', 'No evaluation of the unit awaits sign-off.')
+    const result = await viaWorkflow(() =>
+      client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(returnUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId, reason: body.reason }] }),
+    )
+    return { ...result, progress: await cycleProgress(db, cycle.id) }
+  })
+
+  route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/quota-exception', summary: 'Leadership grants a unit a higher excellent-rating cap, with a written reason', tag: 'cycles', roles: ['leader', 'admin'], body: exceptionBody }, async ({ params, user, body }) => {
+    const cycle = await loadCycle(params)
+    const unitId = idParam(params, 'unitId', 'đơn vị / unit')
+    await checkLeadership(cycle.id, unitId, user)
+    if (cycle.status !== 'OPEN') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Chỉ cấp ngoại lệ khi kỳ đang mở.', `The cycle is ${cycle.status}.`)
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('quota_exceptions')
+        .values({ cycle_id: cycle.id, unit_id: unitId, cap: body.cap, reason: body.reason, granted_by: user.id, granted_at: new Date() })
+        .onConflict((oc) => oc.columns(['cycle_id', 'unit_id']).doUpdateSet({ cap: body.cap, reason: body.reason, granted_by: user.id, granted_at: new Date() }))
+        .execute()
+      await appendAudit(trx, { actor_id: user.id, entity: 'unit', entity_id: `${cycle.id}:${unitId}`, action: 'quotaException', reason: body.reason, data: { cap: body.cap } })
+    })
+    return { cycleId: cycle.id, unitId, cap: body.cap, reason: body.reason }
+  })
+
+  route(app, { method: 'post', path: '/api/cycles/:id/cancel', summary: 'Cancel a running cycle (admin), with a reason', tag: 'cycles', roles: ['admin'], body: reasonBody }, async ({ params, user, body }) => {
+    const cycle = await loadCycle(params)
+    if (!['LAUNCHING', 'OPEN'].includes(cycle.status)) throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá đã kết thúc hoặc đã hủy.', `The cycle is ${cycle.status}.`)
+    await viaWorkflow(() => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(cancelCycleUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, reason: body.reason }] }))
+    return toCycleView(await db.selectFrom('cycles').selectAll().where('id', '=', cycle.id).executeTakeFirstOrThrow())
+  })
+}
+
+function toCycleView(c: { id: number; name: string; period_kind: string; period_start: string; period_end: string; ruleset_id: number; status: string; unit_ids: unknown; durations: unknown; created_at: Date; classified_at: Date | null }) {
+  return {
+    id: c.id,
+    name: c.name,
+    periodKind: c.period_kind,
+    periodStart: c.period_start,
+    periodEnd: c.period_end,
+    ruleSetId: c.ruleset_id,
+    status: c.status,
+    unitIds: c.unit_ids,
+    durations: c.durations,
+    createdAt: c.created_at,
+    classifiedAt: c.classified_at,
+  }
+}

@@ -1,0 +1,200 @@
+import type { Hono } from 'hono'
+import { sql } from 'kysely'
+import { z } from 'zod'
+import { approveUpdate, evaluationWorkflowId, leaderReturnUpdate, returnUpdate, submitUpdate } from '../../workflows/definitions.js'
+import { STAGES, mayAct, nextStage, type Action, type Stage } from '../../workflows/stages.js'
+import { listAudit } from '../audit/audit.repo.js'
+import type { Db } from '../db/database.js'
+import type { EvaluationRow } from '../db/schema.js'
+import { ApiError, forbidden, notFound, wrongStage } from '../errors.js'
+import { scoreDocument } from '../evaluations/scoring.js'
+import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
+import { idParam, route } from '../http/route.js'
+import { viaWorkflow } from '../http/temporal-errors.js'
+import { findRuleSet } from '../rulesets/ruleset.repo.js'
+
+const listQuery = z.object({
+  cycleId: z.coerce.number().int().positive().optional(),
+  stage: z.enum(STAGES).optional(),
+  unitId: z.coerce.number().int().positive().optional(),
+  assignedToMe: z.enum(['true', 'false']).optional(),
+})
+const selfAssessmentBody = z.object({ data: z.record(z.string(), z.unknown()) })
+const approveBody = z.object({ adjustments: z.record(z.string(), z.unknown()).optional(), comment: z.string().trim().max(2000).optional() })
+const returnBody = z.object({ reason: z.string().trim().min(3).max(2000) })
+
+const parties = (ev: EvaluationRow) => ({ ownerId: ev.staff_id, reviewerIds: ev.reviewer_ids as number[], signOffIds: ev.sign_off_ids as number[] })
+const actorOf = (user: SessionUser) => ({ id: user.id, roles: user.roles })
+
+function canView(user: SessionUser, ev: EvaluationRow): boolean {
+  const p = parties(ev)
+  return user.roles.includes('admin') || p.ownerId === user.id || p.reviewerIds.includes(user.id) || p.signOffIds.includes(user.id)
+}
+
+/** The actions this user may take now, for the UI and for clear errors. */
+function allowedActions(user: SessionUser, ev: EvaluationRow): Action[] {
+  const actions: Action[] = ['submit', 'approve', 'return', 'leaderReturn']
+  return actions.filter((a) => nextStage(ev.stage as Stage, a) !== null && mayAct(actorOf(user), a, parties(ev)))
+}
+
+export function evaluationRoutes(app: Hono<AppEnv>, { db, client }: AppDeps): void {
+  const load = async (params: Record<string, string>, user: SessionUser) => {
+    const id = idParam(params, 'id', 'bản đánh giá / evaluation')
+    const ev = await db.selectFrom('evaluations').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!ev) throw notFound('bản đánh giá / evaluation', id)
+    if (!canView(user, ev)) throw forbidden('Bạn không có quyền xem bản đánh giá này.', 'You may not see this evaluation.')
+    return ev
+  }
+  const handle = (ev: EvaluationRow) => client.workflow.getHandle(evaluationWorkflowId(ev.cycle_id, ev.staff_id))
+  const requireAction = (user: SessionUser, ev: EvaluationRow, action: Action) => {
+    if (!mayAct(actorOf(user), action, parties(ev))) throw forbidden('Bạn không có quyền thực hiện thao tác này với bản đánh giá.', `You may not ${action} this evaluation.`)
+    if (nextStage(ev.stage as Stage, action) === null) throw wrongStage(ev.stage, action)
+  }
+
+  route(app, { method: 'get', path: '/api/evaluations', summary: 'Evaluations visible to the user; assignedToMe=true lists what waits for them', tag: 'evaluations', query: listQuery }, async ({ user, query }) => {
+    let q = db
+      .selectFrom('evaluations as e')
+      .innerJoin('staff as s', 's.id', 'e.staff_id')
+      .innerJoin('units as u', 'u.id', 'e.unit_id')
+      .select(['e.id', 'e.cycle_id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.stage', 'e.round', 'e.total', 'e.level', 'e.final_level', 'e.rank_in_unit', 'e.overdue', 'e.deadline_at', 'e.updated_at'])
+      .orderBy('e.id')
+    const me = sql`${JSON.stringify([user.id])}::jsonb`
+    if (query.assignedToMe === 'true') {
+      q = q.where((eb) =>
+        eb.or([
+          eb.and([eb('e.stage', '=', 'SELF_ASSESSMENT'), eb('e.staff_id', '=', user.id)]),
+          eb.and([eb('e.stage', '=', 'UNIT_REVIEW'), eb(sql`e.reviewer_ids`, '@>', me)]),
+          eb.and([eb('e.stage', '=', 'AWAITING_SIGN_OFF'), eb(sql`e.sign_off_ids`, '@>', me)]),
+        ]),
+      )
+    } else if (!user.roles.includes('admin')) {
+      q = q.where((eb) => eb.or([eb('e.staff_id', '=', user.id), eb(sql`e.reviewer_ids`, '@>', me), eb(sql`e.sign_off_ids`, '@>', me)]))
+    }
+    if (query.cycleId) q = q.where('e.cycle_id', '=', query.cycleId)
+    if (query.stage) q = q.where('e.stage', '=', query.stage)
+    if (query.unitId) q = q.where('e.unit_id', '=', query.unitId)
+    const rows = await q.limit(5000).execute()
+    return rows.map((r) => ({
+      id: r.id,
+      cycleId: r.cycle_id,
+      staffId: r.staff_id,
+      fullName: r.full_name,
+      unitId: r.unit_id,
+      unitName: r.unit_name,
+      stage: r.stage,
+      round: r.round,
+      total: r.total,
+      level: r.level,
+      finalLevel: r.final_level,
+      rankInUnit: r.rank_in_unit,
+      overdue: r.overdue,
+      deadlineAt: r.deadline_at,
+      updatedAt: r.updated_at,
+    }))
+  })
+
+  route(app, { method: 'get', path: '/api/evaluations/:id', summary: 'One evaluation: document, form schema, stage, rounds, allowed actions', tag: 'evaluations' }, async ({ params, user }) => {
+    const ev = await load(params, user)
+    return evaluationView(db, ev, user)
+  })
+
+  route(app, { method: 'put', path: '/api/evaluations/:id/self-assessment', summary: 'Save the self-assessment draft (owner, in SELF_ASSESSMENT)', tag: 'evaluations', body: selfAssessmentBody }, async ({ params, user, body }) => {
+    const ev = await load(params, user)
+    if (ev.staff_id !== user.id) throw forbidden('Chỉ người được đánh giá mới sửa bản tự đánh giá.', 'Only the evaluated person edits the self-assessment.')
+    if (ev.stage !== 'SELF_ASSESSMENT') throw wrongStage(ev.stage, 'save')
+    const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
+    const { role: _role, ...data } = body.data
+    const reviewerOnly = (ruleSet.definition.reviewerOnly ?? []).filter((k) => k in data)
+    if (reviewerOnly.length) {
+      throw new ApiError(400, 'VALIDATION_FAILED', `Các mục ${reviewerOnly.join(', ')} do cấp trên xác định, không tự khai.`, `Fields ${reviewerOnly.join(', ')} are set by the reviewer, not self-declared.`)
+    }
+    const outcome = scoreDocument(ruleSet.definition, data, null, ev.rule_role as 'staff' | 'leader')
+    if (!outcome.ok && outcome.code === 'VALIDATION_FAILED') throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
+    const updated = await db
+      .updateTable('evaluations')
+      .set({ data: JSON.stringify(data), updated_at: new Date() })
+      .where('id', '=', ev.id)
+      .where('stage', '=', 'SELF_ASSESSMENT')
+      .where('version', '=', ev.version)
+      .returningAll()
+      .executeTakeFirst()
+    if (!updated) throw new ApiError(409, 'CONFLICT', 'Bản đánh giá vừa thay đổi (đã nộp?); hãy tải lại.', 'The evaluation just changed (submitted?); reload it.')
+    return evaluationView(db, updated, user)
+  })
+
+  route(app, { method: 'post', path: '/api/evaluations/:id/submit', summary: 'Submit the self-assessment for review', tag: 'evaluations' }, async ({ params, user }) => {
+    const ev = await load(params, user)
+    requireAction(user, ev, 'submit')
+    const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
+    const outcome = scoreDocument(ruleSet.definition, ev.data, ev.adjustments, ev.rule_role as 'staff' | 'leader')
+    if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
+    await viaWorkflow(() => handle(ev).executeUpdate(submitUpdate, { args: [{ actor: actorOf(user) }] }))
+    return evaluationView(db, await reload(db, ev.id), user)
+  })
+
+  route(app, { method: 'post', path: '/api/evaluations/:id/approve', summary: 'Unit head approves (optionally adjusting reviewer fields such as general points)', tag: 'evaluations', body: approveBody }, async ({ params, user, body }) => {
+    const ev = await load(params, user)
+    requireAction(user, ev, 'approve')
+    const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
+    const adjustments = body.adjustments ?? ev.adjustments
+    const outcome = scoreDocument(ruleSet.definition, ev.data, adjustments, ev.rule_role as 'staff' | 'leader')
+    if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
+    await viaWorkflow(() => handle(ev).executeUpdate(approveUpdate, { args: [{ actor: actorOf(user), ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }] }))
+    return evaluationView(db, await reload(db, ev.id), user)
+  })
+
+  route(app, { method: 'post', path: '/api/evaluations/:id/return', summary: 'Return for revision with a reason: unit head → staff, or leadership → unit head', tag: 'evaluations', body: returnBody }, async ({ params, user, body }) => {
+    const ev = await load(params, user)
+    const action: Action = ev.stage === 'AWAITING_SIGN_OFF' ? 'leaderReturn' : 'return'
+    requireAction(user, ev, action)
+    const update = action === 'leaderReturn' ? leaderReturnUpdate : returnUpdate
+    await viaWorkflow(() => handle(ev).executeUpdate(update, { args: [{ actor: actorOf(user), reason: body.reason }] }))
+    return evaluationView(db, await reload(db, ev.id), user)
+  })
+
+  route(app, { method: 'get', path: '/api/evaluations/:id/audit', summary: 'Every action on the evaluation: who, when, stage from → to, reason, rule version', tag: 'evaluations' }, async ({ params, user }) => {
+    const ev = await load(params, user)
+    return listAudit(db, 'evaluation', String(ev.id))
+  })
+}
+
+async function reload(db: Db, id: number): Promise<EvaluationRow> {
+  return db.selectFrom('evaluations').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+}
+
+async function evaluationView(db: Db, ev: EvaluationRow, user: SessionUser) {
+  const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
+  const staff = await db.selectFrom('staff as s').leftJoin('units as u', 'u.id', 's.unit_id').select(['s.full_name', 's.username', 'u.name as unit_name']).where('s.id', '=', ev.staff_id).executeTakeFirstOrThrow()
+  const rounds = await db.selectFrom('evaluation_rounds').selectAll().where('evaluation_id', '=', ev.id).orderBy('round').execute()
+  return {
+    id: ev.id,
+    cycleId: ev.cycle_id,
+    staffId: ev.staff_id,
+    fullName: staff.full_name,
+    username: staff.username,
+    unitId: ev.unit_id,
+    unitName: staff.unit_name,
+    positionCode: ev.position_code,
+    ruleRole: ev.rule_role,
+    stage: ev.stage,
+    round: ev.round,
+    version: ev.version,
+    data: ev.data,
+    adjustments: ev.adjustments,
+    scores: ev.scores,
+    total: ev.total,
+    level: ev.level,
+    finalLevel: ev.final_level,
+    override: ev.override_code,
+    quotaCut: ev.quota_cut,
+    rankInUnit: ev.rank_in_unit,
+    rankInCycle: ev.rank_in_cycle,
+    overdue: ev.overdue,
+    deadlineAt: ev.deadline_at,
+    ruleSet: { id: ruleSet.id, code: ruleSet.code, version: ruleSet.version, hash: ruleSet.hash },
+    formSchema: ruleSet.definition.inputSchema,
+    uiSchema: ruleSet.definition.uiSchema ?? {},
+    rounds: rounds.map((r) => ({ round: r.round, data: r.data, scores: r.scores, submittedAt: r.submitted_at, outcome: r.outcome, reason: r.reason, decidedBy: r.decided_by, decidedAt: r.decided_at })),
+    allowedActions: allowedActions(user, ev),
+  }
+}

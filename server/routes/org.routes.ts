@@ -1,0 +1,39 @@
+import type { Hono } from 'hono'
+import { ApiError } from '../errors.js'
+import type { AppDeps, AppEnv } from '../http/context.js'
+import { route } from '../http/route.js'
+import { parseCsv } from '../org/csv.js'
+import { listStaffViews, listUnits } from '../org/org.repo.js'
+import { createStaff, createUnits, staffFromCsvRow, staffInput, unitInput } from '../org/org.service.js'
+
+const MAX_IMPORT_BYTES = 2_000_000
+
+export function orgRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
+  route(app, { method: 'get', path: '/api/units', summary: 'Units (tree as a flat list with parentId)', tag: 'org' }, async () => listUnits(db))
+
+  route(app, { method: 'post', path: '/api/units', summary: 'Create a unit', tag: 'org', roles: ['admin'], body: unitInput, status: 201 }, async ({ body, user }) => {
+    const [id] = await createUnits(db, [body], user.id)
+    return (await listUnits(db)).find((u) => u.id === id)
+  })
+
+  route(app, { method: 'get', path: '/api/staff', summary: 'Staff', tag: 'org', roles: ['admin', 'leader', 'unit_head'] }, async () => listStaffViews(db))
+
+  route(app, { method: 'post', path: '/api/staff', summary: 'Create a staff account (password generated when omitted)', tag: 'org', roles: ['admin'], body: staffInput, status: 201 }, async ({ body, user }) => {
+    const [created] = await createStaff(db, [body], user.id)
+    return { ...(await listStaffViews(db, created!.id))[0], ...(created!.password ? { password: created!.password } : {}) }
+  })
+
+  route(
+    app,
+    { method: 'post', path: '/api/staff/import', summary: 'Import staff from CSV (text/csv body; columns username, fullName, unitCode, positionCode, roles, email): all rows or none', tag: 'org', roles: ['admin'], status: 201 },
+    async ({ c, user }) => {
+      const text = await c.req.text()
+      if (text.length > MAX_IMPORT_BYTES) throw new ApiError(400, 'BAD_REQUEST', 'Tệp quá lớn (tối đa 2 MB).', 'File too large (2 MB max).')
+      const rows = parseCsv(text)
+      if (!rows.length) throw new ApiError(400, 'BAD_REQUEST', 'Tệp CSV không có dòng dữ liệu nào.', 'The CSV file has no data rows.')
+      const created = await createStaff(db, rows.map(staffFromCsvRow), user.id)
+      return { created: created.length, accounts: created }
+    },
+  )
+}
+

@@ -1,0 +1,78 @@
+import { join } from 'node:path'
+import { mkdirSync } from 'node:fs'
+import { Client, Connection } from '@temporalio/client'
+import { DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import { createWorker } from '../workflows/worker.js'
+import { createApp } from './app.js'
+import type { Config } from './config.js'
+import { migrate, openDatabase, type Db } from './db/database.js'
+import { findTemporalCli, startDevServer, type DevServer } from './temporal/temporal-cli.js'
+
+export interface System {
+  db: Db
+  client: Client
+  app: ReturnType<typeof createApp>
+  worker?: Worker
+  devServer?: DevServer
+  temporalAddress: string
+  /** Stops the worker, then Temporal (if embedded), then the database, in that order. */
+  stop(): Promise<void>
+}
+
+/**
+ * Wires the product: database (migrated), Temporal (a cluster or an embedded dev server),
+ * the API app and, when asked, a worker running in this process.
+ */
+export async function startSystem(config: Config, options: { worker: boolean; bundle?: WorkflowBundleWithSourceMap }): Promise<System> {
+  quietRuntime()
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  await migrate(db)
+  let devServer: DevServer | undefined
+  let address = config.temporalAddress
+  if (!address) {
+    mkdirSync(config.dataDir, { recursive: true })
+    devServer = await startDevServer({ cliPath: findTemporalCli(config.temporalCliPath), port: 7233, uiPort: 8233, dbFile: join(config.dataDir, 'temporal.sqlite') })
+    address = devServer.address
+  }
+  const connection = await Connection.connect({ address })
+  const client = new Client({ connection, namespace: config.temporalNamespace })
+  let worker: Worker | undefined
+  let workerRun: Promise<void> | undefined
+  let workerConnection: { close(): Promise<void> } | undefined
+  if (options.worker) {
+    const created = await createWorker({ address, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client, ...(options.bundle ? { bundle: options.bundle } : {}) })
+    worker = created.worker
+    workerConnection = created.connection
+    workerRun = worker.run()
+  }
+  const app = createApp({ db, client, config })
+  return {
+    db,
+    client,
+    app,
+    worker,
+    devServer,
+    temporalAddress: address,
+    async stop() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown()
+      await workerRun?.catch(() => {})
+      await workerConnection?.close()
+      await connection.close()
+      await devServer?.stop()
+      await db.destroy()
+    },
+  }
+}
+
+let runtimeInstalled = false
+
+/** Temporal's worker logs at INFO by default (webpack output included): warnings are enough. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return
+  runtimeInstalled = true
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') })
+  } catch {
+    // Already installed by the host process (tests): keep its logger.
+  }
+}

@@ -1,0 +1,137 @@
+import { Context } from '@temporalio/activity'
+import { ApplicationFailure, type SignalDefinition } from '@temporalio/common'
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client'
+import { appendAudit } from '../server/audit/audit.repo.js'
+import type { Db } from '../server/db/database.js'
+import type { CycleDurations } from '../server/db/schema.js'
+import { cancelCycleRecords, signOffUnitRecords } from '../server/cycles/sign-off.repo.js'
+import { rankCycle } from '../server/cycles/ranking.service.js'
+import { applyTransition, type TransitionRequest } from '../server/evaluations/transition.repo.js'
+import { notifyEvaluation, publishCycleResults } from '../server/notifications/notification.repo.js'
+import { cancelSignal, evaluationWorkflowId, leaderReturnUpdate, signedOffSignal, type TransitionResult } from './definitions.js'
+import type { EvaluationWorkflowInput } from './evaluation.workflow.js'
+import type { Actor, Stage } from './stages.js'
+
+export interface ActivityDeps {
+  db: Db
+  client: Client
+  taskQueue: string
+}
+
+const START_CONCURRENCY = 32
+
+/** Activities: the workflows' only way to touch PostgreSQL and other workflows. */
+export function createActivities({ db, client, taskQueue }: ActivityDeps) {
+  const fail = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true })
+
+  return {
+    async applyTransition(req: TransitionRequest): Promise<TransitionResult> {
+      const outcome = await applyTransition(db, req)
+      if (!outcome.ok) throw fail(outcome.type, outcome.message)
+      return outcome
+    },
+
+    async notify(req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; stage: Stage; version: number }): Promise<void> {
+      await notifyEvaluation(db, req)
+    },
+
+    /** Starts the evaluation workflows of one batch; already-started ids are fine (idempotent). */
+    async launchEvaluations(req: { cycleId: number; afterId: number; limit: number }): Promise<{ count: number; lastId: number }> {
+      const cycle = await db.selectFrom('cycles').select(['durations']).where('id', '=', req.cycleId).executeTakeFirstOrThrow()
+      const rows = await db
+        .selectFrom('evaluations')
+        .select(['id', 'staff_id', 'unit_id', 'reviewer_ids', 'sign_off_ids'])
+        .where('cycle_id', '=', req.cycleId)
+        .where('id', '>', req.afterId)
+        .orderBy('id')
+        .limit(req.limit)
+        .execute()
+      for (let i = 0; i < rows.length; i += START_CONCURRENCY) {
+        await Promise.all(
+          rows.slice(i, i + START_CONCURRENCY).map(async (r) => {
+            const input: EvaluationWorkflowInput = {
+              evaluationId: r.id,
+              cycleId: req.cycleId,
+              ownerId: r.staff_id,
+              reviewerIds: r.reviewer_ids as number[],
+              signOffIds: r.sign_off_ids as number[],
+              durations: cycle.durations as CycleDurations,
+            }
+            try {
+              await client.workflow.start('evaluationWorkflow', { taskQueue, workflowId: evaluationWorkflowId(req.cycleId, r.staff_id), args: [input] })
+            } catch (err) {
+              if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
+            }
+          }),
+        )
+        Context.current().heartbeat(i)
+      }
+      return { count: rows.length, lastId: rows.at(-1)?.id ?? req.afterId }
+    },
+
+    async markCycleOpen(req: { cycleId: number }): Promise<void> {
+      await db.updateTable('cycles').set({ status: 'OPEN' }).where('id', '=', req.cycleId).where('status', '=', 'LAUNCHING').execute()
+      await appendAudit(db, { actor_id: null, entity: 'cycle', entity_id: String(req.cycleId), action: 'open', reason: null, idempotency_key: `cycle:${req.cycleId}:open` })
+    },
+
+    /** Records the sign-off, then tells each evaluation workflow (a retry re-signals; finished ones are skipped). */
+    async signOffUnit(req: { cycleId: number; unitId: number; actor: Actor }): Promise<{ unitId: number; evaluations: number }> {
+      const outcome = await signOffUnitRecords(db, req.cycleId, req.unitId, req.actor)
+      if (!outcome.ok) throw fail(outcome.type, outcome.message)
+      await signalAll(outcome.staffIds.map((s) => evaluationWorkflowId(req.cycleId, s)), signedOffSignal)
+      return { unitId: req.unitId, evaluations: outcome.staffIds.length }
+    },
+
+    /** Returns every evaluation of a unit awaiting sign-off to its unit head, each through its own workflow. */
+    async returnUnit(req: { cycleId: number; unitId: number; actor: Actor; reason: string }): Promise<{ unitId: number; evaluations: number }> {
+      const rows = await db
+        .selectFrom('evaluations')
+        .select(['staff_id'])
+        .where('cycle_id', '=', req.cycleId)
+        .where('unit_id', '=', req.unitId)
+        .where('stage', '=', 'AWAITING_SIGN_OFF')
+        .execute()
+      if (!rows.length) throw fail('UNIT_NOT_READY', `no evaluation of unit ${req.unitId} awaits sign-off`)
+      let returned = 0
+      for (const r of rows) {
+        const handle = client.workflow.getHandle(evaluationWorkflowId(req.cycleId, r.staff_id))
+        try {
+          await handle.executeUpdate(leaderReturnUpdate, { args: [{ actor: req.actor, reason: req.reason }] })
+          returned++
+        } catch (err) {
+          // Rejected means already returned (a retry) or not the actor's to return: report, don't loop.
+          if (returned === 0 && rows.length === 1) throw fail('FORBIDDEN', String((err as Error).message))
+        }
+      }
+      if (returned === 0) throw fail('FORBIDDEN', `staff ${req.actor.id} may not return unit ${req.unitId}`)
+      return { unitId: req.unitId, evaluations: returned }
+    },
+
+    async cancelCycle(req: { cycleId: number; actor: Actor; reason: string }): Promise<void> {
+      const staffIds = await cancelCycleRecords(db, req.cycleId, req.actor, req.reason)
+      await signalAll(staffIds.map((s) => evaluationWorkflowId(req.cycleId, s)), cancelSignal)
+    },
+
+    async rankCycle(req: { cycleId: number }): Promise<{ classified: number }> {
+      return rankCycle(db, req.cycleId)
+    },
+
+    async publishResults(req: { cycleId: number }): Promise<void> {
+      await publishCycleResults(db, req.cycleId)
+    },
+  }
+
+  async function signalAll(workflowIds: string[], signal: SignalDefinition<[], string>): Promise<void> {
+    for (let i = 0; i < workflowIds.length; i += START_CONCURRENCY) {
+      await Promise.all(
+        workflowIds.slice(i, i + START_CONCURRENCY).map(async (id) => {
+          try {
+            await client.workflow.getHandle(id).signal(signal)
+          } catch (err) {
+            if (!(err instanceof WorkflowNotFoundError)) throw err
+          }
+        }),
+      )
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { Client, Connection } from '@temporalio/client'
+import { loadConfig } from '../server/config.js'
+import { migrate, openDatabase } from '../server/db/database.js'
+import { createWorker } from './worker.js'
+
+/** `npm run worker`: a worker process (production: several, beside `npm run server`). Needs TEMPORAL_ADDRESS. */
+async function run(): Promise<void> {
+  const config = loadConfig()
+  const address = config.temporalAddress
+  if (!address) throw new Error('TEMPORAL_ADDRESS is required for a separate worker (npm start runs an embedded one).')
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  await migrate(db)
+  const client = new Client({ connection: await Connection.connect({ address }), namespace: config.temporalNamespace })
+  const { worker } = await createWorker({ address, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client })
+  console.log(`Worker: ${address}, task queue ${config.taskQueue}`)
+  await worker.run()
+  await db.destroy()
+}
+
+run().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url'
+import type { Client } from '@temporalio/client'
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import type { Db } from '../server/db/database.js'
+import { createActivities } from './activities.js'
+
+const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url))
+
+/** Workflow sources use `.js` import specifiers (ESM); webpack must map them to the `.ts` files. */
+const bundlerOptions = {
+  webpackConfigHook: (config: any) => {
+    config.resolve = { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } }
+    return config
+  },
+}
+
+/** Bundles the workflow code once (a few seconds); tests reuse the bundle across worker restarts. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: quietLogger })
+}
+
+export interface WorkerOptions {
+  address: string
+  namespace: string
+  taskQueue: string
+  db: Db
+  client: Client
+  bundle?: WorkflowBundleWithSourceMap
+}
+
+/** Creates a worker polling the task queue with every workflow and activity of the product. */
+export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: options.address })
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities({ db: options.db, client: options.client, taskQueue: options.taskQueue }),
+    ...(options.bundle ? { workflowBundle: options.bundle } : { workflowsPath, bundlerOptions }),
+    maxConcurrentActivityTaskExecutions: 50,
+  })
+  return { worker, connection }
+}
+
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+}
