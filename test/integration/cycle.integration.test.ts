@@ -1,0 +1,256 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+
+/** A self-assessment with one product (10 assigned): total = sum(general) + 7 × done. */
+const doc = (general: [number, number, number], done: number) => ({
+  general: { ethics: general[0], competence: general[1], innovation: general[2] },
+  products: [{ code: 'B01', name: 'Soạn thảo công văn hành chính', k: 1, assigned: 10, done, qualityFailures: 0, delays: 0 }],
+})
+
+// Everyone's self-assessment in the demo organisation (see domain.md §5 for the formulas).
+const plan: Record<string, ReturnType<typeof doc>> = {
+  'gd.tranminh': doc([9, 9, 9], 10),
+  'pgd.hoangyen': doc([9, 8, 8], 9),
+  'cvp.lethu': doc([9, 9, 9], 10),
+  'cv.dangkhoa': doc([10, 9, 9], 10),
+  'cv.buingoc': doc([9, 9, 9], 10),
+  'cv.phanlinh': doc([8, 8, 8], 9),
+  'cv.tranbao': doc([8, 8, 8], 9),
+  'ptp.nguyenanh': doc([9, 8, 8], 9),
+  'cv.caothao': doc([7, 7, 6], 8),
+  'tp.nguyenhai': doc([9, 9, 9], 10),
+  'ptp.vuthao': doc([9, 8, 8], 9),
+  'cvc.ngodung': doc([9, 8, 8], 8),
+  'cv.dohuong': doc([9, 9, 9], 10),
+  'cv.trinhquang': doc([7, 7, 6], 6),
+  'cv.lehoang': doc([8, 7, 7], 7),
+  'cv.dinhtrang': doc([4, 3, 3], 5),
+  'cvc.vohung': doc([9, 9, 8], 9),
+  'tp.phamlan': doc([9, 9, 8], 10),
+  'cvc.luongtuan': doc([10, 9, 9], 10),
+  'cv.maiphuong': doc([9, 8, 8], 9),
+  'cv.hoangnam': doc([9, 8, 8], 9),
+  'ptp.ngocha': doc([8, 8, 8], 9),
+  'cv.huynhduc': doc([8, 8, 7], 9),
+  'cv.tongmai': doc([8, 7, 7], 9),
+  'cv.lyson': doc([7, 7, 7], 9),
+}
+const VP = ['cvp.lethu', 'cv.dangkhoa', 'cv.buingoc', 'cv.phanlinh', 'cv.tranbao', 'ptp.nguyenanh', 'cv.caothao']
+const TCBM = ['tp.nguyenhai', 'ptp.vuthao', 'cvc.ngodung', 'cv.dohuong', 'cv.trinhquang', 'cv.lehoang', 'cv.dinhtrang', 'cvc.vohung']
+const CCHC = ['tp.phamlan', 'cvc.luongtuan', 'cv.maiphuong', 'cv.hoangnam', 'ptp.ngocha', 'cv.huynhduc', 'cv.tongmai', 'cv.lyson']
+
+describe('an evaluation cycle end to end, over HTTP, on real Temporal and PostgreSQL', () => {
+  let t: TestSystem
+  let admin: string
+  let cycleId: number
+  const evalOf = new Map<string, number>()
+  const staffId = new Map<string, number>()
+  const unitId = new Map<string, number>()
+  const as = async (username: string) => t.login(username)
+  const act = async (username: string, action: string, who: string, body?: unknown) => t.api('POST', `/api/evaluations/${evalOf.get(who)}/${action}`, await as(username), body ?? {})
+  const evaluation = async (who: string) => (await t.api('GET', `/api/evaluations/${evalOf.get(who)}`, admin)).body
+
+  beforeAll(async () => {
+    t = await startTestSystem({ label: 'cycle' })
+    admin = await t.login('admin')
+    for (const s of (await t.api('GET', '/api/staff', admin)).body) staffId.set(s.username, s.id)
+    for (const u of (await t.api('GET', '/api/units', admin)).body) unitId.set(u.code, u.id)
+  })
+  afterAll(async () => t?.stop())
+
+  it('refuses anonymous, malformed and out-of-range launches with a code and a message', async () => {
+    expect((await t.api('GET', '/api/cycles')).status).toBe(401)
+    const bad = await t.api('POST', '/api/cycles', admin, { name: '', periodKind: 'week', periodStart: '2026-13-01', periodEnd: '2026-11-30', ruleSetId: 1 })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED')
+    expect(bad.body.error.message).toMatch(/không hợp lệ/)
+    const staffLaunch = await t.api('POST', '/api/cycles', await as('cv.dangkhoa'), { name: 'x', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1 })
+    expect(staffLaunch.status).toBe(403)
+    expect((await t.api('GET', '/api/cycles', admin)).body).toEqual([])
+  })
+
+  it('launches a cycle: one evaluation workflow per staff member, all in self-assessment', async () => {
+    const res = await t.api('POST', '/api/cycles', admin, { name: 'Tháng 11/2026', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1 })
+    expect(res.status).toBe(201)
+    cycleId = res.body.id
+    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 60_000, 'cycle open')
+    const list = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, admin)).body
+    expect(list).toHaveLength(25)
+    for (const e of list) {
+      expect(e.stage).toBe('SELF_ASSESSMENT')
+      const username = [...staffId].find(([, id]) => id === e.staffId)![0]
+      evalOf.set(username, e.id)
+    }
+    const again = await t.api('POST', '/api/cycles', admin, { name: 'Trùng', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1 })
+    expect(again.status).toBe(409)
+    expect(again.body.error.code).toBe('DUPLICATE')
+  })
+
+  it('validates self-assessments: out of range, reviewer-only fields, nothing assigned', async () => {
+    const me = await as('ptp.nguyenanh')
+    const id = evalOf.get('ptp.nguyenanh')
+    const nothing = await t.api('POST', `/api/evaluations/${id}/submit`, me)
+    expect(nothing.status).toBe(400)
+    expect(nothing.body.error.code).toBe('NOTHING_ASSIGNED')
+    const tooHigh = await t.api('PUT', `/api/evaluations/${id}/self-assessment`, me, { data: doc([11, 9, 9], 9) })
+    expect(tooHigh.status).toBe(400)
+    expect(tooHigh.body.error.details.map((d: { path: string }) => d.path)).toEqual(['general.ethics'])
+    const selfOverride = await t.api('PUT', `/api/evaluations/${id}/self-assessment`, me, { data: { ...doc([9, 9, 9], 9), overrides: { discipline: 'none' } } })
+    expect(selfOverride.status).toBe(400)
+    const other = await t.api('PUT', `/api/evaluations/${evalOf.get('cv.tranbao')}/self-assessment`, me, { data: doc([9, 9, 9], 9) })
+    expect(other.status).toBe(403)
+    expect((await t.api('GET', '/api/evaluations/999999', me)).status).toBe(404)
+    expect((await evaluation('ptp.nguyenanh')).stage).toBe('SELF_ASSESSMENT')
+  })
+
+  it('lets every staff member save and submit; the score is computed with the pinned rule set', async () => {
+    for (const [username, data] of Object.entries(plan)) {
+      const token = await as(username)
+      const saved = await t.api('PUT', `/api/evaluations/${evalOf.get(username)}/self-assessment`, token, { data })
+      expect(saved.status, username).toBe(200)
+      const submitted = await t.api('POST', `/api/evaluations/${evalOf.get(username)}/submit`, token)
+      expect(submitted.status, `${username}: ${JSON.stringify(submitted.body)}`).toBe(200)
+      expect(submitted.body.stage).toBe('UNIT_REVIEW')
+    }
+    const khoa = await evaluation('cv.dangkhoa')
+    expect(khoa.total).toBe(98)
+    expect(khoa.scores.values).toMatchObject({ a: 100, b: 100, c: 100, task: 70, general: 28 })
+    expect(khoa.scores.ruleHash).toBe(khoa.ruleSet.hash)
+    const again = await act('cv.dangkhoa', 'submit', 'cv.dangkhoa')
+    expect(again.status).toBe(409)
+  })
+
+  it('enforces who may review: not oneself, not a colleague, not another unit head', async () => {
+    expect((await act('cv.tranbao', 'approve', 'cv.phanlinh')).status).toBe(403)
+    expect((await act('tp.nguyenhai', 'approve', 'cv.phanlinh')).status).toBe(403)
+    expect((await act('cvp.lethu', 'approve', 'cvp.lethu')).status).toBe(403)
+    expect((await act('cv.phanlinh', 'return', 'cv.phanlinh', { reason: 'tự trả' })).status).toBe(403)
+    expect((await evaluation('cv.phanlinh')).stage).toBe('UNIT_REVIEW')
+  })
+
+  it('turns two simultaneous approvals into exactly one transition and one 409', async () => {
+    const [a, b] = await Promise.all([act('cvp.lethu', 'approve', 'cv.phanlinh'), act('cvp.lethu', 'approve', 'cv.phanlinh')])
+    expect([a.status, b.status].sort()).toEqual([200, 409])
+    const audit = (await t.api('GET', `/api/evaluations/${evalOf.get('cv.phanlinh')}/audit`, admin)).body
+    expect(audit.filter((e: { action: string }) => e.action === 'approve')).toHaveLength(1)
+    expect((await evaluation('cv.phanlinh')).stage).toBe('AWAITING_SIGN_OFF')
+  })
+
+  it('returns for revision with a reason, keeps the round, and accepts the resubmission', async () => {
+    const missing = await act('cvp.lethu', 'return', 'cv.dangkhoa', {})
+    expect(missing.status).toBe(400)
+    const returned = await act('cvp.lethu', 'return', 'cv.dangkhoa', { reason: 'Thiếu minh chứng cho sản phẩm B01' })
+    expect(returned.status).toBe(200)
+    expect(returned.body).toMatchObject({ stage: 'SELF_ASSESSMENT', round: 2 })
+    expect(returned.body.rounds[0]).toMatchObject({ round: 1, outcome: 'RETURNED', reason: 'Thiếu minh chứng cho sản phẩm B01' })
+    const token = await as('cv.dangkhoa')
+    expect((await t.api('PUT', `/api/evaluations/${evalOf.get('cv.dangkhoa')}/self-assessment`, token, { data: plan['cv.dangkhoa'] })).status).toBe(200)
+    const resubmitted = await t.api('POST', `/api/evaluations/${evalOf.get('cv.dangkhoa')}/submit`, token)
+    expect(resubmitted.status).toBe(200)
+    expect(resubmitted.body.rounds).toHaveLength(2)
+  })
+
+  it('lets unit heads approve their staff, adjusting reviewer fields (discipline → KHT)', async () => {
+    for (const [head, unit] of [['cvp.lethu', VP], ['tp.nguyenhai', TCBM], ['tp.phamlan', CCHC]] as const) {
+      for (const who of unit.slice(1)) {
+        if (who === 'cv.phanlinh') continue
+        const body = who === 'cv.dohuong' ? { adjustments: { overrides: { discipline: 'reprimand' } }, comment: 'Bị khiển trách tháng 11' } : { comment: 'Đồng ý' }
+        const res = await act(head, 'approve', who, body)
+        expect(res.status, `${head} → ${who}: ${JSON.stringify(res.body)}`).toBe(200)
+      }
+    }
+    const huong = await evaluation('cv.dohuong')
+    expect(huong).toMatchObject({ total: 97, level: 'KHT', override: 'DISCIPLINE', stage: 'AWAITING_SIGN_OFF' })
+  })
+
+  it('has leadership review the unit heads and each other, setting the unit plan score', async () => {
+    const headsPlan = { 'cvp.lethu': 90, 'tp.nguyenhai': 80, 'tp.phamlan': 100, 'pgd.hoangyen': 90 } as const
+    for (const [who, unitPlanScore] of Object.entries(headsPlan)) {
+      const res = await act('gd.tranminh', 'approve', who, { adjustments: { leader: { unitPlanScore } } })
+      expect(res.status, `${who}: ${JSON.stringify(res.body)}`).toBe(200)
+    }
+    expect((await act('pgd.hoangyen', 'approve', 'gd.tranminh', {})).status).toBe(403)
+    expect((await act('admin', 'approve', 'gd.tranminh', { adjustments: { leader: { unitPlanScore: 90 } } })).status).toBe(200)
+  })
+
+  it('refuses sign-off of a unit out of scope, or not ready, and changes nothing', async () => {
+    const created = await t.api('POST', '/api/staff', admin, { username: 'ld.ngoai', fullName: 'Lãnh đạo Ngoài Phạm vi', unitCode: 'CCHC', roles: ['leader'], scopeUnitCodes: ['CCHC'], password: 'outside-pass-1' })
+    expect(created.status).toBe(201)
+    const outsider = await t.login('ld.ngoai', 'outside-pass-1')
+    const before = (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.progress
+    const out = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get('VP')}/sign-off`, outsider)
+    expect(out.status).toBe(403)
+    const staffTry = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get('VP')}/sign-off`, await as('cv.tranbao'))
+    expect(staffTry.status).toBe(403)
+    expect((await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.progress).toEqual(before)
+  })
+
+  it('lets leadership return one evaluation to its unit head, then sign the units off', async () => {
+    const back = await act('gd.tranminh', 'return', 'cv.buingoc', { reason: 'Đề nghị xem lại điểm tiêu chí chung' })
+    expect(back.status).toBe(200)
+    expect(back.body.stage).toBe('UNIT_REVIEW')
+    const notReady = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get('VP')}/sign-off`, await as('gd.tranminh'))
+    expect(notReady.status).toBe(409)
+    expect(notReady.body.error.code).toBe('UNIT_NOT_READY')
+    expect((await act('cvp.lethu', 'approve', 'cv.buingoc', { comment: 'Đã xem lại, giữ nguyên' })).status).toBe(200)
+
+    const exception = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get('CCHC')}/quota-exception`, await as('gd.tranminh'), { cap: 0.4, reason: 'Đơn vị hoàn thành vượt kế hoạch cải cách hành chính' })
+    expect(exception.status).toBe(200)
+
+    for (const code of ['VP', 'TCBM', 'CCHC']) {
+      const res = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get(code)}/sign-off`, await as('gd.tranminh'))
+      expect(res.status, `${code}: ${JSON.stringify(res.body)}`).toBe(200)
+    }
+    const twice = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get('VP')}/sign-off`, await as('gd.tranminh'))
+    expect(twice.status).toBe(409)
+    // The directorate's batch holds the director's own evaluation: he may not sign it; the competent authority (admin) does.
+    expect((await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get('SNV')}/sign-off`, await as('gd.tranminh'))).status).toBe(403)
+    expect((await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get('SNV')}/sign-off`, admin)).status).toBe(200)
+  })
+
+  it('ranks and classifies: leaders scored on subordinates, quota per unit with the exception, ranks 1-2-2-4', async () => {
+    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'CLASSIFIED', 60_000, 'classified')
+    const { results } = (await t.api('GET', `/api/cycles/${cycleId}/results`, admin)).body
+    expect(results).toHaveLength(25)
+    const r = new Map<string, any>(results.map((x: any) => [[...staffId].find(([, id]) => id === x.staffId)![0], x]))
+    // VP: 3 excellent candidates, 4 good → only the best stays HTXS (1 ≤ 0.2 × 6).
+    expect(r.get('cv.dangkhoa')).toMatchObject({ total: 98, finalLevel: 'HTXS', rankInUnit: 1 })
+    expect(r.get('cv.buingoc')).toMatchObject({ total: 97, level: 'HTXS', finalLevel: 'HTT', quotaCut: true, rankInUnit: 2 })
+    // Unit head: (100 + 100 + 100 + d 100 + đ 90) / 5 × 0.7 = 68.6 → 95.6, cut by the quota.
+    expect(r.get('cvp.lethu')).toMatchObject({ total: 95.6, finalLevel: 'HTT', quotaCut: true, rankInUnit: 3 })
+    expect([r.get('cv.phanlinh').rankInUnit, r.get('cv.tranbao').rankInUnit, r.get('cv.caothao').rankInUnit]).toEqual([5, 5, 7])
+    // TCBM: two subordinates not completed → d = 50: (300 + 50 + 80) / 5 × 0.7 = 60.2 → 87.2.
+    expect(r.get('tp.nguyenhai')).toMatchObject({ total: 87.2, finalLevel: 'HTT' })
+    expect(r.get('tp.nguyenhai').values.d).toBe(50)
+    expect(r.get('cv.dohuong')).toMatchObject({ total: 97, finalLevel: 'KHT', override: 'DISCIPLINE', rankInUnit: 7 })
+    expect(r.get('cv.dinhtrang')).toMatchObject({ total: 45, finalLevel: 'KHT', rankInUnit: 8 })
+    // CCHC: the exception (40 %) keeps both excellent candidates.
+    expect(r.get('cvc.luongtuan')).toMatchObject({ total: 98, finalLevel: 'HTXS', rankInUnit: 1 })
+    expect(r.get('tp.phamlan')).toMatchObject({ total: 96, finalLevel: 'HTXS', quotaCut: false, rankInUnit: 2 })
+    // Directorate: one candidate beside one HTT cannot be HTXS (1 > 0.2 × 1).
+    expect(r.get('gd.tranminh')).toMatchObject({ total: 95.6, finalLevel: 'HTT', quotaCut: true })
+    expect(r.get('pgd.hoangyen')).toMatchObject({ total: 89.4, finalLevel: 'HTT' })
+    // Across the cycle: the two 98s share rank 1, the next is 3.
+    expect([r.get('cv.dangkhoa').rankInCycle, r.get('cvc.luongtuan').rankInCycle, r.get('tp.phamlan').rankInCycle, r.get('cv.buingoc').rankInCycle]).toEqual([1, 1, 3, 4])
+  })
+
+  it('shows staff only their own result and keeps a complete audit trail', async () => {
+    const mine = (await t.api('GET', `/api/cycles/${cycleId}/results`, await as('cv.tranbao'))).body.results
+    expect(mine.map((x: any) => x.staffId)).toEqual([staffId.get('cv.tranbao')])
+    const audit = (await t.api('GET', `/api/evaluations/${evalOf.get('cv.dangkhoa')}/audit`, await as('cv.dangkhoa'))).body
+    expect(audit.map((e: any) => `${e.action}:${e.fromStage}→${e.toStage}`)).toEqual([
+      'submit:SELF_ASSESSMENT→UNIT_REVIEW',
+      'return:UNIT_REVIEW→SELF_ASSESSMENT',
+      'submit:SELF_ASSESSMENT→UNIT_REVIEW',
+      'approve:UNIT_REVIEW→AWAITING_SIGN_OFF',
+      'signOff:AWAITING_SIGN_OFF→SIGNED_OFF',
+      'classify:SIGNED_OFF→CLASSIFIED',
+    ])
+    expect(audit[1]).toMatchObject({ actorName: 'Lê Thị Thu', reason: 'Thiếu minh chứng cho sản phẩm B01' })
+    expect(audit.every((e: any) => e.ruleHash && e.ruleSetId === 1)).toBe(true)
+    const ngoc = (await t.api('GET', `/api/evaluations/${evalOf.get('cv.buingoc')}/audit`, admin)).body
+    expect(ngoc.map((e: any) => e.action)).toEqual(['submit', 'approve', 'leaderReturn', 'approve', 'signOff', 'classify'])
+    const tampered = await t.system.db.updateTable('audit_events').set({ reason: 'x' }).where('id', '=', audit[0].id).execute().catch((e: Error) => e)
+    expect(tampered).toBeInstanceOf(Error)
+  })
+})
