@@ -9,6 +9,7 @@ import { openApiDocument } from './http/route.js'
 import { authRoutes } from './routes/auth.routes.js'
 import { cycleRoutes } from './routes/cycles.routes.js'
 import { evaluationRoutes } from './routes/evaluations.routes.js'
+import { notificationRoutes } from './routes/notifications.routes.js'
 import { orgRoutes } from './routes/org.routes.js'
 import { ruleSetRoutes } from './routes/rulesets.routes.js'
 
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   ruleSetRoutes(app, deps)
   cycleRoutes(app, deps)
   evaluationRoutes(app, deps)
+  notificationRoutes(app, deps)
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'Không tìm thấy đường dẫn.', messageEn: 'No such route.' } }, 404))

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { evaluationWorkflowId } from '../../workflows/definitions.js'
+import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+
+const doc = (g: number, done: number) => ({
+  general: { ethics: g, competence: g, innovation: g },
+  products: [{ code: 'B05', k: 1.5, assigned: 10, done, qualityFailures: 0, delays: 0 }],
+})
+
+/** The embedded path (PGlite) with the same migrations and queries, plus deadlines and cancellation. */
+describe('on PGlite: deadlines, reminders, escalation, cancellation and a full cycle', () => {
+  let t: TestSystem
+  let admin: string
+  let cchc: number
+
+  beforeAll(async () => {
+    t = await startTestSystem({ label: 'pglite', pglite: true })
+    admin = await t.login('admin')
+    cchc = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'CCHC').id
+  })
+  afterAll(async () => t?.stop())
+
+  it('reminds before the deadline and escalates to the unit head when it passes', async () => {
+    const res = await t.api('POST', '/api/cycles', admin, {
+      name: 'Quý IV/2026 (thử hạn)',
+      periodKind: 'quarter',
+      periodStart: '2026-10-01',
+      periodEnd: '2026-12-31',
+      ruleSetId: 1,
+      unitIds: [cchc],
+      durations: { selfAssessmentSeconds: 4, reviewSeconds: 600, reminderBeforeSeconds: 2 },
+    })
+    expect(res.status).toBe(201)
+    const cycleId = res.body.id
+    const staff = await t.login('cv.maiphuong')
+    const mine = await eventually(async () => (await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, staff)).body.find((e: { stage: string }) => e.stage === 'SELF_ASSESSMENT'), 30_000, 'evaluation')
+    const overdue = await eventually(async () => {
+      const e = (await t.api('GET', `/api/evaluations/${mine.id}`, staff)).body
+      return e.overdue ? e : undefined
+    }, 30_000, 'overdue flag')
+    expect(overdue.stage).toBe('SELF_ASSESSMENT')
+    const kinds = (await t.api('GET', '/api/notifications', staff)).body.map((n: { kind: string }) => n.kind)
+    expect(kinds).toEqual(['OVERDUE', 'REMINDER'])
+    const head = (await t.api('GET', '/api/notifications', await t.login('tp.phamlan'))).body
+    expect(head.some((n: { kind: string; evaluationId: number; message: string }) => n.kind === 'OVERDUE' && n.evaluationId === mine.id && /quá hạn/.test(n.message))).toBe(true)
+    const audit = (await t.api('GET', `/api/evaluations/${mine.id}/audit`, staff)).body.map((a: { action: string }) => a.action)
+    expect(audit).toEqual(['remind', 'escalate'])
+
+    // Late submission is still accepted, and clears the overdue flag.
+    await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: doc(9, 10) })
+    const late = await t.api('POST', `/api/evaluations/${mine.id}/submit`, staff)
+    expect(late.status).toBe(200)
+    expect(late.body).toMatchObject({ stage: 'UNIT_REVIEW', overdue: false })
+
+    // Cancelling: admins only; every open evaluation and its workflow ends.
+    expect((await t.api('POST', `/api/cycles/${cycleId}/cancel`, await t.login('gd.tranminh'), { reason: 'thử' })).status).toBe(403)
+    const cancelled = await t.api('POST', `/api/cycles/${cycleId}/cancel`, admin, { reason: 'Khai báo nhầm kỳ đánh giá' })
+    expect(cancelled.status).toBe(200)
+    expect(cancelled.body.status).toBe('CANCELLED')
+    const list = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, admin)).body
+    expect(new Set(list.map((e: { stage: string }) => e.stage))).toEqual(new Set(['CANCELLED']))
+    const staffId = list.find((e: { id: number }) => e.id === mine.id).staffId
+    await eventually(async () => (await t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, staffId)).describe()).status.name === 'COMPLETED', 30_000, 'workflow completed')
+    expect((await t.api('POST', `/api/evaluations/${mine.id}/approve`, await t.login('tp.phamlan'), {})).status).toBe(409)
+    expect((await t.api('POST', `/api/cycles/${cycleId}/cancel`, admin, { reason: 'lần hai' })).status).toBe(409)
+  })
+
+  it('runs a unit through to classified results', async () => {
+    const res = await t.api('POST', '/api/cycles', admin, { name: 'Tháng 12/2026', periodKind: 'month', periodStart: '2026-12-01', periodEnd: '2026-12-31', ruleSetId: 1, unitIds: [cchc] })
+    expect(res.status).toBe(201)
+    const cycleId = res.body.id
+    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 30_000, 'open')
+    const usernames = ['tp.phamlan', 'cvc.luongtuan', 'cv.maiphuong', 'cv.hoangnam', 'ptp.ngocha', 'cv.huynhduc', 'cv.tongmai', 'cv.lyson']
+    for (const [i, u] of usernames.entries()) {
+      const token = await t.login(u)
+      const own = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, token)).body.find((x: { stage: string }) => x.stage === 'SELF_ASSESSMENT')
+      expect((await t.api('PUT', `/api/evaluations/${own.id}/self-assessment`, token, { data: doc(9 - (i % 3), 10 - i) })).status).toBe(200)
+      expect((await t.api('POST', `/api/evaluations/${own.id}/submit`, token)).status).toBe(200)
+    }
+    const head = await t.login('tp.phamlan')
+    const inbox = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, head)).body
+    expect(inbox).toHaveLength(7)
+    for (const e of inbox) expect((await t.api('POST', `/api/evaluations/${e.id}/approve`, head, {})).status).toBe(200)
+    const director = await t.login('gd.tranminh')
+    const [headEval] = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, director)).body
+    expect((await t.api('POST', `/api/evaluations/${headEval.id}/approve`, director, { adjustments: { leader: { unitPlanScore: 95 } } })).status).toBe(200)
+    expect((await t.api('POST', `/api/cycles/${cycleId}/units/${cchc}/sign-off`, director)).status).toBe(200)
+    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'CLASSIFIED', 30_000, 'classified')
+    const { results } = (await t.api('GET', `/api/cycles/${cycleId}/results`, admin)).body
+    expect(results).toHaveLength(8)
+    expect(results.map((r: { rankInUnit: number }) => r.rankInUnit)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(results.filter((r: { finalLevel: string }) => r.finalLevel === 'HTXS').length).toBeLessThanOrEqual(1)
+    const notes = (await t.api('GET', '/api/notifications', await t.login('cv.lyson'))).body
+    expect(notes[0]).toMatchObject({ kind: 'RESULT' })
+    expect(notes[0].message).toMatch(/xếp thứ 8 trong đơn vị/)
+  })
+})
