@@ -26,7 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } catch (err) {
     throw new Error(`The Temporal CLI is required by the test suite: ${String(err)}`)
   }
-  devServer = await startDevServer({ cliPath: cli })
+  devServer = await startDevServer({ cliPath: cli, logLevel: 'never' })
   project.provide('temporalAddress', devServer.address)
   return async () => {
     await devServer?.stop()

@@ -94,6 +94,7 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
       if (!rows.length) throw fail('UNIT_NOT_READY', `no evaluation of unit ${req.unitId} awaits sign-off`)
       let returned = 0
       for (const r of rows) {
+        Context.current().heartbeat(returned)
         const handle = client.workflow.getHandle(evaluationWorkflowId(req.cycleId, r.staff_id))
         try {
           await handle.executeUpdate(leaderReturnUpdate, { args: [{ actor: req.actor, reason: req.reason }] })
@@ -113,11 +114,11 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
     },
 
     async rankCycle(req: { cycleId: number }): Promise<{ classified: number }> {
-      return rankCycle(db, req.cycleId)
+      return rankCycle(db, req.cycleId, (n) => Context.current().heartbeat(n))
     },
 
     async publishResults(req: { cycleId: number }): Promise<void> {
-      await publishCycleResults(db, req.cycleId)
+      await publishCycleResults(db, req.cycleId, (n) => Context.current().heartbeat(n))
     },
   }
 
@@ -132,6 +133,7 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
           }
         }),
       )
+      Context.current().heartbeat(i)
     }
   }
 }

@@ -24,8 +24,9 @@ export interface CycleWorkflowInput {
 const LAUNCH_BATCH = 200
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
+  // Long activities heartbeat: a lost worker is noticed within the heartbeat timeout.
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 })
 

@@ -20,8 +20,9 @@ export interface EvaluationWorkflowInput extends EvaluationParties {
 }
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
+  // One short DB transaction: a lost worker is noticed fast and the (idempotent) write retried.
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 ms', maximumInterval: '5 seconds' },
 })
 
 /**

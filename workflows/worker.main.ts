@@ -1,10 +1,12 @@
 import { Client, Connection } from '@temporalio/client'
 import { loadConfig } from '../server/config.js'
 import { migrate, openDatabase } from '../server/db/database.js'
+import { DefaultLogger, Runtime } from '@temporalio/worker'
 import { createWorker } from './worker.js'
 
 /** `npm run worker`: a worker process (production: several, beside `npm run server`). Needs TEMPORAL_ADDRESS. */
 async function run(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') })
   const config = loadConfig()
   const address = config.temporalAddress
   if (!address) throw new Error('TEMPORAL_ADDRESS is required for a separate worker (npm start runs an embedded one).')

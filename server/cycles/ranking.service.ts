@@ -14,7 +14,7 @@ const MAX_PASSES = 12
  * 2. the quota per unit (and position group), with leadership exceptions;
  * 3. ranks within unit and cycle. One transaction; idempotent (a retry rewrites the same values).
  */
-export async function rankCycle(db: Db, cycleId: number): Promise<{ classified: number }> {
+export async function rankCycle(db: Db, cycleId: number, progress: (done: number) => void = () => {}): Promise<{ classified: number }> {
   return db.transaction().execute(async (trx) => {
     const cycle = await trx.selectFrom('cycles').selectAll().where('id', '=', cycleId).forUpdate().executeTakeFirstOrThrow()
     if (cycle.status === 'CLASSIFIED') return { classified: 0 }
@@ -57,7 +57,8 @@ export async function rankCycle(db: Db, cycleId: number): Promise<{ classified: 
     }))
     const classified = classify(candidates, ruleSet.definition.quota, capByUnit)
     const byId = new Map(rows.map((r) => [r.id, r]))
-    for (const c of classified) {
+    for (const [i, c] of classified.entries()) {
+      if (i % 200 === 0) progress(i)
       const row = byId.get(c.id)!
       const scores = scoresById.get(c.id)!
       await trx

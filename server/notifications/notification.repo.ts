@@ -50,9 +50,10 @@ export async function notifyEvaluation(
 }
 
 /** Tells every evaluated person their final level and rank. */
-export async function publishCycleResults(db: Db, cycleId: number): Promise<void> {
+export async function publishCycleResults(db: Db, cycleId: number, progress: (done: number) => void = () => {}): Promise<void> {
   const rows = await db.selectFrom('evaluations').select(['id', 'staff_id', 'final_level', 'total', 'rank_in_unit']).where('cycle_id', '=', cycleId).where('stage', '=', 'CLASSIFIED').execute()
-  for (const r of rows) {
+  for (const [i, r] of rows.entries()) {
+    if (i % 200 === 0) progress(i)
     const level = r.final_level ?? ''
     await db
       .insertInto('notifications')

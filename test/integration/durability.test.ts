@@ -1,0 +1,144 @@
+import type { ChildProcess } from 'node:child_process'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { createSession } from '../../server/auth/session.js'
+import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { killWorker, spawnWorker } from '../support/worker-process.js'
+
+const STAFF = 300
+const CONCURRENCY = 20
+
+/** Runs `task` over items with bounded concurrency; calls `onDone` after each. */
+async function pool<T>(items: T[], task: (item: T) => Promise<void>, onDone: (done: number) => Promise<void> | void): Promise<void> {
+  let next = 0
+  let done = 0
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < items.length) {
+        const item = items[next++]!
+        await task(item)
+        await onDone(++done)
+      }
+    }),
+  )
+}
+
+describe('durability: the worker is SIGKILLed in the middle of a cycle of a few hundred evaluations', () => {
+  let t: TestSystem
+  let worker: ChildProcess
+  let admin: string
+  let cycleId: number
+  let unitId: number
+  const tokens = new Map<number, string>()
+  let evaluations: { id: number; staffId: number }[] = []
+
+  /** Kills the worker once `done` reaches `at`, and starts a fresh one a moment later. */
+  const killAt = (at: number) => {
+    let restarted: Promise<void> | undefined
+    return {
+      onDone: (done: number) => {
+        if (done === at) {
+          restarted = (async () => {
+            await killWorker(worker)
+            await new Promise((r) => setTimeout(r, 1000))
+            worker = await spawnWorker(t)
+          })()
+        }
+      },
+      wait: () => restarted,
+    }
+  }
+
+  beforeAll(async () => {
+    t = await startTestSystem({ label: 'durability', worker: false })
+    admin = await t.login('admin')
+    expect((await t.api('POST', '/api/units', admin, { code: 'KT', name: 'Phòng Kiểm tra', parentCode: 'SNV' })).status).toBe(201)
+    const rows = ['username,fullName,unitCode,positionCode,roles,email', 'tp.kiemtra,Trưởng phòng Kiểm tra,KT,TP,unit_head;staff,']
+    for (let i = 1; i < STAFF; i++) rows.push(`cv.kt${i},Chuyên viên Kiểm tra ${i},KT,CV,staff,`)
+    const imported = await t.api('POST', '/api/staff/import', admin, rows.join('\n'))
+    expect(imported.status).toBe(201)
+    expect(imported.body.created).toBe(STAFF)
+    unitId = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'KT').id
+    worker = await spawnWorker(t)
+  })
+  afterAll(async () => {
+    if (worker) await killWorker(worker)
+    await t?.stop()
+  })
+
+  it('launches the cycle and every evaluation workflow', async () => {
+    const res = await t.api('POST', '/api/cycles', admin, { name: 'Kiểm tra độ bền', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1, unitIds: [unitId] })
+    expect(res.status).toBe(201)
+    cycleId = res.body.id
+    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 120_000, 'cycle open')
+    evaluations = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, admin)).body
+    expect(evaluations).toHaveLength(STAFF)
+    for (const e of evaluations) {
+      tokens.set(e.staffId, (await createSession(t.system.db, e.staffId)).token)
+      const data = { general: { ethics: 8, competence: 8, innovation: 8 }, products: [{ code: 'B01', k: 1, assigned: 10, done: 8 + (e.staffId % 3), qualityFailures: 0, delays: 0 }] }
+      expect((await t.api('PUT', `/api/evaluations/${e.id}/self-assessment`, tokens.get(e.staffId), { data })).status).toBe(200)
+    }
+  })
+
+  it('loses no submission and applies none twice across a worker SIGKILL', async () => {
+    const kill = killAt(100)
+    const statuses: number[] = []
+    await pool(
+      evaluations,
+      async (e) => {
+        const res = await t.api('POST', `/api/evaluations/${e.id}/submit`, tokens.get(e.staffId))
+        statuses.push(res.status)
+      },
+      kill.onDone,
+    )
+    await kill.wait()
+    expect(statuses.filter((s) => s !== 200)).toEqual([])
+    const stages = await t.system.db.selectFrom('evaluations').select(['stage', sql<number>`count(*)::int`.as('n')]).where('cycle_id', '=', cycleId).groupBy('stage').execute()
+    expect(stages).toEqual([{ stage: 'UNIT_REVIEW', n: STAFF }])
+    const perEvaluation = await t.system.db
+      .selectFrom('audit_events')
+      .select(['entity_id', sql<number>`count(*)::int`.as('n')])
+      .where('entity', '=', 'evaluation')
+      .where('action', '=', 'submit')
+      .where('entity_id', 'in', evaluations.map((e) => String(e.id)))
+      .groupBy('entity_id')
+      .execute()
+    expect(perEvaluation).toHaveLength(STAFF)
+    expect(perEvaluation.every((r) => r.n === 1)).toBe(true)
+  })
+
+  it('completes review, sign-off and classification across a second SIGKILL', async () => {
+    const head = evaluations.find((e) => e.staffId === Math.min(...evaluations.map((x) => x.staffId)))!
+    const headToken = tokens.get(head.staffId)!
+    const staff = evaluations.filter((e) => e !== head)
+    const kill = killAt(120)
+    const statuses: number[] = []
+    await pool(staff, async (e) => void statuses.push((await t.api('POST', `/api/evaluations/${e.id}/approve`, headToken, {})).status), kill.onDone)
+    await kill.wait()
+    expect(statuses.filter((s) => s !== 200)).toEqual([])
+    const director = await t.login('gd.tranminh')
+    expect((await t.api('POST', `/api/evaluations/${head.id}/approve`, director, { adjustments: { leader: { unitPlanScore: 90 } } })).status).toBe(200)
+    expect((await t.api('POST', `/api/cycles/${cycleId}/units/${unitId}/sign-off`, director)).status).toBe(200)
+    await killWorker(worker)
+    worker = await spawnWorker(t)
+    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'CLASSIFIED', 120_000, 'classified')
+
+    const actions = await t.system.db
+      .selectFrom('audit_events')
+      .select(['action', sql<number>`count(*)::int`.as('n')])
+      .where('entity', '=', 'evaluation')
+      .where('entity_id', 'in', evaluations.map((e) => String(e.id)))
+      .groupBy('action')
+      .orderBy('action')
+      .execute()
+    expect(actions).toEqual([
+      { action: 'approve', n: STAFF },
+      { action: 'classify', n: STAFF },
+      { action: 'signOff', n: STAFF },
+      { action: 'submit', n: STAFF },
+    ])
+    const { results } = (await t.api('GET', `/api/cycles/${cycleId}/results`, admin)).body
+    expect(results).toHaveLength(STAFF)
+    expect(new Set(results.map((r: { rankInCycle: number }) => r.rankInCycle)).has(1)).toBe(true)
+  })
+})
