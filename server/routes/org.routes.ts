@@ -2,9 +2,9 @@ import type { Hono } from 'hono'
 import { ApiError } from '../errors.js'
 import type { AppDeps, AppEnv } from '../http/context.js'
 import { route } from '../http/route.js'
-import { parseCsv } from '../org/csv.js'
 import { listStaffViews, listUnits } from '../org/org.repo.js'
 import { createStaff, createUnits, staffFromCsvRow, staffInput, unitInput } from '../org/org.service.js'
+import { readTable } from '../org/spreadsheet.js'
 
 const MAX_IMPORT_BYTES = 2_000_000
 
@@ -25,15 +25,32 @@ export function orgRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
 
   route(
     app,
-    { method: 'post', path: '/api/staff/import', summary: 'Import staff from CSV (text/csv body; columns username, fullName, unitCode, positionCode, roles, email): all rows or none', tag: 'org', roles: ['admin'], status: 201 },
+    {
+      method: 'post',
+      path: '/api/staff/import',
+      summary: 'Import staff from CSV or XLSX (raw body or multipart field "file"; columns username, fullName, unitCode, positionCode, roles, email): all rows or none',
+      tag: 'org',
+      roles: ['admin'],
+      status: 201,
+    },
     async ({ c, user }) => {
-      const text = await c.req.text()
-      if (text.length > MAX_IMPORT_BYTES) throw new ApiError(400, 'BAD_REQUEST', 'Tệp quá lớn (tối đa 2 MB).', 'File too large (2 MB max).')
-      const rows = parseCsv(text)
-      if (!rows.length) throw new ApiError(400, 'BAD_REQUEST', 'Tệp CSV không có dòng dữ liệu nào.', 'The CSV file has no data rows.')
+      const bytes = await uploadedBytes(c.req.raw)
+      if (bytes.byteLength > MAX_IMPORT_BYTES) throw new ApiError(400, 'BAD_REQUEST', 'Tệp quá lớn (tối đa 2 MB).', 'File too large (2 MB max).')
+      const rows = await readTable(bytes)
+      if (!rows.length) throw new ApiError(400, 'BAD_REQUEST', 'Tệp không có dòng dữ liệu nào.', 'The file has no data rows.')
       const created = await createStaff(db, rows.map(staffFromCsvRow), user.id)
       return { created: created.length, accounts: created }
     },
   )
 }
 
+
+/** The upload's bytes: the raw body, or the "file" field of a multipart form (browser upload). */
+async function uploadedBytes(req: Request): Promise<Uint8Array> {
+  if ((req.headers.get('content-type') ?? '').startsWith('multipart/form-data')) {
+    const file = (await req.formData()).get('file')
+    if (!(file instanceof File)) throw new ApiError(400, 'BAD_REQUEST', 'Thiếu tệp (trường "file").', 'Missing the "file" field.')
+    return new Uint8Array(await file.arrayBuffer())
+  }
+  return new Uint8Array(await req.arrayBuffer())
+}

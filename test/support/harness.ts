@@ -50,8 +50,18 @@ export async function startTestSystem(options: { label: string; pglite?: boolean
   const api = async (method: string, path: string, token?: string, body?: unknown): Promise<ApiResponse> => {
     const headers: Record<string, string> = {}
     if (token) headers['authorization'] = `Bearer ${token}`
-    if (body !== undefined) headers['content-type'] = typeof body === 'string' ? 'text/csv' : 'application/json'
-    const res = await system.app.request(path, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) })
+    let payload: BodyInit | undefined
+    if (typeof body === 'string') {
+      headers['content-type'] = 'text/csv'
+      payload = body
+    } else if (body instanceof Uint8Array) {
+      headers['content-type'] = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+      payload = body
+    } else if (body !== undefined) {
+      headers['content-type'] = 'application/json'
+      payload = JSON.stringify(body)
+    }
+    const res = await system.app.request(path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) })
     const text = await res.text()
     return { status: res.status, body: text ? JSON.parse(text) : null }
   }

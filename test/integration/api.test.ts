@@ -1,0 +1,128 @@
+import ExcelJS from 'exceljs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nd335RuleSet } from '../../rules/defaults.js'
+import { DEMO_PASSWORD, startTestSystem, type TestSystem } from '../support/harness.js'
+
+describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
+  let t: TestSystem
+  let admin: string
+
+  beforeAll(async () => {
+    t = await startTestSystem({ label: 'api', worker: false })
+    admin = await t.login('admin')
+  })
+  afterAll(async () => t?.stop())
+
+  it('signs in with a session cookie or a bearer token, and signs out', async () => {
+    const res = await t.system.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'cv.dangkhoa', password: DEMO_PASSWORD }) })
+    expect(res.status).toBe(200)
+    const cookie = res.headers.get('set-cookie')!
+    expect(cookie).toMatch(/kpi_session=.+HttpOnly/i)
+    const body = await res.json()
+    expect(body.user).toMatchObject({ username: 'cv.dangkhoa', fullName: 'Đặng Văn Khoa', roles: ['staff'], unitName: 'Văn phòng Sở' })
+    const viaCookie = await t.system.app.request('/api/me', { headers: { cookie: cookie.split(';')[0]! } })
+    expect((await viaCookie.json()).username).toBe('cv.dangkhoa')
+    expect((await t.api('GET', '/api/me', body.token)).body.username).toBe('cv.dangkhoa')
+    expect((await t.api('POST', '/api/auth/logout', body.token)).status).toBe(200)
+    expect((await t.api('GET', '/api/me', body.token)).status).toBe(401)
+  })
+
+  it('refuses a wrong password, a bad token and malformed JSON with codes, in Vietnamese or English', async () => {
+    const wrong = await t.api('POST', '/api/auth/login', undefined, { username: 'admin', password: 'nope' })
+    expect(wrong).toMatchObject({ status: 401, body: { error: { code: 'INVALID_CREDENTIALS', message: 'Sai tên đăng nhập hoặc mật khẩu.' } } })
+    expect((await t.api('GET', '/api/units', 'not-a-token')).body.error.code).toBe('UNAUTHENTICATED')
+    const res = await t.system.app.request('/api/units', { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'accept-language': 'en-US' }, body: '{"code":' })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({ error: { code: 'BAD_REQUEST', message: 'The request body is not valid JSON.', messageEn: 'The request body is not valid JSON.' } })
+    expect((await t.api('GET', '/api/nothing-here', admin)).status).toBe(404)
+  })
+
+  it('creates units and staff, refusing duplicates and unknown references', async () => {
+    expect((await t.api('POST', '/api/units', admin, { code: 'TTr', name: 'Thanh tra Sở', parentCode: 'SNV' })).status).toBe(201)
+    expect((await t.api('POST', '/api/units', admin, { code: 'TTr', name: 'Trùng' })).status).toBe(409)
+    expect((await t.api('POST', '/api/units', admin, { code: 'X1', name: 'Mồ côi', parentCode: 'NOPE' })).status).toBe(400)
+    expect((await t.api('POST', '/api/units', await t.login('gd.tranminh'), { code: 'X2', name: 'Không quyền' })).status).toBe(403)
+    const created = await t.api('POST', '/api/staff', admin, { username: 'tt.lequan', fullName: 'Lê Văn Quân', unitCode: 'TTr', positionCode: 'CV', roles: ['staff'] })
+    expect(created.status).toBe(201)
+    expect(created.body.password).toMatch(/^.{12}$/)
+    expect((await t.api('POST', '/api/auth/login', undefined, { username: 'tt.lequan', password: created.body.password })).status).toBe(200)
+    expect((await t.api('POST', '/api/staff', admin, { username: 'tt.lequan', fullName: 'Trùng', unitCode: 'TTr', roles: ['staff'] })).status).toBe(400)
+  })
+
+  it('imports staff from CSV all-or-nothing, listing every bad row', async () => {
+    const bad = ['username,fullName,unitCode,positionCode,roles,email', 'tt.mot,Người Một,TTr,CV,staff,mot@x.vn', 'tt.hai,Người Hai,KHONGCO,CV,staff,', 'TT Ba,,TTr,CV,boss,'].join('\n')
+    const refused = await t.api('POST', '/api/staff/import', admin, bad)
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.details.map((d: { row: number; path: string }) => `${d.row}:${d.path}`)).toEqual(['2:unitCode', '3:username', '3:fullName', '3:roles.0'])
+    expect((await t.api('GET', '/api/staff', admin)).body.some((s: { username: string }) => s.username === 'tt.mot')).toBe(false)
+    const good = '\uFEFFusername,fullName,unitCode,positionCode,roles,email\r\ntt.mot,"Nguyễn Thị Một, Phó",TTr,PTP,staff,\r\n'
+    const ok = await t.api('POST', '/api/staff/import', admin, good)
+    expect(ok.status).toBe(201)
+    expect(ok.body.accounts[0]).toMatchObject({ username: 'tt.mot' })
+    expect((await t.api('GET', '/api/staff', admin)).body.find((s: { username: string }) => s.username === 'tt.mot').fullName).toBe('Nguyễn Thị Một, Phó')
+  })
+
+  it('imports staff from the first sheet of an XLSX file', async () => {
+    const wb = new ExcelJS.Workbook()
+    const sheet = wb.addWorksheet('Cán bộ')
+    sheet.addRow(['username', 'fullName', 'unitCode', 'positionCode', 'roles', 'email'])
+    sheet.addRow(['tt.bon', 'Trần Văn Bốn', 'TTr', 'CV', 'staff', 'bon@x.vn'])
+    sheet.addRow(['tt.nam', 'Phạm Thị Năm', 'TTr', 'CVC', 'staff;unit_head', ''])
+    const bytes = new Uint8Array(await wb.xlsx.writeBuffer())
+    const res = await t.api('POST', '/api/staff/import', admin, bytes)
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    const staff = (await t.api('GET', '/api/staff', admin)).body
+    expect(staff.find((s: { username: string }) => s.username === 'tt.nam')).toMatchObject({ fullName: 'Phạm Thị Năm', roles: ['staff', 'unit_head'], positionCode: 'CVC' })
+    expect((await t.api('POST', '/api/staff/import', admin, new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]))).status).toBe(400)
+  })
+
+  it('scores sample inputs with a rule set and keeps published versions immutable', async () => {
+    const evaluated = await t.api('POST', '/api/rulesets/1/evaluate', admin, {
+      inputs: {
+        role: 'staff',
+        general: { ethics: 9, competence: 9, innovation: 9 },
+        products: [
+          { code: 'VB', k: 1, assigned: 10, done: 9, qualityFailures: 0, delays: 1 },
+          { code: 'BC', k: 2.5, assigned: 2, done: 2, qualityFailures: 1, delays: 0 },
+        ],
+      },
+    })
+    expect(evaluated.status).toBe(200)
+    expect(evaluated.body).toMatchObject({ total: 90.97, level: 'HTXS' })
+    expect(evaluated.body.trace.find((l: { key: string }) => l.key === 'b')).toMatchObject({ label: { vi: 'Chất lượng (%)' }, value: 89.17 })
+    const empty = await t.api('POST', '/api/rulesets/1/evaluate', admin, { inputs: { general: { ethics: 1, competence: 1, innovation: 1 }, products: [] } })
+    expect(empty).toMatchObject({ status: 400, body: { error: { code: 'NOTHING_ASSIGNED' } } })
+    expect((await t.api('PUT', '/api/rulesets/1', admin, nd335RuleSet())).status).toBe(409)
+    const draft = await t.api('POST', '/api/rulesets', admin, { ...nd335RuleSet(), bands: [{ level: 'HTXS', min: 85 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 50 }, { level: 'KHT', min: null }] })
+    expect(draft.status).toBe(201)
+    expect(draft.body).toMatchObject({ code: 'nd335-cong-chuc', version: 2, status: 'draft' })
+    expect((await t.api('POST', `/api/rulesets/${draft.body.id}/publish`, admin)).body.status).toBe('published')
+    expect((await t.api('POST', `/api/rulesets/${draft.body.id}/publish`, admin)).status).toBe(409)
+    expect((await t.api('POST', '/api/rulesets', admin, { code: 'Bad Code!' })).status).toBe(400)
+    expect((await t.api('GET', '/api/rulesets/77', admin)).status).toBe(404)
+  })
+
+  it('documents every route at /api/openapi.json', async () => {
+    const doc = (await t.api('GET', '/api/openapi.json')).body
+    expect(doc.openapi).toBe('3.1.0')
+    const routes = Object.entries(doc.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`))
+    for (const r of [
+      'GET /api/health',
+      'POST /api/auth/login',
+      'GET /api/me',
+      'POST /api/staff/import',
+      'POST /api/rulesets/{id}/evaluate',
+      'POST /api/cycles',
+      'GET /api/cycles/{id}/results',
+      'POST /api/cycles/{id}/units/{unitId}/sign-off',
+      'POST /api/cycles/{id}/units/{unitId}/return',
+      'GET /api/evaluations',
+      'PUT /api/evaluations/{id}/self-assessment',
+      'POST /api/evaluations/{id}/approve',
+      'GET /api/evaluations/{id}/audit',
+    ]) {
+      expect(routes).toContain(r)
+    }
+    expect(doc.paths['/api/cycles'].post.requestBody.content['application/json'].schema.properties.periodKind.enum).toEqual(['month', 'quarter', 'year'])
+  })
+})
