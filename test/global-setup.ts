@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node'
 import { findTemporalCli, startDevServer, type DevServer } from '../server/temporal/temporal-cli.js'
 import { adminDatabaseUrl } from './support/database.js'
+import { TEST_NAMESPACES } from './support/namespaces.js'
 import pg from 'pg'
 
 let devServer: DevServer | undefined
@@ -26,7 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } catch (err) {
     throw new Error(`The Temporal CLI is required by the test suite: ${String(err)}`)
   }
-  devServer = await startDevServer({ cliPath: cli, logLevel: 'never' })
+  devServer = await startDevServer({ cliPath: cli, logLevel: 'never', namespaces: TEST_NAMESPACES })
   project.provide('temporalAddress', devServer.address)
   return async () => {
     await devServer?.stop()

@@ -60,7 +60,7 @@ export async function launchCycle(db: Db, client: Client, taskQueue: string, inp
     .selectFrom('evaluations as e')
     .innerJoin('cycles as c', 'c.id', 'e.cycle_id')
     .select(sql<number>`count(*)::int`.as('n'))
-    .where('c.status', 'in', ['LAUNCHING', 'OPEN', 'RANKING'])
+    .where('c.status', 'in', ['LAUNCHING', 'OPEN', 'RANKED'])
     .where('c.period_kind', '=', input.periodKind)
     .where('c.period_start', '=', input.periodStart)
     .where('e.staff_id', 'in', people.map((p) => p.id))

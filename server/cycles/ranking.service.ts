@@ -17,7 +17,7 @@ const MAX_PASSES = 12
 export async function rankCycle(db: Db, cycleId: number, progress: (done: number) => void = () => {}): Promise<{ classified: number }> {
   return db.transaction().execute(async (trx) => {
     const cycle = await trx.selectFrom('cycles').selectAll().where('id', '=', cycleId).forUpdate().executeTakeFirstOrThrow()
-    if (cycle.status === 'CLASSIFIED') return { classified: 0 }
+    if (cycle.status === 'RANKED' || cycle.status === 'CLASSIFIED') return { classified: 0 } // a retried activity
     const ruleSet = (await findRuleSet(trx, cycle.ruleset_id))!
     const rows = await trx
       .selectFrom('evaluations')
@@ -93,7 +93,7 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
         idempotency_key: `evaluation:${c.id}:v${row.version + 1}`,
       })
     }
-    await trx.updateTable('cycles').set({ status: 'CLASSIFIED', classified_at: new Date() }).where('id', '=', cycleId).execute()
+    await trx.updateTable('cycles').set({ status: 'RANKED' }).where('id', '=', cycleId).execute()
     await appendAudit(trx, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: 'classify', reason: null, data: { evaluations: classified.length }, idempotency_key: `cycle:${cycleId}:classify` })
     return { classified: classified.length }
   })

@@ -57,7 +57,7 @@ export interface CycleTable {
   period_start: string
   period_end: string
   ruleset_id: number
-  status: 'LAUNCHING' | 'OPEN' | 'RANKING' | 'CLASSIFIED' | 'CANCELLED'
+  status: 'LAUNCHING' | 'OPEN' | 'RANKED' | 'CLASSIFIED' | 'CANCELLED'
   unit_ids: Json<number[]>
   durations: Json<CycleDurations>
   created_by: number

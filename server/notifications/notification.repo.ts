@@ -49,7 +49,7 @@ export async function notifyEvaluation(
   })
 }
 
-/** Tells every evaluated person their final level and rank. */
+/** Tells every evaluated person their final level and rank; the cycle is CLASSIFIED once they are told. */
 export async function publishCycleResults(db: Db, cycleId: number, progress: (done: number) => void = () => {}): Promise<void> {
   const rows = await db.selectFrom('evaluations').select(['id', 'staff_id', 'final_level', 'total', 'rank_in_unit']).where('cycle_id', '=', cycleId).where('stage', '=', 'CLASSIFIED').execute()
   for (const [i, r] of rows.entries()) {
@@ -68,5 +68,6 @@ export async function publishCycleResults(db: Db, cycleId: number, progress: (do
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .execute()
   }
+  await db.updateTable('cycles').set({ status: 'CLASSIFIED', classified_at: new Date() }).where('id', '=', cycleId).where('status', '=', 'RANKED').execute()
   await appendAudit(db, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: 'publish', reason: null, data: { evaluations: rows.length }, idempotency_key: `cycle:${cycleId}:publish` })
 }

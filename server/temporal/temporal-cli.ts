@@ -37,10 +37,18 @@ export interface DevServer {
 }
 
 /** Starts `temporal server start-dev` as a child process and waits until it answers. */
-export async function startDevServer(options: { cliPath: string; port?: number; uiPort?: number; dbFile?: string; logLevel?: 'error' | 'never' }): Promise<DevServer> {
+export async function startDevServer(options: {
+  cliPath: string
+  port?: number
+  uiPort?: number
+  dbFile?: string
+  logLevel?: 'error' | 'never'
+  namespaces?: readonly string[]
+}): Promise<DevServer> {
   const port = options.port ?? (await freePort())
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', options.logLevel ?? 'error']
   if (options.dbFile) args.push('--db-filename', options.dbFile)
+  for (const ns of options.namespaces ?? []) args.push('--namespace', ns)
   if (options.uiPort) args.push('--ui-port', String(options.uiPort))
   else args.push('--headless')
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'ignore', 'inherit'] })

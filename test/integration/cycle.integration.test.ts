@@ -71,7 +71,7 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
 
   it('launches a cycle: one evaluation workflow per staff member, all in self-assessment', async () => {
     const res = await t.api('POST', '/api/cycles', admin, { name: 'Tháng 11/2026', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1 })
-    expect(res.status).toBe(201)
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
     cycleId = res.body.id
     await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 60_000, 'cycle open')
     const list = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, admin)).body

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { createSession } from '../../server/auth/session.js'
+import { cycleWorkflowId } from '../../workflows/definitions.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 import { killWorker, spawnWorker } from '../support/worker-process.js'
 
@@ -121,7 +122,8 @@ describe('durability: the worker is SIGKILLed in the middle of a cycle of a few 
     expect((await t.api('POST', `/api/cycles/${cycleId}/units/${unitId}/sign-off`, director)).status).toBe(200)
     await killWorker(worker)
     worker = await spawnWorker(t)
-    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'CLASSIFIED', 120_000, 'classified')
+    expect(await t.system.client.workflow.getHandle(cycleWorkflowId(cycleId)).result()).toBe('CLASSIFIED')
+    expect((await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status).toBe('CLASSIFIED')
 
     const actions = await t.system.db
       .selectFrom('audit_events')

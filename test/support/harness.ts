@@ -9,6 +9,7 @@ import { bootstrap } from '../../server/seed/bootstrap.js'
 import { startSystem, type System } from '../../server/system.js'
 import { bundleWorkflows } from '../../workflows/worker.js'
 import { createTestDatabase } from './database.js'
+import type { TestLabel } from './namespaces.js'
 
 export const ADMIN_PASSWORD = 'admin-pass-123'
 export const DEMO_PASSWORD = 'demo-pass-123'
@@ -33,7 +34,7 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined
  * The real product against the suite's Temporal dev server and a fresh PostgreSQL database
  * (or PGlite in a temporary folder), with the demo organisation seeded.
  */
-export async function startTestSystem(options: { label: string; pglite?: boolean; worker?: boolean; seedDemo?: boolean }): Promise<TestSystem> {
+export async function startTestSystem(options: { label: TestLabel; pglite?: boolean; worker?: boolean; seedDemo?: boolean }): Promise<TestSystem> {
   const database = options.pglite ? undefined : await createTestDatabase(options.label)
   const dataDir = mkdtempSync(join(tmpdir(), `kpi-${options.label}-`))
   const config: Config = {
@@ -41,6 +42,7 @@ export async function startTestSystem(options: { label: string; pglite?: boolean
     dataDir,
     databaseUrl: database?.url,
     temporalAddress: inject('temporalAddress'),
+    temporalNamespace: `test-${options.label}`,
     taskQueue: `test-${options.label}-${randomBytes(3).toString('hex')}`,
   }
   bundle ??= bundleWorkflows()
@@ -56,7 +58,7 @@ export async function startTestSystem(options: { label: string; pglite?: boolean
       payload = body
     } else if (body instanceof Uint8Array) {
       headers['content-type'] = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-      payload = body
+      payload = new Blob([body as Uint8Array<ArrayBuffer>])
     } else if (body !== undefined) {
       headers['content-type'] = 'application/json'
       payload = JSON.stringify(body)

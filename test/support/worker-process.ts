@@ -10,6 +10,7 @@ export async function spawnWorker(t: TestSystem): Promise<ChildProcess> {
       TEMPORAL_ADDRESS: t.system.temporalAddress,
       DATABASE_URL: t.config.databaseUrl ?? '',
       TASK_QUEUE: t.config.taskQueue,
+      TEMPORAL_NAMESPACE: t.config.temporalNamespace,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

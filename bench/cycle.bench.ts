@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serve } from '@hono/node-server'
+import { NativeConnection, Worker } from '@temporalio/worker'
+import { hashPassword } from '../server/auth/password.js'
+import { createSession } from '../server/auth/session.js'
+import { loadConfig } from '../server/config.js'
+import { bootstrap } from '../server/seed/bootstrap.js'
+import { startSystem } from '../server/system.js'
+import { findTemporalCli, freePort, startDevServer } from '../server/temporal/temporal-cli.js'
+import { doneSignal, pingUpdate } from './bare.workflows.js'
+import { fmt, percentile, pool, timed } from './stats.js'
+
+const LAUNCH_CONCURRENCY = 32
+const LATENCY_SAMPLES = 200
+
+/**
+ * `npm run bench -- cycle --staff N`, on the embedded defaults (Temporal dev server + PGlite):
+ * launch rate vs bare workflow starts, submit/approve latency over HTTP vs a bare Update,
+ * and the wall time from launch to classified results.
+ */
+export async function cycleBench(staffCount: number): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kpi-bench-'))
+  const dev = await startDevServer({ cliPath: findTemporalCli(process.env['TEMPORAL_CLI_PATH']), logLevel: 'never' })
+  const config = { ...loadConfig({}), dataDir, temporalAddress: dev.address, taskQueue: 'bench-kpi' }
+  const system = await startSystem(config, { worker: true })
+  await bootstrap(system.db, { adminPassword: 'bench-admin-1', seedDemo: false })
+  const bareWorker = await Worker.create({
+    connection: await NativeConnection.connect({ address: dev.address }),
+    taskQueue: 'bench-bare',
+    workflowsPath: fileURLToPath(new URL('./bare.workflows.ts', import.meta.url)),
+  })
+  const port = await freePort()
+  const http = serve({ fetch: system.app.fetch, port, hostname: '127.0.0.1' })
+  const base = `http://127.0.0.1:${port}`
+  const call = async (method: string, path: string, token: string, body?: unknown) => {
+    const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
+    return res.json() as Promise<any>
+  }
+
+  console.log(`\n# cycle benchmark — ${staffCount} staff, embedded defaults (Temporal dev server + PGlite), ${cpus().length} cores, Node ${process.version}\n`)
+  const { unitId, headId, leaderId } = await seedOrg(system.db, staffCount)
+  const admin = (await createSession(system.db, 1)).token
+  const ruleSetId = (await system.db.selectFrom('rulesets').select('id').executeTakeFirstOrThrow()).id
+
+  // 1. Launch: bare starts on the same server vs our cycle launch (evaluation workflows started by the cycle workflow).
+  const [, bareStartMs] = await timed(() =>
+    pool(Array.from({ length: staffCount }, (_, i) => i), LAUNCH_CONCURRENCY, async (i) => {
+      await system.client.workflow.start('bareWorkflow', { taskQueue: 'bench-bare', workflowId: `bare-start-${i}` })
+    }),
+  )
+  const launchedAt = performance.now()
+  const [cycle, launchMs] = await timed(async () => {
+    const c = await call('POST', '/api/cycles', admin, { name: 'Bench', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId, unitIds: [unitId] })
+    while ((await call('GET', `/api/cycles/${c.id}`, admin)).status !== 'OPEN') await new Promise((r) => setTimeout(r, 20))
+    return c
+  })
+  const bareRate = staffCount / (bareStartMs / 1000)
+  const launchRate = staffCount / (launchMs / 1000)
+
+  // 2. Bare Update round trip on a running workflow (its worker starts only now, so it did not load the launch).
+  const bareRun = bareWorker.run()
+  const bare = system.client.workflow.getHandle('bare-start-0')
+  await bare.executeUpdate(pingUpdate, { args: [0] })
+  const bareLatency: number[] = []
+  for (let i = 0; i < LATENCY_SAMPLES; i++) bareLatency.push((await timed(() => bare.executeUpdate(pingUpdate, { args: [i] })))[1])
+
+  // 3. Submit and approve over HTTP, one at a time (latency), then the rest concurrently (throughput).
+  const evaluations: { id: number; staffId: number }[] = await call('GET', `/api/evaluations?cycleId=${cycle.id}`, admin)
+  const tokens = new Map<number, string>()
+  for (const e of evaluations) tokens.set(e.staffId, (await createSession(system.db, e.staffId)).token)
+  const head = evaluations.find((e) => e.staffId === headId)!
+  const staff = evaluations.filter((e) => e !== head)
+  const document = (e: { staffId: number }) => ({ general: { ethics: 8, competence: 8, innovation: 8 }, products: [{ code: 'B01', k: 1, assigned: 10, done: 7 + (e.staffId % 4), qualityFailures: 0, delays: 0 }] })
+  for (const e of evaluations) await call('PUT', `/api/evaluations/${e.id}/self-assessment`, tokens.get(e.staffId)!, { data: document(e) })
+  const submitLatency: number[] = []
+  for (const e of evaluations.slice(0, LATENCY_SAMPLES)) submitLatency.push((await timed(() => call('POST', `/api/evaluations/${e.id}/submit`, tokens.get(e.staffId)!)))[1])
+  await pool(evaluations.slice(LATENCY_SAMPLES), 16, async (e) => void (await call('POST', `/api/evaluations/${e.id}/submit`, tokens.get(e.staffId)!)))
+  const approveLatency: number[] = []
+  const headToken = tokens.get(headId)!
+  for (const e of staff.slice(0, LATENCY_SAMPLES)) approveLatency.push((await timed(() => call('POST', `/api/evaluations/${e.id}/approve`, headToken, {})))[1])
+  await pool(staff.slice(LATENCY_SAMPLES), 16, async (e) => void (await call('POST', `/api/evaluations/${e.id}/approve`, headToken, {})))
+  const leader = (await createSession(system.db, leaderId)).token
+  await call('POST', `/api/evaluations/${head.id}/approve`, leader, { adjustments: { leader: { unitPlanScore: 90 } } })
+  await call('POST', `/api/cycles/${cycle.id}/units/${unitId}/sign-off`, leader)
+  const [, rankMs] = await timed(async () => {
+    while ((await call('GET', `/api/cycles/${cycle.id}`, admin)).status !== 'CLASSIFIED') await new Promise((r) => setTimeout(r, 50))
+  })
+  const wallMs = performance.now() - launchedAt
+
+  const row = (label: string, value: string, baseline: string, ratio: number, target?: string) =>
+    console.log(`${label.padEnd(34)} ${value.padStart(14)}   ${baseline.padStart(14)}   ${fmt(ratio, 2).padStart(6)}×${target ? `   (target ${target})` : ''}`)
+  console.log(`${'measure'.padEnd(34)} ${'ours'.padStart(14)}   ${'baseline'.padStart(14)}   ratio`)
+  row('launch rate (workflows/s)', fmt(launchRate), fmt(bareRate), launchRate / bareRate, '≥ 0,8×')
+  const p50b = percentile(bareLatency, 50)
+  row('submit p50 (ms)', fmt(percentile(submitLatency, 50)), fmt(p50b), percentile(submitLatency, 50) / p50b, '≤ 1,5×')
+  row('submit p95 (ms)', fmt(percentile(submitLatency, 95)), fmt(percentile(bareLatency, 95)), percentile(submitLatency, 95) / percentile(bareLatency, 95))
+  row('approve p50 (ms)', fmt(percentile(approveLatency, 50)), fmt(p50b), percentile(approveLatency, 50) / p50b, '≤ 1,5×')
+  row('approve p95 (ms)', fmt(percentile(approveLatency, 95)), fmt(percentile(bareLatency, 95)), percentile(approveLatency, 95) / percentile(bareLatency, 95))
+  console.log(`\nwall time launch → classified: ${fmt(wallMs / 1000, 2)} s (incl. ${LATENCY_SAMPLES} sequential submits and approvals, the rest 16 at a time; sign-off → classified ${fmt(rankMs / 1000, 2)} s)`)
+
+  for (let i = 0; i < staffCount; i++) await system.client.workflow.getHandle(`bare-start-${i}`).signal(doneSignal).catch(() => {})
+  bareWorker.shutdown()
+  await bareRun
+  await new Promise<void>((r) => http.close(() => r()))
+  await system.stop()
+  await dev.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+}
+
+/** One unit under a directorate: a head, staff, and a leader — inserted directly (one shared password hash). */
+async function seedOrg(db: Awaited<ReturnType<typeof startSystem>>['db'], staffCount: number) {
+  const hash = await hashPassword('bench-pass-1')
+  const root = await db.insertInto('units').values({ code: 'SO', name: 'Sở (bench)', parent_id: null, head_id: null }).returning('id').executeTakeFirstOrThrow()
+  const unit = await db.insertInto('units').values({ code: 'P1', name: 'Phòng (bench)', parent_id: root.id, head_id: null }).returning('id').executeTakeFirstOrThrow()
+  const leader = await db.insertInto('staff').values({ username: 'gd.bench', full_name: 'Giám đốc', unit_id: root.id, position_code: null, roles: '["leader"]', scope_unit_ids: '[]', password_hash: hash, email: null }).returning('id').executeTakeFirstOrThrow()
+  await db.updateTable('units').set({ head_id: leader.id }).where('id', '=', root.id).execute()
+  const rows = Array.from({ length: staffCount }, (_, i) => ({
+    username: i === 0 ? 'tp.bench' : `cv.bench${i}`,
+    full_name: i === 0 ? 'Trưởng phòng' : `Chuyên viên ${i}`,
+    unit_id: unit.id,
+    position_code: null,
+    roles: i === 0 ? '["unit_head","staff"]' : '["staff"]',
+    scope_unit_ids: '[]',
+    password_hash: hash,
+    email: null,
+  }))
+  const ids: number[] = []
+  for (let i = 0; i < rows.length; i += 500) ids.push(...(await db.insertInto('staff').values(rows.slice(i, i + 500)).returning('id').execute()).map((r) => r.id))
+  await db.updateTable('units').set({ head_id: ids[0]! }).where('id', '=', unit.id).execute()
+  return { unitId: unit.id, headId: ids[0]!, leaderId: leader.id }
+}

@@ -1,0 +1,21 @@
+import { cycleBench } from './cycle.bench.js'
+
+/** `npm run bench -- <suite> [--staff N]`: prints figures beside baselines measured in the same run; never fails on timing. */
+async function run(): Promise<void> {
+  const args = process.argv.slice(2)
+  const suite = args.find((a) => !a.startsWith('--')) ?? 'cycle'
+  const option = (name: string, fallback: number) => {
+    const i = args.indexOf(`--${name}`)
+    return i >= 0 ? Number(args[i + 1]) : fallback
+  }
+  if (suite === 'cycle') return cycleBench(option('staff', 2000))
+  throw new Error(`unknown benchmark "${suite}" (known: cycle)`)
+}
+
+run().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,26 @@
+/** Percentile of a sample (nearest rank). */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now()
+  const value = await fn()
+  return [value, performance.now() - start]
+}
+
+/** Runs tasks with bounded concurrency. */
+export async function pool<T>(items: T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const i = next++
+        await task(items[i]!, i)
+      }
+    }),
+  )
+}
+
+export const fmt = (n: number, digits = 1) => n.toLocaleString('vi-VN', { maximumFractionDigits: digits, minimumFractionDigits: digits })
