@@ -4,6 +4,9 @@ import { condition, defineSignal, defineUpdate, setHandler } from '@temporalio/w
 export const pingUpdate = defineUpdate<number, [number]>('ping')
 export const doneSignal = defineSignal('done')
 
+/** The empty workflow: started and completed, nothing else. */
+export async function emptyWorkflow(): Promise<void> {}
+
 export async function bareWorkflow(): Promise<void> {
   let done = false
   setHandler(pingUpdate, (n) => n)

@@ -18,7 +18,8 @@ export interface ActivityDeps {
   taskQueue: string
 }
 
-const START_CONCURRENCY = 32
+/** Temporal calls in flight at once from one activity. */
+const START_CONCURRENCY = 64
 
 /** Activities: the workflows' only way to touch PostgreSQL and other workflows. */
 export function createActivities({ db, client, taskQueue }: ActivityDeps) {
@@ -46,26 +47,22 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
         .orderBy('id')
         .limit(req.limit)
         .execute()
-      for (let i = 0; i < rows.length; i += START_CONCURRENCY) {
-        await Promise.all(
-          rows.slice(i, i + START_CONCURRENCY).map(async (r) => {
-            const input: EvaluationWorkflowInput = {
-              evaluationId: r.id,
-              cycleId: req.cycleId,
-              ownerId: r.staff_id,
-              reviewerIds: r.reviewer_ids as number[],
-              signOffIds: r.sign_off_ids as number[],
-              durations: cycle.durations as CycleDurations,
-            }
-            try {
-              await client.workflow.start('evaluationWorkflow', { taskQueue, workflowId: evaluationWorkflowId(req.cycleId, r.staff_id), args: [input] })
-            } catch (err) {
-              if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
-            }
-          }),
-        )
-        Context.current().heartbeat(i)
-      }
+      await inPool(rows, async (r, i) => {
+        const input: EvaluationWorkflowInput = {
+          evaluationId: r.id,
+          cycleId: req.cycleId,
+          ownerId: r.staff_id,
+          reviewerIds: r.reviewer_ids as number[],
+          signOffIds: r.sign_off_ids as number[],
+          durations: cycle.durations as CycleDurations,
+        }
+        try {
+          await client.workflow.start('evaluationWorkflow', { taskQueue, workflowId: evaluationWorkflowId(req.cycleId, r.staff_id), args: [input] })
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
+        }
+        if (i % 50 === 0) Context.current().heartbeat(i)
+      })
       return { count: rows.length, lastId: rows.at(-1)?.id ?? req.afterId }
     },
 
@@ -123,17 +120,26 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
   }
 
   async function signalAll(workflowIds: string[], signal: SignalDefinition<[], string>): Promise<void> {
-    for (let i = 0; i < workflowIds.length; i += START_CONCURRENCY) {
-      await Promise.all(
-        workflowIds.slice(i, i + START_CONCURRENCY).map(async (id) => {
-          try {
-            await client.workflow.getHandle(id).signal(signal)
-          } catch (err) {
-            if (!(err instanceof WorkflowNotFoundError)) throw err
-          }
-        }),
-      )
-      Context.current().heartbeat(i)
-    }
+    await inPool(workflowIds, async (id, i) => {
+      try {
+        await client.workflow.getHandle(id).signal(signal)
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err
+      }
+      if (i % 50 === 0) Context.current().heartbeat(i)
+    })
   }
+}
+
+/** Runs calls to Temporal with a steady number in flight (not in lock-step chunks). */
+async function inPool<T>(items: T[], task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(START_CONCURRENCY, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++
+        await task(items[i]!, i)
+      }
+    }),
+  )
 }

@@ -21,7 +21,7 @@ export interface CycleWorkflowInput {
   signedOffUnitIds?: number[]
 }
 
-const LAUNCH_BATCH = 200
+const LAUNCH_BATCH = 500
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   // Long activities heartbeat: a lost worker is noticed within the heartbeat timeout.
