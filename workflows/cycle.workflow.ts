@@ -15,6 +15,9 @@ export interface CycleWorkflowInput {
   cycleId: number
   /** Units with at least one evaluation: each must be signed off. */
   unitIds: number[]
+  /** Evaluations started per activity, and activities per run before continue-as-new (history stays small). */
+  launchBatchSize?: number
+  batchesPerRun?: number
   /** Carried over by continue-as-new. */
   launchCursor?: number
   launched?: boolean
@@ -22,6 +25,9 @@ export interface CycleWorkflowInput {
 }
 
 const LAUNCH_BATCH = 500
+const BATCHES_PER_RUN = 40
+/** Well under Temporal's 2,000 Updates per run: leadership actions beyond this continue in a new run. */
+const UPDATES_PER_RUN = 1000
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   // Long activities heartbeat: a lost worker is noticed within the heartbeat timeout.
@@ -40,6 +46,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
   const signedOff = new Set(input.signedOffUnitIds ?? [])
   let cancelled = false
   let status = launched ? 'OPEN' : 'LAUNCHING'
+  let batchesThisRun = 0
+  let updatesThisRun = 0
 
   const checkUnitAction = (actor: Actor, unitId: number) => {
     if (!actor.roles.includes('leader') && !actor.roles.includes('admin')) {
@@ -59,6 +67,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
   setHandler(
     signOffUnitUpdate,
     async ({ actor, unitId }) => {
+      updatesThisRun++
       checkUnitAction(actor, unitId)
       const result = await acts.signOffUnit({ cycleId: input.cycleId, unitId, actor })
       signedOff.add(unitId)
@@ -68,7 +77,10 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
   )
   setHandler(
     returnUnitUpdate,
-    async ({ actor, unitId, reason }) => acts.returnUnit({ cycleId: input.cycleId, unitId, actor, reason }),
+    async ({ actor, unitId, reason }) => {
+      updatesThisRun++
+      return acts.returnUnit({ cycleId: input.cycleId, unitId, actor, reason })
+    },
     { validator: ({ actor, unitId }) => checkUnitAction(actor, unitId) },
   )
   setHandler(
@@ -92,7 +104,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
   setHandler(cycleStateQuery, () => ({ launched, signedOffUnitIds: [...signedOff], status }))
 
   while (!launched && !cancelled) {
-    const batch = await acts.launchEvaluations({ cycleId: input.cycleId, afterId: cursor, limit: LAUNCH_BATCH })
+    const batch = await acts.launchEvaluations({ cycleId: input.cycleId, afterId: cursor, limit: input.launchBatchSize ?? LAUNCH_BATCH })
     if (batch.count === 0) {
       await acts.markCycleOpen({ cycleId: input.cycleId })
       launched = true
@@ -100,10 +112,11 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
       break
     }
     cursor = batch.lastId
-    if (workflowInfo().continueAsNewSuggested) return carryOn()
+    if (++batchesThisRun >= (input.batchesPerRun ?? BATCHES_PER_RUN) || workflowInfo().continueAsNewSuggested) return carryOn()
   }
 
-  await condition(() => cancelled || signedOff.size === input.unitIds.length || workflowInfo().continueAsNewSuggested)
+  const runIsFull = () => updatesThisRun >= UPDATES_PER_RUN || workflowInfo().continueAsNewSuggested
+  await condition(() => cancelled || signedOff.size === input.unitIds.length || runIsFull())
   if (!cancelled && signedOff.size < input.unitIds.length) return carryOn()
   await condition(allHandlersFinished)
   if (cancelled) return 'CANCELLED'

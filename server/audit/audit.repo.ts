@@ -13,6 +13,17 @@ export async function appendAudit(db: Db, event: AuditInput): Promise<boolean> {
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0
 }
 
+/** Appends many audit events in one statement per 500 (bulk actions: sign-off, cancel, ranking). Idempotent by key. */
+export async function appendAuditMany(db: Db, events: AuditInput[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 500) {
+    await db
+      .insertInto('audit_events')
+      .values(events.slice(i, i + 500).map((e) => ({ ...e, data: e.data ? JSON.stringify(e.data) : null })))
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute()
+  }
+}
+
 export interface AuditEvent {
   id: number
   at: Date

@@ -41,7 +41,14 @@ const DEFAULT_DURATIONS: CycleDurations = { selfAssessmentSeconds: 7 * DAY, revi
  * scope (with who reviews and signs off), then the cycle workflow starts them in batches.
  * If Temporal refuses the start, the rows are removed again: nothing half-launched remains.
  */
-export async function launchCycle(db: Db, client: Client, taskQueue: string, input: LaunchInput, actorId: number): Promise<number> {
+export async function launchCycle(
+  db: Db,
+  client: Client,
+  taskQueue: string,
+  input: LaunchInput,
+  actorId: number,
+  tuning: Pick<CycleWorkflowInput, 'launchBatchSize' | 'batchesPerRun'> = {},
+): Promise<number> {
   const ruleSet = await findRuleSet(db, input.ruleSetId)
   if (!ruleSet || ruleSet.status !== 'published') {
     throw new ApiError(400, 'VALIDATION_FAILED', `Bộ quy tắc #${input.ruleSetId} chưa ban hành hoặc không tồn tại.`, `Rule set #${input.ruleSetId} is not published or does not exist.`)
@@ -112,7 +119,7 @@ export async function launchCycle(db: Db, client: Client, taskQueue: string, inp
     return { cycleId: cycle.id, unitIds: cycle.unit_ids as number[] }
   })
   try {
-    const args: [CycleWorkflowInput] = [{ cycleId, unitIds }]
+    const args: [CycleWorkflowInput] = [{ cycleId, unitIds, ...tuning }]
     await client.workflow.start('cycleWorkflow', { taskQueue, workflowId: cycleWorkflowId(cycleId), args })
   } catch (err) {
     await db.transaction().execute(async (trx) => {

@@ -1,12 +1,13 @@
 import { sql } from 'kysely'
 import { classify, type Candidate } from '../../rules/classify.js'
 import type { Level } from '../../rules/ruleset.types.js'
-import { appendAudit } from '../audit/audit.repo.js'
+import { appendAudit, appendAuditMany } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 import { scoreDocument, storedScores } from '../evaluations/scoring.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 
 const MAX_PASSES = 12
+const BATCH = 500
 
 /**
  * Ranks and classifies a cycle whose units are all signed off:
@@ -57,41 +58,37 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
     }))
     const classified = classify(candidates, ruleSet.definition.quota, capByUnit)
     const byId = new Map(rows.map((r) => [r.id, r]))
-    for (const [i, c] of classified.entries()) {
-      if (i % 200 === 0) progress(i)
-      const row = byId.get(c.id)!
-      const scores = scoresById.get(c.id)!
-      await trx
-        .updateTable('evaluations')
-        .set({
-          stage: 'CLASSIFIED',
-          version: sql`case when stage = 'CLASSIFIED' then version else version + 1 end`,
-          scores: JSON.stringify(scores),
-          total: scores.values[ruleSet.definition.totalKey] ?? null,
-          level: scores.level,
-          override_code: scores.override?.code ?? null,
-          final_level: c.finalLevel,
-          quota_cut: c.cutByQuota,
-          quota_tie: c.tieFlag,
-          rank_in_unit: c.rankInUnit,
-          rank_in_cycle: c.rankInCycle,
-          updated_at: new Date(),
-        })
-        .where('id', '=', c.id)
-        .execute()
-      await appendAudit(trx, {
-        actor_id: null,
-        entity: 'evaluation',
-        entity_id: String(c.id),
-        action: 'classify',
-        from_stage: 'SIGNED_OFF',
-        to_stage: 'CLASSIFIED',
-        reason: null,
-        data: { finalLevel: c.finalLevel, quotaCut: c.cutByQuota, tie: c.tieFlag, rankInUnit: c.rankInUnit, rankInCycle: c.rankInCycle },
-        ruleset_id: ruleSet.id,
-        rule_hash: ruleSet.hash,
-        idempotency_key: `evaluation:${c.id}:v${row.version + 1}`,
+    const totalKey = ruleSet.definition.totalKey
+    for (let i = 0; i < classified.length; i += BATCH) {
+      progress(i)
+      const batch = classified.slice(i, i + BATCH)
+      const values = batch.map((c) => {
+        const s = scoresById.get(c.id)!
+        return sql`(${c.id}::int, ${JSON.stringify(s)}::jsonb, ${s.values[totalKey] ?? null}::float8, ${s.level}::text, ${s.override?.code ?? null}::text, ${c.finalLevel}::text, ${c.cutByQuota}::boolean, ${c.tieFlag}::boolean, ${c.rankInUnit}::int, ${c.rankInCycle}::int)`
       })
+      await sql`
+        update evaluations as e set
+          stage = 'CLASSIFIED', version = e.version + 1, scores = v.scores, total = v.total, level = v.level,
+          override_code = v.override_code, final_level = v.final_level, quota_cut = v.quota_cut, quota_tie = v.quota_tie,
+          rank_in_unit = v.rank_in_unit, rank_in_cycle = v.rank_in_cycle, updated_at = now()
+        from (values ${sql.join(values)}) as v(id, scores, total, level, override_code, final_level, quota_cut, quota_tie, rank_in_unit, rank_in_cycle)
+        where e.id = v.id`.execute(trx)
+      await appendAuditMany(
+        trx,
+        batch.map((c) => ({
+          actor_id: null,
+          entity: 'evaluation' as const,
+          entity_id: String(c.id),
+          action: 'classify',
+          from_stage: 'SIGNED_OFF',
+          to_stage: 'CLASSIFIED',
+          reason: null,
+          data: { finalLevel: c.finalLevel, quotaCut: c.cutByQuota, tie: c.tieFlag, rankInUnit: c.rankInUnit, rankInCycle: c.rankInCycle },
+          ruleset_id: ruleSet.id,
+          rule_hash: ruleSet.hash,
+          idempotency_key: `evaluation:${c.id}:v${byId.get(c.id)!.version + 1}`,
+        })),
+      )
     }
     await trx.updateTable('cycles').set({ status: 'RANKED' }).where('id', '=', cycleId).execute()
     await appendAudit(trx, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: 'classify', reason: null, data: { evaluations: classified.length }, idempotency_key: `cycle:${cycleId}:classify` })

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Actor } from '../../workflows/stages.js'
-import { appendAudit } from '../audit/audit.repo.js'
+import { appendAudit, appendAuditMany } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 
 export type SignOffOutcome =
@@ -38,10 +38,11 @@ export async function signOffUnitRecords(db: Db, cycleId: number, unitId: number
       .set({ stage: 'SIGNED_OFF', version: sql`version + 1`, updated_at: now })
       .where('id', 'in', evaluations.map((e) => e.id))
       .execute()
-    for (const e of evaluations) {
-      await appendAudit(trx, {
+    await appendAuditMany(
+      trx,
+      evaluations.map((e) => ({
         actor_id: actor.id,
-        entity: 'evaluation',
+        entity: 'evaluation' as const,
         entity_id: String(e.id),
         action: 'signOff',
         from_stage: 'AWAITING_SIGN_OFF',
@@ -50,8 +51,8 @@ export async function signOffUnitRecords(db: Db, cycleId: number, unitId: number
         ruleset_id: e.ruleset_id,
         rule_hash: e.rule_hash,
         idempotency_key: `evaluation:${e.id}:v${e.version + 1}`,
-      })
-    }
+      })),
+    )
     await trx.insertInto('unit_sign_offs').values({ cycle_id: cycleId, unit_id: unitId, signed_by: actor.id, signed_at: now }).execute()
     await appendAudit(trx, {
       actor_id: actor.id,
@@ -79,18 +80,19 @@ export async function cancelCycleRecords(db: Db, cycleId: number, actor: Actor, 
     if (open.length) {
       await trx.updateTable('evaluations').set({ stage: 'CANCELLED', version: sql`version + 1`, updated_at: new Date() }).where('id', 'in', open.map((e) => e.id)).execute()
     }
-    for (const e of open) {
-      await appendAudit(trx, {
+    await appendAuditMany(
+      trx,
+      open.map((e) => ({
         actor_id: actor.id,
-        entity: 'evaluation',
+        entity: 'evaluation' as const,
         entity_id: String(e.id),
         action: 'cancel',
         from_stage: e.stage,
         to_stage: 'CANCELLED',
         reason,
         idempotency_key: `evaluation:${e.id}:v${e.version + 1}`,
-      })
-    }
+      })),
+    )
     await trx.updateTable('cycles').set({ status: 'CANCELLED' }).where('id', '=', cycleId).execute()
     await appendAudit(trx, { actor_id: actor.id, entity: 'cycle', entity_id: String(cycleId), action: 'cancel', reason, idempotency_key: `cycle:${cycleId}:cancel` })
     return open.map((e) => e.staff_id)

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { evaluationWorkflowId } from '../../workflows/definitions.js'
+import { launchCycle } from '../../server/cycles/cycle.service.js'
+import { cycleWorkflowId, evaluationWorkflowId } from '../../workflows/definitions.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
 const doc = (g: number, done: number) => ({
@@ -63,6 +64,28 @@ describe('on PGlite: deadlines, reminders, escalation, cancellation and a full c
     await eventually(async () => (await t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, staffId)).describe()).status.name === 'COMPLETED', 30_000, 'workflow completed')
     expect((await t.api('POST', `/api/evaluations/${mine.id}/approve`, await t.login('tp.phamlan'), {})).status).toBe(409)
     expect((await t.api('POST', `/api/cycles/${cycleId}/cancel`, admin, { reason: 'lần hai' })).status).toBe(409)
+  })
+
+  it('continues the cycle workflow as new while launching, keeping history small, and starts everyone', async () => {
+    const cycleId = await launchCycle(t.system.db, t.system.client, t.config.taskQueue, { name: 'Năm 2026 (thử lô nhỏ)', periodKind: 'year', periodStart: '2026-01-01', periodEnd: '2026-12-31', ruleSetId: 1, unitIds: [cchc] }, 1, {
+      launchBatchSize: 3,
+      batchesPerRun: 2,
+    })
+    const handle = t.system.client.workflow.getHandle(cycleWorkflowId(cycleId))
+    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 30_000, 'open')
+    const continued = await eventually(async () => {
+      const runs: string[] = []
+      for await (const w of t.system.client.workflow.list({ query: `WorkflowId = '${cycleWorkflowId(cycleId)}'` })) runs.push(w.status.name)
+      return runs.includes('CONTINUED_AS_NEW') ? runs : undefined
+    }, 10_000, 'visibility of the continued run')
+    expect(continued.filter((s) => s === 'CONTINUED_AS_NEW')).toHaveLength(1)
+    expect((await handle.describe()).status.name).toBe('RUNNING')
+    const evaluations = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, admin)).body
+    expect(evaluations).toHaveLength(8)
+    for (const e of evaluations) {
+      expect((await t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, e.staffId)).describe()).status.name).toBe('RUNNING')
+    }
+    expect((await t.api('POST', `/api/cycles/${cycleId}/cancel`, admin, { reason: 'Dọn dẹp sau kiểm thử' })).status).toBe(200)
   })
 
   it('runs a unit through to classified results', async () => {
