@@ -1,5 +1,5 @@
 import { loadConfig } from './config.js'
-import { listen } from './http/serve.js'
+import { ensureWebAppBuilt, listen } from './http/serve.js'
 import { bootstrap, printCredentials } from './seed/bootstrap.js'
 import { startSystem } from './system.js'
 
@@ -7,6 +7,7 @@ import { startSystem } from './system.js'
 async function run(): Promise<void> {
   const config = loadConfig()
   console.log(`KPI Công vụ: khởi động / starting (data: ${config.dataDir}, DB: ${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, Temporal: ${config.temporalAddress ?? 'dev server'})`)
+  await ensureWebAppBuilt()
   const system = await startSystem(config, { worker: true })
   const seeded = await bootstrap(system.db, { adminPassword: config.adminPassword, seedDemo: config.seedDemo })
   printCredentials(seeded, Boolean(config.adminPassword))

@@ -1,0 +1,46 @@
+/** User-facing text: Vietnamese first, English second. */
+export type Lang = 'vi' | 'en'
+
+const text = {
+  title: { vi: 'KPI Công vụ', en: 'KPI Công vụ' },
+  subtitle: { vi: 'Đánh giá, xếp loại cán bộ, công chức theo KPI', en: 'KPI-based evaluation of public servants' },
+  username: { vi: 'Tên đăng nhập', en: 'Username' },
+  password: { vi: 'Mật khẩu', en: 'Password' },
+  login: { vi: 'Đăng nhập', en: 'Sign in' },
+  logout: { vi: 'Đăng xuất', en: 'Sign out' },
+  myTasks: { vi: 'Việc cần xử lý', en: 'My tasks' },
+  noTasks: { vi: 'Không có việc nào đang chờ bạn.', en: 'Nothing is waiting for you.' },
+  cycles: { vi: 'Kỳ đánh giá', en: 'Evaluation cycles' },
+  person: { vi: 'Cán bộ', en: 'Staff member' },
+  unit: { vi: 'Đơn vị', en: 'Unit' },
+  stage: { vi: 'Bước', en: 'Stage' },
+  deadline: { vi: 'Hạn', en: 'Due' },
+  overdue: { vi: 'Quá hạn', en: 'Overdue' },
+  status: { vi: 'Trạng thái', en: 'Status' },
+  period: { vi: 'Kỳ', en: 'Period' },
+  switchLang: { vi: 'English', en: 'Tiếng Việt' },
+} satisfies Record<string, Record<Lang, string>>
+
+export type TextKey = keyof typeof text
+
+export const STAGE_LABELS: Record<string, Record<Lang, string>> = {
+  SELF_ASSESSMENT: { vi: 'Tự đánh giá', en: 'Self-assessment' },
+  UNIT_REVIEW: { vi: 'Trưởng đơn vị nhận xét', en: 'Unit review' },
+  AWAITING_SIGN_OFF: { vi: 'Chờ lãnh đạo ký duyệt', en: 'Awaiting sign-off' },
+  SIGNED_OFF: { vi: 'Đã ký duyệt', en: 'Signed off' },
+  CLASSIFIED: { vi: 'Đã xếp loại', en: 'Classified' },
+  CANCELLED: { vi: 'Đã hủy', en: 'Cancelled' },
+  LAUNCHING: { vi: 'Đang khởi tạo', en: 'Launching' },
+  OPEN: { vi: 'Đang diễn ra', en: 'Open' },
+  RANKED: { vi: 'Đang công bố', en: 'Publishing' },
+}
+
+export function t(key: TextKey, lang: Lang): string {
+  return text[key][lang]
+}
+
+/** dd/MM/yyyy HH:mm in Vietnam's time zone. */
+export function formatDateTime(iso: string | null, lang: Lang): string {
+  if (!iso) return ''
+  return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(iso))
+}
