@@ -15,7 +15,6 @@ export interface UnitTable {
 export interface PositionTable {
   code: string
   name: string
-  group_code: string | null
 }
 
 export interface StaffTable {

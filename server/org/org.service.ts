@@ -106,7 +106,7 @@ export async function createStaff(db: Db, inputs: unknown[], actorId: number | n
     const out: { id: number; username: string; password?: string }[] = []
     for (const { s, password, generated, hash } of prepared) {
       if (s.positionCode) {
-        await trx.insertInto('positions').values({ code: s.positionCode, name: POSITION_NAMES[s.positionCode] ?? s.positionCode, group_code: null }).onConflict((oc) => oc.column('code').doNothing()).execute()
+        await trx.insertInto('positions').values({ code: s.positionCode, name: POSITION_NAMES[s.positionCode] ?? s.positionCode }).onConflict((oc) => oc.column('code').doNothing()).execute()
       }
       const row = await trx
         .insertInto('staff')

@@ -197,6 +197,15 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     const exception = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get('CCHC')}/quota-exception`, await as('gd.tranminh'), { cap: 0.4, reason: 'Đơn vị hoàn thành vượt kế hoạch cải cách hành chính' })
     expect(exception.status).toBe(200)
 
+    // The director sends the whole TCBM batch back to its head, who approves it again (the head's own evaluation goes back to leadership).
+    const batch = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get('TCBM')}/return`, await as('gd.tranminh'), { reason: 'Đề nghị phòng rà soát lại toàn bộ kết quả' })
+    expect(batch.status, JSON.stringify(batch.body)).toBe(200)
+    expect(batch.body.evaluations).toBe(8)
+    expect(batch.body.progress.byUnit.find((u: { unitId: number }) => u.unitId === unitId.get('TCBM')).byStage).toEqual({ UNIT_REVIEW: 8 })
+    for (const who of TCBM.slice(1)) expect((await act('tp.nguyenhai', 'approve', who, { comment: 'Đã rà soát' })).status).toBe(200)
+    expect((await act('gd.tranminh', 'approve', 'tp.nguyenhai', {})).status).toBe(200)
+    expect((await evaluation('cv.dohuong')).override).toBe('DISCIPLINE')
+
     for (const code of ['VP', 'TCBM', 'CCHC']) {
       const res = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get(code)}/sign-off`, await as('gd.tranminh'))
       expect(res.status, `${code}: ${JSON.stringify(res.body)}`).toBe(200)

@@ -14,7 +14,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('positions')
     .addColumn('code', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('group_code', 'text')
     .execute()
   await db.schema
     .createTable('staff')
