@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { api, ApiFailure } from './api'
-import { formatDateTime, STAGE_LABELS, t, type Lang } from './i18n'
+import { formatDate, formatDateTime, STAGE_LABELS, t, type Lang } from './i18n'
 
 interface Me {
   id: number
@@ -127,7 +127,7 @@ function Home({ lang }: { lang: Lang }) {
                   <td>{task.unitName}</td>
                   <td>{STAGE_LABELS[task.stage]?.[lang] ?? task.stage}</td>
                   <td className={task.overdue ? 'overdue' : ''}>
-                    {formatDateTime(task.deadlineAt, lang)} {task.overdue ? `(${t('overdue', lang)})` : ''}
+                    {formatDateTime(task.deadlineAt)} {task.overdue ? `(${t('overdue', lang)})` : ''}
                   </td>
                 </tr>
               ))}
@@ -150,7 +150,7 @@ function Home({ lang }: { lang: Lang }) {
               <tr key={c.id}>
                 <td>{c.name}</td>
                 <td>
-                  {formatDate(c.periodStart, lang)} – {formatDate(c.periodEnd, lang)}
+                  {formatDate(c.periodStart)} – {formatDate(c.periodEnd)}
                 </td>
                 <td>{STAGE_LABELS[c.status]?.[lang] ?? c.status}</td>
               </tr>
@@ -160,9 +160,4 @@ function Home({ lang }: { lang: Lang }) {
       </section>
     </>
   )
-}
-
-function formatDate(isoDate: string, lang: Lang): string {
-  const [y, m, d] = isoDate.split('-')
-  return lang === 'vi' ? `${d}/${m}/${y}` : `${d}/${m}/${y}`
 }

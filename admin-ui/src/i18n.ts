@@ -39,8 +39,25 @@ export function t(key: TextKey, lang: Lang): string {
   return text[key][lang]
 }
 
-/** dd/MM/yyyy HH:mm in Vietnam's time zone. */
-export function formatDateTime(iso: string | null, lang: Lang): string {
+const dateTimeParts = new Intl.DateTimeFormat('en-GB', {
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'Asia/Ho_Chi_Minh',
+})
+
+/** dd/MM/yyyy HH:mm in Vietnam's time zone, whatever the language. */
+export function formatDateTime(iso: string | null): string {
   if (!iso) return ''
-  return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(iso))
+  const part = Object.fromEntries(dateTimeParts.formatToParts(new Date(iso)).map((p) => [p.type, p.value]))
+  return `${part['day']}/${part['month']}/${part['year']} ${part['hour']}:${part['minute']}`
+}
+
+/** dd/MM/yyyy from an ISO date (yyyy-MM-dd). */
+export function formatDate(isoDate: string): string {
+  const [y, m, d] = isoDate.split('-')
+  return `${d}/${m}/${y}`
 }
