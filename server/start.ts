@@ -1,32 +1,7 @@
-import { loadConfig } from './config.js'
-import { ensureWebAppBuilt, listen } from './http/serve.js'
-import { bootstrap, printCredentials } from './seed/bootstrap.js'
-import { startSystem } from './system.js'
+import { runServer } from './run.js'
 
-/** `npm start`: the whole product in one command — Temporal dev server, PGlite or PostgreSQL, worker, API. */
-async function run(): Promise<void> {
-  const config = loadConfig()
-  console.log(`KPI Công vụ: khởi động / starting (data: ${config.dataDir}, DB: ${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, Temporal: ${config.temporalAddress ?? 'dev server'})`)
-  await ensureWebAppBuilt()
-  const system = await startSystem(config, { worker: true })
-  const seeded = await bootstrap(system.db, { adminPassword: config.adminPassword, seedDemo: config.seedDemo })
-  printCredentials(seeded, Boolean(config.adminPassword))
-  const http = listen(system.app, config.port)
-  console.log(`Sẵn sàng / ready: http://localhost:${config.port}  (API: /api, OpenAPI: /api/openapi.json${system.devServer ? ', Temporal UI: http://localhost:8233' : ''})`)
-  let stopping = false
-  const stop = async () => {
-    if (stopping) return
-    stopping = true
-    console.log('Đang dừng / stopping…')
-    await http.close()
-    await system.stop()
-    process.exit(0)
-  }
-  process.on('SIGINT', () => void stop())
-  process.on('SIGTERM', () => void stop())
-}
-
-run().catch((err) => {
+/** `npm start`: the whole product in one command — Temporal dev server, PGlite or PostgreSQL, worker, API and web app. */
+runServer({ withWorker: true }).catch((err) => {
   console.error(err)
   process.exit(1)
 })

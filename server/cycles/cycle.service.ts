@@ -7,6 +7,7 @@ import { appendAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 import type { CycleDurations } from '../db/schema.js'
 import { ApiError } from '../errors.js'
+import { dbId } from '../http/schemas.js'
 import { loadOrg } from '../org/org.repo.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 
@@ -19,9 +20,9 @@ export const launchInput = z
     periodKind: z.enum(['month', 'quarter', 'year']),
     periodStart: isoDate,
     periodEnd: isoDate,
-    ruleSetId: z.number().int().positive(),
+    ruleSetId: dbId,
     /** Units in scope with their subtrees; omitted = the whole organisation. */
-    unitIds: z.array(z.number().int().positive()).max(5000).optional(),
+    unitIds: z.array(dbId).max(5000).optional(),
     durations: z
       .object({
         selfAssessmentSeconds: z.number().int().min(1).max(366 * DAY),

@@ -10,13 +10,14 @@ import { ApiError, forbidden, notFound, wrongStage } from '../errors.js'
 import { scoreDocument } from '../evaluations/scoring.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { idParam, route } from '../http/route.js'
+import { dbIdQuery } from '../http/schemas.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 
 const listQuery = z.object({
-  cycleId: z.coerce.number().int().positive().optional(),
+  cycleId: dbIdQuery.optional(),
   stage: z.enum(STAGES).optional(),
-  unitId: z.coerce.number().int().positive().optional(),
+  unitId: dbIdQuery.optional(),
   assignedToMe: z.enum(['true', 'false']).optional(),
 })
 const selfAssessmentBody = z.object({ data: z.record(z.string(), z.unknown()) })

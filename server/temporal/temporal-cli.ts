@@ -53,6 +53,9 @@ export async function startDevServer(options: {
   else args.push('--headless')
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'ignore', 'inherit'] })
   const address = `127.0.0.1:${port}`
+  // Never leave the dev server behind, even if this process dies without a clean stop.
+  const killOnExit = () => child.kill('SIGKILL')
+  process.once('exit', killOnExit)
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const deadline = Date.now() + 60_000
   for (;;) {
@@ -74,6 +77,7 @@ export async function startDevServer(options: {
     address,
     process: child,
     async stop() {
+      process.off('exit', killOnExit)
       if (child.exitCode !== null) return
       child.kill('SIGTERM')
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000)

@@ -102,6 +102,32 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
     expect((await t.api('GET', '/api/rulesets/77', admin)).status).toBe(404)
   })
 
+  it('answers malformed input on every route with a 4xx, never a 500', async () => {
+    const doc = (await t.api('GET', '/api/openapi.json')).body
+    const garbage: unknown[] = [null, [], 'x', 42, { a: 1 }, { id: 1e12, unitIds: [1e12], ruleSetId: 1e12, data: [], inputs: 'x', reason: '' }, { name: 'x'.repeat(100_000) }]
+    const ids = ['1', '999999999', 'abc', '-1', '1e3', '99999999999999']
+    let calls = 0
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(ops)) {
+        if (path === '/api/auth/logout') continue
+        for (const id of ids) {
+          const concrete = path.replace(/\{[^}]+\}/g, id)
+          for (const body of method === 'get' ? [undefined] : garbage) {
+            const res = await t.api(method.toUpperCase(), `${concrete}${method === 'get' ? '?cycleId=1e12&stage=NOPE&unitId=x' : ''}`, admin, body)
+            calls++
+            expect(res.status, `${method} ${concrete} ${JSON.stringify(body)?.slice(0, 80)}`).toBeLessThan(500)
+            if (res.status >= 400) expect(res.body.error.code, `${method} ${concrete}`).toMatch(/^[A-Z_]+$/)
+          }
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(500)
+    const launch = { name: 'Kỳ thử', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30' }
+    expect((await t.api('POST', '/api/cycles', admin, { ...launch, ruleSetId: 1e12 })).status).toBe(400)
+    expect((await t.api('POST', '/api/cycles', admin, { ...launch, ruleSetId: 1, unitIds: [2 ** 31] })).status).toBe(400)
+    expect((await t.api('GET', '/api/evaluations?cycleId=3000000000', admin)).status).toBe(400)
+  })
+
   it('documents every route at /api/openapi.json', async () => {
     const doc = (await t.api('GET', '/api/openapi.json')).body
     expect(doc.openapi).toBe('3.1.0')
