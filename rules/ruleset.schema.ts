@@ -1,30 +1,100 @@
 import { z } from 'zod'
 
-/** Structural schema of a rule set (issue "Rule sets" deepens it: op allow-list, var paths, test cases). */
-const text = z.object({ vi: z.string().min(1).max(2000), en: z.string().min(1).max(2000) })
-const level = z.enum(['HTXS', 'HTT', 'HT', 'KHT'])
-const logic = z.unknown()
-const key = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,40}$/)
+/**
+ * The rule-set model: one zod schema, from which the TypeScript types are inferred and the JSON
+ * Schema served to the editor (`GET /api/rulesets/schema`) is generated. Deeper checks (operation
+ * allow-list, var paths, weights, limits, test cases) live in ruleset.validate.ts.
+ */
+export const text = z.object({ vi: z.string().min(1).max(2000), en: z.string().min(1).max(2000) }).meta({ title: 'Nhãn (vi / en)' })
+export const level = z.enum(['HTXS', 'HTT', 'HT', 'KHT'])
+const logic = z.unknown().meta({ title: 'Công thức JSON Logic', format: 'json-logic' })
+const key = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,40}$/, 'chữ, số, _ (tối đa 41 ký tự) / letters, digits, _')
+const code = z.string().regex(/^[A-Z0-9_]{2,60}$/, 'CHỮ_IN_HOA / UPPER_CASE')
+const scale = z.object({ min: z.number(), max: z.number() }).meta({ title: 'Thang điểm' })
 
-export const ruleSetDefinitionSchema = z.object({
-  code: z.string().regex(/^[a-z0-9-]{2,60}$/),
-  name: text,
-  description: text.optional(),
-  inputSchema: z.record(z.string(), z.unknown()),
-  uiSchema: z.record(z.string(), z.unknown()).optional(),
-  reviewerOnly: z.array(z.string().min(1).max(60)).max(50).optional(),
-  requirements: z.array(z.object({ code: z.string().regex(/^[A-Z0-9_]{2,60}$/), failsWhen: logic, message: text })).max(50),
-  computed: z.array(z.object({ key, label: text, formula: logic })).min(1).max(200),
-  totalKey: key,
-  bands: z.array(z.object({ level, min: z.number().nullable() })).min(1).max(4),
-  overrides: z.array(z.object({ code: z.string().regex(/^[A-Z0-9_]{2,60}$/), when: logic, level, label: text })).max(50),
-  quota: z.object({
-    level,
-    ofLevel: level,
-    cap: z.number().min(0).max(10),
-    cutTo: level,
-    tieBreak: z.array(key).min(1).max(10),
-    positionGroups: z.record(z.string(), z.string()).optional(),
-  }),
-  rounding: z.object({ precision: z.number().int().min(0).max(6), mode: z.literal('half-up'), keys: z.array(key).max(200) }),
+export const formulaValue = z.object({
+  key,
+  label: text,
+  formula: logic,
+  scale: scale.optional(),
+  nullable: z.boolean().optional().meta({ title: 'Có thể không áp dụng (null)' }),
 })
+
+export const weightedValue = z.object({
+  key,
+  label: text,
+  /** value = Σ weight × value(key) / 100 over earlier keys; weights sum to 100. */
+  weights: z.record(key, z.number().min(0).max(100)),
+  scale: scale.optional(),
+})
+
+export const computedValue = z.union([formulaValue, weightedValue])
+
+export const note = z.object({
+  /** Path of an array in the inputs: the note is evaluated for each of its items. */
+  each: z.string().max(100).optional(),
+  when: logic,
+  text,
+  /** Named values for {placeholders} in the text, as JSON Logic on the item (or the whole scope). */
+  values: z.record(key, logic).optional(),
+})
+
+export const testCase = z.object({
+  name: z.string().min(1).max(200),
+  inputs: z.record(z.string(), z.unknown()),
+  expect: z.object({
+    total: z.number().optional(),
+    level: level.optional(),
+    values: z.record(key, z.number().nullable()).optional(),
+    /** Code of a requirement expected to block submission. */
+    failure: code.optional(),
+  }),
+})
+
+export const quotaPolicy = z.object({
+  level,
+  ofLevel: level,
+  cap: z.number().min(0).max(10),
+  cutTo: level,
+  tieBreak: z.array(key).min(1).max(10),
+  positionGroups: z.record(z.string(), z.string()).optional(),
+})
+
+export const ruleSetDefinitionSchema = z
+  .object({
+    code: z.string().regex(/^[a-z0-9-]{2,60}$/, 'chữ thường, số, - / lowercase, digits, -'),
+    name: text,
+    description: text.optional(),
+    appliesTo: z
+      .object({
+        roles: z.array(z.enum(['staff', 'leader'])).max(2).optional(),
+        positionCodes: z.array(z.string().min(1).max(20)).max(100).optional(),
+        unitCodes: z.array(z.string().min(1).max(40)).max(500).optional(),
+      })
+      .optional(),
+    inputSchema: z.record(z.string(), z.unknown()),
+    uiSchema: z.record(z.string(), z.unknown()).optional(),
+    reviewerOnly: z.array(z.string().min(1).max(60)).max(50).optional(),
+    requirements: z.array(z.object({ code, failsWhen: logic, message: text })).max(50),
+    computed: z.array(computedValue).min(1).max(200),
+    totalKey: key,
+    bands: z.array(z.object({ level, min: z.number().nullable() })).min(1).max(4),
+    overrides: z.array(z.object({ code, when: logic, level, label: text })).max(50),
+    notes: z.array(note).max(100).optional(),
+    quota: quotaPolicy,
+    rounding: z.object({ precision: z.number().int().min(0).max(6), mode: z.literal('half-up'), keys: z.array(key).max(200) }),
+    tests: z.array(testCase).max(200).optional(),
+  })
+  .meta({ title: 'Bộ quy tắc chấm điểm / Rule set' })
+
+export type RuleSetDefinition = z.infer<typeof ruleSetDefinitionSchema>
+export type ComputedValue = z.infer<typeof computedValue>
+export type WeightedValue = z.infer<typeof weightedValue>
+export type QuotaPolicy = z.infer<typeof quotaPolicy>
+export type TestCase = z.infer<typeof testCase>
+export type Note = z.infer<typeof note>
+
+/** The JSON Schema of a rule set, for the schema-driven editor. */
+export function ruleSetJsonSchema(): object {
+  return z.toJSONSchema(ruleSetDefinitionSchema, { io: 'input', unrepresentable: 'any' })
+}

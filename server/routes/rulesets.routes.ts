@@ -1,55 +1,115 @@
 import type { Hono } from 'hono'
 import { z } from 'zod'
-import { ruleSetDefinitionSchema } from '../../rules/ruleset.schema.js'
+import { diffRuleSets } from '../../rules/ruleset.diff.js'
+import { ruleSetJsonSchema, testCase } from '../../rules/ruleset.schema.js'
+import { runTestCases } from '../../rules/ruleset.tests.js'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
-import { appendAudit } from '../audit/audit.repo.js'
+import { validateRuleSet } from '../../rules/ruleset.validate.js'
+import { appendAudit, listAudit } from '../audit/audit.repo.js'
 import { ApiError, notFound } from '../errors.js'
 import { scoreDocument } from '../evaluations/scoring.js'
 import type { AppDeps, AppEnv } from '../http/context.js'
 import { idParam, route } from '../http/route.js'
-import { createDraft, findRuleSet, listRuleSets, publishRuleSet, updateDraft } from '../rulesets/ruleset.repo.js'
+import { dbIdQuery } from '../http/schemas.js'
+import { archiveRuleSet, createDraft, findRuleSet, listRuleSets, publishRuleSet, updateDraft } from '../rulesets/ruleset.repo.js'
 
 const evaluateBody = z.object({ inputs: z.record(z.string(), z.unknown()), role: z.enum(['staff', 'leader']).optional() })
+const definitionBody = z.record(z.string(), z.unknown()).describe('A rule set definition: see GET /api/rulesets/schema')
+const testsBody = z.object({ tests: z.array(testCase).max(200).optional() })
+
+/** Full validation (shape, formulas, var paths, weights, limits, test-case types) or a 400 listing every issue with its path. */
+function validDefinition(raw: unknown): RuleSetDefinition {
+  const result = validateRuleSet(raw)
+  if (result.ok) return result.definition
+  const list = result.issues.slice(0, 10).map((i) => `${i.path}: ${i.message}`).join('; ')
+  throw new ApiError(400, 'INVALID_RULE_SET', `Bộ quy tắc không hợp lệ: ${list}`, `Invalid rule set: ${list}`, result.issues)
+}
 
 export function ruleSetRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
-  const load = async (params: Record<string, string>) => {
-    const id = idParam(params, 'id', 'bộ quy tắc / rule set')
+  const load = async (params: Record<string, string>, name = 'id') => {
+    const id = idParam(params, name, 'bộ quy tắc / rule set')
     const ruleSet = await findRuleSet(db, id)
     if (!ruleSet) throw notFound('bộ quy tắc / rule set', id)
     return ruleSet
   }
 
+  route(app, { method: 'get', path: '/api/rulesets/schema', summary: 'The JSON Schema of a rule set (drives the editor form)', tag: 'rulesets' }, async () => ruleSetJsonSchema())
+
   route(app, { method: 'get', path: '/api/rulesets', summary: 'Rule sets, every version', tag: 'rulesets' }, async () =>
-    (await listRuleSets(db)).map(({ definition, ...meta }) => ({ ...meta, name: definition.name })),
+    (await listRuleSets(db)).map(({ definition, ...meta }) => ({ ...meta, name: definition.name, tests: definition.tests?.length ?? 0 })),
   )
 
   route(app, { method: 'get', path: '/api/rulesets/:id', summary: 'One rule set version with its definition', tag: 'rulesets' }, async ({ params }) => load(params))
 
-  route(app, { method: 'post', path: '/api/rulesets', summary: 'Create a draft (next version of its code)', tag: 'rulesets', roles: ['admin'], body: ruleSetDefinitionSchema, status: 201 }, async ({ body, user }) => {
-    const ruleSet = await createDraft(db, body as RuleSetDefinition, user.id)
-    await appendAudit(db, { actor_id: user.id, entity: 'ruleset', entity_id: String(ruleSet.id), action: 'create', reason: null, data: { code: ruleSet.code, version: ruleSet.version } })
+  route(app, { method: 'post', path: '/api/rulesets', summary: 'Create a draft (next version of its code), validated', tag: 'rulesets', roles: ['admin'], body: definitionBody, status: 201 }, async ({ body, user }) => {
+    const ruleSet = await createDraft(db, validDefinition(body), user.id)
+    await appendAudit(db, { actor_id: user.id, entity: 'ruleset', entity_id: String(ruleSet.id), action: 'create', reason: null, data: { code: ruleSet.code, version: ruleSet.version, hash: ruleSet.hash } })
     return ruleSet
   })
 
-  route(app, { method: 'put', path: '/api/rulesets/:id', summary: 'Replace a draft definition (published versions are immutable)', tag: 'rulesets', roles: ['admin'], body: ruleSetDefinitionSchema }, async ({ params, body, user }) => {
+  route(app, { method: 'post', path: '/api/rulesets/:id/draft', summary: 'New draft from this version (copy, next version number)', tag: 'rulesets', roles: ['admin'], status: 201 }, async ({ params, user }) => {
+    const source = await load(params)
+    const ruleSet = await createDraft(db, source.definition, user.id)
+    await appendAudit(db, { actor_id: user.id, entity: 'ruleset', entity_id: String(ruleSet.id), action: 'create', reason: null, data: { from: source.id, code: ruleSet.code, version: ruleSet.version } })
+    return ruleSet
+  })
+
+  route(app, { method: 'put', path: '/api/rulesets/:id', summary: 'Replace a draft definition (published versions are immutable)', tag: 'rulesets', roles: ['admin'], body: definitionBody }, async ({ params, body, user }) => {
     const current = await load(params)
     if (current.status !== 'draft') throw new ApiError(409, 'CONFLICT', 'Phiên bản đã ban hành không được sửa; hãy tạo bản nháp mới.', 'Published versions are immutable; create a new draft.')
-    if (body.code !== current.code) throw new ApiError(400, 'VALIDATION_FAILED', 'Không được đổi mã bộ quy tắc.', 'The rule set code cannot change.')
-    const updated = await updateDraft(db, current.id, body as RuleSetDefinition)
+    const definition = validDefinition(body)
+    if (definition.code !== current.code) throw new ApiError(400, 'INVALID_RULE_SET', 'Không được đổi mã bộ quy tắc.', 'The rule set code cannot change.', [{ path: 'code', message: 'cannot change' }])
+    const updated = await updateDraft(db, current.id, definition)
     if (!updated) throw new ApiError(409, 'CONFLICT', 'Bản nháp vừa được ban hành.', 'The draft was just published.')
-    await appendAudit(db, { actor_id: user.id, entity: 'ruleset', entity_id: String(current.id), action: 'update', reason: null, data: { hash: updated.hash } })
+    const changes = diffRuleSets(current.definition, definition)
+    await appendAudit(db, { actor_id: user.id, entity: 'ruleset', entity_id: String(current.id), action: 'update', reason: null, data: { hash: updated.hash, changes: changes.map((c) => ({ path: c.path, change: c.change, summary: c.summary.vi })) } })
     return updated
   })
 
-  route(app, { method: 'post', path: '/api/rulesets/:id/publish', summary: 'Publish a draft: it becomes immutable', tag: 'rulesets', roles: ['admin'] }, async ({ params, user }) => {
+  route(app, { method: 'get', path: '/api/rulesets/:id/diff', summary: 'What changed from another version (?against=id) to this one', tag: 'rulesets', query: z.object({ against: dbIdQuery }) }, async ({ params, query }) => {
     const current = await load(params)
+    const other = await findRuleSet(db, query.against)
+    if (!other) throw notFound('bộ quy tắc / rule set', query.against)
+    return { from: { id: other.id, version: other.version }, to: { id: current.id, version: current.version }, changes: diffRuleSets(other.definition, current.definition) }
+  })
+
+  route(app, { method: 'post', path: '/api/rulesets/:id/tests', summary: "Run the rule set's test cases (or the ones given) without publishing", tag: 'rulesets', body: testsBody }, async ({ params, body }) => {
+    const ruleSet = await load(params)
+    const outcomes = runTestCases(ruleSet.definition, body.tests ?? ruleSet.definition.tests ?? [])
+    return { passed: outcomes.filter((o) => o.passed).length, failed: outcomes.filter((o) => !o.passed).length, outcomes }
+  })
+
+  route(app, { method: 'post', path: '/api/rulesets/:id/publish', summary: 'Publish a draft: its test cases must pass; it becomes immutable', tag: 'rulesets', roles: ['admin'] }, async ({ params, user }) => {
+    const current = await load(params)
+    if (current.status !== 'draft') throw new ApiError(409, 'CONFLICT', 'Chỉ bản nháp mới được ban hành.', 'Only a draft can be published.')
+    const failing = runTestCases(current.definition).filter((o) => !o.passed)
+    if (failing.length) {
+      const list = failing.slice(0, 5).map((f) => `"${f.name}" (${f.mismatches.map((m) => `${m.field}: ${JSON.stringify(m.expected)} ≠ ${JSON.stringify(m.actual)}`).join(', ')})`).join('; ')
+      throw new ApiError(400, 'TESTS_FAILED', `Không ban hành được: ${failing.length} ca kiểm thử sai — ${list}`, `Not published: ${failing.length} failing test case(s) — ${list}`, failing)
+    }
+    if (!(current.definition.tests ?? []).length) {
+      throw new ApiError(400, 'TESTS_FAILED', 'Không ban hành được: bộ quy tắc chưa có ca kiểm thử nào.', 'Not published: the rule set has no test case.', [])
+    }
     const published = await publishRuleSet(db, current.id)
     if (!published) throw new ApiError(409, 'CONFLICT', 'Chỉ bản nháp mới được ban hành.', 'Only a draft can be published.')
     await appendAudit(db, { actor_id: user.id, entity: 'ruleset', entity_id: String(current.id), action: 'publish', reason: null, ruleset_id: current.id, rule_hash: published.hash })
     return published
   })
 
-  route(app, { method: 'post', path: '/api/rulesets/:id/evaluate', summary: 'Score sample inputs: values, level and trace', tag: 'rulesets', body: evaluateBody }, async ({ params, body }) => {
+  route(app, { method: 'post', path: '/api/rulesets/:id/archive', summary: 'Archive a published version (running cycles keep it)', tag: 'rulesets', roles: ['admin'] }, async ({ params, user }) => {
+    const current = await load(params)
+    const archived = await archiveRuleSet(db, current.id)
+    if (!archived) throw new ApiError(409, 'CONFLICT', 'Chỉ phiên bản đã ban hành mới được lưu trữ.', 'Only a published version can be archived.')
+    await appendAudit(db, { actor_id: user.id, entity: 'ruleset', entity_id: String(current.id), action: 'archive', reason: null, ruleset_id: current.id, rule_hash: archived.hash })
+    return archived
+  })
+
+  route(app, { method: 'get', path: '/api/rulesets/:id/audit', summary: 'Every change to this rule set version: who, when, what', tag: 'rulesets', roles: ['admin'] }, async ({ params }) => {
+    const current = await load(params)
+    return listAudit(db, 'ruleset', String(current.id))
+  })
+
+  route(app, { method: 'post', path: '/api/rulesets/:id/evaluate', summary: 'Score sample inputs: every value, the level and a plain-language trace', tag: 'rulesets', body: evaluateBody }, async ({ params, body }) => {
     const ruleSet = await load(params)
     const role = body.role ?? (body.inputs['role'] === 'leader' ? 'leader' : 'staff')
     const outcome = scoreDocument(ruleSet.definition, body.inputs, null, role)

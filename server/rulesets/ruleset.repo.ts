@@ -86,3 +86,10 @@ export async function publishRuleSet(db: Db, id: number): Promise<RuleSet | unde
     .executeTakeFirst()
   return row && toRuleSet(row)
 }
+
+/** Archives a published version: no new cycle may pin it; cycles that pinned it keep it. */
+export async function archiveRuleSet(db: Db, id: number): Promise<RuleSet | undefined> {
+  const row = await db.updateTable('rulesets').set({ status: 'archived' }).where('id', '=', id).where('status', '=', 'published').returningAll().executeTakeFirst()
+  if (row) published.delete(id)
+  return row && toRuleSet(row)
+}

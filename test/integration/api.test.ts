@@ -93,11 +93,24 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
     const empty = await t.api('POST', '/api/rulesets/1/evaluate', admin, { inputs: { general: { ethics: 1, competence: 1, innovation: 1 }, products: [] } })
     expect(empty).toMatchObject({ status: 400, body: { error: { code: 'NOTHING_ASSIGNED' } } })
     expect((await t.api('PUT', '/api/rulesets/1', admin, nd335RuleSet())).status).toBe(409)
-    const draft = await t.api('POST', '/api/rulesets', admin, { ...nd335RuleSet(), bands: [{ level: 'HTXS', min: 85 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 50 }, { level: 'KHT', min: null }] })
-    expect(draft.status).toBe(201)
+    // Lowering the HTXS threshold to 85 saves (it is well-formed) but cannot be published: its test cases now fail.
+    const lowered = { ...nd335RuleSet(), bands: [{ level: 'HTXS', min: 85 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 50 }, { level: 'KHT', min: null }] }
+    const draft = await t.api('POST', '/api/rulesets', admin, lowered)
+    expect(draft.status, JSON.stringify(draft.body)).toBe(201)
     expect(draft.body).toMatchObject({ code: 'nd335-cong-chuc', version: 2, status: 'draft' })
+    const refused = await t.api('POST', `/api/rulesets/${draft.body.id}/publish`, admin)
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.code).toBe('TESTS_FAILED')
+    expect(refused.body.error.details.map((f: { name: string }) => f.name)).toEqual(['Nhiều sản phẩm, hệ số khác nhau, có chậm tiến độ', 'Lãnh đạo: chậm tiến độ và bị trả lại'])
+    expect(refused.body.error.details[0].mismatches).toEqual([{ field: 'level', expected: 'HTT', actual: 'HTXS' }])
+    // The admin updates the expectations, and the draft publishes.
+    const fixed = { ...lowered, tests: lowered.tests!.map((c) => (c.expect.total !== undefined && c.expect.total >= 85 && c.expect.level === 'HTT' ? { ...c, expect: { ...c.expect, level: 'HTXS' as const } } : c)) }
+    expect((await t.api('PUT', `/api/rulesets/${draft.body.id}`, admin, fixed)).status).toBe(200)
+    const diff = (await t.api('GET', `/api/rulesets/${draft.body.id}/diff?against=1`, admin)).body
+    expect(diff.changes.map((c: { summary: { vi: string } }) => c.summary.vi)).toContain('Ngưỡng HTXS: 90 → 85')
     expect((await t.api('POST', `/api/rulesets/${draft.body.id}/publish`, admin)).body.status).toBe('published')
     expect((await t.api('POST', `/api/rulesets/${draft.body.id}/publish`, admin)).status).toBe(409)
+    expect((await t.api('GET', `/api/rulesets/${draft.body.id}/audit`, admin)).body.map((a: { action: string }) => a.action)).toEqual(['create', 'update', 'publish'])
     expect((await t.api('POST', '/api/rulesets', admin, { code: 'Bad Code!' })).status).toBe(400)
     expect((await t.api('GET', '/api/rulesets/77', admin)).status).toBe(404)
   })

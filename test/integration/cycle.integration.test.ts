@@ -114,7 +114,7 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     }
     const khoa = await evaluation('cv.dangkhoa')
     expect(khoa.total).toBe(98)
-    expect(khoa.scores.values).toMatchObject({ a: 100, b: 100, c: 100, task: 70, general: 28 })
+    expect(khoa.scores.values).toMatchObject({ a: 100, b: 100, c: 100, task: 70, generalScore: 28 })
     expect(khoa.scores.ruleHash).toBe(khoa.ruleSet.hash)
     const again = await act('cv.dangkhoa', 'submit', 'cv.dangkhoa')
     expect(again.status).toBe(409)

@@ -6,7 +6,7 @@ import type { Level } from '../../rules/ruleset.types.js'
 const policy = nd335RuleSet().quota
 
 function candidate(id: number, total: number, level: Level, unitId = 1, task = total - 27, general = 27): Candidate {
-  return { id, unitId, positionCode: 'CV', level, values: { total, task, general } }
+  return { id, unitId, positionCode: 'CV', level, values: { total, task, generalScore: general } }
 }
 
 describe('quota (HTXS ≤ 20 % of final HTT)', () => {

@@ -20,7 +20,7 @@ const workedExample = {
 describe('NĐ 335 default rule set', () => {
   it('scores the worked example of domain.md §5: 90.97 → HTXS', () => {
     const r = evaluateRuleSet(ruleSet, workedExample)
-    expect(r.values).toMatchObject({ A: 15, general: 27, a: 93.33, b: 89.17, c: 91.67, task: 63.97, total: 90.97 })
+    expect(r.values).toMatchObject({ A: 15, generalScore: 27, a: 93.33, b: 89.17, c: 91.67, task: 63.97, total: 90.97 })
     expect(r.values['d']).toBeNull()
     expect(r.level).toBe('HTXS')
     expect(r.override).toBeNull()
