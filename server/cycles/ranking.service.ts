@@ -1,12 +1,11 @@
 import { sql } from 'kysely'
-import { classify, type Candidate } from '../../rules/classify.js'
-import type { Level } from '../../rules/ruleset.types.js'
 import { appendAudit, appendAuditMany } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
-import { scoreDocument, storedScores } from '../evaluations/scoring.js'
+import type { StoredScores } from '../evaluations/scoring.js'
+import { classifyCycle, scoreCycle, type MemberScore } from './cycle-scoring.js'
+import { loadMembers, quotaCaps } from './cycle-members.repo.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 
-const MAX_PASSES = 12
 const BATCH = 500
 
 /**
@@ -20,43 +19,10 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
     const cycle = await trx.selectFrom('cycles').selectAll().where('id', '=', cycleId).forUpdate().executeTakeFirstOrThrow()
     if (cycle.status === 'RANKED' || cycle.status === 'CLASSIFIED') return { classified: 0 } // a retried activity
     const ruleSet = (await findRuleSet(trx, cycle.ruleset_id))!
-    const rows = await trx
-      .selectFrom('evaluations')
-      .select(['id', 'staff_id', 'unit_id', 'position_code', 'rule_role', 'data', 'adjustments', 'reviewer_ids', 'scores', 'level', 'version'])
-      .where('cycle_id', '=', cycleId)
-      .where('stage', 'in', ['SIGNED_OFF', 'CLASSIFIED'])
-      .orderBy('id')
-      .execute()
-
-    const levelByStaff = new Map<number, Level>(rows.map((r) => [r.staff_id, r.level as Level]))
-    const scoresById = new Map(rows.map((r) => [r.id, r.scores as ReturnType<typeof storedScores>]))
-    const leaders = rows.filter((r) => r.rule_role === 'leader')
-    const subordinatesOf = new Map<number, number[]>()
-    for (const r of rows) for (const reviewer of r.reviewer_ids as number[]) subordinatesOf.set(reviewer, [...(subordinatesOf.get(reviewer) ?? []), r.staff_id])
-
-    for (let pass = 0, changed = true; changed && pass < MAX_PASSES; pass++) {
-      changed = false
-      for (const l of leaders) {
-        const notCompleted = (subordinatesOf.get(l.staff_id) ?? []).filter((s) => levelByStaff.get(s) === 'KHT').length
-        const outcome = scoreDocument(ruleSet.definition, l.data, l.adjustments, 'leader', { leader: { subordinatesNotCompleted: notCompleted } })
-        if (!outcome.ok) continue
-        const stored = storedScores(outcome.result, ruleSet.id, ruleSet.hash)
-        if (levelByStaff.get(l.staff_id) !== stored.level) changed = true
-        levelByStaff.set(l.staff_id, stored.level)
-        scoresById.set(l.id, stored)
-      }
-    }
-
-    const capByUnit = new Map<number, number>()
-    for (const e of await trx.selectFrom('quota_exceptions').select(['unit_id', 'cap']).where('cycle_id', '=', cycleId).execute()) capByUnit.set(e.unit_id, e.cap)
-    const candidates: Candidate[] = rows.map((r) => ({
-      id: r.id,
-      unitId: r.unit_id,
-      positionCode: r.position_code,
-      level: scoresById.get(r.id)!.level,
-      values: scoresById.get(r.id)!.values,
-    }))
-    const classified = classify(candidates, ruleSet.definition.quota, capByUnit)
+    const rows = await loadMembers(trx, cycleId, ['SIGNED_OFF', 'CLASSIFIED'])
+    const scores = scoreCycle(ruleSet, rows)
+    const scoresById = new Map(rows.map((r) => [r.id, storedOrFail(scores.get(r.id)!, r.id)]))
+    const classified = classifyCycle(ruleSet, rows, scores, await quotaCaps(trx, cycleId))
     const byId = new Map(rows.map((r) => [r.id, r]))
     const totalKey = ruleSet.definition.totalKey
     for (let i = 0; i < classified.length; i += BATCH) {
@@ -94,4 +60,10 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
     await appendAudit(trx, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: 'classify', reason: null, data: { evaluations: classified.length }, idempotency_key: `cycle:${cycleId}:classify` })
     return { classified: classified.length }
   })
+}
+
+/** Every signed-off evaluation was scored when approved: failing now would mean corrupted data. */
+function storedOrFail(score: MemberScore, id: number): StoredScores {
+  if (!score.ok) throw new Error(`evaluation ${id} no longer scores: ${score.message}`)
+  return score.scores
 }

@@ -27,8 +27,18 @@ export function scoreDocument(
   return { ok: true, inputs, result }
 }
 
+export interface StoredScores {
+  values: Record<string, number | null>
+  baseLevel: EvaluationResult['baseLevel']
+  level: EvaluationResult['level']
+  override: EvaluationResult['override']
+  trace: EvaluationResult['trace']
+  ruleSetId: number
+  ruleHash: string
+}
+
 /** What is stored beside an evaluation: enough to reproduce and explain every number. */
-export function storedScores(result: EvaluationResult, ruleSetId: number, ruleHash: string) {
+export function storedScores(result: EvaluationResult, ruleSetId: number, ruleHash: string): StoredScores {
   return {
     values: result.values,
     baseLevel: result.baseLevel,

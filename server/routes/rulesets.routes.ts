@@ -10,7 +10,8 @@ import { ApiError, notFound } from '../errors.js'
 import { scoreDocument } from '../evaluations/scoring.js'
 import type { AppDeps, AppEnv } from '../http/context.js'
 import { idParam, route } from '../http/route.js'
-import { dbIdQuery } from '../http/schemas.js'
+import { dbId, dbIdQuery } from '../http/schemas.js'
+import { simulateCycle } from '../rulesets/simulate.service.js'
 import { archiveRuleSet, createDraft, findRuleSet, listRuleSets, publishRuleSet, updateDraft } from '../rulesets/ruleset.repo.js'
 
 const evaluateBody = z.object({ inputs: z.record(z.string(), z.unknown()), role: z.enum(['staff', 'leader']).optional() })
@@ -108,6 +109,20 @@ export function ruleSetRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
     const current = await load(params)
     return listAudit(db, 'ruleset', String(current.id))
   })
+
+  route(
+    app,
+    { method: 'post', path: '/api/rulesets/:id/simulate', summary: "Re-score a cycle with this version beside the cycle's own: per evaluation, per unit, who changes band. Stores nothing but an audit entry", tag: 'rulesets', roles: ['admin'], body: z.object({ cycleId: dbId }) },
+    async ({ params, body, user }) => {
+      const candidate = await load(params)
+      const cycle = await db.selectFrom('cycles').select(['id', 'ruleset_id']).where('id', '=', body.cycleId).executeTakeFirst()
+      if (!cycle) throw notFound('kỳ đánh giá / cycle', body.cycleId)
+      const baseline = (await findRuleSet(db, cycle.ruleset_id))!
+      const report = await simulateCycle(db, baseline, candidate, cycle.id)
+      await appendAudit(db, { actor_id: user.id, entity: 'ruleset', entity_id: String(candidate.id), action: 'simulate', reason: null, data: { cycleId: cycle.id, ...report.summary } })
+      return report
+    },
+  )
 
   route(app, { method: 'post', path: '/api/rulesets/:id/evaluate', summary: 'Score sample inputs: every value, the level and a plain-language trace', tag: 'rulesets', body: evaluateBody }, async ({ params, body }) => {
     const ruleSet = await load(params)

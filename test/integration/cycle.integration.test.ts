@@ -262,4 +262,30 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     const tampered = await t.system.db.updateTable('audit_events').set({ reason: 'x' }).where('id', '=', audit[0].id).execute().catch((e: Error) => e)
     expect(tampered).toBeInstanceOf(Error)
   })
+
+  it('simulates a draft on the classified cycle: old levels reproduce the stored ones, and shows who changes band', async () => {
+    const draftDef = (await t.api('GET', '/api/rulesets/1', admin)).body.definition
+    draftDef.bands = [{ level: 'HTXS', min: 85 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 65 }, { level: 'KHT', min: null }]
+    const draft = await t.api('POST', '/api/rulesets', admin, draftDef)
+    expect(draft.status, JSON.stringify(draft.body)).toBe(201)
+    const before = await t.system.db.selectFrom('evaluations').select(['id', 'final_level', 'total', 'version']).where('cycle_id', '=', cycleId).orderBy('id').execute()
+    expect((await t.api('POST', `/api/rulesets/${draft.body.id}/simulate`, await as('gd.tranminh'), { cycleId })).status).toBe(403)
+    const sim = await t.api('POST', `/api/rulesets/${draft.body.id}/simulate`, admin, { cycleId })
+    expect(sim.status, JSON.stringify(sim.body).slice(0, 300)).toBe(200)
+    const report = sim.body
+    // The baseline side is the cycle's own rule set: it reproduces every stored result.
+    for (const row of before) {
+      const e = report.evaluations.find((x: { evaluationId: number }) => x.evaluationId === row.id)
+      expect(e.before).toMatchObject({ finalLevel: row.final_level, total: row.total })
+    }
+    expect(report.summary).toEqual({ evaluations: 25, scored: 25, skipped: 0, up: 0, down: 1 })
+    expect(report.changes.map((c: any) => [c.fullName, c.before.finalLevel, c.after.finalLevel])).toEqual([['Trịnh Văn Quang', 'HT', 'KHT']])
+    expect(report.distribution).toEqual({ before: { HTXS: 3, HTT: 19, HT: 1, KHT: 2 }, after: { HTXS: 3, HTT: 19, HT: 0, KHT: 3 } })
+    const vp = report.units.find((u: { unitId: number }) => u.unitId === unitId.get('VP'))
+    expect([vp.quotaCutBefore, vp.quotaCutAfter]).toEqual([2, 5])
+    // Read-only: nothing of the cycle changed; one audit entry says a simulation ran.
+    expect(await t.system.db.selectFrom('evaluations').select(['id', 'final_level', 'total', 'version']).where('cycle_id', '=', cycleId).orderBy('id').execute()).toEqual(before)
+    const audit = (await t.api('GET', `/api/rulesets/${draft.body.id}/audit`, admin)).body
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(['create', 'simulate'])
+  })
 })

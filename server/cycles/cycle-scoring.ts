@@ -1,0 +1,64 @@
+import { classify, type Classified } from '../../rules/classify.js'
+import type { Level, RuleSetDefinition } from '../../rules/ruleset.types.js'
+import { scoreDocument, storedScores, type StoredScores } from '../evaluations/scoring.js'
+
+/** One evaluation of a cycle, as scoring sees it. */
+export interface CycleMember {
+  id: number
+  staffId: number
+  unitId: number
+  positionCode: string | null
+  ruleRole: 'staff' | 'leader'
+  data: Record<string, unknown>
+  adjustments: Record<string, unknown> | null
+  /** Who reviews this person: their direct superiors, whose `d` counts this person's result. */
+  reviewerIds: number[]
+}
+
+export interface RuleSetRef {
+  id: number
+  hash: string
+  definition: RuleSetDefinition
+}
+
+export type MemberScore = { ok: true; scores: StoredScores } | { ok: false; code: string; message: string }
+
+const MAX_PASSES = 12
+
+/**
+ * Scores a whole cycle with one rule set. Leaders' `subordinatesNotCompleted` comes from their
+ * direct subordinates' levels (before quota: the quota never makes anyone KHT), re-scored bottom-up
+ * until nothing changes. Pure: used by ranking (of record) and by simulation (what-if).
+ */
+export function scoreCycle(ruleSet: RuleSetRef, members: CycleMember[]): Map<number, MemberScore> {
+  const out = new Map<number, MemberScore>()
+  const levelByStaff = new Map<number, Level>()
+  const subordinatesOf = new Map<number, number[]>()
+  for (const m of members) for (const reviewer of m.reviewerIds) subordinatesOf.set(reviewer, [...(subordinatesOf.get(reviewer) ?? []), m.staffId])
+  const score = (m: CycleMember) => {
+    const notCompleted = (subordinatesOf.get(m.staffId) ?? []).filter((s) => levelByStaff.get(s) === 'KHT').length
+    const extra = m.ruleRole === 'leader' ? { leader: { subordinatesNotCompleted: notCompleted } } : {}
+    const outcome = scoreDocument(ruleSet.definition, m.data, m.adjustments, m.ruleRole, extra)
+    const result: MemberScore = outcome.ok ? { ok: true, scores: storedScores(outcome.result, ruleSet.id, ruleSet.hash) } : { ok: false, code: outcome.code, message: outcome.en }
+    out.set(m.id, result)
+    const before = levelByStaff.get(m.staffId)
+    if (result.ok) levelByStaff.set(m.staffId, result.scores.level)
+    return result.ok && before !== result.scores.level
+  }
+  for (const m of members) if (m.ruleRole !== 'leader') score(m)
+  const leaders = members.filter((m) => m.ruleRole === 'leader')
+  for (let pass = 0, changed = true; changed && pass < MAX_PASSES; pass++) {
+    changed = false
+    for (const l of leaders) if (score(l)) changed = true
+  }
+  return out
+}
+
+/** The quota and ranks over the members that scored. */
+export function classifyCycle(ruleSet: RuleSetRef, members: CycleMember[], scores: Map<number, MemberScore>, capByUnit: ReadonlyMap<number, number>): Classified[] {
+  const candidates = members.flatMap((m) => {
+    const s = scores.get(m.id)
+    return s?.ok ? [{ id: m.id, unitId: m.unitId, positionCode: m.positionCode, level: s.scores.level, values: s.scores.values }] : []
+  })
+  return classify(candidates, ruleSet.definition.quota, capByUnit)
+}

@@ -1,0 +1,112 @@
+import type { Classified } from '../../rules/classify.js'
+import { LEVELS, type Level } from '../../rules/ruleset.types.js'
+import { classifyCycle, scoreCycle, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
+import { loadMembers, quotaCaps, type MemberRow } from '../cycles/cycle-members.repo.js'
+import type { Db } from '../db/database.js'
+
+type Distribution = Record<Level, number>
+
+interface Side {
+  total: number | null
+  level: Level
+  finalLevel: Level
+  quotaCut: boolean
+}
+
+export interface SimulatedEvaluation {
+  evaluationId: number
+  staffId: number
+  fullName: string
+  unitId: number
+  unitName: string
+  stage: string
+  before: Side | null
+  after: Side | null
+  /** Final level moved up or down (or the evaluation cannot be scored by one of the two). */
+  change: 'up' | 'down' | 'same' | 'skipped'
+  reason?: string
+}
+
+export interface SimulationReport {
+  cycleId: number
+  baseline: { ruleSetId: number }
+  candidate: { ruleSetId: number }
+  summary: { evaluations: number; scored: number; skipped: number; up: number; down: number }
+  distribution: { before: Distribution; after: Distribution }
+  units: { unitId: number; unitName: string; before: Distribution; after: Distribution; quotaCutBefore: number; quotaCutAfter: number }[]
+  /** Who changes band, best first. */
+  changes: SimulatedEvaluation[]
+  evaluations: SimulatedEvaluation[]
+}
+
+/** Re-scores a cycle's evaluations with a candidate rule set beside the cycle's pinned one. Reads only. */
+export async function simulateCycle(db: Db, baseline: RuleSetRef, candidate: RuleSetRef, cycleId: number): Promise<SimulationReport> {
+  const members = await loadMembers(db, cycleId, ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED'])
+  const caps = await quotaCaps(db, cycleId)
+  return compare(cycleId, baseline, candidate, members, caps)
+}
+
+/** The comparison itself: pure, so the benchmark can run it on synthetic members. */
+export function compare(cycleId: number, baseline: RuleSetRef, candidate: RuleSetRef, members: MemberRow[], caps: ReadonlyMap<number, number>): SimulationReport {
+  const run = (ruleSet: RuleSetRef) => {
+    const scores = scoreCycle(ruleSet, members)
+    return { scores, classes: new Map(classifyCycle(ruleSet, members, scores, caps).map((c) => [c.id, c])) }
+  }
+  const before = run(baseline)
+  const after = run(candidate)
+  const evaluations = members.map((m): SimulatedEvaluation => {
+    const b = side(before.scores.get(m.id), before.classes.get(m.id), baseline.definition.totalKey)
+    const a = side(after.scores.get(m.id), after.classes.get(m.id), candidate.definition.totalKey)
+    const base = { evaluationId: m.id, staffId: m.staffId, fullName: m.fullName, unitId: m.unitId, unitName: m.unitName, stage: m.stage, before: b, after: a }
+    if (!b || !a) {
+      const failed = [before.scores.get(m.id), after.scores.get(m.id)].find((s) => s && !s.ok) as { message: string } | undefined
+      return { ...base, change: 'skipped', reason: failed?.message ?? 'not scored' }
+    }
+    const delta = LEVELS.indexOf(b.finalLevel) - LEVELS.indexOf(a.finalLevel)
+    return { ...base, change: delta > 0 ? 'up' : delta < 0 ? 'down' : 'same' }
+  })
+  const units = new Map<number, SimulationReport['units'][number]>()
+  for (const e of evaluations) {
+    const u = units.get(e.unitId) ?? { unitId: e.unitId, unitName: e.unitName, before: emptyDistribution(), after: emptyDistribution(), quotaCutBefore: 0, quotaCutAfter: 0 }
+    if (e.before) {
+      u.before[e.before.finalLevel]++
+      if (e.before.quotaCut) u.quotaCutBefore++
+    }
+    if (e.after) {
+      u.after[e.after.finalLevel]++
+      if (e.after.quotaCut) u.quotaCutAfter++
+    }
+    units.set(e.unitId, u)
+  }
+  const distribution = { before: emptyDistribution(), after: emptyDistribution() }
+  for (const u of units.values()) for (const l of LEVELS) {
+    distribution.before[l] += u.before[l]
+    distribution.after[l] += u.after[l]
+  }
+  const changes = evaluations.filter((e) => e.change === 'up' || e.change === 'down')
+  return {
+    cycleId,
+    baseline: { ruleSetId: baseline.id },
+    candidate: { ruleSetId: candidate.id },
+    summary: {
+      evaluations: evaluations.length,
+      scored: evaluations.filter((e) => e.change !== 'skipped').length,
+      skipped: evaluations.filter((e) => e.change === 'skipped').length,
+      up: changes.filter((e) => e.change === 'up').length,
+      down: changes.filter((e) => e.change === 'down').length,
+    },
+    distribution,
+    units: [...units.values()].sort((x, y) => x.unitId - y.unitId),
+    changes,
+    evaluations,
+  }
+}
+
+function side(score: MemberScore | undefined, classified: Classified | undefined, totalKey: string): Side | null {
+  if (!score?.ok || !classified) return null
+  return { total: score.scores.values[totalKey] ?? null, level: score.scores.level, finalLevel: classified.finalLevel, quotaCut: classified.cutByQuota }
+}
+
+function emptyDistribution(): Distribution {
+  return { HTXS: 0, HTT: 0, HT: 0, KHT: 0 }
+}
