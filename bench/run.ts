@@ -1,4 +1,5 @@
 import { cycleBench } from './cycle.bench.js'
+import { rulesBench } from './rules.bench.js'
 
 /** `npm run bench -- <suite> [--staff N]`: prints figures beside baselines measured in the same run; never fails on timing. */
 async function run(): Promise<void> {
@@ -9,7 +10,8 @@ async function run(): Promise<void> {
     return i >= 0 ? Number(args[i + 1]) : fallback
   }
   if (suite === 'cycle') return cycleBench(option('staff', 2000))
-  throw new Error(`unknown benchmark "${suite}" (known: cycle)`)
+  if (suite === 'rules') return rulesBench(option('evaluations', 50_000))
+  throw new Error(`unknown benchmark "${suite}" (known: cycle, rules)`)
 }
 
 run().then(

@@ -1,4 +1,5 @@
 import jsonLogic from 'json-logic-js'
+import { programOf, truthy, type EngineName, type Program } from './program.js'
 import { roundHalfUp } from './rounding.js'
 import type { Level, Note, RuleSetDefinition, Text } from './ruleset.types.js'
 
@@ -38,18 +39,24 @@ export const LEVEL_NAMES: Record<Level, Text> = {
   KHT: { vi: 'Không hoàn thành nhiệm vụ', en: 'Not completed' },
 }
 
+export interface EvaluateOptions {
+  /** `compiled` (default) or `interpreted` (json-logic-js, the reference). */
+  engine?: EngineName
+  /** false: no trace lines (simulation of a whole cycle needs only values and levels). */
+  explain?: boolean
+}
+
 /** Evaluates one evaluation's inputs with a rule set. Pure: same inputs, same result. */
-export function evaluateRuleSet(ruleSet: RuleSetDefinition, inputs: Record<string, unknown>): EvaluationResult {
+export function evaluateRuleSet(ruleSet: RuleSetDefinition, inputs: Record<string, unknown>, options: EvaluateOptions = {}): EvaluationResult {
+  const program = programOf(ruleSet, options.engine)
+  const explain = options.explain ?? true
   const scope: Record<string, unknown> = { ...inputs }
   const values: Record<string, number | null> = {}
   const trace: TraceLine[] = []
   const roundKeys = new Set(ruleSet.rounding.keys)
   const problems: { key: string; message: string }[] = []
-  for (const item of ruleSet.computed) {
-    const raw =
-      'weights' in item
-        ? Object.entries(item.weights).reduce((sum, [k, w]) => sum + (w * (Number(scope[k]) || 0)) / 100, 0)
-        : (jsonLogic.apply(item.formula as jsonLogic.RulesLogic, scope) as unknown)
+  ruleSet.computed.forEach((item, i) => {
+    const raw = 'weights' in item ? Object.entries(item.weights).reduce((sum, [k, w]) => sum + (w * (Number(scope[k]) || 0)) / 100, 0) : program.computed[i]!(scope)
     const value = toNumberOrNull(raw)
     if (typeof raw !== 'number' && !(raw === null && 'formula' in item && item.nullable)) {
       problems.push({ key: item.key, message: `returned ${JSON.stringify(raw) ?? 'undefined'} (${raw === null ? 'null' : typeof raw}) where a number is due` })
@@ -59,24 +66,22 @@ export function evaluateRuleSet(ruleSet: RuleSetDefinition, inputs: Record<strin
     const shown = value === null ? null : roundKeys.has(item.key) ? roundHalfUp(value, ruleSet.rounding.precision) : Number(value.toPrecision(15))
     values[item.key] = shown
     scope[item.key] = shown
-    if (shown !== null) trace.push(line(item.key, item.label, shown))
-  }
-  const failures = ruleSet.requirements
-    .filter((r) => jsonLogic.truthy(jsonLogic.apply(r.failsWhen as jsonLogic.RulesLogic, scope)))
-    .map((r) => ({ code: r.code, message: r.message }))
-  for (const [i, note] of (ruleSet.notes ?? []).entries()) trace.push(...renderNote(note, i, scope))
+    if (explain && shown !== null) trace.push(line(item.key, item.label, shown))
+  })
+  const failures = ruleSet.requirements.filter((_, i) => truthy(program.requirements[i]!(scope))).map((r) => ({ code: r.code, message: r.message }))
+  if (explain) (ruleSet.notes ?? []).forEach((note, i) => trace.push(...renderNote(note, i, program.notes[i]!, scope)))
   const total = values[ruleSet.totalKey] ?? 0
   const baseLevel = bandOf(ruleSet, total)
-  const hit = ruleSet.overrides.find((o) => jsonLogic.truthy(jsonLogic.apply(o.when as jsonLogic.RulesLogic, scope)))
+  const hit = ruleSet.overrides.find((_, i) => truthy(program.overrides[i]!(scope)))
   const level = hit ? hit.level : baseLevel
   const bandLabel = { vi: 'Xếp loại theo điểm', en: 'Level by score' }
-  trace.push({
+  if (explain) trace.push({
     key: 'level',
     label: bandLabel,
     value: baseLevel,
     text: { vi: `${bandLabel.vi}: ${baseLevel} (${LEVEL_NAMES[baseLevel].vi})`, en: `${bandLabel.en}: ${baseLevel} (${LEVEL_NAMES[baseLevel].en})` },
   })
-  if (hit) {
+  if (hit && explain) {
     trace.push({
       key: 'override',
       label: hit.label,
@@ -102,14 +107,14 @@ function line(key: string, label: Text, value: number): TraceLine {
 }
 
 /** A note for the whole scope, or one per item of an input array, with {placeholders} filled. */
-function renderNote(note: Note, index: number, scope: Record<string, unknown>): TraceLine[] {
+function renderNote(note: Note, index: number, program: Program['notes'][number], scope: Record<string, unknown>): TraceLine[] {
   const items = note.each ? jsonLogic.apply({ var: note.each }, scope) : [scope]
   if (!Array.isArray(items)) return []
   const out: TraceLine[] = []
   for (const item of items) {
     const data = note.each ? { ...(item as object), $: scope } : item
-    if (!jsonLogic.truthy(jsonLogic.apply(note.when as jsonLogic.RulesLogic, data))) continue
-    const named = Object.fromEntries(Object.entries(note.values ?? {}).map(([k, f]) => [k, jsonLogic.apply(f as jsonLogic.RulesLogic, data) as unknown]))
+    if (!truthy(program.when(data))) continue
+    const named = Object.fromEntries(program.values.map(([k, f]) => [k, f(data)]))
     const fill = (template: string, format: Intl.NumberFormat) =>
       template.replace(/\{(\w+)\}/g, (m, name: string) => (name in named ? (typeof named[name] === 'number' ? format.format(named[name] as number) : String(named[name])) : m))
     out.push({ key: `note:${index}`, label: note.text, value: null, text: { vi: fill(note.text.vi, viNumber), en: fill(note.text.en, enNumber) } })

@@ -30,7 +30,7 @@ const MAX_PASSES = 12
  * direct subordinates' levels (before quota: the quota never makes anyone KHT), re-scored bottom-up
  * until nothing changes. Pure: used by ranking (of record) and by simulation (what-if).
  */
-export function scoreCycle(ruleSet: RuleSetRef, members: CycleMember[]): Map<number, MemberScore> {
+export function scoreCycle(ruleSet: RuleSetRef, members: CycleMember[], options: { explain?: boolean } = {}): Map<number, MemberScore> {
   const out = new Map<number, MemberScore>()
   const levelByStaff = new Map<number, Level>()
   const subordinatesOf = new Map<number, number[]>()
@@ -38,7 +38,7 @@ export function scoreCycle(ruleSet: RuleSetRef, members: CycleMember[]): Map<num
   const score = (m: CycleMember) => {
     const notCompleted = (subordinatesOf.get(m.staffId) ?? []).filter((s) => levelByStaff.get(s) === 'KHT').length
     const extra = m.ruleRole === 'leader' ? { leader: { subordinatesNotCompleted: notCompleted } } : {}
-    const outcome = scoreDocument(ruleSet.definition, m.data, m.adjustments, m.ruleRole, extra)
+    const outcome = scoreDocument(ruleSet.definition, m.data, m.adjustments, m.ruleRole, extra, options)
     const result: MemberScore = outcome.ok ? { ok: true, scores: storedScores(outcome.result, ruleSet.id, ruleSet.hash) } : { ok: false, code: outcome.code, message: outcome.en }
     out.set(m.id, result)
     const before = levelByStaff.get(m.staffId)

@@ -1,4 +1,4 @@
-import { evaluateRuleSet, type EvaluationResult } from '../../rules/evaluate.js'
+import { evaluateRuleSet, type EvaluateOptions, type EvaluationResult } from '../../rules/evaluate.js'
 import { validateInputs, type InputError } from '../../rules/inputs.validate.js'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
 import { effectiveInputs } from './effective-inputs.js'
@@ -14,6 +14,7 @@ export function scoreDocument(
   adjustments: Record<string, unknown> | null | undefined,
   ruleRole: 'staff' | 'leader',
   extra: Record<string, unknown> = {},
+  options: EvaluateOptions = {},
 ): ScoreOutcome {
   const inputs = effectiveInputs(data, adjustments, ruleRole, extra)
   const errors = validateInputs(ruleSet, inputs)
@@ -21,7 +22,7 @@ export function scoreDocument(
     const list = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
     return { ok: false, code: 'VALIDATION_FAILED', errors, vi: `Dữ liệu đánh giá không hợp lệ: ${list}`, en: `Invalid evaluation data: ${list}` }
   }
-  const result = evaluateRuleSet(ruleSet, inputs)
+  const result = evaluateRuleSet(ruleSet, inputs, options)
   const failure = result.failures[0]
   if (failure) return { ok: false, code: failure.code, errors: [], vi: failure.message.vi, en: failure.message.en }
   return { ok: true, inputs, result }

@@ -49,7 +49,7 @@ export async function simulateCycle(db: Db, baseline: RuleSetRef, candidate: Rul
 /** The comparison itself: pure, so the benchmark can run it on synthetic members. */
 export function compare(cycleId: number, baseline: RuleSetRef, candidate: RuleSetRef, members: MemberRow[], caps: ReadonlyMap<number, number>): SimulationReport {
   const run = (ruleSet: RuleSetRef) => {
-    const scores = scoreCycle(ruleSet, members)
+    const scores = scoreCycle(ruleSet, members, { explain: false })
     return { scores, classes: new Map(classifyCycle(ruleSet, members, scores, caps).map((c) => [c.id, c])) }
   }
   const before = run(baseline)

@@ -4,6 +4,7 @@ import { evaluateRuleSet } from '../../rules/evaluate.js'
 import { runTestCases } from '../../rules/ruleset.tests.js'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
 import { validateRuleSet } from '../../rules/ruleset.validate.js'
+import { mutants } from '../support/mutate.js'
 
 const base = (): RuleSetDefinition => nd335RuleSet()
 const index = (def: RuleSetDefinition, key: string) => def.computed.findIndex((c) => c.key === key)
@@ -141,15 +142,9 @@ describe('explanations', () => {
 
 describe('fuzz: random mutations of a valid rule set', () => {
   it('either accepts and evaluates, or refuses with a path — never throws', () => {
-    let seed = 20261122
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
-    const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)]!
-    const junk = [null, 0, -1, 1e308, 'x', '', true, [], {}, { eval: 1 }, { var: 'nope' }, { method: ['x', 'y'] }, { '+': [] }, { if: [] }, [1, [2, [3]]], { var: ['products'] }]
     let accepted = 0
     let refused = 0
-    for (let n = 0; n < 400; n++) {
-      const def = JSON.parse(JSON.stringify(base())) as Record<string, unknown>
-      for (let m = 0; m < 1 + Math.floor(random() * 3); m++) mutate(def, random, pick, junk)
+    for (const def of mutants(base(), 400, 20261122)) {
       const result = validateRuleSet(def)
       if (result.ok) {
         accepted++
@@ -166,19 +161,3 @@ describe('fuzz: random mutations of a valid rule set', () => {
     expect(refused).toBeGreaterThan(0)
   })
 })
-
-/** Replaces one random node of the tree (object value or array element) with junk or a sibling. */
-function mutate(root: Record<string, unknown>, random: () => number, pick: <T>(l: T[]) => T, junk: unknown[]): void {
-  let node: unknown = root
-  for (let depth = 0; depth < 12; depth++) {
-    const entries = node && typeof node === 'object' ? Object.keys(node as object) : []
-    if (!entries.length) return
-    const key = pick(entries)
-    const child = (node as Record<string, unknown>)[key]
-    if (random() < 0.3 || !child || typeof child !== 'object') {
-      ;(node as Record<string, unknown>)[key] = random() < 0.8 ? JSON.parse(JSON.stringify(pick(junk))) : undefined
-      return
-    }
-    node = child
-  }
-}

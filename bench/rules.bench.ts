@@ -1,0 +1,83 @@
+import jsonLogic from 'json-logic-js'
+import { nd335RuleSet } from '../rules/defaults.js'
+import { evaluateRuleSet } from '../rules/evaluate.js'
+import { ruleSetHash } from '../rules/ruleset.hash.js'
+import type { RuleSetDefinition } from '../rules/ruleset.types.js'
+import type { MemberRow } from '../server/cycles/cycle-members.repo.js'
+import { compare } from '../server/rulesets/simulate.service.js'
+import { fmt, timed } from './stats.js'
+
+/**
+ * `npm run bench -- rules [--evaluations N]`: evaluations per second of the full NĐ 335 set and the
+ * wall time of `simulate` on N synthetic evaluations, each beside raw json-logic-js applying the
+ * same formulas in the same run.
+ */
+export async function rulesBench(count: number): Promise<void> {
+  const def = nd335RuleSet()
+  const members = synthetic(count)
+  const inputs = members.map((m) => ({ ...m.data, ...(m.adjustments ?? {}), role: m.ruleRole }))
+  console.log(`\n# rules benchmark — ${count.toLocaleString('vi-VN')} synthetic evaluations, Node ${process.version}\n`)
+
+  const raw = () => {
+    for (const input of inputs) {
+      const scope: Record<string, unknown> = { ...input }
+      for (const c of def.computed) if ('formula' in c) scope[c.key] = jsonLogic.apply(c.formula as jsonLogic.RulesLogic, scope)
+    }
+  }
+  const full = () => {
+    for (const input of inputs) evaluateRuleSet(def, input)
+  }
+  raw() // warm both paths up once
+  full()
+  const [, rawMs] = await timed(async () => raw())
+  const [, fullMs] = await timed(async () => full())
+
+  const candidate: RuleSetDefinition = { ...def, bands: [{ level: 'HTXS', min: 85 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 50 }, { level: 'KHT', min: null }] }
+  const ref = (d: RuleSetDefinition, id: number) => ({ id, hash: ruleSetHash(d), definition: d })
+  const [report, simMs] = await timed(async () => compare(1, ref(def, 1), ref(candidate, 2), members, new Map()))
+  const [, rawTwiceMs] = await timed(async () => {
+    raw()
+    raw()
+  })
+
+  const perSecond = (ms: number) => count / (ms / 1000)
+  console.log(`${'measure'.padEnd(40)} ${'ours'.padStart(12)}   ${'raw json-logic'.padStart(14)}   ratio`)
+  console.log(`${'evaluations per second'.padEnd(40)} ${fmt(perSecond(fullMs), 0).padStart(12)}   ${fmt(perSecond(rawMs), 0).padStart(14)}   ${fmt(perSecond(fullMs) / perSecond(rawMs), 2)}×`)
+  console.log(`${`simulate ${count.toLocaleString('vi-VN')} (s)`.padEnd(40)} ${fmt(simMs / 1000, 2).padStart(12)}   ${fmt(rawTwiceMs / 1000, 2).padStart(14)}   ${fmt(simMs / rawTwiceMs, 2)}×   (target < 2 s)`)
+  console.log(`  (simulate = validate + score every evaluation with both versions, leaders bottom-up, quota and ranks twice; ${report.summary.up + report.summary.down} change band)`)
+}
+
+/** Units of 100: one head (scored as a leader, reviewing the unit) and 99 staff with three products each. */
+function synthetic(count: number): MemberRow[] {
+  let seed = 42
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1))
+  const members: MemberRow[] = []
+  for (let i = 0; i < count; i++) {
+    const unitId = Math.floor(i / 100) + 1
+    const head = i % 100 === 0
+    const headStaffId = (unitId - 1) * 100 + 1
+    const products = Array.from({ length: 3 }, (_, p) => {
+      const assigned = int(2, 20)
+      return { code: `P${p}`, k: [1, 1.5, 2.5][p]!, assigned, done: int(Math.floor(assigned / 2), assigned), qualityFailures: int(0, 2), delays: int(0, 2) }
+    })
+    members.push({
+      id: i + 1,
+      staffId: i + 1,
+      unitId,
+      positionCode: head ? 'TP' : 'CV',
+      ruleRole: head ? 'leader' : 'staff',
+      data: { general: { ethics: int(6, 10), competence: int(6, 10), innovation: int(5, 10) }, products },
+      adjustments: head ? { leader: { unitPlanScore: int(60, 100) } } : random() < 0.01 ? { overrides: { discipline: 'reprimand' } } : null,
+      reviewerIds: head ? [] : [headStaffId],
+      version: 3,
+      stage: 'SIGNED_OFF',
+      fullName: `Cán bộ ${i + 1}`,
+      unitName: `Phòng ${unitId}`,
+      total: null,
+      level: null,
+      finalLevel: null,
+    })
+  }
+  return members
+}
