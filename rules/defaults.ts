@@ -3,7 +3,19 @@ import type { RuleSetDefinition } from './ruleset.types.js'
 
 const here = new URL('./defaults/', import.meta.url)
 
-/** The default NĐ 335 rule set shipped as data (rules/defaults/nd335.ruleset.json). */
+const load = (file: string) => JSON.parse(readFileSync(new URL(file, here), 'utf8')) as RuleSetDefinition
+
+/** The default NĐ 335 rule set shipped as data (rules/defaults/nd335.ruleset.json): staff and leaders. */
 export function nd335RuleSet(): RuleSetDefinition {
-  return JSON.parse(readFileSync(new URL('nd335.ruleset.json', here), 'utf8')) as RuleSetDefinition
+  return load('nd335.ruleset.json')
+}
+
+/** An example of a department's own KPI set (Khung KPIs style): a different structure, no code. */
+export function departmentKpiRuleSet(): RuleSetDefinition {
+  return load('department-kpi.ruleset.json')
+}
+
+/** Every rule set shipped with the product, published on first start (NĐ 335 first: the default). */
+export function defaultRuleSets(): RuleSetDefinition[] {
+  return [nd335RuleSet(), departmentKpiRuleSet()]
 }

@@ -56,7 +56,7 @@ export function evaluateRuleSet(ruleSet: RuleSetDefinition, inputs: Record<strin
   const roundKeys = new Set(ruleSet.rounding.keys)
   const problems: { key: string; message: string }[] = []
   ruleSet.computed.forEach((item, i) => {
-    const raw = 'weights' in item ? Object.entries(item.weights).reduce((sum, [k, w]) => sum + (w * (Number(scope[k]) || 0)) / 100, 0) : program.computed[i]!(scope)
+    const raw = 'weights' in item ? Object.entries(item.weights).reduce((sum, [path, w]) => sum + (w * (Number(valueAt(scope, path)) || 0)) / 100, 0) : program.computed[i]!(scope)
     const value = toNumberOrNull(raw)
     if (typeof raw !== 'number' && !(raw === null && 'formula' in item && item.nullable)) {
       problems.push({ key: item.key, message: `returned ${JSON.stringify(raw) ?? 'undefined'} (${raw === null ? 'null' : typeof raw}) where a number is due` })
@@ -120,6 +120,12 @@ function renderNote(note: Note, index: number, program: Program['notes'][number]
     out.push({ key: `note:${index}`, label: note.text, value: null, text: { vi: fill(note.text.vi, viNumber), en: fill(note.text.en, enNumber) } })
   }
   return out
+}
+
+function valueAt(scope: Record<string, unknown>, path: string): unknown {
+  let node: unknown = scope
+  for (const seg of path.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined
+  return node
 }
 
 function toNumberOrNull(raw: unknown): number | null {

@@ -23,8 +23,8 @@ export const formulaValue = z.object({
 export const weightedValue = z.object({
   key,
   label: text,
-  /** value = Σ weight × value(key) / 100 over earlier keys; weights sum to 100. */
-  weights: z.record(key, z.number().min(0).max(100)),
+  /** value = Σ weight × value / 100 over earlier computed keys or input paths (`planned.volume`); weights sum to 100. */
+  weights: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+){0,5}$/, 'tên hoặc đường dẫn / name or path'), z.number().min(0).max(100)),
   scale: scale.optional(),
 })
 

@@ -42,7 +42,8 @@ export function validateRuleSet(raw: unknown): RuleSetValidation {
     if (computed.has(item.key)) add(`${at}.key`, `"${item.key}" is computed twice`)
     if (inputNames.has(item.key)) add(`${at}.key`, `"${item.key}" is already an input name`)
     if ('weights' in item) {
-      for (const k of Object.keys(item.weights)) if (!computed.has(k)) add(`${at}.weights.${k}`, `"${k}" is not computed before this group`)
+      const scope = schemaScope(def.inputSchema, computed)
+      for (const k of Object.keys(item.weights)) if (!scope.resolve(k).ok) add(`${at}.weights.${k}`, `"${k}" is not an input nor computed before this group`)
       const sum = Object.values(item.weights).reduce((a, b) => a + b, 0)
       if (Math.abs(sum - 100) > 1e-9) add(`${at}.weights`, `weights sum to ${Number(sum.toPrecision(12))}, not 100`)
     } else {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { nd335RuleSet } from '../../rules/defaults.js'
+import { defaultRuleSets } from '../../rules/defaults.js'
 import { generatePassword } from '../auth/password.js'
 import type { Db } from '../db/database.js'
 import { parseCsv } from '../org/csv.js'
@@ -24,8 +24,7 @@ export async function bootstrap(db: Db, options: { adminPassword?: string; seedD
   if (any) return { created: false }
   const adminPassword = options.adminPassword ?? generatePassword()
   await createStaff(db, [{ username: 'admin', fullName: 'Quản trị hệ thống', roles: ['admin'], password: adminPassword }], null)
-  const draft = await createDraft(db, nd335RuleSet(), null)
-  await publishRuleSet(db, draft.id)
+  for (const definition of defaultRuleSets()) await publishRuleSet(db, (await createDraft(db, definition, null)).id)
   const result: BootstrapResult = { created: true, ...(options.adminPassword ? {} : { adminPassword }) }
   if (!options.seedDemo) return result
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { nd335RuleSet } from '../../rules/defaults.js'
+import { departmentKpiRuleSet, nd335RuleSet } from '../../rules/defaults.js'
 import { evaluateRuleSet } from '../../rules/evaluate.js'
 import { runTestCases } from '../../rules/ruleset.tests.js'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
@@ -26,6 +26,14 @@ describe('rule-set validation on save', () => {
     const outcomes = runTestCases(base())
     expect(outcomes.length).toBeGreaterThanOrEqual(24)
     expect(outcomes.filter((o) => !o.passed)).toEqual([])
+  })
+
+  it('accepts the example department KPI set (weighted groups, no code) and its test cases pass', () => {
+    const def = departmentKpiRuleSet()
+    expect(issuesOf(def)).toEqual([])
+    expect(runTestCases(def).filter((o) => !o.passed)).toEqual([])
+    const r = evaluateRuleSet(def, def.tests![0]!.inputs)
+    expect(r.trace.map((l) => l.text.vi).slice(0, 3)).toEqual(['Nhiệm vụ theo kế hoạch: 95,25', 'Nhiệm vụ phát sinh: 95', 'Nhiệm vụ khác: 80'])
   })
 
   it('rejects an unknown operation with its path', () => {
