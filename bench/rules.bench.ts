@@ -33,8 +33,11 @@ export async function rulesBench(count: number): Promise<void> {
   const [, fullMs] = await timed(async () => full())
 
   const candidate: RuleSetDefinition = { ...def, bands: [{ level: 'HTXS', min: 85 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 50 }, { level: 'KHT', min: null }] }
-  const ref = (d: RuleSetDefinition, id: number) => ({ id, hash: ruleSetHash(d), definition: d })
-  const [report, simMs] = await timed(async () => compare(1, ref(def, 1), ref(candidate, 2), members, new Map()))
+  const side = (d: RuleSetDefinition, id: number) => {
+    const ref = { id, hash: ruleSetHash(d), definition: d }
+    return { ruleSetId: id, quota: ref, of: () => ref }
+  }
+  const [report, simMs] = await timed(async () => compare(1, side(def, 1), side(candidate, 2), members, new Map()))
   const [, rawTwiceMs] = await timed(async () => {
     raw()
     raw()
@@ -70,6 +73,7 @@ function synthetic(count: number): MemberRow[] {
       data: { general: { ethics: int(6, 10), competence: int(6, 10), innovation: int(5, 10) }, products },
       adjustments: head ? { leader: { unitPlanScore: int(60, 100) } } : random() < 0.01 ? { overrides: { discipline: 'reprimand' } } : null,
       reviewerIds: head ? [] : [headStaffId],
+      ruleSetId: 1,
       version: 3,
       stage: 'SIGNED_OFF',
       fullName: `Cán bộ ${i + 1}`,

@@ -74,6 +74,8 @@ export const ruleSetDefinitionSchema = z
       .optional(),
     inputSchema: z.record(z.string(), z.unknown()),
     uiSchema: z.record(z.string(), z.unknown()).optional(),
+    /** The self-assessment every evaluation starts from (the work log pre-fills products on top). */
+    initialInputs: z.record(z.string(), z.unknown()).optional(),
     reviewerOnly: z.array(z.string().min(1).max(60)).max(50).optional(),
     requirements: z.array(z.object({ code, failsWhen: logic, message: text })).max(50),
     computed: z.array(computedValue).min(1).max(200),

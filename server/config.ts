@@ -11,6 +11,8 @@ export interface Config {
   adminPassword: string | undefined
   seedDemo: boolean
   temporalCliPath: string | undefined
+  /** How long an API request waits for a workflow to take an action before answering 503. */
+  actionDeadlineMs: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -24,5 +26,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env['ADMIN_PASSWORD'] || undefined,
     seedDemo: env['SEED_DEMO'] !== '0',
     temporalCliPath: env['TEMPORAL_CLI_PATH'] || undefined,
+    actionDeadlineMs: Number(env['ACTION_DEADLINE_SECONDS'] ?? 60) * 1000,
   }
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js'
+import { findRuleSet, type RuleSet } from '../rulesets/ruleset.repo.js'
 import type { CycleMember } from './cycle-scoring.js'
 
 export interface MemberRow extends CycleMember {
@@ -17,7 +18,7 @@ export async function loadMembers(db: Db, cycleId: number, stages: string[]): Pr
     .selectFrom('evaluations as e')
     .innerJoin('staff as s', 's.id', 'e.staff_id')
     .innerJoin('units as u', 'u.id', 'e.unit_id')
-    .select(['e.id', 'e.staff_id', 'e.unit_id', 'e.position_code', 'e.rule_role', 'e.data', 'e.adjustments', 'e.reviewer_ids', 'e.version', 'e.stage', 's.full_name', 'u.name as unit_name', 'e.total', 'e.level', 'e.final_level'])
+    .select(['e.id', 'e.staff_id', 'e.unit_id', 'e.position_code', 'e.rule_role', 'e.data', 'e.adjustments', 'e.reviewer_ids', 'e.version', 'e.stage', 's.full_name', 'u.name as unit_name', 'e.total', 'e.level', 'e.final_level', 'e.ruleset_id'])
     .where('e.cycle_id', '=', cycleId)
     .where('e.stage', 'in', stages)
     .orderBy('e.id')
@@ -31,6 +32,7 @@ export async function loadMembers(db: Db, cycleId: number, stages: string[]): Pr
     data: r.data,
     adjustments: r.adjustments,
     reviewerIds: r.reviewer_ids as number[],
+    ruleSetId: r.ruleset_id,
     version: r.version,
     stage: r.stage,
     fullName: r.full_name,
@@ -45,4 +47,11 @@ export async function loadMembers(db: Db, cycleId: number, stages: string[]): Pr
 export async function quotaCaps(db: Db, cycleId: number): Promise<Map<number, number>> {
   const rows = await db.selectFrom('quota_exceptions').select(['unit_id', 'cap']).where('cycle_id', '=', cycleId).execute()
   return new Map(rows.map((r) => [r.unit_id, r.cap]))
+}
+
+/** The rule-set versions pinned by a cycle's evaluations, by id. */
+export async function pinnedRuleSets(db: Db, members: { ruleSetId: number }[]): Promise<Map<number, RuleSet>> {
+  const out = new Map<number, RuleSet>()
+  for (const id of new Set(members.map((m) => m.ruleSetId))) out.set(id, (await findRuleSet(db, id))!)
+  return out
 }

@@ -13,6 +13,8 @@ export interface CycleMember {
   adjustments: Record<string, unknown> | null
   /** Who reviews this person: their direct superiors, whose `d` counts this person's result. */
   reviewerIds: number[]
+  /** The rule-set version pinned for this evaluation at launch. */
+  ruleSetId: number
 }
 
 export interface RuleSetRef {
@@ -26,11 +28,11 @@ export type MemberScore = { ok: true; scores: StoredScores } | { ok: false; code
 const MAX_PASSES = 12
 
 /**
- * Scores a whole cycle with one rule set. Leaders' `subordinatesNotCompleted` comes from their
+ * Scores a whole cycle, each evaluation with its pinned rule set (or a what-if one). Leaders' `subordinatesNotCompleted` comes from their
  * direct subordinates' levels (before quota: the quota never makes anyone KHT), re-scored bottom-up
  * until nothing changes. Pure: used by ranking (of record) and by simulation (what-if).
  */
-export function scoreCycle(ruleSet: RuleSetRef, members: CycleMember[], options: { explain?: boolean } = {}): Map<number, MemberScore> {
+export function scoreCycle(ruleSetOf: (m: CycleMember) => RuleSetRef, members: CycleMember[], options: { explain?: boolean } = {}): Map<number, MemberScore> {
   const out = new Map<number, MemberScore>()
   const levelByStaff = new Map<number, Level>()
   const subordinatesOf = new Map<number, number[]>()
@@ -38,6 +40,7 @@ export function scoreCycle(ruleSet: RuleSetRef, members: CycleMember[], options:
   const score = (m: CycleMember) => {
     const notCompleted = (subordinatesOf.get(m.staffId) ?? []).filter((s) => levelByStaff.get(s) === 'KHT').length
     const extra = m.ruleRole === 'leader' ? { leader: { subordinatesNotCompleted: notCompleted } } : {}
+    const ruleSet = ruleSetOf(m)
     const outcome = scoreDocument(ruleSet.definition, m.data, m.adjustments, m.ruleRole, extra, options)
     const result: MemberScore = outcome.ok ? { ok: true, scores: storedScores(outcome.result, ruleSet.id, ruleSet.hash) } : { ok: false, code: outcome.code, message: outcome.en }
     out.set(m.id, result)
@@ -54,7 +57,7 @@ export function scoreCycle(ruleSet: RuleSetRef, members: CycleMember[], options:
   return out
 }
 
-/** The quota and ranks over the members that scored. */
+/** The quota (the cycle's default rule set's policy) and ranks over the members that scored. */
 export function classifyCycle(ruleSet: RuleSetRef, members: CycleMember[], scores: Map<number, MemberScore>, capByUnit: ReadonlyMap<number, number>): Classified[] {
   const candidates = members.flatMap((m) => {
     const s = scores.get(m.id)

@@ -9,6 +9,7 @@ import type { CycleDurations } from '../db/schema.js'
 import { ApiError } from '../errors.js'
 import { dbId } from '../http/schemas.js'
 import { loadOrg } from '../org/org.repo.js'
+import { pickRuleSet, type Assignable } from '../rulesets/assignment.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 
 const DAY = 86_400
@@ -21,6 +22,8 @@ export const launchInput = z
     periodStart: isoDate,
     periodEnd: isoDate,
     ruleSetId: dbId,
+    /** Apply published rule sets that declare `appliesTo` (by unit, position, role); the rest use ruleSetId. Default true. */
+    assignRuleSets: z.boolean().optional(),
     /** Units in scope with their subtrees; omitted = the whole organisation. */
     unitIds: z.array(dbId).max(5000).optional(),
     durations: z
@@ -77,6 +80,10 @@ export async function launchCycle(
     throw new ApiError(409, 'DUPLICATE', `${busy.n} cán bộ đã có kỳ đánh giá đang chạy cho cùng kỳ.`, `${busy.n} staff already have a running cycle for the same period.`)
   }
   const durations = { ...DEFAULT_DURATIONS, ...input.durations }
+  const assignable = input.assignRuleSets === false ? [] : await assignableRuleSets(db)
+  const unitCodes = new Map((await db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.id, u.code]))
+  const hashes = new Map<number, string>([[ruleSet.id, ruleSet.hash], ...assignable.map((a) => [a.id, a.hash] as [number, string])])
+  const initial = new Map<number, Record<string, unknown> | undefined>([[ruleSet.id, ruleSet.definition.initialInputs], ...assignable.map((a) => [a.id, a.initialInputs] as [number, Record<string, unknown> | undefined])])
   const { cycleId, unitIds } = await db.transaction().execute(async (trx) => {
     const cycle = await trx
       .insertInto('cycles')
@@ -97,6 +104,7 @@ export async function launchCycle(
     const deadline = new Date(now.getTime() + durations.selfAssessmentSeconds * 1000)
     const rows = people.map((p) => {
       const parties = org.partiesOf({ id: p.id, unitId: p.unit_id, roles: p.roles as string[], scopeUnitIds: p.scope_unit_ids as number[] })
+      const pinned = pickRuleSet({ ruleRole: parties.ruleRole, positionCode: p.position_code, unitCode: unitCodes.get(p.unit_id!)! }, assignable, ruleSet.id)
       return {
         cycle_id: cycle.id,
         staff_id: p.id,
@@ -106,11 +114,11 @@ export async function launchCycle(
         stage: 'SELF_ASSESSMENT',
         round: 1,
         version: 0,
-        data: JSON.stringify(initialDocument()),
+        data: JSON.stringify(initial.get(pinned) ?? {}),
         reviewer_ids: JSON.stringify(parties.reviewerIds),
         sign_off_ids: JSON.stringify(parties.signOffIds),
-        ruleset_id: ruleSet.id,
-        rule_hash: ruleSet.hash,
+        ruleset_id: pinned,
+        rule_hash: hashes.get(pinned)!,
         deadline_at: deadline,
         updated_at: now,
       }
@@ -132,9 +140,15 @@ export async function launchCycle(
   return cycleId
 }
 
-/** The empty self-assessment every evaluation starts from (the work log issue pre-fills products). */
-function initialDocument(): Record<string, unknown> {
-  return { general: { ethics: 0, competence: 0, innovation: 0 }, products: [] }
+/** The newest published version of each rule set that declares whom it applies to. */
+async function assignableRuleSets(db: Db): Promise<(Assignable & { hash: string; initialInputs?: Record<string, unknown> })[]> {
+  const rows = await db.selectFrom('rulesets').select(['id', 'code', 'hash', 'definition']).where('status', '=', 'published').orderBy('version', 'desc').execute()
+  const newest = new Map<string, (typeof rows)[number]>()
+  for (const r of rows) if (!newest.has(r.code)) newest.set(r.code, r)
+  return [...newest.values()].flatMap((r) => {
+    const def = r.definition as { appliesTo?: Assignable['appliesTo']; initialInputs?: Record<string, unknown> }
+    return def.appliesTo && Object.keys(def.appliesTo).length ? [{ id: r.id, hash: r.hash, appliesTo: def.appliesTo, ...(def.initialInputs ? { initialInputs: def.initialInputs } : {}) }] : []
+  })
 }
 
 export interface CycleProgress {

@@ -3,7 +3,7 @@ import { appendAudit, appendAuditMany } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 import type { StoredScores } from '../evaluations/scoring.js'
 import { classifyCycle, scoreCycle, type MemberScore } from './cycle-scoring.js'
-import { loadMembers, quotaCaps } from './cycle-members.repo.js'
+import { loadMembers, pinnedRuleSets, quotaCaps } from './cycle-members.repo.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 
 const BATCH = 500
@@ -20,17 +20,17 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
     if (cycle.status === 'RANKED' || cycle.status === 'CLASSIFIED') return { classified: 0 } // a retried activity
     const ruleSet = (await findRuleSet(trx, cycle.ruleset_id))!
     const rows = await loadMembers(trx, cycleId, ['SIGNED_OFF', 'CLASSIFIED'])
-    const scores = scoreCycle(ruleSet, rows)
+    const pinned = await pinnedRuleSets(trx, rows)
+    const scores = scoreCycle((m) => pinned.get(m.ruleSetId)!, rows)
     const scoresById = new Map(rows.map((r) => [r.id, storedOrFail(scores.get(r.id)!, r.id)]))
     const classified = classifyCycle(ruleSet, rows, scores, await quotaCaps(trx, cycleId))
     const byId = new Map(rows.map((r) => [r.id, r]))
-    const totalKey = ruleSet.definition.totalKey
     for (let i = 0; i < classified.length; i += BATCH) {
       progress(i)
       const batch = classified.slice(i, i + BATCH)
       const values = batch.map((c) => {
         const s = scoresById.get(c.id)!
-        return sql`(${c.id}::int, ${JSON.stringify(s)}::jsonb, ${s.values[totalKey] ?? null}::float8, ${s.level}::text, ${s.override?.code ?? null}::text, ${c.finalLevel}::text, ${c.cutByQuota}::boolean, ${c.tieFlag}::boolean, ${c.rankInUnit}::int, ${c.rankInCycle}::int)`
+        return sql`(${c.id}::int, ${JSON.stringify(s)}::jsonb, ${s.total}::float8, ${s.level}::text, ${s.override?.code ?? null}::text, ${c.finalLevel}::text, ${c.cutByQuota}::boolean, ${c.tieFlag}::boolean, ${c.rankInUnit}::int, ${c.rankInCycle}::int)`
       })
       await sql`
         update evaluations as e set
@@ -50,8 +50,8 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
           to_stage: 'CLASSIFIED',
           reason: null,
           data: { finalLevel: c.finalLevel, quotaCut: c.cutByQuota, tie: c.tieFlag, rankInUnit: c.rankInUnit, rankInCycle: c.rankInCycle },
-          ruleset_id: ruleSet.id,
-          rule_hash: ruleSet.hash,
+          ruleset_id: scoresById.get(c.id)!.ruleSetId,
+          rule_hash: scoresById.get(c.id)!.ruleHash,
           idempotency_key: `evaluation:${c.id}:v${byId.get(c.id)!.version + 1}`,
         })),
       )

@@ -30,6 +30,7 @@ export function scoreDocument(
 
 export interface StoredScores {
   values: Record<string, number | null>
+  total: number
   baseLevel: EvaluationResult['baseLevel']
   level: EvaluationResult['level']
   override: EvaluationResult['override']
@@ -42,6 +43,7 @@ export interface StoredScores {
 export function storedScores(result: EvaluationResult, ruleSetId: number, ruleHash: string): StoredScores {
   return {
     values: result.values,
+    total: result.total,
     baseLevel: result.baseLevel,
     level: result.level,
     override: result.override,

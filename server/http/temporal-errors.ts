@@ -1,5 +1,5 @@
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common'
-import { WorkflowUpdateFailedError } from '@temporalio/client'
+import { isGrpcDeadlineError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client'
 import { ApiError } from '../errors.js'
 
 const byType: Record<string, { status: 400 | 403 | 409; vi: string; en: string }> = {
@@ -14,6 +14,14 @@ const byType: Record<string, { status: 400 | 403 | 409; vi: string; en: string }
 
 /** Turns a workflow's refusal (validator or handler failure) into the API's error. */
 export function toApiError(err: unknown): unknown {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
+    return new ApiError(
+      503,
+      'WORKFLOW_TIMEOUT',
+      'Hệ thống chưa xác nhận được thao tác (quy trình đang bận hoặc tạm dừng). Hãy tải lại để kiểm tra trước khi thử lại.',
+      'The action was not confirmed in time (the workflow is busy or paused). Reload to check before retrying.',
+    )
+  }
   if (err instanceof WorkflowNotFoundError) {
     return new ApiError(409, 'CYCLE_NOT_OPEN', 'Quy trình của bản đánh giá đã kết thúc.', 'The workflow has already finished.')
   }
@@ -26,10 +34,10 @@ export function toApiError(err: unknown): unknown {
   return new ApiError(known.status, type, known.vi, `${known.en} (${(cause as Error).message})`)
 }
 
-/** Runs a Temporal call, mapping refusals to ApiErrors. */
-export async function viaWorkflow<T>(call: () => Promise<T>): Promise<T> {
+/** Runs a Temporal call with the configured deadline, mapping refusals and time-outs to ApiErrors. */
+export async function viaWorkflow<T>(deps: { client: Client; config: { actionDeadlineMs: number } }, call: () => Promise<T>): Promise<T> {
   try {
-    return await call()
+    return await deps.client.withDeadline(Date.now() + deps.config.actionDeadlineMs, call)
   } catch (err) {
     throw toApiError(err)
   }

@@ -12,7 +12,8 @@ import { viaWorkflow } from '../http/temporal-errors.js'
 const reasonBody = z.object({ reason: z.string().trim().min(3).max(2000) })
 const exceptionBody = z.object({ cap: z.number().gt(0).max(1), reason: z.string().trim().min(3).max(2000) })
 
-export function cycleRoutes(app: Hono<AppEnv>, { db, client, config }: AppDeps): void {
+export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+  const { db, client, config } = deps
   const loadCycle = async (params: Record<string, string>) => {
     const id = idParam(params, 'id', 'kỳ đánh giá / cycle')
     const cycle = await db.selectFrom('cycles').selectAll().where('id', '=', id).executeTakeFirst()
@@ -92,7 +93,7 @@ export function cycleRoutes(app: Hono<AppEnv>, { db, client, config }: AppDeps):
     if (cycle.status !== 'OPEN') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá không ở trạng thái đang mở.', `The cycle is ${cycle.status}.`)
     const waiting = rows.filter((r) => r.stage !== 'AWAITING_SIGN_OFF').length
     if (waiting) throw new ApiError(409, 'UNIT_NOT_READY', `Còn ${waiting} bản đánh giá của đơn vị chưa được trưởng đơn vị duyệt.`, `${waiting} evaluation(s) of the unit are not approved by the unit head yet.`)
-    const result = await viaWorkflow(() => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(signOffUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId }] }))
+    const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(signOffUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId }] }))
     return { ...result, progress: await cycleProgress(db, cycle.id) }
   })
 
@@ -101,7 +102,7 @@ export function cycleRoutes(app: Hono<AppEnv>, { db, client, config }: AppDeps):
     const unitId = idParam(params, 'unitId', 'đơn vị / unit')
     const rows = await checkLeadership(cycle.id, unitId, user)
     if (!rows.some((r) => r.stage === 'AWAITING_SIGN_OFF')) throw new ApiError(409, 'UNIT_NOT_READY', 'Đơn vị không có bản đánh giá nào đang chờ ký duyệt.', 'No evaluation of the unit awaits sign-off.')
-    const result = await viaWorkflow(() =>
+    const result = await viaWorkflow(deps, () =>
       client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(returnUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId, reason: body.reason }] }),
     )
     return { ...result, progress: await cycleProgress(db, cycle.id) }
@@ -126,7 +127,7 @@ export function cycleRoutes(app: Hono<AppEnv>, { db, client, config }: AppDeps):
   route(app, { method: 'post', path: '/api/cycles/:id/cancel', summary: 'Cancel a running cycle (admin), with a reason', tag: 'cycles', roles: ['admin'], body: reasonBody }, async ({ params, user, body }) => {
     const cycle = await loadCycle(params)
     if (!['LAUNCHING', 'OPEN'].includes(cycle.status)) throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá đã kết thúc hoặc đã hủy.', `The cycle is ${cycle.status}.`)
-    await viaWorkflow(() => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(cancelCycleUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, reason: body.reason }] }))
+    await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(cancelCycleUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, reason: body.reason }] }))
     return toCycleView(await db.selectFrom('cycles').selectAll().where('id', '=', cycle.id).executeTakeFirstOrThrow())
   })
 }

@@ -38,7 +38,8 @@ function allowedActions(user: SessionUser, ev: EvaluationRow): Action[] {
   return actions.filter((a) => nextStage(ev.stage as Stage, a) !== null && mayAct(actorOf(user), a, parties(ev)))
 }
 
-export function evaluationRoutes(app: Hono<AppEnv>, { db, client }: AppDeps): void {
+export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+  const { db, client } = deps
   const load = async (params: Record<string, string>, user: SessionUser) => {
     const id = idParam(params, 'id', 'bản đánh giá / evaluation')
     const ev = await db.selectFrom('evaluations').selectAll().where('id', '=', id).executeTakeFirst()
@@ -129,7 +130,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, { db, client }: AppDeps): vo
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
     const outcome = scoreDocument(ruleSet.definition, ev.data, ev.adjustments, ev.rule_role as 'staff' | 'leader')
     if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
-    await viaWorkflow(() => handle(ev).executeUpdate(submitUpdate, { args: [{ actor: actorOf(user) }] }))
+    await viaWorkflow(deps, () => handle(ev).executeUpdate(submitUpdate, { args: [{ actor: actorOf(user) }] }))
     return evaluationView(db, await reload(db, ev.id), user)
   })
 
@@ -140,7 +141,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, { db, client }: AppDeps): vo
     const adjustments = body.adjustments ?? ev.adjustments
     const outcome = scoreDocument(ruleSet.definition, ev.data, adjustments, ev.rule_role as 'staff' | 'leader')
     if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
-    await viaWorkflow(() => handle(ev).executeUpdate(approveUpdate, { args: [{ actor: actorOf(user), ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }] }))
+    await viaWorkflow(deps, () => handle(ev).executeUpdate(approveUpdate, { args: [{ actor: actorOf(user), ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }] }))
     return evaluationView(db, await reload(db, ev.id), user)
   })
 
@@ -149,7 +150,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, { db, client }: AppDeps): vo
     const action: Action = ev.stage === 'AWAITING_SIGN_OFF' ? 'leaderReturn' : 'return'
     requireAction(user, ev, action)
     const update = action === 'leaderReturn' ? leaderReturnUpdate : returnUpdate
-    await viaWorkflow(() => handle(ev).executeUpdate(update, { args: [{ actor: actorOf(user), reason: body.reason }] }))
+    await viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [{ actor: actorOf(user), reason: body.reason }] }))
     return evaluationView(db, await reload(db, ev.id), user)
   })
 

@@ -1,7 +1,7 @@
 import type { Classified } from '../../rules/classify.js'
 import { LEVELS, type Level } from '../../rules/ruleset.types.js'
-import { classifyCycle, scoreCycle, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
-import { loadMembers, quotaCaps, type MemberRow } from '../cycles/cycle-members.repo.js'
+import { classifyCycle, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
+import { loadMembers, pinnedRuleSets, quotaCaps, type MemberRow } from '../cycles/cycle-members.repo.js'
 import type { Db } from '../db/database.js'
 
 type Distribution = Record<Level, number>
@@ -39,24 +39,42 @@ export interface SimulationReport {
   evaluations: SimulatedEvaluation[]
 }
 
-/** Re-scores a cycle's evaluations with a candidate rule set beside the cycle's pinned one. Reads only. */
-export async function simulateCycle(db: Db, baseline: RuleSetRef, candidate: RuleSetRef, cycleId: number): Promise<SimulationReport> {
+/** How one side of a comparison scores: which version each evaluation uses, whose quota policy applies. */
+export interface ScoringSide {
+  ruleSetId: number
+  quota: RuleSetRef
+  of: (m: CycleMember) => RuleSetRef
+}
+
+/**
+ * Re-scores a cycle's evaluations with a candidate version beside what they pinned. The candidate
+ * replaces the versions of its own code; evaluations pinned to other rule sets keep theirs. Reads only.
+ */
+export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: string }, candidate: RuleSetRef & { code: string }, cycleId: number): Promise<SimulationReport> {
   const members = await loadMembers(db, cycleId, ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED'])
+  const pinned = await pinnedRuleSets(db, members)
   const caps = await quotaCaps(db, cycleId)
-  return compare(cycleId, baseline, candidate, members, caps)
+  const own = (m: CycleMember) => pinned.get(m.ruleSetId)!
+  const before: ScoringSide = { ruleSetId: cycleDefault.id, quota: cycleDefault, of: own }
+  const after: ScoringSide = {
+    ruleSetId: candidate.id,
+    quota: cycleDefault.code === candidate.code ? candidate : cycleDefault,
+    of: (m) => (own(m).code === candidate.code ? candidate : own(m)),
+  }
+  return compare(cycleId, before, after, members, caps)
 }
 
 /** The comparison itself: pure, so the benchmark can run it on synthetic members. */
-export function compare(cycleId: number, baseline: RuleSetRef, candidate: RuleSetRef, members: MemberRow[], caps: ReadonlyMap<number, number>): SimulationReport {
-  const run = (ruleSet: RuleSetRef) => {
-    const scores = scoreCycle(ruleSet, members, { explain: false })
-    return { scores, classes: new Map(classifyCycle(ruleSet, members, scores, caps).map((c) => [c.id, c])) }
+export function compare(cycleId: number, baseline: ScoringSide, candidate: ScoringSide, members: MemberRow[], caps: ReadonlyMap<number, number>): SimulationReport {
+  const run = (side: ScoringSide) => {
+    const scores = scoreCycle(side.of, members, { explain: false })
+    return { scores, classes: new Map(classifyCycle(side.quota, members, scores, caps).map((c) => [c.id, c])) }
   }
   const before = run(baseline)
   const after = run(candidate)
   const evaluations = members.map((m): SimulatedEvaluation => {
-    const b = side(before.scores.get(m.id), before.classes.get(m.id), baseline.definition.totalKey)
-    const a = side(after.scores.get(m.id), after.classes.get(m.id), candidate.definition.totalKey)
+    const b = side(before.scores.get(m.id), before.classes.get(m.id))
+    const a = side(after.scores.get(m.id), after.classes.get(m.id))
     const base = { evaluationId: m.id, staffId: m.staffId, fullName: m.fullName, unitId: m.unitId, unitName: m.unitName, stage: m.stage, before: b, after: a }
     if (!b || !a) {
       const failed = [before.scores.get(m.id), after.scores.get(m.id)].find((s) => s && !s.ok) as { message: string } | undefined
@@ -86,8 +104,8 @@ export function compare(cycleId: number, baseline: RuleSetRef, candidate: RuleSe
   const changes = evaluations.filter((e) => e.change === 'up' || e.change === 'down')
   return {
     cycleId,
-    baseline: { ruleSetId: baseline.id },
-    candidate: { ruleSetId: candidate.id },
+    baseline: { ruleSetId: baseline.ruleSetId },
+    candidate: { ruleSetId: candidate.ruleSetId },
     summary: {
       evaluations: evaluations.length,
       scored: evaluations.filter((e) => e.change !== 'skipped').length,
@@ -102,9 +120,9 @@ export function compare(cycleId: number, baseline: RuleSetRef, candidate: RuleSe
   }
 }
 
-function side(score: MemberScore | undefined, classified: Classified | undefined, totalKey: string): Side | null {
+function side(score: MemberScore | undefined, classified: Classified | undefined): Side | null {
   if (!score?.ok || !classified) return null
-  return { total: score.scores.values[totalKey] ?? null, level: score.scores.level, finalLevel: classified.finalLevel, quotaCut: classified.cutByQuota }
+  return { total: score.scores.total, level: score.scores.level, finalLevel: classified.finalLevel, quotaCut: classified.cutByQuota }
 }
 
 function emptyDistribution(): Distribution {

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { nd335RuleSet } from '../../rules/defaults.js'
+import { departmentKpiRuleSet, nd335RuleSet } from '../../rules/defaults.js'
 import { DEMO_PASSWORD, startTestSystem, type TestSystem } from '../support/harness.js'
 
 describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
@@ -8,7 +8,7 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
   let admin: string
 
   beforeAll(async () => {
-    t = await startTestSystem({ label: 'api', worker: false })
+    t = await startTestSystem({ label: 'api', worker: false, actionDeadlineMs: 1500 })
     admin = await t.login('admin')
   })
   afterAll(async () => t?.stop())
@@ -113,6 +113,32 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
     expect((await t.api('GET', `/api/rulesets/${draft.body.id}/audit`, admin)).body.map((a: { action: string }) => a.action)).toEqual(['create', 'update', 'publish'])
     expect((await t.api('POST', '/api/rulesets', admin, { code: 'Bad Code!' })).status).toBe(400)
     expect((await t.api('GET', '/api/rulesets/77', admin)).status).toBe(404)
+  })
+
+  it('pins each evaluation to the rule set that applies to it (by unit, position, role), else the cycle default', async () => {
+    const inspection = { ...departmentKpiRuleSet(), code: 'kpi-thanh-tra', name: { vi: 'KPI Thanh tra Sở', en: 'Inspectorate KPIs' }, appliesTo: { unitCodes: ['TTr'] } }
+    const created = await t.api('POST', '/api/rulesets', admin, inspection)
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    expect((await t.api('POST', `/api/rulesets/${created.body.id}/publish`, admin)).status).toBe(200)
+    const launched = await t.api('POST', '/api/cycles', admin, { name: 'Tháng 12/2026', periodKind: 'month', periodStart: '2026-12-01', periodEnd: '2026-12-31', ruleSetId: 1 })
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201)
+    const list = (await t.api('GET', `/api/evaluations?cycleId=${launched.body.id}`, admin)).body as { id: number; unitName: string }[]
+    const pinned = new Map<string, Set<string>>()
+    for (const e of list) {
+      const detail = (await t.api('GET', `/api/evaluations/${e.id}`, admin)).body
+      pinned.set(e.unitName, (pinned.get(e.unitName) ?? new Set()).add(detail.ruleSet.code))
+      if (e.unitName === 'Thanh tra Sở') {
+        expect(detail.data).toEqual(inspection.initialInputs)
+        expect(detail.formSchema.properties).toHaveProperty('planned')
+      }
+    }
+    expect([...pinned.get('Thanh tra Sở')!]).toEqual(['kpi-thanh-tra'])
+    expect([...pinned.get('Văn phòng Sở')!]).toEqual(['nd335-cong-chuc'])
+    // No worker runs in this suite: an action cannot be confirmed, and the API says so in time, changing nothing.
+    const cancel = await t.api('POST', `/api/cycles/${launched.body.id}/cancel`, admin, { reason: 'Chỉ để kiểm tra gán bộ quy tắc' })
+    expect(cancel.status).toBe(503)
+    expect(cancel.body.error.code).toBe('WORKFLOW_TIMEOUT')
+    expect((await t.api('GET', `/api/cycles/${launched.body.id}`, admin)).body.status).toBe('LAUNCHING')
   })
 
   it('answers malformed input on every route with a 4xx, never a 500', async () => {
