@@ -58,6 +58,8 @@ export const quotaPolicy = z.object({
   cutTo: level,
   tieBreak: z.array(key).min(1).max(10),
   positionGroups: z.record(z.string(), z.string()).optional(),
+  /** The highest cap leadership may grant a unit as an exception (with a written reason). */
+  exceptionMaxCap: z.number().min(0).max(10).optional(),
 })
 
 export const ruleSetDefinitionSchema = z

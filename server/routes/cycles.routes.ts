@@ -8,6 +8,7 @@ import { ApiError, forbidden, notFound } from '../errors.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { idParam, route } from '../http/route.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
+import { findRuleSet } from '../rulesets/ruleset.repo.js'
 
 const reasonBody = z.object({ reason: z.string().trim().min(3).max(2000) })
 const exceptionBody = z.object({ cap: z.number().gt(0).max(1), reason: z.string().trim().min(3).max(2000) })
@@ -113,6 +114,11 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const unitId = idParam(params, 'unitId', 'đơn vị / unit')
     await checkLeadership(cycle.id, unitId, user)
     if (cycle.status !== 'OPEN') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Chỉ cấp ngoại lệ khi kỳ đang mở.', `The cycle is ${cycle.status}.`)
+    const policy = (await findRuleSet(db, cycle.ruleset_id))!.definition.quota
+    if (body.cap <= policy.cap || (policy.exceptionMaxCap !== undefined && body.cap > policy.exceptionMaxCap)) {
+      const max = policy.exceptionMaxCap ?? 1
+      throw new ApiError(400, 'VALIDATION_FAILED', `Tỷ lệ ngoại lệ phải lớn hơn ${policy.cap * 100}% và không quá ${max * 100}%.`, `The exception cap must be above ${policy.cap} and at most ${max}.`)
+    }
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('quota_exceptions')

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { departmentKpiRuleSet, nd335RuleSet } from '../../rules/defaults.js'
 import { DEMO_PASSWORD, startTestSystem, type TestSystem } from '../support/harness.js'
+import { mutants } from '../support/mutate.js'
 
 describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
   let t: TestSystem
@@ -139,6 +140,23 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
     expect(cancel.status).toBe(503)
     expect(cancel.body.error.code).toBe('WORKFLOW_TIMEOUT')
     expect((await t.api('GET', `/api/cycles/${launched.body.id}`, admin)).body.status).toBe('LAUNCHING')
+  })
+
+  it('answers a few hundred mutated rule sets with 201 or a 400 naming paths, never a 500', async () => {
+    const statuses = new Map<number, number>()
+    for (const mutant of mutants(nd335RuleSet(), 250, 3)) {
+      const res = await t.api('POST', '/api/rulesets', admin, mutant)
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
+      if (res.status === 400) {
+        expect(res.body.error.code).toMatch(/^(INVALID_RULE_SET|VALIDATION_FAILED)$/)
+        if (res.body.error.code === 'INVALID_RULE_SET') expect(res.body.error.details.every((d: { path: string }) => d.path.length > 0)).toBe(true)
+      } else {
+        expect(res.status).toBe(201)
+        const sample = (res.body.definition.tests ?? [])[0]
+        if (sample) expect((await t.api('POST', `/api/rulesets/${res.body.id}/evaluate`, admin, { inputs: sample.inputs })).status).toBeLessThan(500)
+      }
+    }
+    expect([...statuses.keys()].sort()).toEqual([201, 400])
   })
 
   it('answers malformed input on every route with a 4xx, never a 500', async () => {

@@ -194,6 +194,8 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     expect(notReady.body.error.code).toBe('UNIT_NOT_READY')
     expect((await act('cvp.lethu', 'approve', 'cv.buingoc', { comment: 'Đã xem lại, giữ nguyên' })).status).toBe(200)
 
+    const tooHigh = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get('CCHC')}/quota-exception`, await as('gd.tranminh'), { cap: 0.8, reason: 'Quá mức cho phép' })
+    expect(tooHigh.status).toBe(400)
     const exception = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get('CCHC')}/quota-exception`, await as('gd.tranminh'), { cap: 0.4, reason: 'Đơn vị hoàn thành vượt kế hoạch cải cách hành chính' })
     expect(exception.status).toBe(200)
 
