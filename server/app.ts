@@ -12,6 +12,7 @@ import { evaluationRoutes } from './routes/evaluations.routes.js'
 import { notificationRoutes } from './routes/notifications.routes.js'
 import { orgRoutes } from './routes/org.routes.js'
 import { ruleSetRoutes } from './routes/rulesets.routes.js'
+import { worklogRoutes } from './routes/worklog.routes.js'
 
 export const SESSION_COOKIE = 'kpi_session'
 const PUBLIC_PATHS = new Set(['/api/health', '/api/auth/login', '/api/openapi.json'])
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   cycleRoutes(app, deps)
   evaluationRoutes(app, deps)
   notificationRoutes(app, deps)
+  worklogRoutes(app, deps)
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'Không tìm thấy đường dẫn.', messageEn: 'No such route.' } }, 404))

@@ -4,12 +4,14 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvid
 import pg from 'pg'
 import type { Database } from './schema.js'
 import * as initial from './migrations/2026-11-22-001-initial.js'
+import * as worklog from './migrations/2026-11-22-002-worklog.js'
 
 export type Db = Kysely<Database>
 
 /** The migrations, in order. Imported statically so bundlers and tsx agree. */
 const migrations: Record<string, Migration> = {
   '2026-11-22-001-initial': initial,
+  '2026-11-22-002-worklog': worklog,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

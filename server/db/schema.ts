@@ -132,7 +132,7 @@ export interface AuditEventTable {
   id: Generated<number>
   at: CreatedAt
   actor_id: number | null
-  entity: 'evaluation' | 'cycle' | 'unit' | 'staff' | 'ruleset' | 'auth'
+  entity: 'evaluation' | 'cycle' | 'unit' | 'staff' | 'ruleset' | 'auth' | 'work_item' | 'catalogue'
   entity_id: string
   action: string
   from_stage: string | null
@@ -156,6 +156,61 @@ export interface NotificationTable {
   idempotency_key: string
 }
 
+export interface CatalogueProductTable {
+  id: Generated<number>
+  code: string
+  name: string
+  unit_of_measure: string
+  k: number
+  norm_hours: number
+  group_code: 'A' | 'B' | 'C' | 'D'
+  position_codes: Json<string[]>
+  /** yyyy-MM-dd; the version applies from this day to valid_to (inclusive) or onwards. */
+  valid_from: string
+  valid_to: string | null
+  created_by: number | null
+  created_at: CreatedAt
+}
+
+export type WorkItemStatus = 'PROPOSED' | 'OPEN' | 'DONE' | 'CONFIRMED' | 'REJECTED'
+
+export interface WorkItemTable {
+  id: Generated<number>
+  staff_id: number
+  unit_id: number
+  product_id: number
+  product_code: string
+  title: string | null
+  /** assigned by the head, planned by the staff member, or arising (needs the head's acceptance). */
+  kind: 'assigned' | 'planned' | 'arising'
+  status: WorkItemStatus
+  quantity: number
+  done_quantity: Generated<number>
+  assigned_on: string
+  due_on: string
+  extended_to: string | null
+  completed_on: string | null
+  hours: Generated<number>
+  quality_failures: Generated<number>
+  created_by: number
+  confirmed_by: number | null
+  confirmed_at: Date | null
+  version: Generated<number>
+  created_at: CreatedAt
+}
+
+export interface WorkItemUpdateTable {
+  id: Generated<number>
+  work_item_id: number
+  kind: 'progress' | 'complete' | 'accept' | 'reject' | 'confirm' | 'qualityFailure' | 'extend'
+  on_date: string
+  hours: Generated<number>
+  done_quantity: number | null
+  note: string | null
+  by_id: number
+  at: CreatedAt
+}
+
 export interface Database {
   units: UnitTable
   positions: PositionTable
@@ -169,6 +224,9 @@ export interface Database {
   quota_exceptions: QuotaExceptionTable
   audit_events: AuditEventTable
   notifications: NotificationTable
+  catalogue_products: CatalogueProductTable
+  work_items: WorkItemTable
+  work_item_updates: WorkItemUpdateTable
 }
 
 export type StaffRow = Selectable<StaffTable>

@@ -8,6 +8,7 @@ import type { Db } from '../db/database.js'
 import type { EvaluationRow } from '../db/schema.js'
 import { ApiError, forbidden, notFound, wrongStage } from '../errors.js'
 import { scoreDocument } from '../evaluations/scoring.js'
+import { checkWorklogLines } from '../evaluations/worklog-lines.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { idParam, route } from '../http/route.js'
 import { dbIdQuery } from '../http/schemas.js'
@@ -110,6 +111,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     if (reviewerOnly.length) {
       throw new ApiError(400, 'VALIDATION_FAILED', `Các mục ${reviewerOnly.join(', ')} do cấp trên xác định, không tự khai.`, `Fields ${reviewerOnly.join(', ')} are set by the reviewer, not self-declared.`)
     }
+    checkWorklogLines(ev.data, data)
     const outcome = scoreDocument(ruleSet.definition, data, null, ev.rule_role as 'staff' | 'leader')
     if (!outcome.ok && outcome.code === 'VALIDATION_FAILED') throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
     const updated = await db

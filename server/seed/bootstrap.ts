@@ -5,6 +5,10 @@ import type { Db } from '../db/database.js'
 import { parseCsv } from '../org/csv.js'
 import { createStaff, createUnits, linkUnitHeads, staffFromCsvRow } from '../org/org.service.js'
 import { createDraft, publishRuleSet } from '../rulesets/ruleset.repo.js'
+import { addProductVersions, productFromRow, productInput } from '../worklog/catalogue.repo.js'
+
+/** The demo catalogue applies from the start of the year. */
+const DEMO_CATALOGUE_FROM = '2026-01-01'
 
 const demo = (name: string) => readFileSync(new URL(`./demo/${name}`, import.meta.url), 'utf8')
 
@@ -34,6 +38,8 @@ export async function bootstrap(db: Db, options: { adminPassword?: string; seedD
   const staffRows = parseCsv(demo('staff.csv'))
   await createStaff(db, staffRows.map((r) => ({ ...staffFromCsvRow(r), password: demoPassword })), null)
   await linkUnitHeads(db, units.filter((u) => u['headUsername']).map((u) => ({ code: u['code']!, headUsername: u['headUsername']! })))
+  const admin = await db.selectFrom('staff').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()
+  await addProductVersions(db, parseCsv(demo('catalogue.csv')).map((r) => productInput.parse(productFromRow(r, DEMO_CATALOGUE_FROM))), admin.id)
   return { ...result, demoPassword, demoUsers: staffRows.map((r) => ({ username: r['username']!, fullName: r['fullName']!, roles: r['roles']! })) }
 }
 

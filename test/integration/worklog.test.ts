@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestSystem, type TestSystem } from '../support/harness.js'
+
+/** A month of one unit's work log on real PostgreSQL, its summary, and the evaluation it pre-fills. */
+describe('the work log feeds the task-result score', () => {
+  let t: TestSystem
+  let admin: string
+  let head: string
+  let staff: string
+  let cchc: number
+  let maiphuong: number
+  const items: Record<string, number> = {}
+
+  const create = async (token: string, body: object) => t.api('POST', '/api/work-items', token, body)
+  const patch = async (token: string, id: number, body: object) => t.api('PATCH', `/api/work-items/${id}`, token, body)
+  const decide = async (token: string, id: number, action: string, body: object = {}) => t.api('POST', `/api/work-items/${id}/${action}`, token, body)
+
+  beforeAll(async () => {
+    t = await startTestSystem({ label: 'worklog', worker: false })
+    admin = await t.login('admin')
+    head = await t.login('tp.phamlan')
+    staff = await t.login('cv.maiphuong')
+    cchc = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'CCHC').id
+    maiphuong = (await t.api('GET', '/api/me', staff)).body.id
+  })
+  afterAll(async () => t?.stop())
+
+  it('ships the demo catalogue, versioned by date, and exports it', async () => {
+    const nov = (await t.api('GET', '/api/catalogue?on=2026-11-30', staff)).body
+    expect(nov).toHaveLength(17)
+    expect(nov.find((p: { code: string }) => p.code === 'B02')).toMatchObject({ name: 'Soạn thảo tờ trình, báo cáo chuyên đề', k: 3, group: 'B', positions: ['CV', 'CVC', 'TP', 'PTP'] })
+    const added = await t.api('POST', '/api/catalogue', admin, { products: [{ code: 'B01', name: 'Soạn thảo công văn hành chính', unit: 'văn bản', k: 1.2, normHours: 2.4, group: 'B', positions: ['CV', 'CVC'], validFrom: '2026-12-01' }] })
+    expect(added.status).toBe(201)
+    expect((await t.api('GET', '/api/catalogue?on=2026-11-30', staff)).body.find((p: { code: string }) => p.code === 'B01').k).toBe(1)
+    expect((await t.api('GET', '/api/catalogue?on=2026-12-01', staff)).body.find((p: { code: string }) => p.code === 'B01').k).toBe(1.2)
+    expect((await t.api('GET', '/api/catalogue?on=2026-11-30&positionCode=TP', staff)).body.map((p: { code: string }) => p.code)).toContain('A01')
+    expect((await t.api('POST', '/api/catalogue', admin, { products: [{ code: 'B01', name: 'x', unit: 'x', k: 1, normHours: 1, group: 'B', positions: [], validFrom: '2026-12-01' }] })).status).toBe(409)
+    expect((await t.api('POST', '/api/catalogue', staff, { products: [] })).status).toBe(403)
+    const bad = await t.system.app.request('/api/catalogue/import?validFrom=2027-01-01', { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv' }, body: 'code,name,unit,k,normHours,group,positions\nX1,Một,cái,0,1,B,CV\nX2,Hai,cái,1,1,Z,CV\n' })
+    expect(bad.status).toBe(400)
+    expect((await bad.json()).error.details.map((d: { row: number; path: string }) => `${d.row}:${d.path}`)).toEqual(['1:k', '2:group'])
+    const bytes = new Uint8Array(await (await t.system.app.request('/api/catalogue/export?on=2026-11-30', { headers: { authorization: `Bearer ${admin}` } })).arrayBuffer())
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]) // UTF-8 BOM, so Excel reads Vietnamese correctly
+    const csv = new TextDecoder().decode(bytes)
+    expect(csv.split('\n')[0]).toBe('code,name,unit,k,normHours,group,positions')
+    expect(csv).toContain('A02,"Phân công, kiểm tra, đôn đốc công việc của phòng",lượt,0.5,1,A,TP;PTP')
+  })
+
+  it('refuses bad work items with clear codes and writes nothing', async () => {
+    const base = { staffId: maiphuong, productCode: 'B01', quantity: 2, assignedOn: '2026-11-02', dueOn: '2026-11-06' }
+    expect((await create(head, { ...base, quantity: 0 })).body.error.code).toBe('VALIDATION_FAILED')
+    expect((await create(head, { ...base, dueOn: '2026-11-01' })).body.error.code).toBe('VALIDATION_FAILED')
+    expect((await create(head, { ...base, productCode: 'ZZ9' })).body.error.code).toBe('UNKNOWN_PRODUCT')
+    expect((await create(await t.login('tp.nguyenhai'), base)).status).toBe(403)
+    expect((await create(await t.login('cv.hoangnam'), base)).status).toBe(403)
+    expect((await t.api('GET', `/api/work-items?staffId=${maiphuong}`, head)).body).toEqual([])
+  })
+
+  it('records a month: assignments, progress, completion, extension, arising tasks, confirmation', async () => {
+    const assign = async (name: string, productCode: string, quantity: number, assignedOn: string, dueOn: string) => {
+      const res = await create(head, { staffId: maiphuong, productCode, quantity, assignedOn, dueOn })
+      expect(res.status, JSON.stringify(res.body)).toBe(201)
+      items[name] = res.body.id
+    }
+    await assign('memo', 'B01', 4, '2026-11-02', '2026-11-06')
+    await assign('report', 'B02', 1, '2026-11-02', '2026-11-13')
+    await assign('dossiers', 'B05', 10, '2026-11-09', '2026-11-20')
+    await assign('memo2', 'B01', 2, '2026-11-16', '2026-11-27')
+
+    expect((await patch(staff, items.memo!, { progress: { date: '2026-11-01', hours: 2 } })).body.error.code).toBe('DATE_BEFORE_ASSIGNMENT')
+    expect((await patch(staff, items.memo!, { progress: { date: '2026-11-03', hours: 3, doneQuantity: 2, note: 'Xong 2 công văn' } })).status).toBe(200)
+    expect((await patch(staff, items.memo!, { complete: { date: '2026-11-05', doneQuantity: 4, hours: 2 } })).body).toMatchObject({ status: 'DONE', hours: 5, doneQuantity: 4 })
+    expect((await patch(staff, items.report!, { progress: { date: '2026-11-10', hours: 5 } })).status).toBe(200)
+    expect((await patch(staff, items.report!, { complete: { date: '2026-11-16', doneQuantity: 1 } })).status).toBe(200)
+    expect((await decide(head, items.dossiers!, 'extend', { until: '2026-11-25', reason: 'Chờ hồ sơ bổ sung của doanh nghiệp' })).body.extendedTo).toBe('2026-11-25')
+    expect((await patch(staff, items.dossiers!, { progress: { date: '2026-11-18', hours: 8 } })).status).toBe(200)
+    expect((await patch(staff, items.dossiers!, { complete: { date: '2026-11-24', doneQuantity: 8, hours: 6 } })).status).toBe(200)
+    expect((await patch(staff, items.memo2!, { complete: { date: '2026-11-26', doneQuantity: 2 } })).status).toBe(200)
+
+    const arising = await create(staff, { productCode: 'C03', quantity: 2, assignedOn: '2026-11-12', dueOn: '2026-11-18', kind: 'arising', title: 'Hồ sơ khen thưởng đột xuất' })
+    expect(arising.body.status).toBe('PROPOSED')
+    expect((await patch(staff, arising.body.id, { complete: { date: '2026-11-17', doneQuantity: 2 } })).status).toBe(409)
+    expect((await decide(head, arising.body.id, 'accept')).body.status).toBe('OPEN')
+    expect((await patch(staff, arising.body.id, { complete: { date: '2026-11-17', doneQuantity: 2 } })).status).toBe(200)
+    const refused = await create(staff, { productCode: 'C03', quantity: 5, assignedOn: '2026-11-12', dueOn: '2026-11-18', kind: 'arising' })
+    expect((await decide(head, refused.body.id, 'reject', { reason: 'Không thuộc nhiệm vụ của phòng' })).body.status).toBe('REJECTED')
+
+    // Nobody confirms their own work; a head of another unit cannot either.
+    expect((await decide(staff, items.memo!, 'confirm')).status).toBe(403)
+    expect((await decide(await t.login('tp.nguyenhai'), items.memo!, 'confirm')).status).toBe(403)
+    for (const name of ['memo', 'dossiers']) expect((await decide(head, items[name]!, 'confirm', {})).body.status).toBe('CONFIRMED')
+    expect((await decide(head, items.report!, 'confirm', { qualityFailures: [{ reason: 'Số liệu báo cáo chưa khớp, phải sửa lại' }] })).body.qualityFailures).toBe(1)
+    expect((await decide(head, arising.body.id, 'confirm')).status).toBe(200)
+    expect((await decide(head, items.memo!, 'confirm')).status).toBe(409)
+    expect((await patch(staff, items.memo!, { progress: { date: '2026-11-20', hours: 1 } })).status).toBe(409)
+  })
+
+  it('summarises the month exactly as computed by hand', async () => {
+    const summary = await t.api('GET', `/api/work-items/summary?staffId=${maiphuong}&from=2026-11-01&to=2026-11-30`, head)
+    expect(summary.status).toBe(200)
+    expect(summary.body.products.map(({ name: _n, ...p }: { name: string }) => p)).toEqual([
+      { code: 'B01', k: 1, assigned: 6, done: 4, qualityFailures: 0, delays: 0 },
+      { code: 'B02', k: 3, assigned: 1, done: 1, qualityFailures: 1, delays: 1 },
+      { code: 'B05', k: 1.5, assigned: 10, done: 8, qualityFailures: 0, delays: 0 },
+      { code: 'C03', k: 0.5, assigned: 2, done: 2, qualityFailures: 0, delays: 0 },
+    ])
+    // A = 6 + 3 + 15 + 1 = 25; a = (4 + 3 + 12 + 1) / 25 = 80 %; b = c = (4 + 2.25 + 12 + 1) / 25 = 77 %
+    expect(summary.body.scores).toMatchObject({ a: 80, b: 77, c: 77 })
+    expect(summary.body.hours).toEqual({ logged: 24, expected: 168 })
+    expect((await t.api('GET', `/api/work-items/summary?staffId=${maiphuong}&from=2026-11-01&to=2026-11-30`, await t.login('cv.hoangnam'))).status).toBe(403)
+    const board = (await t.api('GET', `/api/work-items/board?unitId=${cchc}&date=2026-11-30`, head)).body
+    expect(board.staff).toEqual([{ staffId: maiphuong, fullName: 'Mai Thị Phương', late: 0, awaitingConfirmation: 1, awaitingAcceptance: 0, dueToday: 0 }])
+  })
+
+  it('pre-fills the self-assessment of a cycle for that month, read-only for the staff member', async () => {
+    const launched = await t.api('POST', '/api/cycles', admin, { name: 'Tháng 11/2026', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1, unitIds: [cchc] })
+    expect(launched.status).toBe(201)
+    const [mine] = (await t.api('GET', `/api/evaluations?cycleId=${launched.body.id}&assignedToMe=true`, staff)).body
+    const evaluation = (await t.api('GET', `/api/evaluations/${mine.id}`, staff)).body
+    const summary = (await t.api('GET', `/api/work-items/summary?staffId=${maiphuong}&from=2026-11-01&to=2026-11-30`, staff)).body
+    expect(evaluation.data.products).toEqual(summary.products.map((p: object) => ({ ...p, source: 'worklog' })))
+    const other = (await t.api('GET', `/api/evaluations?cycleId=${launched.body.id}&assignedToMe=true`, await t.login('cv.hoangnam'))).body[0]
+    expect((await t.api('GET', `/api/evaluations/${other.id}`, admin)).body.data.products).toEqual([])
+
+    const general = { ethics: 9, competence: 9, innovation: 8 }
+    const tampered = evaluation.data.products.map((p: { code: string; done: number }) => (p.code === 'B05' ? { ...p, done: 10 } : p))
+    expect((await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: tampered } })).body.error.code).toBe('WORKLOG_READ_ONLY')
+    const extra = { code: 'D01', k: 1, assigned: 1, done: 1, qualityFailures: 0, delays: 0, source: 'self' }
+    expect((await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: [...evaluation.data.products, extra] } })).body.error.code).toBe('REASON_REQUIRED')
+    const ok = await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: [...evaluation.data.products, { ...extra, reason: 'Nhiệm vụ đột xuất ngày 28/11 chưa kịp ghi nhật ký' }] } })
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200)
+  })
+})
