@@ -1,5 +1,6 @@
 import { cycleBench } from './cycle.bench.js'
 import { rulesBench } from './rules.bench.js'
+import { worklogBench } from './worklog.bench.js'
 
 /** `npm run bench -- <suite> [--staff N]`: prints figures beside baselines measured in the same run; never fails on timing. */
 async function run(): Promise<void> {
@@ -11,7 +12,8 @@ async function run(): Promise<void> {
   }
   if (suite === 'cycle') return cycleBench(option('staff', 2000))
   if (suite === 'rules') return rulesBench(option('evaluations', 50_000))
-  throw new Error(`unknown benchmark "${suite}" (known: cycle, rules)`)
+  if (suite === 'worklog') return worklogBench(option('staff', 5000))
+  throw new Error(`unknown benchmark "${suite}" (known: cycle, rules, worklog)`)
 }
 
 run().then(

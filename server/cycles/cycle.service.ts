@@ -11,8 +11,7 @@ import { dbId } from '../http/schemas.js'
 import { loadOrg } from '../org/org.repo.js'
 import { pickRuleSet, type Assignable } from '../rulesets/assignment.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
-import { productFigures } from '../worklog/worklog.figures.js'
-import { hasProducts, itemFacts } from '../worklog/worklog.summary.js'
+import { hasProducts, productFiguresByStaff } from '../worklog/worklog.summary.js'
 
 const DAY = 86_400
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(s)), 'ngày không hợp lệ / invalid date')
@@ -87,11 +86,11 @@ export async function launchCycle(
   const hashes = new Map<number, string>([[ruleSet.id, ruleSet.hash], ...assignable.map((a) => [a.id, a.hash] as [number, string])])
   const initial = new Map<number, Record<string, unknown> | undefined>([[ruleSet.id, ruleSet.definition.initialInputs], ...assignable.map((a) => [a.id, a.initialInputs] as [number, Record<string, unknown> | undefined])])
   // Products pre-filled from each person's confirmed work log of the period (rule sets with a `products` input).
-  const workLog = await itemFacts(db, { staffIds: people.map((p) => p.id) }, input.periodStart, input.periodEnd)
+  const workLog = await productFiguresByStaff(db, { staffIds: people.map((p) => p.id) }, input.periodStart, input.periodEnd, input.periodEnd)
   const withProducts = new Set([ruleSet, ...(await Promise.all(assignable.map((a) => findRuleSet(db, a.id))))].filter((r) => r && hasProducts(r)).map((r) => r!.id))
   const documentFor = (staffId: number, pinned: number) => {
     const base = initial.get(pinned) ?? {}
-    const lines = productFigures(workLog.get(staffId) ?? [], input.periodEnd)
+    const lines = workLog.get(staffId) ?? []
     return withProducts.has(pinned) && lines.length ? { ...base, products: lines.map((l) => ({ ...l, source: 'worklog' })) } : base
   }
   const { cycleId, unitIds } = await db.transaction().execute(async (trx) => {

@@ -10,7 +10,7 @@ import { addProductVersions, catalogueOn, isoDate, productFromRow, productInput 
 import { canRead, workLogAccess } from '../worklog/work-items.access.js'
 import { confirmInput, createInput, createWorkItem, decideWorkItem, extendInput, reasonInput, updateInput, updateWorkItem } from '../worklog/work-items.service.js'
 import { isLate } from '../worklog/worklog.figures.js'
-import { staffSummary } from '../worklog/worklog.summary.js'
+import { staffSummary, unitSummary } from '../worklog/worklog.summary.js'
 
 const today = () => new Date().toISOString().slice(0, 10)
 const period = z.object({ from: isoDate, to: isoDate }).refine((v) => v.from <= v.to, { message: 'from ≤ to', path: ['to'] })
@@ -127,6 +127,24 @@ export function worklogRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
     }
     return { unitId: query.unitId, date, staff: [...board.values()].sort((a, b) => b.late - a.late || a.fullName.localeCompare(b.fullName, 'vi')) }
   })
+
+  route(
+    app,
+    { method: 'get', path: '/api/work-items/unit-summary', summary: 'The month of a unit (or of all units for admins): per staff member the figures, a, b, c and hours', tag: 'worklog', query: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'yyyy-MM'), unitId: dbIdQuery.optional() }) },
+    async ({ user, query }) => {
+      const access = await workLogAccess(db, user)
+      const [y, m] = query.month.split('-').map(Number) as [number, number]
+      const from = `${query.month}-01`
+      const to = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10)
+      let unitIds: number[]
+      if (query.unitId) {
+        if (!(access.reads === 'all' || access.reads.has(query.unitId))) throw forbidden('Bạn không quản lý đơn vị này.', 'You do not manage this unit.')
+        unitIds = [query.unitId]
+      } else if (access.reads === 'all') unitIds = (await db.selectFrom('units').select('id').execute()).map((u) => u.id)
+      else unitIds = [...access.reads]
+      return { month: query.month, from, to, staff: await unitSummary(db, unitIds, from, to) }
+    },
+  )
 
   /** Own data, or a unit the user heads or oversees. */
   async function requireRead(user: SessionUser, staffId: number): Promise<void> {

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { evaluateRuleSet } from '../../rules/evaluate.js'
 import type { Db } from '../db/database.js'
 import { findRuleSet, type RuleSet } from '../rulesets/ruleset.repo.js'
-import { productFigures, workingDays, type ItemFacts, type ProductFigure } from './worklog.figures.js'
+import { workingDays, type ProductFigure } from './worklog.figures.js'
 
 export interface StaffSummary {
   staffId: number
@@ -16,33 +16,56 @@ export interface StaffSummary {
 
 const HOURS_PER_DAY = 8
 
-/** The work items due in a period, per staff member, as the figures need them. */
-export async function itemFacts(db: Db, filter: { staffIds?: number[]; unitId?: number }, from: string, to: string): Promise<Map<number, ItemFacts[]>> {
+/**
+ * Per staff member and product (and coefficient), for items due in the period: assigned = accepted
+ * items; done and quality failures = what the unit head confirmed; delays = items completed after
+ * their (extended) due date, or still open once it has passed `asOf`. One SQL aggregation.
+ */
+export async function productFiguresByStaff(db: Db, filter: { staffIds?: number[]; unitIds?: number[] }, from: string, to: string, asOf: string): Promise<Map<number, ProductFigure[]>> {
+  const due = sql`coalesce(w.extended_to, w.due_on)`
   let q = db
     .selectFrom('work_items as w')
     .innerJoin('catalogue_products as p', 'p.id', 'w.product_id')
-    .select(['w.staff_id', 'w.product_code', 'p.name', 'p.k', 'w.status', 'w.quantity', 'w.done_quantity', 'w.due_on', 'w.extended_to', 'w.completed_on', 'w.quality_failures'])
+    .select([
+      'w.staff_id',
+      'w.product_code',
+      'p.k',
+      sql<string>`max(p.name)`.as('name'),
+      sql<number>`sum(w.quantity)::float8`.as('assigned'),
+      sql<number>`coalesce(sum(w.done_quantity) filter (where w.status = 'CONFIRMED'), 0)::float8`.as('done'),
+      sql<number>`coalesce(sum(w.quality_failures) filter (where w.status = 'CONFIRMED'), 0)::int`.as('quality_failures'),
+      sql<number>`count(*) filter (where case when w.completed_on is not null then w.completed_on > ${due} else ${asOf} > ${due} end)::int`.as('delays'),
+    ])
     .where('w.due_on', '>=', from)
     .where('w.due_on', '<=', to)
+    .where('w.status', 'in', ['OPEN', 'DONE', 'CONFIRMED'])
+    .groupBy(['w.staff_id', 'w.product_code', 'p.k'])
+    .orderBy('w.staff_id')
+    .orderBy('w.product_code')
+    .orderBy('p.k')
   if (filter.staffIds) q = q.where('w.staff_id', 'in', filter.staffIds.length ? filter.staffIds : [-1])
-  if (filter.unitId) q = q.where('w.unit_id', '=', filter.unitId)
-  const out = new Map<number, ItemFacts[]>()
+  if (filter.unitIds) q = q.where('w.unit_id', 'in', filter.unitIds.length ? filter.unitIds : [-1])
+  const out = new Map<number, ProductFigure[]>()
   for (const r of await q.execute()) {
     const list = out.get(r.staff_id) ?? []
-    list.push({ productCode: r.product_code, productName: r.name, k: r.k, status: r.status, quantity: r.quantity, doneQuantity: r.done_quantity, dueOn: r.due_on, extendedTo: r.extended_to, completedOn: r.completed_on, qualityFailures: r.quality_failures })
+    list.push({ code: r.product_code, name: r.name, k: r.k, assigned: exact(r.assigned), done: exact(r.done), qualityFailures: r.quality_failures, delays: r.delays })
     out.set(r.staff_id, list)
   }
   return out
 }
 
+/** Sums of decimals as people write them (0.1 + 0.2 = 0.3). */
+const exact = (n: number) => Number(n.toPrecision(15))
+
 /** Hours logged per staff member in a period. */
-export async function hoursLogged(db: Db, staffIds: number[], from: string, to: string): Promise<Map<number, number>> {
-  if (!staffIds.length) return new Map()
-  const rows = await db
+export async function hoursLogged(db: Db, filter: { staffIds?: number[]; unitIds?: number[] }, from: string, to: string): Promise<Map<number, number>> {
+  let q = db
     .selectFrom('work_item_updates as u')
     .innerJoin('work_items as w', 'w.id', 'u.work_item_id')
     .select(['w.staff_id', sql<number>`sum(u.hours)::float8`.as('hours')])
-    .where('w.staff_id', 'in', staffIds)
+  if (filter.staffIds) q = q.where('w.staff_id', 'in', filter.staffIds.length ? filter.staffIds : [-1])
+  if (filter.unitIds) q = q.where('w.unit_id', 'in', filter.unitIds.length ? filter.unitIds : [-1])
+  const rows = await q
     .where('u.on_date', '>=', from)
     .where('u.on_date', '<=', to)
     .groupBy('w.staff_id')
@@ -73,9 +96,29 @@ export function workScores(ruleSet: RuleSet, products: ProductFigure[]): StaffSu
 }
 
 export async function staffSummary(db: Db, staffId: number, from: string, to: string, asOf = new Date().toISOString().slice(0, 10)): Promise<StaffSummary> {
-  const facts = (await itemFacts(db, { staffIds: [staffId] }, from, to)).get(staffId) ?? []
-  const products = productFigures(facts, asOf < to ? asOf : to)
+  const products = (await productFiguresByStaff(db, { staffIds: [staffId] }, from, to, asOf < to ? asOf : to)).get(staffId) ?? []
   const ruleSet = await workLogRuleSet(db)
-  const logged = (await hoursLogged(db, [staffId], from, to)).get(staffId) ?? 0
+  const logged = (await hoursLogged(db, { staffIds: [staffId] }, from, to)).get(staffId) ?? 0
   return { staffId, from, to, products, scores: ruleSet ? workScores(ruleSet, products) : null, hours: { logged, expected: workingDays(from, to) * HOURS_PER_DAY } }
+}
+
+export interface UnitSummaryRow {
+  staffId: number
+  fullName: string
+  unitId: number
+  products: ProductFigure[]
+  scores: StaffSummary['scores']
+  hours: number
+}
+
+/** The month of a unit (or of several): every staff member's figures, a, b, c and hours. */
+export async function unitSummary(db: Db, unitIds: number[], from: string, to: string, asOf = new Date().toISOString().slice(0, 10)): Promise<UnitSummaryRow[]> {
+  const staff = await db.selectFrom('staff').select(['id', 'full_name', 'unit_id']).where('unit_id', 'in', unitIds.length ? unitIds : [-1]).where('active', '=', true).orderBy('id').execute()
+  const figures = await productFiguresByStaff(db, { unitIds }, from, to, asOf < to ? asOf : to)
+  const hours = await hoursLogged(db, { unitIds }, from, to)
+  const ruleSet = await workLogRuleSet(db)
+  return staff.map((s) => {
+    const products = figures.get(s.id) ?? []
+    return { staffId: s.id, fullName: s.full_name, unitId: s.unit_id!, products, scores: ruleSet ? workScores(ruleSet, products) : null, hours: hours.get(s.id) ?? 0 }
+  })
 }

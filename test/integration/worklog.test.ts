@@ -108,6 +108,10 @@ describe('the work log feeds the task-result score', () => {
     expect(summary.body.scores).toMatchObject({ a: 80, b: 77, c: 77 })
     expect(summary.body.hours).toEqual({ logged: 24, expected: 168 })
     expect((await t.api('GET', `/api/work-items/summary?staffId=${maiphuong}&from=2026-11-01&to=2026-11-30`, await t.login('cv.hoangnam'))).status).toBe(403)
+    const month = (await t.api('GET', `/api/work-items/unit-summary?unitId=${cchc}&month=2026-11`, head)).body
+    expect(month.staff).toHaveLength(8)
+    expect(month.staff.find((s: { staffId: number }) => s.staffId === maiphuong)).toMatchObject({ scores: { a: 80, b: 77, c: 77 }, hours: 24 })
+    expect((await t.api('GET', `/api/work-items/unit-summary?unitId=${cchc}&month=2026-11`, await t.login('tp.nguyenhai'))).status).toBe(403)
     const board = (await t.api('GET', `/api/work-items/board?unitId=${cchc}&date=2026-11-30`, head)).body
     expect(board.staff).toEqual([{ staffId: maiphuong, fullName: 'Mai Thị Phương', late: 0, awaitingConfirmation: 1, awaitingAcceptance: 0, dueToday: 0 }])
   })

@@ -66,7 +66,8 @@ export async function startTestSystem(options: { label: TestLabel; pglite?: bool
     }
     const res = await system.app.request(path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) })
     const text = await res.text()
-    return { status: res.status, body: text ? JSON.parse(text) : null }
+    const json = (res.headers.get('content-type') ?? '').includes('application/json')
+    return { status: res.status, body: text ? (json ? JSON.parse(text) : text) : null }
   }
   return {
     system,
