@@ -10,7 +10,7 @@ import { addProductVersions, catalogueOn, isoDate, productFromRow, productInput 
 import { canRead, workLogAccess } from '../worklog/work-items.access.js'
 import { confirmInput, createInput, createWorkItem, decideWorkItem, extendInput, reasonInput, updateInput, updateWorkItem } from '../worklog/work-items.service.js'
 import { isLate } from '../worklog/worklog.figures.js'
-import { staffSummary, unitSummary } from '../worklog/worklog.summary.js'
+import { hoursLogged, staffSummary, unitSummary } from '../worklog/worklog.summary.js'
 
 const today = () => new Date().toISOString().slice(0, 10)
 const period = z.object({ from: isoDate, to: isoDate }).refine((v) => v.from <= v.to, { message: 'from ≤ to', path: ['to'] })
@@ -145,6 +145,21 @@ export function worklogRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
       return { month: query.month, from, to, staff: await unitSummary(db, unitIds, from, to) }
     },
   )
+
+  route(app, { method: 'get', path: '/api/work-items/my-day', summary: 'My day: items due today, overdue items, proposals awaiting acceptance, hours logged today', tag: 'worklog', query: z.object({ date: isoDate.optional() }) }, async ({ user, query }) => {
+    const date = query.date ?? today()
+    const open = (await itemQuery().where('w.staff_id', '=', user.id).where('w.status', 'in', ['PROPOSED', 'OPEN']).orderBy('w.due_on').execute()).map(view)
+    const logged = (await hoursLogged(db, { staffIds: [user.id] }, date, date)).get(user.id) ?? 0
+    const effectiveDue = (i: (typeof open)[number]) => (i.extendedTo ?? i.dueOn) as string
+    return {
+      date,
+      dueToday: open.filter((i) => i.status === 'OPEN' && effectiveDue(i) === date),
+      overdue: open.filter((i) => i.status === 'OPEN' && effectiveDue(i) < date),
+      upcoming: open.filter((i) => i.status === 'OPEN' && effectiveDue(i) > date),
+      awaitingAcceptance: open.filter((i) => i.status === 'PROPOSED'),
+      hours: { logged, expected: 8 },
+    }
+  })
 
   /** Own data, or a unit the user heads or oversees. */
   async function requireRead(user: SessionUser, staffId: number): Promise<void> {

@@ -112,8 +112,19 @@ describe('the work log feeds the task-result score', () => {
     expect(month.staff).toHaveLength(8)
     expect(month.staff.find((s: { staffId: number }) => s.staffId === maiphuong)).toMatchObject({ scores: { a: 80, b: 77, c: 77 }, hours: 24 })
     expect((await t.api('GET', `/api/work-items/unit-summary?unitId=${cchc}&month=2026-11`, await t.login('tp.nguyenhai'))).status).toBe(403)
+    const day = (await t.api('GET', '/api/work-items/my-day?date=2026-11-18', staff)).body
+    expect(day.hours).toEqual({ logged: 8, expected: 8 })
+    expect([day.dueToday, day.overdue, day.upcoming, day.awaitingAcceptance].map((l: unknown[]) => l.length)).toEqual([0, 0, 0, 0])
+    const lyson = await t.login('cv.lyson')
+    const lysonId = (await t.api('GET', '/api/me', lyson)).body.id
+    expect((await create(head, { staffId: lysonId, productCode: 'C02', quantity: 1, assignedOn: '2026-11-16', dueOn: '2026-11-18' })).status).toBe(201)
+    expect((await t.api('GET', '/api/work-items/my-day?date=2026-11-18', lyson)).body.dueToday.map((i: { productName: string }) => i.productName)).toEqual(['Hồ sơ tuyển dụng, nâng ngạch, chuyển ngạch công chức'])
+    expect((await t.api('GET', '/api/work-items/my-day?date=2026-11-20', lyson)).body.overdue).toHaveLength(1)
     const board = (await t.api('GET', `/api/work-items/board?unitId=${cchc}&date=2026-11-30`, head)).body
-    expect(board.staff).toEqual([{ staffId: maiphuong, fullName: 'Mai Thị Phương', late: 0, awaitingConfirmation: 1, awaitingAcceptance: 0, dueToday: 0 }])
+    expect(board.staff.map((b: { fullName: string; late: number; awaitingConfirmation: number }) => [b.fullName, b.late, b.awaitingConfirmation])).toEqual([
+      ['Lý Thanh Sơn', 1, 0],
+      ['Mai Thị Phương', 0, 1],
+    ])
   })
 
   it('pre-fills the self-assessment of a cycle for that month, read-only for the staff member', async () => {
