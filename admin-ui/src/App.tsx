@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { api, ApiFailure } from './api'
+import { CyclePage } from './CyclePage'
+import { EvaluationPage } from './EvaluationPage'
 import { formatDate, formatDateTime, STAGE_LABELS, t, type Lang } from './i18n'
+import { useRoute } from './router'
 
 interface Me {
   id: number
@@ -37,6 +40,7 @@ export function App() {
   const logout = async () => {
     await api('POST', '/api/auth/logout')
     setMe(null)
+    window.location.hash = '#/'
   }
   return (
     <div className="app">
@@ -57,9 +61,16 @@ export function App() {
           </>
         )}
       </header>
-      <main>{me === undefined ? null : me ? <Home lang={lang} /> : <Login lang={lang} onLogin={setMe} />}</main>
+      <main>{me === undefined ? null : me ? <Page me={me} lang={lang} /> : <Login lang={lang} onLogin={setMe} />}</main>
     </div>
   )
+}
+
+function Page({ me, lang }: { me: Me; lang: Lang }) {
+  const [section, id] = useRoute()
+  if (section === 'evaluations' && id) return <EvaluationPage key={id} id={Number(id)} lang={lang} />
+  if (section === 'cycles' && id) return <CyclePage key={id} id={Number(id)} lang={lang} canLead={me.roles.includes('leader') || me.roles.includes('admin')} />
+  return <Home lang={lang} />
 }
 
 function Login({ lang, onLogin }: { lang: Lang; onLogin: (me: Me) => void }) {
@@ -123,7 +134,9 @@ function Home({ lang }: { lang: Lang }) {
             <tbody>
               {tasks.map((task) => (
                 <tr key={task.id}>
-                  <td>{task.fullName}</td>
+                  <td>
+                    <a href={`#/evaluations/${task.id}`}>{task.fullName}</a>
+                  </td>
                   <td>{task.unitName}</td>
                   <td>{STAGE_LABELS[task.stage]?.[lang] ?? task.stage}</td>
                   <td className={task.overdue ? 'overdue' : ''}>
@@ -148,7 +161,9 @@ function Home({ lang }: { lang: Lang }) {
           <tbody>
             {cycles.map((c) => (
               <tr key={c.id}>
-                <td>{c.name}</td>
+                <td>
+                  <a href={`#/cycles/${c.id}`}>{c.name}</a>
+                </td>
                 <td>
                   {formatDate(c.periodStart)} – {formatDate(c.periodEnd)}
                 </td>

@@ -35,6 +35,13 @@ export const STAGE_LABELS: Record<string, Record<Lang, string>> = {
   RANKED: { vi: 'Đang công bố', en: 'Publishing' },
 }
 
+export const LEVEL_LABELS: Record<string, Record<Lang, string>> = {
+  HTXS: { vi: 'Hoàn thành xuất sắc nhiệm vụ', en: 'Excellent' },
+  HTT: { vi: 'Hoàn thành tốt nhiệm vụ', en: 'Good' },
+  HT: { vi: 'Hoàn thành nhiệm vụ', en: 'Completed' },
+  KHT: { vi: 'Không hoàn thành nhiệm vụ', en: 'Not completed' },
+}
+
 export function t(key: TextKey, lang: Lang): string {
   return text[key][lang]
 }

@@ -1,0 +1,192 @@
+import Form from '@rjsf/core'
+import type { RJSFSchema } from '@rjsf/utils'
+import { customizeValidator } from '@rjsf/validator-ajv8'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { api, ApiFailure } from './api'
+import { formatDateTime, LEVEL_LABELS, STAGE_LABELS, t, type Lang } from './i18n'
+import { localizeVi, translateString } from './rjsf-vi'
+
+interface TraceLine {
+  key: string
+  text: { vi: string; en: string }
+}
+interface Evaluation {
+  id: number
+  fullName: string
+  unitName: string
+  stage: string
+  round: number
+  data: Record<string, unknown>
+  total: number | null
+  level: string | null
+  finalLevel: string | null
+  rankInUnit: number | null
+  rankInCycle: number | null
+  ruleSet: { id: number; version: number }
+  formSchema: RJSFSchema & { properties?: Record<string, RJSFSchema>; required?: string[] }
+  uiSchema: Record<string, unknown>
+  scores: { trace?: TraceLine[] } | null
+  rounds: { round: number; outcome: string | null; reason: string | null; decidedAt: string | null }[]
+  allowedActions: string[]
+}
+
+const validatorVi = customizeValidator({}, localizeVi)
+const validatorEn = customizeValidator({})
+
+/** One evaluation: the self-assessment form for its owner, the review for the unit head, the result once classified. */
+export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
+  const [ev, setEv] = useState<Evaluation | null>(null)
+  const [data, setData] = useState<Record<string, unknown>>({})
+  const [preview, setPreview] = useState<TraceLine[]>([])
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
+  const [note, setNote] = useState('')
+  const load = useCallback(async () => {
+    const e = await api<Evaluation>('GET', `/api/evaluations/${id}`)
+    setEv(e)
+    setData(e.data)
+  }, [id])
+  useEffect(() => {
+    void load()
+  }, [load])
+
+  const editable = ev?.allowedActions.includes('submit') ?? false
+  const schema = useMemo(() => (ev ? staffSchema(ev.formSchema) : {}), [ev])
+
+  // Live score preview with the plain-language explanation.
+  useEffect(() => {
+    if (!ev || !editable) return
+    const timer = setTimeout(() => {
+      api<{ trace: TraceLine[] }>('POST', `/api/rulesets/${ev.ruleSet.id}/evaluate`, { inputs: data }).then(
+        (r) => setPreview(r.trace),
+        () => setPreview([]),
+      )
+    }, 300)
+    return () => clearTimeout(timer)
+  }, [data, ev, editable])
+
+  if (!ev) return null
+  const act = async (fn: () => Promise<unknown>, ok: string) => {
+    setMessage(null)
+    try {
+      await fn()
+      setMessage({ kind: 'ok', text: ok })
+      setNote('')
+      await load()
+    } catch (err) {
+      setMessage({ kind: 'error', text: err instanceof ApiFailure ? err.message : String(err) })
+    }
+  }
+  const save = () => api('PUT', `/api/evaluations/${id}/self-assessment`, { data })
+  const lastReturn = [...ev.rounds].reverse().find((r) => r.outcome === 'RETURNED' || r.outcome === 'RETURNED_BY_LEADERSHIP')
+  const trace = editable ? preview : (ev.scores?.trace ?? [])
+
+  return (
+    <section className="card" data-testid="evaluation">
+      <h2>
+        {ev.fullName} <span className="muted">— {ev.unitName}</span>
+      </h2>
+      <p>
+        {t('stage', lang)}: <strong data-testid="stage">{STAGE_LABELS[ev.stage]?.[lang] ?? ev.stage}</strong> · {lang === 'vi' ? 'Vòng' : 'Round'} {ev.round}
+      </p>
+      {lastReturn && ev.stage === 'SELF_ASSESSMENT' && (
+        <p className="warning" data-testid="returned-reason">
+          {lang === 'vi' ? 'Được trả lại để sửa' : 'Returned for revision'}: {lastReturn.reason} ({formatDateTime(lastReturn.decidedAt)})
+        </p>
+      )}
+      {ev.finalLevel && (
+        <p className="result" data-testid="result">
+          {lang === 'vi' ? 'Kết quả' : 'Result'}: <strong>{ev.finalLevel}</strong> — {LEVEL_LABELS[ev.finalLevel]?.[lang]}, {ev.total?.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')} {lang === 'vi' ? 'điểm' : 'points'},{' '}
+          {lang === 'vi' ? `xếp thứ ${ev.rankInUnit} trong đơn vị` : `rank ${ev.rankInUnit} in the unit`}
+        </p>
+      )}
+      {editable ? (
+        <Form
+          schema={schema}
+          uiSchema={ev.uiSchema}
+          formData={data}
+          validator={lang === 'vi' ? validatorVi : validatorEn}
+          translateString={translateString(lang)}
+          onChange={(e) => setData(e.formData as Record<string, unknown>)}
+          onSubmit={() => act(async () => {
+            await save()
+            await api('POST', `/api/evaluations/${id}/submit`)
+          }, lang === 'vi' ? 'Đã nộp bản tự đánh giá.' : 'Self-assessment submitted.')}
+          showErrorList={false}
+        >
+          <div className="actions">
+            <button type="button" className="secondary" data-testid="save" onClick={() => act(save, lang === 'vi' ? 'Đã lưu nháp.' : 'Draft saved.')}>
+              {lang === 'vi' ? 'Lưu nháp' : 'Save draft'}
+            </button>
+            <button type="submit" data-testid="submit">
+              {lang === 'vi' ? 'Nộp đánh giá' : 'Submit'}
+            </button>
+          </div>
+        </Form>
+      ) : (
+        <Products data={ev.data} lang={lang} />
+      )}
+      {trace.length > 0 && (
+        <div className="trace" data-testid="trace">
+          <h3>{lang === 'vi' ? 'Cách tính điểm' : 'How the score is computed'}</h3>
+          <ul>
+            {trace.map((l, i) => (
+              <li key={i}>{l.text[lang]}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {(ev.allowedActions.includes('approve') || ev.allowedActions.includes('leaderReturn')) && (
+        <div className="review">
+          <label>
+            {lang === 'vi' ? 'Nhận xét / lý do trả lại' : 'Comment / reason for return'}
+            <textarea data-testid="note" value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
+          </label>
+          <div className="actions">
+            {ev.allowedActions.includes('approve') && (
+              <button data-testid="approve" onClick={() => act(() => api('POST', `/api/evaluations/${id}/approve`, note ? { comment: note } : {}), lang === 'vi' ? 'Đã duyệt.' : 'Approved.')}>
+                {lang === 'vi' ? 'Duyệt' : 'Approve'}
+              </button>
+            )}
+            <button className="danger" data-testid="return" disabled={note.trim().length < 3} onClick={() => act(() => api('POST', `/api/evaluations/${id}/return`, { reason: note }), lang === 'vi' ? 'Đã trả lại.' : 'Returned.')}>
+              {ev.allowedActions.includes('leaderReturn') ? (lang === 'vi' ? 'Trả lại trưởng đơn vị' : 'Return to the unit head') : lang === 'vi' ? 'Trả lại để sửa' : 'Return for revision'}
+            </button>
+          </div>
+        </div>
+      )}
+      {message && (
+        <p className={message.kind === 'ok' ? 'ok' : 'error'} role="status" data-testid="message">
+          {message.text}
+        </p>
+      )}
+      <p>
+        <a href="#/">{lang === 'vi' ? '← Về việc cần xử lý' : '← Back to my tasks'}</a>
+      </p>
+    </section>
+  )
+}
+
+/** The form staff fill: the rule set's input schema without what the reviewer sets or the role. */
+function staffSchema(schema: Evaluation['formSchema']): RJSFSchema {
+  const hidden = new Set(['role', 'overrides', 'leader'])
+  const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([k]) => !hidden.has(k)))
+  return { ...schema, properties, required: (schema.required ?? []).filter((k) => !hidden.has(k)) } as RJSFSchema
+}
+
+function Products({ data, lang }: { data: Record<string, unknown>; lang: Lang }) {
+  const products = Array.isArray(data['products']) ? (data['products'] as Record<string, unknown>[]) : []
+  if (!products.length) return null
+  const cols = ['code', 'k', 'assigned', 'done', 'qualityFailures', 'delays'] as const
+  const heads = { vi: ['Mã', 'Hệ số', 'Được giao', 'Hoàn thành', 'Bị trả lại', 'Chậm'], en: ['Code', 'k', 'Assigned', 'Done', 'Failed reviews', 'Delays'] }
+  return (
+    <table>
+      <thead>
+        <tr>{heads[lang].map((h) => <th key={h}>{h}</th>)}</tr>
+      </thead>
+      <tbody>
+        {products.map((p, i) => (
+          <tr key={i}>{cols.map((c) => <td key={c}>{String(p[c] ?? '')}</td>)}</tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}

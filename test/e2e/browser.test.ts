@@ -1,0 +1,145 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listen } from '../../server/http/serve.js'
+import { freePort } from '../../server/temporal/temporal-cli.js'
+import { DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const artifacts = resolve(import.meta.dirname, '../artifacts')
+
+/** The staff ⇄ unit head ⇄ leadership flow in real Chromium against the real server and web app. */
+describe('in the browser: submit, return, resubmit, approve, sign off, see the result', () => {
+  let t: TestSystem
+  let browser: Browser
+  let base: string
+  let http: { close(): Promise<void> }
+  let cycleId: number
+  let cchc: number
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the browser tests: install Debian's package (apt-get install chromium); ${CHROMIUM} is missing`)
+    mkdirSync(artifacts, { recursive: true })
+    await build({ configFile: resolve(import.meta.dirname, '../../vite.config.ts'), logLevel: 'warn' })
+    t = await startTestSystem({ label: 'e2e' })
+    const port = await freePort()
+    http = listen(t.system.app, port)
+    base = `http://127.0.0.1:${port}`
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+    const admin = await t.login('admin')
+    cchc = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'CCHC').id
+    const launched = await t.api('POST', '/api/cycles', admin, { name: 'Tháng 11/2026', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1, unitIds: [cchc] })
+    cycleId = launched.body.id
+    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 60_000, 'cycle open')
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await http?.close()
+    await t?.stop()
+  })
+
+  /** A fresh browser session signed in as the user, on the home page. */
+  async function signIn(username: string): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'vi-VN' })).newPage()
+    await page.goto(base)
+    await page.fill('input[autocomplete=username]', username)
+    await page.fill('input[type=password]', DEMO_PASSWORD)
+    await page.click('button[type=submit]')
+    await page.waitForSelector('text=Việc cần xử lý')
+    return page
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: resolve(artifacts, `${name}.png`), fullPage: true })
+  const openTask = async (page: Page, fullName: string) => {
+    await page.click(`a:has-text("${fullName}")`)
+    await page.waitForSelector('[data-testid=evaluation]')
+  }
+
+  it('lets a staff member fill the generated form and submit, with a live explanation', async () => {
+    const page = await signIn('cv.maiphuong')
+    await shot(page, '01-staff-tasks')
+    await openTask(page, 'Mai Thị Phương')
+    await page.fill('#root_general_ethics', '9')
+    await page.fill('#root_general_competence', '9')
+    await page.fill('#root_general_innovation', '8')
+    await page.click('#root_products__add')
+    await page.fill('#root_products_0_code', 'B05')
+    await page.fill('#root_products_0_k', '1.5')
+    await page.fill('#root_products_0_assigned', '10')
+    await page.fill('#root_products_0_done', '8')
+    await page.fill('#root_products_0_qualityFailures', '0')
+    await page.fill('#root_products_0_delays', '1')
+    await page.waitForSelector('[data-testid=trace] >> text=Tổng điểm')
+    expect(await page.textContent('[data-testid=trace]')).toContain('Tiến độ: −25% sản phẩm B05 do 1 lần chậm')
+    await shot(page, '02-self-assessment')
+    await page.click('[data-testid=submit]')
+    await page.waitForSelector('[data-testid=message] >> text=Đã nộp')
+    expect(await page.textContent('[data-testid=stage]')).toBe('Trưởng đơn vị nhận xét')
+  })
+
+  it('lets the unit head return it with a reason, and the staff member resubmit', async () => {
+    const head = await signIn('tp.phamlan')
+    await openTask(head, 'Mai Thị Phương')
+    expect(await head.textContent('[data-testid=trace]')).toContain('Tổng điểm')
+    expect(await head.isDisabled('[data-testid=return]')).toBe(true)
+    await head.fill('[data-testid=note]', 'Bổ sung minh chứng hồ sơ thẩm định')
+    await shot(head, '03-review')
+    await head.click('[data-testid=return]')
+    await head.waitForSelector('[data-testid=message] >> text=Đã trả lại')
+
+    const staff = await signIn('cv.maiphuong')
+    await openTask(staff, 'Mai Thị Phương')
+    expect(await staff.textContent('[data-testid=returned-reason]')).toContain('Bổ sung minh chứng hồ sơ thẩm định')
+    await staff.fill('#root_products_0_done', '9')
+    await shot(staff, '04-returned')
+    await staff.click('[data-testid=submit]')
+    await staff.waitForSelector('[data-testid=message] >> text=Đã nộp')
+
+    await head.goto(base)
+    await openTask(head, 'Mai Thị Phương')
+    await head.fill('[data-testid=note]', 'Đạt yêu cầu')
+    await head.click('[data-testid=approve]')
+    await head.waitForSelector('[data-testid=message] >> text=Đã duyệt')
+    expect(await head.textContent('[data-testid=stage]')).toBe('Chờ lãnh đạo ký duyệt')
+  })
+
+  it('lets leadership sign the unit off, and the staff member see level and rank', async () => {
+    // The rest of the unit goes through the API, as other people would.
+    const others = ['cvc.luongtuan', 'cv.hoangnam', 'ptp.ngocha', 'cv.huynhduc', 'cv.tongmai', 'cv.lyson', 'tp.phamlan']
+    for (const [i, username] of others.entries()) {
+      const token = await t.login(username)
+      const [own] = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, token)).body.filter((e: { stage: string }) => e.stage === 'SELF_ASSESSMENT')
+      const data = { general: { ethics: 8, competence: 8, innovation: 7 }, products: [{ code: 'B01', k: 1, assigned: 10, done: 9 - (i % 3), qualityFailures: 0, delays: 0 }] }
+      expect((await t.api('PUT', `/api/evaluations/${own.id}/self-assessment`, token, { data })).status).toBe(200)
+      expect((await t.api('POST', `/api/evaluations/${own.id}/submit`, token)).status).toBe(200)
+    }
+    const headToken = await t.login('tp.phamlan')
+    for (const e of (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, headToken)).body) {
+      if (e.stage === 'UNIT_REVIEW') expect((await t.api('POST', `/api/evaluations/${e.id}/approve`, headToken, {})).status).toBe(200)
+    }
+    const director = await t.login('gd.tranminh')
+    const [headEval] = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true&stage=UNIT_REVIEW`, director)).body
+    expect((await t.api('POST', `/api/evaluations/${headEval.id}/approve`, director, { adjustments: { leader: { unitPlanScore: 90 } } })).status).toBe(200)
+
+    const leader = await signIn('gd.tranminh')
+    await leader.click('a:has-text("Tháng 11/2026")')
+    await leader.waitForSelector('[data-testid=cycle]')
+    await shot(leader, '05-cycle-before-sign-off')
+    await leader.click(`[data-testid=sign-off-${cchc}]`)
+    await leader.waitForSelector('[data-testid=message] >> text=Đã ký duyệt')
+    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, director)).body.status === 'CLASSIFIED', 60_000, 'classified')
+    await leader.reload()
+    await leader.waitForSelector('[data-testid=results]')
+    await shot(leader, '06-results')
+
+    const staff = await signIn('cv.maiphuong')
+    await staff.goto(`${base}/#/evaluations/${(await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, await t.login('cv.maiphuong'))).body[0].id}`)
+    const result = await staff.waitForSelector('[data-testid=result]')
+    const text = (await result.textContent()) ?? ''
+    const mine = (await t.api('GET', `/api/cycles/${cycleId}/results`, await t.login('cv.maiphuong'))).body.results[0]
+    expect(text).toContain(mine.finalLevel)
+    expect(text).toContain(`xếp thứ ${mine.rankInUnit} trong đơn vị`)
+    await shot(staff, '07-staff-result')
+  })
+})
