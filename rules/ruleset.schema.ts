@@ -51,6 +51,15 @@ export const testCase = z.object({
   }),
 })
 
+/** A test of the quota on one unit: candidates with their level before quota and values; the final levels expected. */
+export const quotaTestCase = z.object({
+  name: z.string().min(1).max(200),
+  candidates: z.array(z.object({ id: z.string().min(1).max(40), level, values: z.record(key, z.number()), positionCode: z.string().max(20).optional() })).min(1).max(500),
+  /** A leadership exception's cap for the unit, when the test is about one. */
+  cap: z.number().min(0).max(10).optional(),
+  expect: z.record(z.string(), level),
+})
+
 export const quotaPolicy = z.object({
   level,
   ofLevel: level,
@@ -88,6 +97,7 @@ export const ruleSetDefinitionSchema = z
     quota: quotaPolicy,
     rounding: z.object({ precision: z.number().int().min(0).max(6), mode: z.literal('half-up'), keys: z.array(key).max(200) }),
     tests: z.array(testCase).max(200).optional(),
+    quotaTests: z.array(quotaTestCase).max(50).optional(),
   })
   .meta({ title: 'Bộ quy tắc chấm điểm / Rule set' })
 
@@ -96,6 +106,7 @@ export type ComputedValue = z.infer<typeof computedValue>
 export type WeightedValue = z.infer<typeof weightedValue>
 export type QuotaPolicy = z.infer<typeof quotaPolicy>
 export type TestCase = z.infer<typeof testCase>
+export type QuotaTestCase = z.infer<typeof quotaTestCase>
 export type Note = z.infer<typeof note>
 
 /** The JSON Schema of a rule set, for the schema-driven editor. */

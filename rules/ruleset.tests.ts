@@ -1,5 +1,6 @@
 import { evaluateRuleSet } from './evaluate.js'
-import type { RuleSetDefinition, TestCase } from './ruleset.types.js'
+import { classify } from './classify.js'
+import type { QuotaTestCase, RuleSetDefinition, TestCase } from './ruleset.types.js'
 
 export interface TestMismatch {
   field: string
@@ -13,9 +14,26 @@ export interface TestOutcome {
   mismatches: TestMismatch[]
 }
 
-/** Runs a rule set's test cases: each expected total, level, value and failure against the actual result. */
-export function runTestCases(def: RuleSetDefinition, tests: TestCase[] = def.tests ?? []): TestOutcome[] {
-  return tests.map((test) => {
+/** Runs a rule set's test cases (and its quota tests): each expectation against the actual result. */
+export function runTestCases(def: RuleSetDefinition, tests: TestCase[] = def.tests ?? [], quotaTests: QuotaTestCase[] = def.quotaTests ?? []): TestOutcome[] {
+  return [...tests.map((test) => runCase(def, test)), ...quotaTests.map((test) => runQuotaCase(def, test))]
+}
+
+/** The quota on one unit: final levels after the cap, tie-breaks and ties cut. */
+function runQuotaCase(def: RuleSetDefinition, test: QuotaTestCase): TestOutcome {
+  const candidates = test.candidates.map((c, i) => ({ id: i + 1, unitId: 1, positionCode: c.positionCode ?? null, level: c.level, values: c.values }))
+  const result = classify(candidates, def.quota, test.cap !== undefined ? new Map([[1, test.cap]]) : new Map())
+  const mismatches: TestMismatch[] = []
+  test.candidates.forEach((c, i) => {
+    const expected = test.expect[c.id]
+    const actual = result[i]!.finalLevel
+    if (expected !== undefined && expected !== actual) mismatches.push({ field: `finalLevel.${c.id}`, expected, actual })
+  })
+  return { name: test.name, passed: mismatches.length === 0, mismatches }
+}
+
+function runCase(def: RuleSetDefinition, test: TestCase): TestOutcome {
+  {
     const mismatches: TestMismatch[] = []
     let result: ReturnType<typeof evaluateRuleSet>
     try {
@@ -35,5 +53,5 @@ export function runTestCases(def: RuleSetDefinition, tests: TestCase[] = def.tes
     }
     for (const p of result.problems) mismatches.push({ field: `values.${p.key}`, expected: 'a number in its scale', actual: p.message })
     return { name: test.name, passed: mismatches.length === 0, mismatches }
-  })
+  }
 }

@@ -78,6 +78,11 @@ export function validateRuleSet(raw: unknown): RuleSetValidation {
   if (new Set(levels).size !== levels.length) add('bands', 'a level appears in two bands')
   if (issues.length) return fail(issues)
 
+  ;(def.quotaTests ?? []).forEach((test, i) => {
+    const ids = new Set(test.candidates.map((c) => c.id))
+    if (ids.size !== test.candidates.length) add(`quotaTests[${i}].candidates`, 'candidate ids must be unique')
+    for (const id of Object.keys(test.expect)) if (!ids.has(id)) add(`quotaTests[${i}].expect.${id}`, `no candidate "${id}"`)
+  })
   ;(def.tests ?? []).forEach((test, i) => {
     for (const e of validateInputs(def, test.inputs)) add(`tests[${i}].inputs.${e.path}`, e.message)
     if (issues.length) return

@@ -24,7 +24,8 @@ describe('rule-set validation on save', () => {
   it('accepts the shipped NĐ 335 rule set, and every one of its test cases passes', () => {
     expect(issuesOf(base())).toEqual([])
     const outcomes = runTestCases(base())
-    expect(outcomes.length).toBeGreaterThanOrEqual(24)
+    expect(outcomes.length).toBeGreaterThanOrEqual(29)
+    expect(outcomes.filter((o) => o.name.startsWith('Tỷ lệ'))).toHaveLength(5)
     expect(outcomes.filter((o) => !o.passed)).toEqual([])
   })
 
@@ -76,7 +77,7 @@ describe('rule-set validation on save', () => {
     expect(issuesOf(def)[0]).toEqual({ path: expect.stringMatching(new RegExp(`^computed\\[${index(def, 'a')}\\]\\.formula\\.\\+`)), message: 'nested deeper than 64 levels' })
     const huge = base()
     huge.description = { vi: 'x'.repeat(1_000_000), en: 'x' }
-    expect(issuesOf(huge)).toEqual([{ path: '(root)', message: expect.stringMatching(/about 9\d\d KiB, more than 256 KiB/) }])
+    expect(issuesOf(huge)).toEqual([{ path: '(root)', message: expect.stringMatching(/about \d{3,4} KiB, more than 256 KiB/) }])
   })
 
   it('refuses a formula that returns a string where a number is due, found on the test cases', () => {
@@ -94,10 +95,16 @@ describe('rule-set validation on save', () => {
     expect(issuesOf(def).map((i) => i.path)).toEqual(['totalKey', 'quota.tieBreak[1]', 'bands', 'bands'])
   })
 
+  it('fails a quota test whose expectation does not hold', () => {
+    const def = base()
+    def.quotaTests = [{ ...def.quotaTests![3]!, cap: undefined, name: 'quên ngoại lệ' }]
+    expect(runTestCases(def, [])).toEqual([{ name: 'quên ngoại lệ', passed: false, mismatches: [{ field: 'finalLevel.X2', expected: 'HTXS', actual: 'HTT' }] }])
+  })
+
   it('fails a test case whose expectation does not hold, showing expected and actual', () => {
     const def = base()
     def.tests = [{ name: 'sai kỳ vọng', inputs: def.tests![0]!.inputs, expect: { total: 91, level: 'HTT', values: { a: 93.33 } } }]
-    expect(runTestCases(def)).toEqual([
+    expect(runTestCases(def, def.tests, [])).toEqual([
       {
         name: 'sai kỳ vọng',
         passed: false,
