@@ -4,11 +4,14 @@ import { CyclePage } from './CyclePage'
 import { EvaluationPage } from './EvaluationPage'
 import { formatDate, formatDateTime, STAGE_LABELS, t, type Lang } from './i18n'
 import { useRoute } from './router'
+import { UnitBoardPage } from './UnitBoardPage'
+import { WorkLogPage } from './WorkLogPage'
 
 interface Me {
   id: number
   fullName: string
   roles: string[]
+  unitId: number | null
   unitName: string | null
 }
 interface Task {
@@ -53,6 +56,11 @@ export function App() {
         </button>
         {me && (
           <>
+            <nav>
+              <a href="#/">{t('myTasks', lang)}</a>
+              {me.unitId !== null && <a href="#/work-log">{lang === 'vi' ? 'Nhật ký công việc' : 'Work log'}</a>}
+              {me.roles.some((r) => r !== 'staff') && <a href="#/unit-board">{lang === 'vi' ? 'Bảng đơn vị' : 'Unit board'}</a>}
+            </nav>
             <span className="who">
               {me.fullName}
               {me.unitName ? ` — ${me.unitName}` : ''}
@@ -69,6 +77,8 @@ export function App() {
 function Page({ me, lang }: { me: Me; lang: Lang }) {
   const [section, id] = useRoute()
   if (section === 'evaluations' && id) return <EvaluationPage key={id} id={Number(id)} lang={lang} />
+  if (section === 'work-log') return <WorkLogPage lang={lang} />
+  if (section === 'unit-board') return <UnitBoardPage lang={lang} me={me} />
   if (section === 'cycles' && id) return <CyclePage key={id} id={Number(id)} lang={lang} canLead={me.roles.includes('leader') || me.roles.includes('admin')} />
   return <Home lang={lang} />
 }

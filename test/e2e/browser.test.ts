@@ -142,4 +142,32 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     expect(text).toContain(`xếp thứ ${mine.rankInUnit} trong đơn vị`)
     await shot(staff, '07-staff-result')
   })
+
+  it('lets staff record and complete work on their day page, and the unit head confirm it on the board', async () => {
+    const staff = await signIn('cv.hoangnam')
+    await staff.click('nav >> text=Nhật ký công việc')
+    await staff.waitForSelector('[data-testid=my-day]')
+    await staff.selectOption('.inline-form select >> nth=0', 'B01')
+    await staff.fill('.inline-form input[type=number]', '2')
+    await staff.click('.inline-form button[type=submit]')
+    await staff.waitForSelector('text=Đã ghi nhận công việc.')
+    const answers = ['3', '2'] // hours today, then quantity done
+    staff.on('dialog', (d) => void d.accept(answers.shift()))
+    await staff.click('[data-testid=my-day] button:has-text("Hoàn thành")')
+    await staff.waitForSelector('text=Đã cập nhật.')
+    await shot(staff, '08-work-log')
+
+    const head = await signIn('tp.phamlan')
+    await head.click('nav >> text=Bảng đơn vị')
+    await head.waitForSelector('[data-testid=unit-board] >> text=Hoàng Văn Nam')
+    await head.click('button:has-text("Xác nhận")')
+    await head.waitForSelector('text=Đã xác nhận.')
+    await shot(head, '09-unit-board')
+
+    await staff.reload()
+    await staff.waitForSelector('[data-testid=my-period] >> text=B01')
+    const period = (await staff.textContent('[data-testid=my-period]')) ?? ''
+    expect(period).toContain('a = 100%')
+    expect(period).toContain('3/')
+  })
 })

@@ -1,0 +1,181 @@
+import { useCallback, useEffect, useState } from 'react'
+import { api, ApiFailure } from './api'
+import { formatDate, type Lang } from './i18n'
+
+interface Unit {
+  id: number
+  name: string
+  headId: number | null
+}
+interface BoardRow {
+  staffId: number
+  fullName: string
+  late: number
+  awaitingConfirmation: number
+  awaitingAcceptance: number
+  dueToday: number
+}
+interface Item {
+  id: number
+  fullName: string
+  productCode: string
+  productName: string
+  title: string | null
+  quantity: number
+  doneQuantity: number
+  dueOn: string
+  status: string
+}
+interface MonthRow {
+  staffId: number
+  fullName: string
+  scores: { a: number | null; b: number | null; c: number | null } | null
+  hours: number
+}
+
+const n = (v: number | null | undefined, lang: Lang) => (v === null || v === undefined ? '—' : v.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US'))
+
+/** The unit head's board: who is late, what waits for confirmation or acceptance, and the month so far. */
+export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unitId: number | null; roles: string[] } }) {
+  const vi = lang === 'vi'
+  const [units, setUnits] = useState<Unit[]>([])
+  const [unitId, setUnitId] = useState<number | null>(null)
+  const [board, setBoard] = useState<BoardRow[]>([])
+  const [pending, setPending] = useState<Item[]>([])
+  const [month, setMonth] = useState<MonthRow[]>([])
+  const [failure, setFailure] = useState('')
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
+  useEffect(() => {
+    api<Unit[]>('GET', '/api/units').then((all) => {
+      const mine = me.roles.includes('admin') || me.roles.includes('leader') ? all : all.filter((u) => u.headId === me.id || (me.roles.includes('unit_head') && u.id === me.unitId))
+      setUnits(mine)
+      setUnitId(mine[0]?.id ?? null)
+    })
+  }, [me])
+  const load = useCallback(async () => {
+    if (!unitId) return
+    setBoard((await api<{ staff: BoardRow[] }>('GET', `/api/work-items/board?unitId=${unitId}`)).staff)
+    const done = await api<Item[]>('GET', `/api/work-items?unitId=${unitId}&status=DONE`)
+    const proposed = await api<Item[]>('GET', `/api/work-items?unitId=${unitId}&status=PROPOSED`)
+    setPending([...proposed, ...done])
+    setMonth((await api<{ staff: MonthRow[] }>('GET', `/api/work-items/unit-summary?unitId=${unitId}&month=${new Date().toISOString().slice(0, 7)}`)).staff)
+  }, [unitId])
+  useEffect(() => {
+    void load()
+  }, [load])
+  const act = async (fn: () => Promise<unknown>, ok: string) => {
+    setMessage(null)
+    try {
+      await fn()
+      setMessage({ kind: 'ok', text: ok })
+      setFailure('')
+      await load()
+    } catch (err) {
+      setMessage({ kind: 'error', text: err instanceof ApiFailure ? err.message : String(err) })
+    }
+  }
+  return (
+    <>
+      <section className="card" data-testid="unit-board">
+        <h2>{vi ? 'Bảng theo dõi đơn vị' : 'Unit board'}</h2>
+        <label>
+          {vi ? 'Đơn vị' : 'Unit'}
+          <select value={unitId ?? ''} onChange={(e) => setUnitId(Number(e.target.value))}>
+            {units.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <table>
+          <thead>
+            <tr>
+              {(vi ? ['Cán bộ', 'Trễ hạn', 'Đến hạn hôm nay', 'Chờ xác nhận', 'Chờ chấp nhận'] : ['Staff', 'Late', 'Due today', 'To confirm', 'To accept']).map((h) => (
+                <th key={h}>{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {board.map((b) => (
+              <tr key={b.staffId}>
+                <td>{b.fullName}</td>
+                <td className={b.late ? 'overdue' : ''}>{b.late || ''}</td>
+                <td>{b.dueToday || ''}</td>
+                <td>{b.awaitingConfirmation || ''}</td>
+                <td>{b.awaitingAcceptance || ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card">
+        <h2>{vi ? 'Chờ trưởng đơn vị xử lý' : 'Waiting for the unit head'}</h2>
+        <label>
+          {vi ? 'Lỗi chất lượng (nếu có, ghi lý do trước khi xác nhận)' : 'Quality failure (if any, give the reason before confirming)'}
+          <input value={failure} onChange={(e) => setFailure(e.target.value)} />
+        </label>
+        <table>
+          <tbody>
+            {pending.map((i) => (
+              <tr key={i.id}>
+                <td>{i.fullName}</td>
+                <td>
+                  <strong>{i.productCode}</strong> {i.title ?? i.productName}
+                </td>
+                <td>
+                  {n(i.doneQuantity, lang)}/{n(i.quantity, lang)}
+                </td>
+                <td>{formatDate(i.dueOn)}</td>
+                <td>
+                  <div className="actions">
+                    {i.status === 'DONE' ? (
+                      <button onClick={() => act(() => api('POST', `/api/work-items/${i.id}/confirm`, { qualityFailures: failure.trim() ? [{ reason: failure.trim() }] : [] }), vi ? 'Đã xác nhận.' : 'Confirmed.')}>
+                        {vi ? 'Xác nhận' : 'Confirm'}
+                      </button>
+                    ) : (
+                      <>
+                        <button onClick={() => act(() => api('POST', `/api/work-items/${i.id}/accept`), vi ? 'Đã chấp nhận.' : 'Accepted.')}>{vi ? 'Chấp nhận' : 'Accept'}</button>
+                        <button className="danger" disabled={failure.trim().length < 3} onClick={() => act(() => api('POST', `/api/work-items/${i.id}/reject`, { reason: failure }), vi ? 'Đã từ chối.' : 'Rejected.')}>
+                          {vi ? 'Từ chối' : 'Reject'}
+                        </button>
+                      </>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {message && (
+          <p className={message.kind === 'ok' ? 'ok' : 'error'} role="status">
+            {message.text}
+          </p>
+        )}
+      </section>
+      <section className="card">
+        <h2>{vi ? 'Tổng hợp tháng' : 'Month summary'}</h2>
+        <table>
+          <thead>
+            <tr>
+              {(vi ? ['Cán bộ', 'Số lượng (a)', 'Chất lượng (b)', 'Tiến độ (c)', 'Giờ'] : ['Staff', 'Quantity (a)', 'Quality (b)', 'Timeliness (c)', 'Hours']).map((h) => (
+                <th key={h}>{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {month.map((m) => (
+              <tr key={m.staffId}>
+                <td>{m.fullName}</td>
+                <td>{n(m.scores?.a, lang)}</td>
+                <td>{n(m.scores?.b, lang)}</td>
+                <td>{n(m.scores?.c, lang)}</td>
+                <td>{n(m.hours, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  )
+}
