@@ -12,21 +12,25 @@ const key = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,40}$/, 'chữ, số, _ (t
 const code = z.string().regex(/^[A-Z0-9_]{2,60}$/, 'CHỮ_IN_HOA / UPPER_CASE')
 const scale = z.object({ min: z.number(), max: z.number() }).meta({ title: 'Thang điểm' })
 
-export const formulaValue = z.object({
+export const formulaValue = z
+  .object({
   key,
   label: text,
   formula: logic,
   scale: scale.optional(),
   nullable: z.boolean().optional().meta({ title: 'Có thể không áp dụng (null)' }),
-})
+  })
+  .meta({ title: 'Giá trị tính bằng công thức' })
 
-export const weightedValue = z.object({
+export const weightedValue = z
+  .object({
   key,
   label: text,
   /** value = Σ weight × value / 100 over earlier computed keys or input paths (`planned.volume`); weights sum to 100. */
   weights: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+){0,5}$/, 'tên hoặc đường dẫn / name or path'), z.number().min(0).max(100)),
   scale: scale.optional(),
-})
+  })
+  .meta({ title: 'Nhóm tiêu chí có trọng số' })
 
 export const computedValue = z.union([formulaValue, weightedValue])
 
@@ -109,7 +113,7 @@ export type TestCase = z.infer<typeof testCase>
 export type QuotaTestCase = z.infer<typeof quotaTestCase>
 export type Note = z.infer<typeof note>
 
-/** The JSON Schema of a rule set, for the schema-driven editor. */
+/** The JSON Schema of a rule set (draft-07, as react-jsonschema-form validates), for the schema-driven editor. */
 export function ruleSetJsonSchema(): object {
-  return z.toJSONSchema(ruleSetDefinitionSchema, { io: 'input', unrepresentable: 'any' })
+  return z.toJSONSchema(ruleSetDefinitionSchema, { io: 'input', unrepresentable: 'any', target: 'draft-7' })
 }

@@ -4,6 +4,7 @@ import { CyclePage } from './CyclePage'
 import { EvaluationPage } from './EvaluationPage'
 import { formatDate, formatDateTime, STAGE_LABELS, t, type Lang } from './i18n'
 import { useRoute } from './router'
+import { RuleSetPage, RuleSetsPage } from './RuleSetsPage'
 import { UnitBoardPage } from './UnitBoardPage'
 import { WorkLogPage } from './WorkLogPage'
 
@@ -60,6 +61,7 @@ export function App() {
               <a href="#/">{t('myTasks', lang)}</a>
               {me.unitId !== null && <a href="#/work-log">{lang === 'vi' ? 'Nhật ký công việc' : 'Work log'}</a>}
               {me.roles.some((r) => r !== 'staff') && <a href="#/unit-board">{lang === 'vi' ? 'Bảng đơn vị' : 'Unit board'}</a>}
+              {me.roles.includes('admin') && <a href="#/rulesets">{lang === 'vi' ? 'Bộ quy tắc' : 'Rule sets'}</a>}
             </nav>
             <span className="who">
               {me.fullName}
@@ -77,6 +79,8 @@ export function App() {
 function Page({ me, lang }: { me: Me; lang: Lang }) {
   const [section, id] = useRoute()
   if (section === 'evaluations' && id) return <EvaluationPage key={id} id={Number(id)} lang={lang} />
+  if (section === 'rulesets' && id) return <RuleSetPage key={id} id={Number(id)} lang={lang} />
+  if (section === 'rulesets') return <RuleSetsPage lang={lang} />
   if (section === 'work-log') return <WorkLogPage lang={lang} />
   if (section === 'unit-board') return <UnitBoardPage lang={lang} me={me} />
   if (section === 'cycles' && id) return <CyclePage key={id} id={Number(id)} lang={lang} canLead={me.roles.includes('leader') || me.roles.includes('admin')} />

@@ -4,6 +4,7 @@ export class ApiFailure extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: unknown,
   ) {
     super(message)
   }
@@ -17,6 +18,6 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   })
   const data = res.status === 204 ? null : await res.json()
-  if (!res.ok) throw new ApiFailure(res.status, data?.error?.code ?? 'UNKNOWN', data?.error?.message ?? res.statusText)
+  if (!res.ok) throw new ApiFailure(res.status, data?.error?.code ?? 'UNKNOWN', data?.error?.message ?? res.statusText, data?.error?.details)
   return data as T
 }

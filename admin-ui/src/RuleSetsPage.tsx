@@ -1,0 +1,191 @@
+import Form from '@rjsf/core'
+import type { RJSFSchema } from '@rjsf/utils'
+import { customizeValidator } from '@rjsf/validator-ajv8'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { api, ApiFailure } from './api'
+import { go } from './router'
+import { JsonField, ruleSetUiSchema } from './JsonField'
+import { formatDateTime, type Lang } from './i18n'
+import { localizeVi, translateString } from './rjsf-vi'
+
+interface RuleSetMeta {
+  id: number
+  code: string
+  version: number
+  status: string
+  name: { vi: string; en: string }
+  tests: number
+  publishedAt: string | null
+}
+interface RuleSet extends Omit<RuleSetMeta, 'name' | 'tests'> {
+  definition: Record<string, unknown> & { name: { vi: string; en: string } }
+}
+interface Outcome {
+  name: string
+  passed: boolean
+  mismatches: { field: string; expected: unknown; actual: unknown }[]
+}
+
+const STATUS: Record<string, { vi: string; en: string }> = {
+  draft: { vi: 'Bản nháp', en: 'Draft' },
+  published: { vi: 'Đã ban hành', en: 'Published' },
+  archived: { vi: 'Lưu trữ', en: 'Archived' },
+}
+const validator = customizeValidator({}, localizeVi)
+
+/** Every rule-set version, newest first per code. */
+export function RuleSetsPage({ lang }: { lang: Lang }) {
+  const [list, setList] = useState<RuleSetMeta[]>([])
+  useEffect(() => {
+    api<RuleSetMeta[]>('GET', '/api/rulesets').then(setList)
+  }, [])
+  const vi = lang === 'vi'
+  return (
+    <section className="card" data-testid="rulesets">
+      <h2>{vi ? 'Bộ quy tắc chấm điểm' : 'Rule sets'}</h2>
+      <table>
+        <thead>
+          <tr>
+            {(vi ? ['Bộ quy tắc', 'Mã', 'Phiên bản', 'Trạng thái', 'Ca kiểm thử'] : ['Rule set', 'Code', 'Version', 'Status', 'Test cases']).map((h) => (
+              <th key={h}>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {[...list].reverse().map((r) => (
+            <tr key={r.id}>
+              <td>
+                <a href={`#/rulesets/${r.id}`}>{r.name[lang]}</a>
+              </td>
+              <td>{r.code}</td>
+              <td>{r.version}</td>
+              <td>{STATUS[r.status]?.[lang] ?? r.status}</td>
+              <td>{r.tests}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  )
+}
+
+/** One version: the schema-driven editor for drafts, tests, publish (refused on failing cases), diff, new draft. */
+export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
+  const vi = lang === 'vi'
+  const [ruleSet, setRuleSet] = useState<RuleSet | null>(null)
+  const [schema, setSchema] = useState<RJSFSchema | null>(null)
+  const [draft, setDraft] = useState<Record<string, unknown>>({})
+  const [outcomes, setOutcomes] = useState<Outcome[] | null>(null)
+  const [changes, setChanges] = useState<string[] | null>(null)
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string; details?: string[] } | null>(null)
+  const load = useCallback(async () => {
+    const r = await api<RuleSet>('GET', `/api/rulesets/${id}`)
+    setRuleSet(r)
+    setDraft(r.definition)
+  }, [id])
+  useEffect(() => {
+    void load()
+    api<RJSFSchema>('GET', '/api/rulesets/schema').then(setSchema)
+  }, [load])
+  const uiSchema = useMemo(() => (schema ? ruleSetUiSchema(schema) : {}), [schema])
+  if (!ruleSet || !schema) return null
+  const editable = ruleSet.status === 'draft'
+  const act = async (fn: () => Promise<unknown>, ok: string) => {
+    setMessage(null)
+    try {
+      await fn()
+      setMessage({ kind: 'ok', text: ok })
+      await load()
+    } catch (err) {
+      const details = err instanceof ApiFailure ? detailLines(err.details) : []
+      setMessage({ kind: 'error', text: err instanceof ApiFailure ? err.message : String(err), details })
+    }
+  }
+  const runTests = async () => {
+    const r = await api<{ outcomes: Outcome[] }>('POST', `/api/rulesets/${id}/tests`, {})
+    setOutcomes(r.outcomes)
+  }
+  const diff = async () => {
+    const previous = await api<RuleSetMeta[]>('GET', '/api/rulesets')
+    const before = previous.filter((r) => r.code === ruleSet.code && r.version < ruleSet.version).pop()
+    if (!before) return setChanges([])
+    const d = await api<{ changes: { summary: { vi: string; en: string } }[] }>('GET', `/api/rulesets/${id}/diff?against=${before.id}`)
+    setChanges(d.changes.map((c) => c.summary[lang]))
+  }
+  return (
+    <section className="card" data-testid="ruleset">
+      <h2>
+        {ruleSet.definition.name[lang]} <span className="muted">v{ruleSet.version} — {STATUS[ruleSet.status]?.[lang]}</span>
+      </h2>
+      {ruleSet.publishedAt && <p className="muted">{vi ? 'Ban hành lúc' : 'Published at'} {formatDateTime(ruleSet.publishedAt)}</p>}
+      <div className="actions">
+        {editable ? (
+          <>
+            <button data-testid="save-ruleset" onClick={() => act(() => api('PUT', `/api/rulesets/${id}`, draft), vi ? 'Đã lưu bản nháp.' : 'Draft saved.')}>
+              {vi ? 'Lưu bản nháp' : 'Save draft'}
+            </button>
+            <button className="secondary" data-testid="run-tests" onClick={() => void runTests()}>
+              {vi ? 'Chạy ca kiểm thử' : 'Run test cases'}
+            </button>
+            <button data-testid="publish" onClick={() => act(() => api('POST', `/api/rulesets/${id}/publish`), vi ? 'Đã ban hành.' : 'Published.')}>
+              {vi ? 'Ban hành' : 'Publish'}
+            </button>
+          </>
+        ) : (
+          <button data-testid="new-draft" onClick={() => act(async () => go(`#/rulesets/${(await api<{ id: number }>('POST', `/api/rulesets/${id}/draft`)).id}`), vi ? 'Đã tạo bản nháp mới.' : 'New draft created.')}>
+            {vi ? 'Tạo bản nháp mới từ phiên bản này' : 'New draft from this version'}
+          </button>
+        )}
+        <button className="secondary" onClick={() => void diff()}>
+          {vi ? 'So với phiên bản trước' : 'Compare with the previous version'}
+        </button>
+      </div>
+      {message && (
+        <div className={message.kind === 'ok' ? 'ok' : 'error'} role="status" data-testid="message">
+          <p>{message.text}</p>
+          {message.details && message.details.length > 0 && (
+            <ul data-testid="message-details">
+              {message.details.map((d, i) => (
+                <li key={i}>{d}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {changes && (
+        <ul data-testid="diff">
+          {changes.length ? changes.map((c, i) => <li key={i}>{c}</li>) : <li>{vi ? 'Không có thay đổi.' : 'No change.'}</li>}
+        </ul>
+      )}
+      {outcomes && (
+        <ul data-testid="test-outcomes">
+          {outcomes.map((o) => (
+            <li key={o.name} className={o.passed ? 'ok' : 'error'}>
+              {o.passed ? '✓' : '✗'} {o.name}
+              {o.mismatches.map((m) => ` — ${m.field}: ${JSON.stringify(m.expected)} ≠ ${JSON.stringify(m.actual)}`).join('')}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Form
+        schema={schema}
+        uiSchema={{ ...uiSchema, 'ui:submitButtonOptions': { norender: true } }}
+        formData={draft}
+        fields={{ json: JsonField }}
+        validator={validator}
+        translateString={translateString(lang)}
+        disabled={!editable}
+        onChange={(e) => setDraft(e.formData as Record<string, unknown>)}
+        liveValidate={false}
+      />
+    </section>
+  )
+}
+
+/** The error details the API gives (issue paths, failing cases) as readable lines. */
+function detailLines(details: unknown): string[] {
+  if (!Array.isArray(details)) return []
+  return details.map((d: { path?: string; message?: string; name?: string; mismatches?: { field: string; expected: unknown; actual: unknown }[] }) =>
+    d.path ? `${d.path}: ${d.message}` : d.name ? `${d.name}: ${(d.mismatches ?? []).map((m) => `${m.field} ${JSON.stringify(m.expected)} ≠ ${JSON.stringify(m.actual)}`).join(', ')}` : JSON.stringify(d),
+  )
+}
