@@ -166,7 +166,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
 }
 
 /** The form staff fill: the rule set's input schema without what the reviewer sets or the role. */
-function staffSchema(schema: Evaluation['formSchema']): RJSFSchema {
+export function staffSchema(schema: Evaluation['formSchema']): RJSFSchema {
   const hidden = new Set(['role', 'overrides', 'leader'])
   const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([k]) => !hidden.has(k)))
   return { ...schema, properties, required: (schema.required ?? []).filter((k) => !hidden.has(k)) } as RJSFSchema

@@ -11,7 +11,7 @@ export function JsonField(props: FieldProps) {
   const { formData, onChange, fieldPathId, schema, uiSchema, name } = props
   const logic = Boolean((uiSchema?.['ui:options'] as { logic?: boolean } | undefined)?.logic)
   const [text, setText] = useState(() => (formData === undefined ? '' : JSON.stringify(formData, null, logic ? 0 : 2)))
-  const [error, setError] = useState('')
+  const [error, setError] = useState(() => (logic ? describe(checkLogic(formData, anyScope)) : ''))
   const update = (value: string) => {
     setText(value)
     let parsed: unknown
@@ -21,8 +21,7 @@ export function JsonField(props: FieldProps) {
       setError(`JSON không hợp lệ / invalid JSON: ${(err as Error).message}`)
       return
     }
-    const issues = logic ? checkLogic(parsed, anyScope) : []
-    setError(issues.map((i) => `${i.at || '(công thức)'}: ${i.message}`).join('; '))
+    setError(logic ? describe(checkLogic(parsed, anyScope)) : '')
     onChange(parsed, fieldPathId.path)
   }
   return (
@@ -37,6 +36,8 @@ export function JsonField(props: FieldProps) {
     </div>
   )
 }
+
+const describe = (issues: { at: string; message: string }[]) => issues.map((i) => `${i.at || '(công thức)'}: ${i.message}`).join('; ')
 
 const FREE_FORM = new Set(['inputSchema', 'uiSchema', 'initialInputs', 'tests', 'quotaTests', 'weights', 'values', 'positionGroups', 'appliesTo'])
 
