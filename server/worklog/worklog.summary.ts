@@ -73,7 +73,7 @@ export async function hoursLogged(db: Db, filter: { staffIds?: number[]; unitIds
   return new Map(rows.map((r) => [r.staff_id, Number(r.hours.toPrecision(12))]))
 }
 
-/** The rule set that scores work-log figures: the shipped default (the first published set with a `products` input). */
+/** The rule set that scores work-log figures outside any cycle: the shipped default (the first published set with a `products` input). */
 export async function workLogRuleSet(db: Db): Promise<RuleSet | undefined> {
   const rows = await db.selectFrom('rulesets').select(['id', 'code']).where('status', '=', 'published').orderBy('id').execute()
   for (const r of rows) {
@@ -95,9 +95,25 @@ export function workScores(ruleSet: RuleSet, products: ProductFigure[]): StaffSu
   return { a: result.values['a'] ?? null, b: result.values['b'] ?? null, c: result.values['c'] ?? null, ruleSetId: ruleSet.id }
 }
 
+/** The rule set pinned by the person's evaluation in a running or past cycle covering the period, if it scores products. */
+async function pinnedFor(db: Db, staffId: number, from: string, to: string): Promise<RuleSet | undefined> {
+  const row = await db
+    .selectFrom('evaluations as e')
+    .innerJoin('cycles as c', 'c.id', 'e.cycle_id')
+    .select('e.ruleset_id')
+    .where('e.staff_id', '=', staffId)
+    .where('c.status', '!=', 'CANCELLED')
+    .where('c.period_start', '<=', from)
+    .where('c.period_end', '>=', to)
+    .orderBy('c.id', 'desc')
+    .executeTakeFirst()
+  const ruleSet = row ? await findRuleSet(db, row.ruleset_id) : undefined
+  return ruleSet && hasProducts(ruleSet) ? ruleSet : undefined
+}
+
 export async function staffSummary(db: Db, staffId: number, from: string, to: string, asOf = new Date().toISOString().slice(0, 10)): Promise<StaffSummary> {
   const products = (await productFiguresByStaff(db, { staffIds: [staffId] }, from, to, asOf < to ? asOf : to)).get(staffId) ?? []
-  const ruleSet = await workLogRuleSet(db)
+  const ruleSet = (await pinnedFor(db, staffId, from, to)) ?? (await workLogRuleSet(db))
   const logged = (await hoursLogged(db, { staffIds: [staffId] }, from, to)).get(staffId) ?? 0
   return { staffId, from, to, products, scores: ruleSet ? workScores(ruleSet, products) : null, hours: { logged, expected: workingDays(from, to) * HOURS_PER_DAY } }
 }

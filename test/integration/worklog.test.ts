@@ -144,5 +144,13 @@ describe('the work log feeds the task-result score', () => {
     expect((await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: [...evaluation.data.products, extra] } })).body.error.code).toBe('REASON_REQUIRED')
     const ok = await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: [...evaluation.data.products, { ...extra, reason: 'Nhiệm vụ đột xuất ngày 28/11 chưa kịp ghi nhật ký' }] } })
     expect(ok.status, JSON.stringify(ok.body)).toBe(200)
+
+    // A newer version is published: the month's summary keeps using the version the cycle pinned.
+    const next = await t.api('POST', '/api/rulesets/1/draft', admin)
+    const definition = { ...next.body.definition, description: { vi: 'Phiên bản 2', en: 'Version 2' } }
+    expect((await t.api('PUT', `/api/rulesets/${next.body.id}`, admin, definition)).status).toBe(200)
+    expect((await t.api('POST', `/api/rulesets/${next.body.id}/publish`, admin)).status).toBe(200)
+    expect((await t.api('GET', `/api/work-items/summary?from=2026-11-01&to=2026-11-30`, staff)).body.scores.ruleSetId).toBe(1)
+    expect((await t.api('GET', `/api/work-items/summary?from=2026-12-01&to=2026-12-31`, staff)).body.scores).toBeNull()
   })
 })
