@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { api, ApiFailure } from './api'
 import { CyclePage } from './CyclePage'
+import { LaunchCycle } from './LaunchCycle'
 import { EvaluationPage } from './EvaluationPage'
 import { formatDate, formatDateTime, STAGE_LABELS, t, type Lang } from './i18n'
 import { useRoute } from './router'
@@ -83,8 +84,8 @@ function Page({ me, lang }: { me: Me; lang: Lang }) {
   if (section === 'rulesets') return <RuleSetsPage lang={lang} />
   if (section === 'work-log') return <WorkLogPage lang={lang} />
   if (section === 'unit-board') return <UnitBoardPage lang={lang} me={me} />
-  if (section === 'cycles' && id) return <CyclePage key={id} id={Number(id)} lang={lang} canLead={me.roles.includes('leader') || me.roles.includes('admin')} />
-  return <Home lang={lang} />
+  if (section === 'cycles' && id) return <CyclePage key={id} id={Number(id)} lang={lang} canLead={me.roles.includes('leader') || me.roles.includes('admin')} isAdmin={me.roles.includes('admin')} />
+  return <Home lang={lang} me={me} />
 }
 
 function Login({ lang, onLogin }: { lang: Lang; onLogin: (me: Me) => void }) {
@@ -117,9 +118,11 @@ function Login({ lang, onLogin }: { lang: Lang; onLogin: (me: Me) => void }) {
   )
 }
 
-function Home({ lang }: { lang: Lang }) {
+function Home({ lang, me }: { lang: Lang; me: Me }) {
   const [tasks, setTasks] = useState<Task[]>([])
   const [cycles, setCycles] = useState<Cycle[]>([])
+  const [picked, setPicked] = useState<Set<number>>(new Set())
+  const [bulkMessage, setBulkMessage] = useState('')
   const load = useCallback(async () => {
     setTasks(await api<Task[]>('GET', '/api/evaluations?assignedToMe=true'))
     setCycles(await api<Cycle[]>('GET', '/api/cycles'))
@@ -127,8 +130,26 @@ function Home({ lang }: { lang: Lang }) {
   useEffect(() => {
     void load()
   }, [load])
+  const reviewable = tasks.filter((task) => task.stage === 'UNIT_REVIEW')
+  const approvePicked = async () => {
+    const chosen = reviewable.filter((task) => picked.has(task.id))
+    const names = chosen.map((task) => `• ${task.fullName}`).join('\n')
+    if (!chosen.length || !window.confirm(`${lang === 'vi' ? 'Duyệt các bản đánh giá của' : 'Approve the evaluations of'}:\n${names}`)) return
+    const failed: string[] = []
+    for (const task of chosen) {
+      try {
+        await api('POST', `/api/evaluations/${task.id}/approve`, {})
+      } catch (err) {
+        failed.push(`${task.fullName}: ${err instanceof ApiFailure ? err.message : String(err)}`)
+      }
+    }
+    setBulkMessage(failed.length ? failed.join('; ') : lang === 'vi' ? `Đã duyệt ${chosen.length} bản đánh giá.` : `${chosen.length} evaluations approved.`)
+    setPicked(new Set())
+    await load()
+  }
   return (
     <>
+      {me.roles.includes('admin') && <LaunchCycle lang={lang} />}
       <section className="card">
         <h2>
           {t('myTasks', lang)} <span className="count">{tasks.length}</span>
@@ -139,6 +160,7 @@ function Home({ lang }: { lang: Lang }) {
           <table>
             <thead>
               <tr>
+                <th aria-label={lang === 'vi' ? 'Chọn' : 'Select'} />
                 <th>{t('person', lang)}</th>
                 <th>{t('unit', lang)}</th>
                 <th>{t('stage', lang)}</th>
@@ -148,6 +170,11 @@ function Home({ lang }: { lang: Lang }) {
             <tbody>
               {tasks.map((task) => (
                 <tr key={task.id}>
+                  <td>
+                    {task.stage === 'UNIT_REVIEW' && (
+                      <input type="checkbox" aria-label={task.fullName} checked={picked.has(task.id)} onChange={(e) => setPicked((p) => (e.target.checked ? new Set(p).add(task.id) : new Set([...p].filter((x) => x !== task.id))))} />
+                    )}
+                  </td>
                   <td>
                     <a href={`#/evaluations/${task.id}`}>{task.fullName}</a>
                   </td>
@@ -161,6 +188,17 @@ function Home({ lang }: { lang: Lang }) {
             </tbody>
           </table>
         )}
+        {reviewable.length > 1 && (
+          <div className="actions">
+            <button className="secondary" onClick={() => setPicked(new Set(reviewable.map((task) => task.id)))}>
+              {lang === 'vi' ? 'Chọn tất cả bản chờ nhận xét' : 'Select all awaiting review'}
+            </button>
+            <button data-testid="bulk-approve" disabled={!picked.size} onClick={() => void approvePicked()}>
+              {lang === 'vi' ? `Duyệt ${picked.size} bản đã chọn` : `Approve ${picked.size} selected`}
+            </button>
+          </div>
+        )}
+        {bulkMessage && <p role="status">{bulkMessage}</p>}
       </section>
       <section className="card">
         <h2>{t('cycles', lang)}</h2>

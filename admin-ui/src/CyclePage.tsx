@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { api, ApiFailure } from './api'
+import { quotaLimit } from '../../rules/classify'
 import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang } from './i18n'
 
 interface UnitProgress {
@@ -14,9 +15,15 @@ interface Cycle {
   id: number
   name: string
   status: string
+  ruleSetId: number
+  quotaExceptions: { unitId: number; cap: number; reason: string }[]
   periodStart: string
   periodEnd: string
   progress: { byStage: Record<string, number>; byUnit: UnitProgress[] }
+}
+interface EvaluationRow {
+  unitId: number
+  level: string | null
 }
 interface Result {
   evaluationId: number
@@ -32,16 +39,23 @@ interface Result {
 const STAGE_ORDER = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED']
 
 /** A cycle: progress per stage and unit; leadership signs off or returns units; results once classified. */
-export function CyclePage({ id, lang, canLead }: { id: number; lang: Lang; canLead: boolean }) {
+export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: Lang; canLead: boolean; isAdmin: boolean }) {
   const [cycle, setCycle] = useState<Cycle | null>(null)
+  const [levels, setLevels] = useState<EvaluationRow[]>([])
+  const [cap, setCap] = useState(0.2)
+  const [exceptionCap, setExceptionCap] = useState('30')
   const [results, setResults] = useState<Result[]>([])
   const [reason, setReason] = useState('')
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
   const load = useCallback(async () => {
     const c = await api<Cycle>('GET', `/api/cycles/${id}`)
     setCycle(c)
+    if (canLead) {
+      setLevels(await api<EvaluationRow[]>('GET', `/api/evaluations?cycleId=${id}`))
+      setCap((await api<{ definition: { quota: { cap: number } } }>('GET', `/api/rulesets/${c.ruleSetId}`)).definition.quota.cap)
+    }
     if (c.status === 'CLASSIFIED') setResults((await api<{ results: Result[] }>('GET', `/api/cycles/${id}/results`)).results)
-  }, [id])
+  }, [id, canLead])
   useEffect(() => {
     void load()
   }, [load])
@@ -58,6 +72,14 @@ export function CyclePage({ id, lang, canLead }: { id: number; lang: Lang; canLe
     }
   }
   const vi = lang === 'vi'
+  /** HTXS candidates (before quota) against the cap of the unit: what sign-off will lead to. */
+  const quota = (unitId: number) => {
+    const mine = levels.filter((e) => e.unitId === unitId)
+    const candidates = mine.filter((e) => e.level === 'HTXS').length
+    const good = mine.filter((e) => e.level === 'HTT').length
+    const unitCap = cycle.quotaExceptions.find((x) => x.unitId === unitId)?.cap ?? cap
+    return { candidates, max: quotaLimit(candidates, good, unitCap), unitCap }
+  }
   return (
     <section className="card" data-testid="cycle">
       <h2>
@@ -72,6 +94,7 @@ export function CyclePage({ id, lang, canLead }: { id: number; lang: Lang; canLe
             <th>{vi ? 'Đơn vị' : 'Unit'}</th>
             <th>{vi ? 'Tiến độ' : 'Progress'}</th>
             <th>{vi ? 'Quá hạn' : 'Overdue'}</th>
+            {canLead && cycle.status === 'OPEN' && <th>{vi ? 'HTXS / tối đa' : 'HTXS / max'}</th>}
             {canLead && cycle.status === 'OPEN' && <th>{vi ? 'Ký duyệt' : 'Sign-off'}</th>}
           </tr>
         </thead>
@@ -87,6 +110,11 @@ export function CyclePage({ id, lang, canLead }: { id: number; lang: Lang; canLe
               </td>
               <td>{u.overdue || ''}</td>
               {canLead && cycle.status === 'OPEN' && (
+                <td data-testid={`quota-${u.unitId}`} className={quota(u.unitId).candidates > quota(u.unitId).max ? 'overdue' : ''} title={vi ? `Tỷ lệ ${Math.round(quota(u.unitId).unitCap * 100)}% số HTT` : `Cap ${Math.round(quota(u.unitId).unitCap * 100)}% of HTT`}>
+                  {quota(u.unitId).candidates} / {quota(u.unitId).max}
+                </td>
+              )}
+              {canLead && cycle.status === 'OPEN' && (
                 <td>
                   {u.signedOff ? (
                     vi ? 'Đã ký' : 'Signed'
@@ -98,6 +126,9 @@ export function CyclePage({ id, lang, canLead }: { id: number; lang: Lang; canLe
                       <button className="danger" disabled={reason.trim().length < 3 || !u.byStage['AWAITING_SIGN_OFF']} onClick={() => act(() => api('POST', `/api/cycles/${id}/units/${u.unitId}/return`, { reason }), vi ? 'Đã trả lại đơn vị.' : 'Unit returned.')}>
                         {vi ? 'Trả lại' : 'Return'}
                       </button>
+                      <button className="secondary" disabled={reason.trim().length < 3} onClick={() => act(() => api('POST', `/api/cycles/${id}/units/${u.unitId}/quota-exception`, { cap: Number(exceptionCap) / 100, reason }), vi ? 'Đã cho phép ngoại lệ.' : 'Exception granted.')}>
+                        {vi ? `Ngoại lệ ${exceptionCap}%` : `Exception ${exceptionCap}%`}
+                      </button>
                     </div>
                   )}
                 </td>
@@ -107,14 +138,37 @@ export function CyclePage({ id, lang, canLead }: { id: number; lang: Lang; canLe
         </tbody>
       </table>
       {canLead && cycle.status === 'OPEN' && (
-        <label>
-          {vi ? 'Lý do trả lại (khi trả lại cả đơn vị)' : 'Reason (when returning a unit)'}
-          <input value={reason} onChange={(e) => setReason(e.target.value)} />
-        </label>
+        <div className="inline-form">
+          <label>
+            {vi ? 'Lý do (trả lại đơn vị, ngoại lệ tỷ lệ, hủy kỳ)' : 'Reason (return a unit, quota exception, cancel)'}
+            <input value={reason} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <label>
+            {vi ? 'Tỷ lệ ngoại lệ (%)' : 'Exception cap (%)'}
+            <input type="number" min={1} max={100} value={exceptionCap} onChange={(e) => setExceptionCap(e.target.value)} />
+          </label>
+          {isAdmin && (
+            <button className="danger" disabled={reason.trim().length < 3} onClick={() => window.confirm(vi ? 'Hủy kỳ đánh giá này?' : 'Cancel this cycle?') && act(() => api('POST', `/api/cycles/${id}/cancel`, { reason }), vi ? 'Đã hủy kỳ.' : 'Cycle cancelled.')}>
+              {vi ? 'Hủy kỳ' : 'Cancel cycle'}
+            </button>
+          )}
+        </div>
       )}
       {results.length > 0 && (
         <>
+          <h3>{vi ? 'Phân bố xếp loại theo đơn vị' : 'Levels by unit'}</h3>
+          <Distribution results={results} lang={lang} />
+          <h3>{vi ? 'Phân bố điểm' : 'Score histogram'}</h3>
+          <Histogram results={results} />
           <h3>{vi ? 'Kết quả xếp loại' : 'Classification'}</h3>
+          <div className="actions">
+            <a className="button" href={`/api/cycles/${id}/results/export?format=xlsx`}>
+              {vi ? 'Tải Excel (XLSX)' : 'Download XLSX'}
+            </a>
+            <a className="button" href={`/api/cycles/${id}/results/export?format=csv`}>
+              {vi ? 'Tải CSV' : 'Download CSV'}
+            </a>
+          </div>
           <table data-testid="results">
             <thead>
               <tr>
@@ -148,5 +202,51 @@ export function CyclePage({ id, lang, canLead }: { id: number; lang: Lang; canLe
         </p>
       )}
     </section>
+  )
+}
+
+const LEVELS = ['HTXS', 'HTT', 'HT', 'KHT'] as const
+
+/** Stacked bars: each unit's final levels. */
+function Distribution({ results, lang }: { results: Result[]; lang: Lang }) {
+  const units = [...new Set(results.map((r) => r.unitName))]
+  return (
+    <table className="chart" data-testid="distribution">
+      <tbody>
+        {units.map((unit) => {
+          const mine = results.filter((r) => r.unitName === unit)
+          return (
+            <tr key={unit}>
+              <td>{unit}</td>
+              <td>
+                <div className="bar">
+                  {LEVELS.map((l) => {
+                    const count = mine.filter((r) => r.finalLevel === l).length
+                    return count ? <span key={l} className={`seg level-${l}`} style={{ flex: count }} title={`${LEVEL_LABELS[l]![lang]}: ${count}`}>{count}</span> : null
+                  })}
+                </div>
+              </td>
+            </tr>
+          )
+        })}
+      </tbody>
+      <caption>{LEVELS.map((l) => <span key={l} className={`legend level-${l}`}>{l}</span>)}</caption>
+    </table>
+  )
+}
+
+/** Scores in ten-point buckets. */
+function Histogram({ results }: { results: Result[] }) {
+  const buckets = Array.from({ length: 10 }, (_, i) => results.filter((r) => Math.min(9, Math.floor(r.total / 10)) === i).length)
+  const max = Math.max(1, ...buckets)
+  return (
+    <div className="histogram" data-testid="histogram">
+      {buckets.map((count, i) => (
+        <div key={i} className="column" title={`${i * 10}–${i * 10 + 10}: ${count}`}>
+          <span className="fill" style={{ height: `${(count / max) * 100}%` }}>{count || ''}</span>
+          <small>{i * 10}</small>
+        </div>
+      ))}
+    </div>
   )
 }

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs'
 import type { Hono } from 'hono'
 import { sql } from 'kysely'
 import { z } from 'zod'
@@ -33,6 +34,22 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return rows
   }
 
+  /** A cycle's classified results as this user may see them: all for leaders and admins, else own and reviewed. */
+  async function visibleResults(cycleId: number, user: SessionUser) {
+    let q = db
+      .selectFrom('evaluations as e')
+      .innerJoin('staff as s', 's.id', 'e.staff_id')
+      .innerJoin('units as u', 'u.id', 'e.unit_id')
+      .select(['e.id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.position_code', 'e.total', 'e.level', 'e.final_level', 'e.override_code', 'e.quota_cut', 'e.quota_tie', 'e.rank_in_unit', 'e.rank_in_cycle', 'e.scores'])
+      .where('e.cycle_id', '=', cycleId)
+      .where('e.stage', '=', 'CLASSIFIED')
+      .orderBy('e.rank_in_cycle')
+      .orderBy('e.id')
+    const seesAll = user.roles.includes('admin') || user.roles.includes('leader')
+    if (!seesAll) q = q.where((eb) => eb.or([eb('e.staff_id', '=', user.id), eb(sql`e.reviewer_ids`, '@>', sql`${JSON.stringify([user.id])}::jsonb`)]))
+    return q.execute()
+  }
+
   route(app, { method: 'get', path: '/api/cycles', summary: 'Evaluation cycles', tag: 'cycles' }, async () => {
     const rows = await db.selectFrom('cycles').selectAll().orderBy('id', 'desc').execute()
     return rows.map(toCycleView)
@@ -44,26 +61,16 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return { ...toCycleView(cycle), progress: await cycleProgress(db, id) }
   })
 
-  route(app, { method: 'get', path: '/api/cycles/:id', summary: 'A cycle with progress per stage and per unit', tag: 'cycles' }, async ({ params }) => {
+  route(app, { method: 'get', path: '/api/cycles/:id', summary: 'A cycle with progress per stage and per unit, and leadership quota exceptions', tag: 'cycles' }, async ({ params }) => {
     const cycle = await loadCycle(params)
-    return { ...toCycleView(cycle), progress: await cycleProgress(db, cycle.id) }
+    const exceptions = await db.selectFrom('quota_exceptions').select(['unit_id', 'cap', 'reason']).where('cycle_id', '=', cycle.id).execute()
+    return { ...toCycleView(cycle), progress: await cycleProgress(db, cycle.id), quotaExceptions: exceptions.map((e) => ({ unitId: e.unit_id, cap: e.cap, reason: e.reason })) }
   })
 
   route(app, { method: 'get', path: '/api/cycles/:id/results', summary: 'Ranked, classified results (after ranking); each user sees what concerns them', tag: 'cycles' }, async ({ params, user }) => {
     const cycle = await loadCycle(params)
     if (cycle.status !== 'CLASSIFIED') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá chưa xếp loại xong.', 'The cycle is not classified yet.')
-    let q = db
-      .selectFrom('evaluations as e')
-      .innerJoin('staff as s', 's.id', 'e.staff_id')
-      .innerJoin('units as u', 'u.id', 'e.unit_id')
-      .select(['e.id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.position_code', 'e.total', 'e.level', 'e.final_level', 'e.override_code', 'e.quota_cut', 'e.quota_tie', 'e.rank_in_unit', 'e.rank_in_cycle', 'e.scores'])
-      .where('e.cycle_id', '=', cycle.id)
-      .where('e.stage', '=', 'CLASSIFIED')
-      .orderBy('e.rank_in_cycle')
-      .orderBy('e.id')
-    const seesAll = user.roles.includes('admin') || user.roles.includes('leader')
-    if (!seesAll) q = q.where((eb) => eb.or([eb('e.staff_id', '=', user.id), eb(sql`e.reviewer_ids`, '@>', sql`${JSON.stringify([user.id])}::jsonb`)]))
-    const rows = await q.execute()
+    const rows = await visibleResults(cycle.id, user)
     return {
       cycleId: cycle.id,
       ruleSetId: cycle.ruleset_id,
@@ -86,6 +93,31 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       })),
     }
   })
+
+  route(
+    app,
+    { method: 'get', path: '/api/cycles/:id/results/export', summary: 'Ranked, classified results as CSV or XLSX (?format=csv|xlsx), as the user may see them', tag: 'cycles', query: z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') }) },
+    async ({ c, params, user, query }) => {
+      const cycle = await loadCycle(params)
+      if (cycle.status !== 'CLASSIFIED') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá chưa xếp loại xong.', 'The cycle is not classified yet.')
+      const rows = await visibleResults(cycle.id, user)
+      const header = ['Hạng trong kỳ', 'Hạng trong đơn vị', 'Họ và tên', 'Đơn vị', 'Chức danh', 'Tổng điểm', 'Xếp loại theo điểm', 'Xếp loại cuối cùng', 'Ghi chú']
+      const body = rows.map((r) => [r.rank_in_cycle, r.rank_in_unit, r.full_name, r.unit_name, r.position_code ?? '', r.total, r.level, r.final_level, [r.override_code, r.quota_cut ? 'Giới hạn tỷ lệ HTXS' : '', r.quota_tie ? 'Bằng điểm tại ngưỡng' : ''].filter(Boolean).join('; ')])
+      const file = `ket-qua-ky-${cycle.id}`
+      if (query.format === 'csv') {
+        const csv = [header, ...body].map((r) => r.map((v) => (/[",\n;]/.test(String(v ?? '')) ? `"${String(v).replace(/"/g, '""')}"` : String(v ?? ''))).join(',')).join('\n')
+        return c.body(`\uFEFF${csv}\n`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file}.csv"` })
+      }
+      const wb = new ExcelJS.Workbook()
+      const sheet = wb.addWorksheet('Kết quả')
+      sheet.addRow([cycle.name])
+      sheet.addRow(header).font = { bold: true }
+      for (const r of body) sheet.addRow(r)
+      sheet.columns.forEach((col, i) => (col.width = [8, 8, 28, 36, 10, 10, 12, 12, 30][i] ?? 12))
+      const buffer = await wb.xlsx.writeBuffer()
+      return c.body(new Uint8Array(buffer as ArrayBuffer), 200, { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${file}.xlsx"` })
+    },
+  )
 
   route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/sign-off', summary: "Leadership signs off a unit's batch", tag: 'cycles', roles: ['leader', 'admin'] }, async ({ params, user }) => {
     const cycle = await loadCycle(params)

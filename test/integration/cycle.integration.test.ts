@@ -248,6 +248,17 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
   it('shows staff only their own result and keeps a complete audit trail', async () => {
     const mine = (await t.api('GET', `/api/cycles/${cycleId}/results`, await as('cv.tranbao'))).body.results
     expect(mine.map((x: any) => x.staffId)).toEqual([staffId.get('cv.tranbao')])
+    const csv = (await t.api('GET', `/api/cycles/${cycleId}/results/export?format=csv`, admin)).body as string
+    const lines = csv.trim().split('\n')
+    expect(lines).toHaveLength(26)
+    expect(lines[0]).toContain('Họ và tên')
+    expect(lines.find((l) => l.includes('Ngô Thị Hà'))).toBeDefined()
+    expect(lines.find((l) => l.includes('Bùi Thị Ngọc'))).toContain('Giới hạn tỷ lệ HTXS')
+    const ownCsv = (await t.api('GET', `/api/cycles/${cycleId}/results/export?format=csv`, await as('cv.tranbao'))).body as string
+    expect(ownCsv.trim().split('\n')).toHaveLength(2)
+    const xlsx = await t.system.app.request(`/api/cycles/${cycleId}/results/export?format=xlsx`, { headers: { authorization: `Bearer ${admin}` } })
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml')
+    expect([...new Uint8Array(await xlsx.arrayBuffer()).slice(0, 2)]).toEqual([0x50, 0x4b])
     const audit = (await t.api('GET', `/api/evaluations/${evalOf.get('cv.dangkhoa')}/audit`, await as('cv.dangkhoa'))).body
     expect(audit.map((e: any) => `${e.action}:${e.fromStage}→${e.toStage}`)).toEqual([
       'submit:SELF_ASSESSMENT→UNIT_REVIEW',
