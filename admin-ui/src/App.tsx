@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { api, ApiFailure } from './api'
 import { CyclePage } from './CyclePage'
 import { LaunchCycle } from './LaunchCycle'
+import { OrgPage } from './OrgPage'
 import { EvaluationPage } from './EvaluationPage'
 import { formatDate, formatDateTime, STAGE_LABELS, t, type Lang } from './i18n'
 import { useRoute } from './router'
@@ -62,6 +63,7 @@ export function App() {
               <a href="#/">{t('myTasks', lang)}</a>
               {me.unitId !== null && <a href="#/work-log">{lang === 'vi' ? 'Nhật ký công việc' : 'Work log'}</a>}
               {me.roles.some((r) => r !== 'staff') && <a href="#/unit-board">{lang === 'vi' ? 'Bảng đơn vị' : 'Unit board'}</a>}
+              {me.roles.includes('admin') && <a href="#/org">{lang === 'vi' ? 'Tổ chức' : 'Organisation'}</a>}
               {me.roles.includes('admin') && <a href="#/rulesets">{lang === 'vi' ? 'Bộ quy tắc' : 'Rule sets'}</a>}
             </nav>
             <span className="who">
@@ -80,6 +82,7 @@ export function App() {
 function Page({ me, lang }: { me: Me; lang: Lang }) {
   const [section, id] = useRoute()
   if (section === 'evaluations' && id) return <EvaluationPage key={id} id={Number(id)} lang={lang} />
+  if (section === 'org') return <OrgPage lang={lang} />
   if (section === 'rulesets' && id) return <RuleSetPage key={id} id={Number(id)} lang={lang} />
   if (section === 'rulesets') return <RuleSetsPage lang={lang} />
   if (section === 'work-log') return <WorkLogPage lang={lang} />

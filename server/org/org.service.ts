@@ -72,7 +72,8 @@ export interface RowError {
  * duplicate username) and any error refuses the whole batch with the list of row errors.
  * Returns the generated passwords of the accounts that had none.
  */
-export async function createStaff(db: Db, inputs: unknown[], actorId: number | null): Promise<{ id: number; username: string; password?: string }[]> {
+/** Checks staff rows without writing: the per-row errors, and the rows as they would be created. */
+export async function checkStaff(db: Db, inputs: unknown[]): Promise<{ errors: RowError[]; parsed: StaffInput[] }> {
   const units = new Map((await db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.code, u.id]))
   const existing = new Set((await db.selectFrom('staff').select('username').execute()).map((s) => s.username))
   const errors: RowError[] = []
@@ -92,6 +93,12 @@ export async function createStaff(db: Db, inputs: unknown[], actorId: number | n
     seen.add(s.username)
     parsed.push(s)
   })
+  return { errors, parsed }
+}
+
+export async function createStaff(db: Db, inputs: unknown[], actorId: number | null): Promise<{ id: number; username: string; password?: string }[]> {
+  const units = new Map((await db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.code, u.id]))
+  const { errors, parsed } = await checkStaff(db, inputs)
   if (errors.length) {
     const list = errors.slice(0, 20).map((e) => `dòng/row ${e.row} ${e.path}: ${e.message}`).join('; ')
     throw new ApiError(400, 'VALIDATION_FAILED', `Dữ liệu cán bộ không hợp lệ, chưa ghi gì: ${list}`, `Invalid staff data, nothing written: ${list}`, errors)
@@ -140,4 +147,44 @@ export function staffFromCsvRow(r: Record<string, string>): Record<string, unkno
     email: r['email'] || null,
     ...(r['scopeUnitCodes'] ? { scopeUnitCodes: r['scopeUnitCodes'].split(';').map((x) => x.trim()).filter(Boolean) } : {}),
   }
+}
+
+export const staffUpdate = z.object({
+  fullName: z.string().trim().min(1).max(200).optional(),
+  email: z.string().email().max(200).nullable().optional(),
+  unitCode: z.string().min(1).max(40).optional(),
+  positionCode: z.string().min(1).max(20).nullable().optional(),
+  roles: z.array(z.enum(ROLES)).min(1).max(4).optional(),
+  scopeUnitCodes: z.array(z.string().min(1).max(40)).max(500).optional(),
+  active: z.boolean().optional(),
+})
+
+/** Edits a staff account (changes apply to cycles launched afterwards; running ones keep their parties). */
+export async function updateStaff(db: Db, id: number, input: z.infer<typeof staffUpdate>, actorId: number): Promise<void> {
+  if (!Object.values(input).some((v) => v !== undefined)) throw new ApiError(400, 'VALIDATION_FAILED', 'Không có gì để thay đổi.', 'Nothing to change.')
+  const units = new Map((await db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.code, u.id]))
+  for (const code of [input.unitCode, ...(input.scopeUnitCodes ?? [])]) {
+    if (code && !units.has(code)) throw new ApiError(400, 'VALIDATION_FAILED', `Không có đơn vị ${code}.`, `No unit ${code}.`)
+  }
+  await db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('staff').select('id').where('id', '=', id).forUpdate().executeTakeFirst()
+    if (!current) throw new ApiError(404, 'NOT_FOUND', `Không tìm thấy cán bộ #${id}.`, `No staff member #${id}.`)
+    if (input.positionCode) {
+      await trx.insertInto('positions').values({ code: input.positionCode, name: POSITION_NAMES[input.positionCode] ?? input.positionCode }).onConflict((oc) => oc.column('code').doNothing()).execute()
+    }
+    await trx
+      .updateTable('staff')
+      .set({
+        ...(input.fullName !== undefined ? { full_name: input.fullName } : {}),
+        ...(input.email !== undefined ? { email: input.email } : {}),
+        ...(input.unitCode !== undefined ? { unit_id: units.get(input.unitCode)! } : {}),
+        ...(input.positionCode !== undefined ? { position_code: input.positionCode } : {}),
+        ...(input.roles !== undefined ? { roles: JSON.stringify(input.roles) } : {}),
+        ...(input.scopeUnitCodes !== undefined ? { scope_unit_ids: JSON.stringify(input.scopeUnitCodes.map((c) => units.get(c)!)) } : {}),
+        ...(input.active !== undefined ? { active: input.active } : {}),
+      })
+      .where('id', '=', id)
+      .execute()
+    await appendAudit(trx, { actor_id: actorId, entity: 'staff', entity_id: String(id), action: 'update', reason: null, data: { ...input } })
+  })
 }

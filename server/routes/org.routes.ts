@@ -3,7 +3,9 @@ import { ApiError } from '../errors.js'
 import type { AppDeps, AppEnv } from '../http/context.js'
 import { route } from '../http/route.js'
 import { listStaffViews, listUnits } from '../org/org.repo.js'
-import { createStaff, createUnits, staffFromCsvRow, staffInput, unitInput } from '../org/org.service.js'
+import { z } from 'zod'
+import { checkStaff, createStaff, createUnits, staffFromCsvRow, staffInput, staffUpdate, unitInput, updateStaff } from '../org/org.service.js'
+import { idParam } from '../http/route.js'
 import { readTable } from '../org/spreadsheet.js'
 
 const MAX_IMPORT_BYTES = 2_000_000
@@ -23,21 +25,32 @@ export function orgRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
     return { ...(await listStaffViews(db, created!.id))[0], ...(created!.password ? { password: created!.password } : {}) }
   })
 
+  route(app, { method: 'patch', path: '/api/staff/:id', summary: 'Edit a staff account: name, unit, position, roles, leadership scope, active', tag: 'org', roles: ['admin'], body: staffUpdate }, async ({ params, body, user }) => {
+    const id = idParam(params, 'id', 'cán bộ / staff member')
+    await updateStaff(db, id, body, user.id)
+    return (await listStaffViews(db, id))[0] ?? { id, active: false }
+  })
+
   route(
     app,
     {
       method: 'post',
       path: '/api/staff/import',
-      summary: 'Import staff from CSV or XLSX (raw body or multipart field "file"; columns username, fullName, unitCode, positionCode, roles, email): all rows or none',
+      summary: 'Import staff from CSV or XLSX (raw body or multipart field "file"; columns username, fullName, unitCode, positionCode, roles, email): all rows or none; ?dryRun=true previews the errors per row',
       tag: 'org',
       roles: ['admin'],
       status: 201,
+      query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
     },
-    async ({ c, user }) => {
+    async ({ c, user, query }) => {
       const bytes = await uploadedBytes(c.req.raw)
       if (bytes.byteLength > MAX_IMPORT_BYTES) throw new ApiError(400, 'BAD_REQUEST', 'Tệp quá lớn (tối đa 2 MB).', 'File too large (2 MB max).')
       const rows = await readTable(bytes)
       if (!rows.length) throw new ApiError(400, 'BAD_REQUEST', 'Tệp không có dòng dữ liệu nào.', 'The file has no data rows.')
+      if (query.dryRun === 'true') {
+        const { errors, parsed } = await checkStaff(db, rows.map(staffFromCsvRow))
+        return c.json({ dryRun: true, rows: rows.length, valid: rows.length - new Set(errors.map((e) => e.row)).size, errors, preview: parsed.slice(0, 200).map(({ password: _p, ...p }) => p) }, 200)
+      }
       const created = await createStaff(db, rows.map(staffFromCsvRow), user.id)
       return { created: created.length, accounts: created }
     },

@@ -1,0 +1,240 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { api, ApiFailure } from './api'
+import type { Lang } from './i18n'
+
+interface Unit {
+  id: number
+  code: string
+  name: string
+  parentId: number | null
+  headName: string | null
+}
+interface Staff {
+  id: number
+  username: string
+  fullName: string
+  unitId: number | null
+  unitName: string | null
+  positionCode: string | null
+  roles: string[]
+}
+interface Preview {
+  rows: number
+  valid: number
+  errors: { row: number; path: string; message: string }[]
+}
+
+const ROLES = ['staff', 'unit_head', 'leader', 'admin']
+const ROLE_VI: Record<string, string> = { staff: 'Cán bộ', unit_head: 'Trưởng đơn vị', leader: 'Lãnh đạo', admin: 'Quản trị' }
+
+/** The admin's organisation: units as a tree, staff (create, edit), import from CSV/XLSX with a preview of errors per row. */
+export function OrgPage({ lang }: { lang: Lang }) {
+  const vi = lang === 'vi'
+  const [units, setUnits] = useState<Unit[]>([])
+  const [staff, setStaff] = useState<Staff[]>([])
+  const [editing, setEditing] = useState<Staff | null>(null)
+  const [form, setForm] = useState({ username: '', fullName: '', unitCode: '', positionCode: 'CV', roles: ['staff'] as string[] })
+  const [file, setFile] = useState<File | null>(null)
+  const [preview, setPreview] = useState<Preview | null>(null)
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
+  const load = useCallback(async () => {
+    setUnits(await api<Unit[]>('GET', '/api/units'))
+    setStaff(await api<Staff[]>('GET', '/api/staff'))
+  }, [])
+  useEffect(() => {
+    void load()
+  }, [load])
+  const act = async (fn: () => Promise<string>) => {
+    setMessage(null)
+    try {
+      setMessage({ kind: 'ok', text: await fn() })
+      await load()
+    } catch (err) {
+      setMessage({ kind: 'error', text: err instanceof ApiFailure ? err.message : String(err) })
+    }
+  }
+  const create = (e: FormEvent) => {
+    e.preventDefault()
+    void act(async () => {
+      const created = await api<{ password?: string }>('POST', '/api/staff', form)
+      return vi ? `Đã tạo tài khoản ${form.username}, mật khẩu: ${created.password}` : `Created ${form.username}, password: ${created.password}`
+    })
+  }
+  const upload = async (dryRun: boolean) => {
+    if (!file) return
+    const res = await fetch(`/api/staff/import${dryRun ? '?dryRun=true' : ''}`, { method: 'POST', credentials: 'same-origin', body: await file.arrayBuffer() })
+    const body = await res.json()
+    if (dryRun) setPreview(res.ok ? body : null)
+    if (!res.ok) throw new ApiFailure(res.status, body.error.code, body.error.message)
+    return body as { created: number }
+  }
+  const depth = (u: Unit): number => (u.parentId ? 1 + depth(units.find((x) => x.id === u.parentId) ?? { ...u, parentId: null }) : 0)
+  const ordered = orderTree(units)
+  return (
+    <>
+      <section className="card" data-testid="org-units">
+        <h2>{vi ? 'Đơn vị' : 'Units'}</h2>
+        <ul className="tree">
+          {ordered.map((u) => (
+            <li key={u.id} style={{ paddingLeft: `${depth(u) * 1.25}rem` }}>
+              <strong>{u.code}</strong> {u.name} {u.headName && <span className="muted">— {u.headName}</span>}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="card" data-testid="org-staff">
+        <h2>
+          {vi ? 'Cán bộ' : 'Staff'} <span className="count">{staff.length}</span>
+        </h2>
+        <table>
+          <thead>
+            <tr>
+              {(vi ? ['Tài khoản', 'Họ và tên', 'Đơn vị', 'Chức danh', 'Vai trò', ''] : ['Username', 'Name', 'Unit', 'Position', 'Roles', '']).map((h, i) => (
+                <th key={i}>{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {staff.map((s) => (
+              <tr key={s.id}>
+                <td>{s.username}</td>
+                <td>{s.fullName}</td>
+                <td>{s.unitName}</td>
+                <td>{s.positionCode}</td>
+                <td>{s.roles.map((r) => (vi ? ROLE_VI[r] : r)).join(', ')}</td>
+                <td>
+                  <button className="secondary" onClick={() => setEditing(s)}>
+                    {vi ? 'Sửa' : 'Edit'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {editing && (
+          <form
+            className="inline-form"
+            data-testid="edit-staff"
+            onSubmit={(e) => {
+              e.preventDefault()
+              void act(async () => {
+                await api('PATCH', `/api/staff/${editing.id}`, { fullName: editing.fullName, positionCode: editing.positionCode, roles: editing.roles, unitCode: units.find((u) => u.id === editing.unitId)?.code })
+                setEditing(null)
+                return vi ? 'Đã lưu.' : 'Saved.'
+              })
+            }}
+          >
+            <label>
+              {vi ? 'Họ và tên' : 'Name'}
+              <input value={editing.fullName} onChange={(e) => setEditing({ ...editing, fullName: e.target.value })} />
+            </label>
+            <label>
+              {vi ? 'Đơn vị' : 'Unit'}
+              <select value={editing.unitId ?? ''} onChange={(e) => setEditing({ ...editing, unitId: Number(e.target.value) })}>
+                {units.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {vi ? 'Chức danh' : 'Position'}
+              <input value={editing.positionCode ?? ''} onChange={(e) => setEditing({ ...editing, positionCode: e.target.value || null })} />
+            </label>
+            <fieldset>
+              <legend>{vi ? 'Vai trò' : 'Roles'}</legend>
+              {ROLES.map((r) => (
+                <label key={r} className="check">
+                  <input type="checkbox" checked={editing.roles.includes(r)} onChange={(e) => setEditing({ ...editing, roles: e.target.checked ? [...editing.roles, r] : editing.roles.filter((x) => x !== r) })} />
+                  {vi ? ROLE_VI[r] : r}
+                </label>
+              ))}
+            </fieldset>
+            <button type="submit">{vi ? 'Lưu' : 'Save'}</button>
+            <button type="button" className="secondary" onClick={() => setEditing(null)}>
+              {vi ? 'Hủy' : 'Cancel'}
+            </button>
+          </form>
+        )}
+        <h3>{vi ? 'Thêm cán bộ' : 'Add a staff member'}</h3>
+        <form className="inline-form" onSubmit={create}>
+          <label>
+            {vi ? 'Tài khoản' : 'Username'}
+            <input required value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} />
+          </label>
+          <label>
+            {vi ? 'Họ và tên' : 'Name'}
+            <input required value={form.fullName} onChange={(e) => setForm({ ...form, fullName: e.target.value })} />
+          </label>
+          <label>
+            {vi ? 'Đơn vị' : 'Unit'}
+            <select required value={form.unitCode} onChange={(e) => setForm({ ...form, unitCode: e.target.value })}>
+              <option value="">—</option>
+              {units.map((u) => (
+                <option key={u.id} value={u.code}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {vi ? 'Chức danh' : 'Position'}
+            <input value={form.positionCode} onChange={(e) => setForm({ ...form, positionCode: e.target.value })} />
+          </label>
+          <button type="submit">{vi ? 'Tạo tài khoản' : 'Create'}</button>
+        </form>
+        <h3>{vi ? 'Nhập từ tệp CSV / Excel' : 'Import from CSV / Excel'}</h3>
+        <div className="inline-form">
+          <input type="file" accept=".csv,.xlsx" data-testid="import-file" onChange={(e) => (setFile(e.target.files?.[0] ?? null), setPreview(null))} />
+          <button className="secondary" disabled={!file} onClick={() => void act(async () => (await upload(true), vi ? 'Đã kiểm tra tệp.' : 'File checked.'))}>
+            {vi ? 'Kiểm tra trước' : 'Preview'}
+          </button>
+          <button disabled={!file || !preview || preview.errors.length > 0} onClick={() => void act(async () => `${vi ? 'Đã nhập' : 'Imported'} ${(await upload(false))?.created ?? 0}`)}>
+            {vi ? 'Nhập' : 'Import'}
+          </button>
+        </div>
+        {preview && (
+          <div data-testid="import-preview">
+            <p>
+              {vi ? `${preview.rows} dòng, ${preview.valid} dòng hợp lệ.` : `${preview.rows} rows, ${preview.valid} valid.`}
+            </p>
+            {preview.errors.length > 0 && (
+              <table>
+                <tbody>
+                  {preview.errors.map((e, i) => (
+                    <tr key={i} className="error">
+                      <td>
+                        {vi ? 'Dòng' : 'Row'} {e.row}
+                      </td>
+                      <td>{e.path}</td>
+                      <td>{e.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        )}
+        {message && (
+          <p className={message.kind === 'ok' ? 'ok' : 'error'} role="status" data-testid="message">
+            {message.text}
+          </p>
+        )}
+      </section>
+    </>
+  )
+}
+
+/** Units in tree order: each parent followed by its children. */
+function orderTree(units: Unit[]): Unit[] {
+  const out: Unit[] = []
+  const visit = (parentId: number | null) => {
+    for (const u of units.filter((x) => x.parentId === parentId)) {
+      out.push(u)
+      visit(u.id)
+    }
+  }
+  visit(null)
+  return out
+}
