@@ -157,6 +157,20 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
         <h2>
           {t('myTasks', lang)} <span className="count">{tasks.length}</span>
         </h2>
+        <p className="counters" data-testid="counters">
+          <span>
+            {lang === 'vi' ? 'Cần nộp' : 'To submit'}: <strong>{tasks.filter((x) => x.stage === 'SELF_ASSESSMENT').length}</strong>
+          </span>
+          <span>
+            {lang === 'vi' ? 'Cần nhận xét' : 'To review'}: <strong>{tasks.filter((x) => x.stage === 'UNIT_REVIEW').length}</strong>
+          </span>
+          <span>
+            {lang === 'vi' ? 'Chờ ký duyệt' : 'To sign off'}: <strong>{tasks.filter((x) => x.stage === 'AWAITING_SIGN_OFF').length}</strong>
+          </span>
+          <span className={tasks.some((x) => x.overdue) ? 'overdue' : ''}>
+            {t('overdue', lang)}: <strong>{tasks.filter((x) => x.overdue).length}</strong>
+          </span>
+        </p>
         {tasks.length === 0 ? (
           <p>{t('noTasks', lang)}</p>
         ) : (

@@ -26,7 +26,7 @@ interface Evaluation {
   formSchema: RJSFSchema & { properties?: Record<string, RJSFSchema>; required?: string[] }
   uiSchema: Record<string, unknown>
   scores: { trace?: TraceLine[] } | null
-  rounds: { round: number; outcome: string | null; reason: string | null; decidedAt: string | null }[]
+  rounds: { round: number; data: Record<string, unknown>; outcome: string | null; reason: string | null; decidedAt: string | null }[]
   allowedActions: string[]
 }
 
@@ -93,6 +93,8 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
           {lang === 'vi' ? 'Được trả lại để sửa' : 'Returned for revision'}: {lastReturn.reason} ({formatDateTime(lastReturn.decidedAt)})
         </p>
       )}
+      {lastReturn && ev.stage !== 'SELF_ASSESSMENT' && ev.rounds.length > 1 && <RoundChanges before={ev.rounds[ev.rounds.length - 2]!.data} after={ev.rounds[ev.rounds.length - 1]!.data} lang={lang} />}
+      {lastReturn && ev.stage === 'SELF_ASSESSMENT' && <RoundChanges before={lastRoundData(ev)} after={data} lang={lang} />}
       {ev.finalLevel && (
         <p className="result" data-testid="result">
           {lang === 'vi' ? 'Kết quả' : 'Result'}: <strong>{ev.finalLevel}</strong> — {LEVEL_LABELS[ev.finalLevel]?.[lang]}, {ev.total?.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')} {lang === 'vi' ? 'điểm' : 'points'},{' '}
@@ -188,5 +190,28 @@ function Products({ data, lang }: { data: Record<string, unknown>; lang: Lang })
         ))}
       </tbody>
     </table>
+  )
+}
+
+function lastRoundData(ev: Evaluation): Record<string, unknown> {
+  return ev.rounds[ev.rounds.length - 1]?.data ?? {}
+}
+
+/** What changed between two rounds of a self-assessment: every leaf value that differs. */
+function RoundChanges({ before, after, lang }: { before: Record<string, unknown>; after: Record<string, unknown>; lang: Lang }) {
+  const changes: string[] = []
+  const walk = (a: unknown, b: unknown, path: string) => {
+    if (JSON.stringify(a) === JSON.stringify(b)) return
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      for (const k of new Set([...Object.keys(a as object), ...Object.keys(b as object)])) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k)
+      return
+    }
+    changes.push(`${path}: ${a === undefined ? '—' : JSON.stringify(a)} → ${b === undefined ? '—' : JSON.stringify(b)}`)
+  }
+  walk(before, after, '')
+  return (
+    <div className="changes" data-testid="round-changes">
+      <strong>{lang === 'vi' ? 'Thay đổi so với vòng trước' : 'Changes since the previous round'}:</strong> {changes.length ? changes.join(' · ') : lang === 'vi' ? 'chưa có' : 'none yet'}
+    </div>
   )
 }

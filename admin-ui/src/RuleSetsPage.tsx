@@ -167,6 +167,7 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
           ))}
         </ul>
       )}
+      <Simulation id={id} lang={lang} />
       <Form
         schema={schema}
         uiSchema={{ ...uiSchema, 'ui:submitButtonOptions': { norender: true } }}
@@ -187,5 +188,110 @@ function detailLines(details: unknown): string[] {
   if (!Array.isArray(details)) return []
   return details.map((d: { path?: string; message?: string; name?: string; mismatches?: { field: string; expected: unknown; actual: unknown }[] }) =>
     d.path ? `${d.path}: ${d.message}` : d.name ? `${d.name}: ${(d.mismatches ?? []).map((m) => `${m.field} ${JSON.stringify(m.expected)} ≠ ${JSON.stringify(m.actual)}`).join(', ')}` : JSON.stringify(d),
+  )
+}
+
+interface SimulationReport {
+  summary: { evaluations: number; scored: number; skipped: number; up: number; down: number }
+  distribution: { before: Record<string, number>; after: Record<string, number> }
+  units: { unitId: number; unitName: string; before: Record<string, number>; after: Record<string, number>; quotaCutBefore: number; quotaCutAfter: number }[]
+  changes: { evaluationId: number; fullName: string; unitName: string; before: { finalLevel: string; total: number }; after: { finalLevel: string; total: number } }[]
+}
+
+const LEVEL_KEYS = ['HTXS', 'HTT', 'HT', 'KHT']
+
+/** Re-score a chosen cycle with this version: distribution before/after per unit, quota effect, who changes band. */
+function Simulation({ id, lang }: { id: number; lang: Lang }) {
+  const vi = lang === 'vi'
+  const [cycles, setCycles] = useState<{ id: number; name: string; status: string }[]>([])
+  const [cycleId, setCycleId] = useState<number>(0)
+  const [report, setReport] = useState<SimulationReport | null>(null)
+  const [error, setError] = useState('')
+  useEffect(() => {
+    api<{ id: number; name: string; status: string }[]>('GET', '/api/cycles').then((all) => {
+      const usable = all.filter((c) => c.status !== 'CANCELLED')
+      setCycles(usable)
+      setCycleId(usable[0]?.id ?? 0)
+    })
+  }, [])
+  if (!cycles.length) return null
+  const run = async () => {
+    setError('')
+    try {
+      setReport(await api<SimulationReport>('POST', `/api/rulesets/${id}/simulate`, { cycleId }))
+    } catch (err) {
+      setError(err instanceof ApiFailure ? err.message : String(err))
+    }
+  }
+  const bar = (d: Record<string, number>) => (
+    <div className="bar">
+      {LEVEL_KEYS.map((l) => (d[l] ? <span key={l} className={`seg level-${l}`} style={{ flex: d[l] }} title={`${l}: ${d[l]}`}>{d[l]}</span> : null))}
+    </div>
+  )
+  return (
+    <div className="simulation" data-testid="simulation">
+      <h3>{vi ? 'Mô phỏng trên một kỳ đánh giá' : 'Simulate on a cycle'}</h3>
+      <div className="inline-form">
+        <select value={cycleId} onChange={(e) => setCycleId(Number(e.target.value))}>
+          {cycles.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        <button className="secondary" onClick={() => void run()} data-testid="simulate">
+          {vi ? 'Mô phỏng' : 'Simulate'}
+        </button>
+      </div>
+      {error && <p className="error">{error}</p>}
+      {report && (
+        <>
+          <p>
+            {vi
+              ? `${report.summary.scored}/${report.summary.evaluations} bản được chấm lại; ${report.summary.up} lên hạng, ${report.summary.down} xuống hạng.`
+              : `${report.summary.scored}/${report.summary.evaluations} re-scored; ${report.summary.up} up, ${report.summary.down} down.`}
+          </p>
+          <table className="chart">
+            <thead>
+              <tr>
+                <th>{vi ? 'Đơn vị' : 'Unit'}</th>
+                <th>{vi ? 'Hiện tại' : 'Now'}</th>
+                <th>{vi ? 'Với phiên bản này' : 'With this version'}</th>
+                <th>{vi ? 'Bị cắt do tỷ lệ' : 'Cut by quota'}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <td>
+                  <strong>{vi ? 'Toàn kỳ' : 'Whole cycle'}</strong>
+                </td>
+                <td>{bar(report.distribution.before)}</td>
+                <td>{bar(report.distribution.after)}</td>
+                <td />
+              </tr>
+              {report.units.map((u) => (
+                <tr key={u.unitId}>
+                  <td>{u.unitName}</td>
+                  <td>{bar(u.before)}</td>
+                  <td>{bar(u.after)}</td>
+                  <td>
+                    {u.quotaCutBefore} → {u.quotaCutAfter}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {report.changes.length > 0 && (
+            <ul>
+              {report.changes.map((c) => (
+                <li key={c.evaluationId}>
+                  {c.fullName} ({c.unitName}): {c.before.finalLevel} → {c.after.finalLevel}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </div>
   )
 }

@@ -58,6 +58,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
 
   it('lets a staff member fill the generated form and submit, with a live explanation', async () => {
     const page = await signIn('cv.maiphuong')
+    expect(await page.textContent('[data-testid=counters]')).toContain('Cần nộp: 1')
     await shot(page, '01-staff-tasks')
     await openTask(page, 'Mai Thị Phương')
     await page.fill('#root_general_ethics', '9')
@@ -92,6 +93,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await openTask(staff, 'Mai Thị Phương')
     expect(await staff.textContent('[data-testid=returned-reason]')).toContain('Bổ sung minh chứng hồ sơ thẩm định')
     await staff.fill('#root_products_0_done', '9')
+    await staff.waitForSelector('[data-testid=round-changes] >> text=products.0.done: 8 → 9')
     await shot(staff, '04-returned')
     await staff.click('[data-testid=submit]')
     await staff.waitForSelector('[data-testid=message] >> text=Đã nộp')
@@ -196,6 +198,8 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await quality.fill(original.replace('0.25', '0.5'))
     await page.click('[data-testid=save-ruleset]')
     await page.waitForSelector('[data-testid=message] >> text=Đã lưu bản nháp.')
+    await page.click('[data-testid=simulate]')
+    await page.waitForSelector('[data-testid=simulation] >> text=bản được chấm lại')
     await page.click('[data-testid=publish]')
     await page.waitForSelector('[data-testid=message-details]')
     const details = (await page.textContent('[data-testid=message-details]')) ?? ''
