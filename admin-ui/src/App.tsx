@@ -125,6 +125,8 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
   const [tasks, setTasks] = useState<Task[]>([])
   const [cycles, setCycles] = useState<Cycle[]>([])
   const [picked, setPicked] = useState<Set<number>>(new Set())
+  const [stageFilter, setStageFilter] = useState('')
+  const [overdueOnly, setOverdueOnly] = useState(false)
   const [bulkMessage, setBulkMessage] = useState('')
   const load = useCallback(async () => {
     setTasks(await api<Task[]>('GET', '/api/evaluations?assignedToMe=true'))
@@ -134,6 +136,7 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
     void load()
   }, [load])
   const reviewable = tasks.filter((task) => task.stage === 'UNIT_REVIEW')
+  const shown = tasks.filter((task) => (!stageFilter || task.stage === stageFilter) && (!overdueOnly || task.overdue))
   const approvePicked = async () => {
     const chosen = reviewable.filter((task) => picked.has(task.id))
     const names = chosen.map((task) => `• ${task.fullName}`).join('\n')
@@ -171,7 +174,24 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
             {t('overdue', lang)}: <strong>{tasks.filter((x) => x.overdue).length}</strong>
           </span>
         </p>
-        {tasks.length === 0 ? (
+        <div className="inline-form">
+          <label>
+            {t('stage', lang)}
+            <select value={stageFilter} onChange={(e) => setStageFilter(e.target.value)} data-testid="stage-filter">
+              <option value="">{lang === 'vi' ? 'Tất cả' : 'All'}</option>
+              {['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF'].map((st) => (
+                <option key={st} value={st}>
+                  {STAGE_LABELS[st]![lang]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={overdueOnly} onChange={(e) => setOverdueOnly(e.target.checked)} />
+            {lang === 'vi' ? 'Chỉ quá hạn' : 'Overdue only'}
+          </label>
+        </div>
+        {shown.length === 0 ? (
           <p>{t('noTasks', lang)}</p>
         ) : (
           <table>
@@ -185,7 +205,7 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
               </tr>
             </thead>
             <tbody>
-              {tasks.map((task) => (
+              {shown.map((task) => (
                 <tr key={task.id}>
                   <td>
                     {task.stage === 'UNIT_REVIEW' && (

@@ -173,6 +173,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
             <thead>
               <tr>
                 <th>{vi ? 'Hạng' : 'Rank'}</th>
+                <th>{vi ? 'Hạng trong đơn vị' : 'Rank in unit'}</th>
                 <th>{vi ? 'Cán bộ' : 'Staff'}</th>
                 <th>{vi ? 'Đơn vị' : 'Unit'}</th>
                 <th>{vi ? 'Điểm' : 'Score'}</th>
@@ -183,6 +184,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
               {results.map((r) => (
                 <tr key={r.evaluationId}>
                   <td>{r.rankInCycle}</td>
+                  <td>{r.rankInUnit}</td>
                   <td>{r.fullName}</td>
                   <td>{r.unitName}</td>
                   <td>{r.total.toLocaleString(vi ? 'vi-VN' : 'en-US')}</td>

@@ -30,6 +30,12 @@ interface Evaluation {
   allowedActions: string[]
 }
 
+const OUTCOMES: Record<string, Record<Lang, string>> = {
+  APPROVED: { vi: 'được duyệt', en: 'approved' },
+  RETURNED: { vi: 'trả lại để sửa', en: 'returned for revision' },
+  RETURNED_BY_LEADERSHIP: { vi: 'lãnh đạo trả lại trưởng đơn vị', en: 'returned by leadership' },
+}
+
 const validatorVi = customizeValidator({}, localizeVi)
 const validatorEn = customizeValidator({})
 
@@ -40,10 +46,13 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   const [preview, setPreview] = useState<TraceLine[]>([])
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
   const [note, setNote] = useState('')
+  const [general, setGeneral] = useState<Record<string, number> | null>(null)
   const load = useCallback(async () => {
     const e = await api<Evaluation>('GET', `/api/evaluations/${id}`)
     setEv(e)
     setData(e.data)
+    const g = (e.data['general'] ?? null) as Record<string, number> | null
+    setGeneral(g ? { ...g } : null)
   }, [id])
   useEffect(() => {
     void load()
@@ -139,13 +148,33 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       )}
       {(ev.allowedActions.includes('approve') || ev.allowedActions.includes('leaderReturn')) && (
         <div className="review">
+          {ev.allowedActions.includes('approve') && general && (
+            <fieldset data-testid="adjust-general">
+              <legend>{lang === 'vi' ? 'Điều chỉnh điểm tiêu chí chung (0–10)' : 'Adjust general criteria (0–10)'}</legend>
+              <div className="inline-form">
+                {Object.entries(general).map(([k, v]) => (
+                  <label key={k}>
+                    {String((ev.formSchema.properties?.['general'] as { properties?: Record<string, { title?: string }> } | undefined)?.properties?.[k]?.title ?? k)}
+                    <input type="number" min={0} max={10} step="0.5" value={v} data-testid={`adjust-${k}`} onChange={(e) => setGeneral({ ...general, [k]: Number(e.target.value) })} />
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          )}
           <label>
             {lang === 'vi' ? 'Nhận xét / lý do trả lại' : 'Comment / reason for return'}
             <textarea data-testid="note" value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
           </label>
           <div className="actions">
             {ev.allowedActions.includes('approve') && (
-              <button data-testid="approve" onClick={() => act(() => api('POST', `/api/evaluations/${id}/approve`, note ? { comment: note } : {}), lang === 'vi' ? 'Đã duyệt.' : 'Approved.')}>
+              <button
+                data-testid="approve"
+                onClick={() => {
+                  const changed = general && JSON.stringify(general) !== JSON.stringify(ev.data['general'])
+                  const body = { ...(note ? { comment: note } : {}), ...(changed ? { adjustments: { general } } : {}) }
+                  void act(() => api('POST', `/api/evaluations/${id}/approve`, body), lang === 'vi' ? 'Đã duyệt.' : 'Approved.')
+                }}
+              >
                 {lang === 'vi' ? 'Duyệt' : 'Approve'}
               </button>
             )}
@@ -159,6 +188,19 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
         <p className={message.kind === 'ok' ? 'ok' : 'error'} role="status" data-testid="message">
           {message.text}
         </p>
+      )}
+      {ev.rounds.length > 0 && (
+        <details data-testid="rounds">
+          <summary>{lang === 'vi' ? `Lịch sử các vòng (${ev.rounds.length})` : `Rounds (${ev.rounds.length})`}</summary>
+          <ol>
+            {ev.rounds.map((r) => (
+              <li key={r.round}>
+                {lang === 'vi' ? 'Vòng' : 'Round'} {r.round}: {OUTCOMES[r.outcome ?? '']?.[lang] ?? (lang === 'vi' ? 'đang xét' : 'pending')}
+                {r.reason ? ` — ${r.reason}` : ''} {r.decidedAt ? `(${formatDateTime(r.decidedAt)})` : ''}
+              </li>
+            ))}
+          </ol>
+        </details>
       )}
       <p>
         <a href="#/">{lang === 'vi' ? '← Về việc cần xử lý' : '← Back to my tasks'}</a>

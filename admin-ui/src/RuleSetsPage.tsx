@@ -167,6 +167,7 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
           ))}
         </ul>
       )}
+      <TryIt id={id} lang={lang} sample={((ruleSet.definition['tests'] as { inputs: unknown }[] | undefined) ?? [])[0]?.inputs ?? ruleSet.definition['initialInputs'] ?? {}} />
       <Simulation id={id} lang={lang} />
       <Form
         schema={schema}
@@ -293,5 +294,39 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
         </>
       )}
     </div>
+  )
+}
+
+/** Score sample inputs with the saved version and show every value and the explanation. */
+function TryIt({ id, lang, sample }: { id: number; lang: Lang; sample: unknown }) {
+  const vi = lang === 'vi'
+  const [text, setText] = useState(() => JSON.stringify(sample, null, 2))
+  const [result, setResult] = useState<{ total: number; level: string; trace: { text: { vi: string; en: string } }[] } | null>(null)
+  const [error, setError] = useState('')
+  const run = async () => {
+    setError('')
+    setResult(null)
+    try {
+      setResult(await api('POST', `/api/rulesets/${id}/evaluate`, { inputs: JSON.parse(text) }))
+    } catch (err) {
+      setError(err instanceof ApiFailure ? err.message : `JSON: ${(err as Error).message}`)
+    }
+  }
+  return (
+    <details className="try-it" data-testid="try-it">
+      <summary>{vi ? 'Thử trên dữ liệu mẫu (phiên bản đã lưu)' : 'Try it on sample inputs (saved version)'}</summary>
+      <textarea className="json" rows={8} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+      <button className="secondary" onClick={() => void run()}>
+        {vi ? 'Tính điểm' : 'Score'}
+      </button>
+      {error && <p className="error">{error}</p>}
+      {result && (
+        <ul>
+          {result.trace.map((l, i) => (
+            <li key={i}>{l.text[lang]}</li>
+          ))}
+        </ul>
+      )}
+    </details>
   )
 }

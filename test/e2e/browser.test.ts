@@ -101,9 +101,13 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await head.goto(base)
     await openTask(head, 'Mai Thị Phương')
     await head.fill('[data-testid=note]', 'Đạt yêu cầu')
+    await head.fill('[data-testid=adjust-innovation]', '7')
     await head.click('[data-testid=approve]')
     await head.waitForSelector('[data-testid=message] >> text=Đã duyệt')
     expect(await head.textContent('[data-testid=stage]')).toBe('Chờ lãnh đạo ký duyệt')
+    expect(await head.textContent('[data-testid=rounds]')).toContain('Vòng 1: trả lại để sửa — Bổ sung minh chứng hồ sơ thẩm định')
+    const approved = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&stage=AWAITING_SIGN_OFF`, await t.login('admin'))).body[0]
+    expect((await t.api('GET', `/api/evaluations/${approved.id}`, await t.login('admin'))).body.adjustments).toEqual({ general: { ethics: 9, competence: 9, innovation: 7 } })
   })
 
   it('lets leadership sign the unit off, and the staff member see level and rank', async () => {
@@ -198,6 +202,9 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await quality.fill(original.replace('0.25', '0.5'))
     await page.click('[data-testid=save-ruleset]')
     await page.waitForSelector('[data-testid=message] >> text=Đã lưu bản nháp.')
+    await page.click('[data-testid=try-it] summary')
+    await page.click('[data-testid=try-it] button')
+    await page.waitForSelector('[data-testid=try-it] >> text=Tổng điểm')
     await page.click('[data-testid=simulate]')
     await page.waitForSelector('[data-testid=simulation] >> text=bản được chấm lại')
     await page.click('[data-testid=publish]')
