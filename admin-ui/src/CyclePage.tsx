@@ -22,7 +22,11 @@ interface Cycle {
   progress: { byStage: Record<string, number>; byUnit: UnitProgress[] }
 }
 interface EvaluationRow {
+  id: number
   unitId: number
+  fullName: string
+  stage: string
+  total: number | null
   level: string | null
 }
 interface Result {
@@ -44,6 +48,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
   const [levels, setLevels] = useState<EvaluationRow[]>([])
   const [cap, setCap] = useState(0.2)
   const [exceptionCap, setExceptionCap] = useState('30')
+  const [openUnit, setOpenUnit] = useState<number | null>(null)
   const [results, setResults] = useState<Result[]>([])
   const [reason, setReason] = useState('')
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
@@ -101,7 +106,31 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
         <tbody>
           {cycle.progress.byUnit.map((u) => (
             <tr key={u.unitId} data-testid={`unit-${u.unitId}`}>
-              <td>{u.unitName}</td>
+              <td>
+                {canLead ? (
+                  <button className="link dark" aria-expanded={openUnit === u.unitId} onClick={() => setOpenUnit(openUnit === u.unitId ? null : u.unitId)}>
+                    {u.unitName}
+                  </button>
+                ) : (
+                  u.unitName
+                )}
+                {canLead && openUnit === u.unitId && (
+                  <div data-testid={`unit-evaluations-${u.unitId}`}>
+                    <LevelBar counts={countLevels(levels.filter((e) => e.unitId === u.unitId))} lang={lang} />
+                    <ul className="plain">
+                      {levels
+                        .filter((e) => e.unitId === u.unitId)
+                        .sort((a, b) => (b.total ?? -1) - (a.total ?? -1))
+                        .map((e) => (
+                          <li key={e.id}>
+                            <a href={`#/evaluations/${e.id}`}>{e.fullName}</a> — {STAGE_LABELS[e.stage]?.[lang] ?? e.stage}
+                            {e.total !== null ? `, ${e.total.toLocaleString(vi ? 'vi-VN' : 'en-US')} ${vi ? 'điểm' : 'pts'}, ${e.level}` : ''}
+                          </li>
+                        ))}
+                    </ul>
+                  </div>
+                )}
+              </td>
               <td>
                 <div className="bar" role="img" aria-label={STAGE_ORDER.map((s) => `${STAGE_LABELS[s]![lang]}: ${u.byStage[s] ?? 0}`).join(', ')}>
                   {STAGE_ORDER.map((s) => (u.byStage[s] ? <span key={s} className={`seg ${s}`} style={{ flex: u.byStage[s] }} title={`${STAGE_LABELS[s]![lang]}: ${u.byStage[s]}`} /> : null))}
@@ -249,6 +278,21 @@ function Histogram({ results }: { results: Result[] }) {
           <small>{i * 10}</small>
         </div>
       ))}
+    </div>
+  )
+}
+
+function countLevels(rows: { level: string | null }[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const r of rows) if (r.level) out[r.level] = (out[r.level] ?? 0) + 1
+  return out
+}
+
+/** One stacked bar of levels (before quota while the cycle is open). */
+function LevelBar({ counts, lang }: { counts: Record<string, number>; lang: Lang }) {
+  return (
+    <div className="bar level-bar" title={LEVELS.map((l) => `${l}: ${counts[l] ?? 0}`).join(', ')}>
+      {LEVELS.map((l) => (counts[l] ? <span key={l} className={`seg level-${l}`} style={{ flex: counts[l] }} title={`${LEVEL_LABELS[l]![lang]}: ${counts[l]}`}>{counts[l]}</span> : null))}
     </div>
   )
 }
