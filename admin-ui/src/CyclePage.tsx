@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
-import { api, ApiFailure } from './api'
+import { Message, useAction } from './action'
+import { api } from './api'
 import { quotaLimit } from '../../rules/classify'
 import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang } from './i18n'
 
@@ -51,7 +52,6 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
   const [openUnit, setOpenUnit] = useState<number | null>(null)
   const [results, setResults] = useState<Result[]>([])
   const [reason, setReason] = useState('')
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
   const load = useCallback(async () => {
     const c = await api<Cycle>('GET', `/api/cycles/${id}`)
     setCycle(c)
@@ -61,21 +61,11 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
     }
     if (c.status === 'CLASSIFIED') setResults((await api<{ results: Result[] }>('GET', `/api/cycles/${id}/results`)).results)
   }, [id, canLead])
+  const { message, act } = useAction(load, () => setReason(''))
   useEffect(() => {
     void load()
   }, [load])
   if (!cycle) return null
-  const act = async (fn: () => Promise<unknown>, ok: string) => {
-    setMessage(null)
-    try {
-      await fn()
-      setMessage({ kind: 'ok', text: ok })
-      setReason('')
-      await load()
-    } catch (err) {
-      setMessage({ kind: 'error', text: err instanceof ApiFailure ? err.message : String(err) })
-    }
-  }
   const vi = lang === 'vi'
   /** HTXS candidates (before quota) against the cap of the unit: what sign-off will lead to. */
   const quota = (unitId: number) => {
@@ -227,11 +217,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
           </table>
         </>
       )}
-      {message && (
-        <p className={message.kind === 'ok' ? 'ok' : 'error'} role="status" data-testid="message">
-          {message.text}
-        </p>
-      )}
+      <Message message={message} />
     </section>
   )
 }

@@ -2,7 +2,8 @@ import Form from '@rjsf/core'
 import type { RJSFSchema } from '@rjsf/utils'
 import { customizeValidator } from '@rjsf/validator-ajv8'
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { api, ApiFailure } from './api'
+import { Message, useAction } from './action'
+import { api } from './api'
 import { formatDateTime, LEVEL_LABELS, STAGE_LABELS, t, type Lang } from './i18n'
 import { localizeVi, translateString } from './rjsf-vi'
 
@@ -44,7 +45,6 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   const [ev, setEv] = useState<Evaluation | null>(null)
   const [data, setData] = useState<Record<string, unknown>>({})
   const [preview, setPreview] = useState<TraceLine[]>([])
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
   const [note, setNote] = useState('')
   const [general, setGeneral] = useState<Record<string, number> | null>(null)
   const load = useCallback(async () => {
@@ -54,6 +54,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
     const g = (e.data['general'] ?? null) as Record<string, number> | null
     setGeneral(g ? { ...g } : null)
   }, [id])
+  const { message, act } = useAction(load, () => setNote(''))
   useEffect(() => {
     void load()
   }, [load])
@@ -74,17 +75,6 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   }, [data, ev, editable])
 
   if (!ev) return null
-  const act = async (fn: () => Promise<unknown>, ok: string) => {
-    setMessage(null)
-    try {
-      await fn()
-      setMessage({ kind: 'ok', text: ok })
-      setNote('')
-      await load()
-    } catch (err) {
-      setMessage({ kind: 'error', text: err instanceof ApiFailure ? err.message : String(err) })
-    }
-  }
   const save = () => api('PUT', `/api/evaluations/${id}/self-assessment`, { data })
   const lastReturn = [...ev.rounds].reverse().find((r) => r.outcome === 'RETURNED' || r.outcome === 'RETURNED_BY_LEADERSHIP')
   const trace = editable ? preview : (ev.scores?.trace ?? [])
@@ -184,11 +174,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
           </div>
         </div>
       )}
-      {message && (
-        <p className={message.kind === 'ok' ? 'ok' : 'error'} role="status" data-testid="message">
-          {message.text}
-        </p>
-      )}
+      <Message message={message} />
       {ev.rounds.length > 0 && (
         <details data-testid="rounds">
           <summary>{lang === 'vi' ? `Lịch sử các vòng (${ev.rounds.length})` : `Rounds (${ev.rounds.length})`}</summary>

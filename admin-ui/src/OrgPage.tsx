@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { Message, useAction } from './action'
 import { api, ApiFailure } from './api'
 import type { Lang } from './i18n'
 
@@ -36,23 +37,15 @@ export function OrgPage({ lang }: { lang: Lang }) {
   const [form, setForm] = useState({ username: '', fullName: '', unitCode: '', positionCode: 'CV', roles: ['staff'] as string[] })
   const [file, setFile] = useState<File | null>(null)
   const [preview, setPreview] = useState<Preview | null>(null)
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
   const load = useCallback(async () => {
     setUnits(await api<Unit[]>('GET', '/api/units'))
     setStaff(await api<Staff[]>('GET', '/api/staff'))
   }, [])
+  const { message, act: run } = useAction(load)
+  const act = (fn: () => Promise<string>) => run(fn, (text) => text)
   useEffect(() => {
     void load()
   }, [load])
-  const act = async (fn: () => Promise<string>) => {
-    setMessage(null)
-    try {
-      setMessage({ kind: 'ok', text: await fn() })
-      await load()
-    } catch (err) {
-      setMessage({ kind: 'error', text: err instanceof ApiFailure ? err.message : String(err) })
-    }
-  }
   const create = (e: FormEvent) => {
     e.preventDefault()
     void act(async () => {
@@ -216,11 +209,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
             )}
           </div>
         )}
-        {message && (
-          <p className={message.kind === 'ok' ? 'ok' : 'error'} role="status" data-testid="message">
-            {message.text}
-          </p>
-        )}
+        <Message message={message} />
       </section>
     </>
   )

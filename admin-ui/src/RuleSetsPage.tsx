@@ -2,6 +2,7 @@ import Form from '@rjsf/core'
 import type { RJSFSchema } from '@rjsf/utils'
 import { customizeValidator } from '@rjsf/validator-ajv8'
 import { useCallback, useEffect, useMemo, useState } from 'react'
+import { Message, useAction } from './action'
 import { api, ApiFailure } from './api'
 import { go } from './router'
 import { JsonField, ruleSetUiSchema } from './JsonField'
@@ -77,12 +78,12 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
   const [draft, setDraft] = useState<Record<string, unknown>>({})
   const [outcomes, setOutcomes] = useState<Outcome[] | null>(null)
   const [changes, setChanges] = useState<string[] | null>(null)
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string; details?: string[] } | null>(null)
   const load = useCallback(async () => {
     const r = await api<RuleSet>('GET', `/api/rulesets/${id}`)
     setRuleSet(r)
     setDraft(r.definition)
   }, [id])
+  const { message, act } = useAction(load)
   useEffect(() => {
     void load()
     api<RJSFSchema>('GET', '/api/rulesets/schema').then(setSchema)
@@ -90,17 +91,6 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
   const uiSchema = useMemo(() => (schema ? ruleSetUiSchema(schema) : {}), [schema])
   if (!ruleSet || !schema) return null
   const editable = ruleSet.status === 'draft'
-  const act = async (fn: () => Promise<unknown>, ok: string) => {
-    setMessage(null)
-    try {
-      await fn()
-      setMessage({ kind: 'ok', text: ok })
-      await load()
-    } catch (err) {
-      const details = err instanceof ApiFailure ? detailLines(err.details) : []
-      setMessage({ kind: 'error', text: err instanceof ApiFailure ? err.message : String(err), details })
-    }
-  }
   const runTests = async () => {
     const r = await api<{ outcomes: Outcome[] }>('POST', `/api/rulesets/${id}/tests`, {})
     setOutcomes(r.outcomes)
@@ -140,18 +130,7 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
           {vi ? 'So với phiên bản trước' : 'Compare with the previous version'}
         </button>
       </div>
-      {message && (
-        <div className={message.kind === 'ok' ? 'ok' : 'error'} role="status" data-testid="message">
-          <p>{message.text}</p>
-          {message.details && message.details.length > 0 && (
-            <ul data-testid="message-details">
-              {message.details.map((d, i) => (
-                <li key={i}>{d}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <Message message={message} />
       {changes && (
         <ul data-testid="diff">
           {changes.length ? changes.map((c, i) => <li key={i}>{c}</li>) : <li>{vi ? 'Không có thay đổi.' : 'No change.'}</li>}
@@ -181,14 +160,6 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
         liveValidate={false}
       />
     </section>
-  )
-}
-
-/** The error details the API gives (issue paths, failing cases) as readable lines. */
-function detailLines(details: unknown): string[] {
-  if (!Array.isArray(details)) return []
-  return details.map((d: { path?: string; message?: string; name?: string; mismatches?: { field: string; expected: unknown; actual: unknown }[] }) =>
-    d.path ? `${d.path}: ${d.message}` : d.name ? `${d.name}: ${(d.mismatches ?? []).map((m) => `${m.field} ${JSON.stringify(m.expected)} ≠ ${JSON.stringify(m.actual)}`).join(', ')}` : JSON.stringify(d),
   )
 }
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
-import { api, ApiFailure } from './api'
+import { Message, useAction } from './action'
+import { api } from './api'
 import { formatDate, type Lang } from './i18n'
 
 interface Unit {
@@ -44,7 +45,6 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
   const [pending, setPending] = useState<Item[]>([])
   const [month, setMonth] = useState<MonthRow[]>([])
   const [failure, setFailure] = useState('')
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
   useEffect(() => {
     api<Unit[]>('GET', '/api/units').then((all) => {
       const mine = me.roles.includes('admin') || me.roles.includes('leader') ? all : all.filter((u) => u.headId === me.id || (me.roles.includes('unit_head') && u.id === me.unitId))
@@ -60,20 +60,10 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
     setPending([...proposed, ...done])
     setMonth((await api<{ staff: MonthRow[] }>('GET', `/api/work-items/unit-summary?unitId=${unitId}&month=${new Date().toISOString().slice(0, 7)}`)).staff)
   }, [unitId])
+  const { message, act } = useAction(load, () => setFailure(''))
   useEffect(() => {
     void load()
   }, [load])
-  const act = async (fn: () => Promise<unknown>, ok: string) => {
-    setMessage(null)
-    try {
-      await fn()
-      setMessage({ kind: 'ok', text: ok })
-      setFailure('')
-      await load()
-    } catch (err) {
-      setMessage({ kind: 'error', text: err instanceof ApiFailure ? err.message : String(err) })
-    }
-  }
   return (
     <>
       <section className="card" data-testid="unit-board">
@@ -147,11 +137,7 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
             ))}
           </tbody>
         </table>
-        {message && (
-          <p className={message.kind === 'ok' ? 'ok' : 'error'} role="status">
-            {message.text}
-          </p>
-        )}
+        <Message message={message} />
       </section>
       <section className="card">
         <h2>{vi ? 'Tổng hợp tháng' : 'Month summary'}</h2>

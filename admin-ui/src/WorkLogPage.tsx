@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
-import { api, ApiFailure } from './api'
+import { Message, useAction } from './action'
+import { api } from './api'
 import { formatDate, type Lang } from './i18n'
 
 interface Item {
@@ -46,25 +47,15 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
   const [summary, setSummary] = useState<Summary | null>(null)
   const [catalogue, setCatalogue] = useState<Product[]>([])
   const [form, setForm] = useState({ productCode: '', quantity: '1', dueOn: today(), kind: 'planned', title: '' })
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
   const load = useCallback(async () => {
     setDay(await api<MyDay>('GET', '/api/work-items/my-day'))
     setSummary(await api<Summary>('GET', `/api/work-items/summary?from=${monthStart()}&to=${today()}`))
   }, [])
+  const { message, act } = useAction(load)
   useEffect(() => {
     void load()
     api<Product[]>('GET', '/api/catalogue').then(setCatalogue, () => setCatalogue([]))
   }, [load])
-  const act = async (fn: () => Promise<unknown>, ok: string) => {
-    setMessage(null)
-    try {
-      await fn()
-      setMessage({ kind: 'ok', text: ok })
-      await load()
-    } catch (err) {
-      setMessage({ kind: 'error', text: err instanceof ApiFailure ? err.message : String(err) })
-    }
-  }
   const record = (e: FormEvent) => {
     e.preventDefault()
     void act(
@@ -160,11 +151,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
           </label>
           <button type="submit">{vi ? 'Ghi nhận' : 'Record'}</button>
         </form>
-        {message && (
-          <p className={message.kind === 'ok' ? 'ok' : 'error'} role="status">
-            {message.text}
-          </p>
-        )}
+        <Message message={message} />
       </section>
       <section className="card" data-testid="my-period">
         <h2>{vi ? 'Từ đầu tháng đến nay' : 'Month to date'}</h2>

@@ -36,8 +36,23 @@ export interface DevServer {
   stop(): Promise<void>
 }
 
-/** Starts `temporal server start-dev` as a child process and waits until it answers. */
-export async function startDevServer(options: {
+type DevServerOptions = Parameters<typeof startOnce>[0]
+
+/**
+ * Starts `temporal server start-dev` as a child process and waits until it answers. Without a
+ * fixed port it picks a free one, and tries again if another process took it in the meantime.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options)
+    } catch (err) {
+      if (options.port !== undefined || attempt >= 3) throw err
+    }
+  }
+}
+
+async function startOnce(options: {
   cliPath: string
   port?: number
   uiPort?: number
