@@ -6,6 +6,7 @@ import { Message, useAction } from './action'
 import { api } from './api'
 import { formatDateTime, LEVEL_LABELS, STAGE_LABELS, t, type Lang } from './i18n'
 import { localizeVi, translateString } from './rjsf-vi'
+import { TableHead } from './TableHead'
 
 interface TraceLine {
   key: string
@@ -206,12 +207,9 @@ function Products({ data, lang }: { data: Record<string, unknown>; lang: Lang })
   const products = Array.isArray(data['products']) ? (data['products'] as Record<string, unknown>[]) : []
   if (!products.length) return null
   const cols = ['code', 'k', 'assigned', 'done', 'qualityFailures', 'delays'] as const
-  const heads = { vi: ['Mã', 'Hệ số', 'Được giao', 'Hoàn thành', 'Bị trả lại', 'Chậm'], en: ['Code', 'k', 'Assigned', 'Done', 'Failed reviews', 'Delays'] }
   return (
     <table>
-      <thead>
-        <tr>{heads[lang].map((h) => <th key={h}>{h}</th>)}</tr>
-      </thead>
+      <TableHead lang={lang} vi={['Mã', 'Hệ số', 'Được giao', 'Hoàn thành', 'Bị trả lại', 'Chậm']} en={['Code', 'k', 'Assigned', 'Done', 'Failed reviews', 'Delays']} />
       <tbody>
         {products.map((p, i) => (
           <tr key={i}>{cols.map((c) => <td key={c}>{String(p[c] ?? '')}</td>)}</tr>

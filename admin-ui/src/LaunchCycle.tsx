@@ -2,20 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { api, ApiFailure } from './api'
 import { go } from './router'
 import type { Lang } from './i18n'
+import type { RuleSetMeta, Unit } from './types'
 
-interface Unit {
-  id: number
-  code: string
-  name: string
-  parentId: number | null
-}
-interface RuleSetMeta {
-  id: number
-  code: string
-  version: number
-  status: string
-  name: { vi: string; en: string }
-}
 
 const DAY = 86_400
 

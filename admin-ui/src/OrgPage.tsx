@@ -2,14 +2,9 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Message, useAction } from './action'
 import { api, ApiFailure } from './api'
 import type { Lang } from './i18n'
+import { TableHead } from './TableHead'
+import type { Unit } from './types'
 
-interface Unit {
-  id: number
-  code: string
-  name: string
-  parentId: number | null
-  headName: string | null
-}
 interface Staff {
   id: number
   username: string
@@ -80,13 +75,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
           {vi ? 'Cán bộ' : 'Staff'} <span className="count">{staff.length}</span>
         </h2>
         <table>
-          <thead>
-            <tr>
-              {(vi ? ['Tài khoản', 'Họ và tên', 'Đơn vị', 'Chức danh', 'Vai trò', ''] : ['Username', 'Name', 'Unit', 'Position', 'Roles', '']).map((h, i) => (
-                <th key={i}>{h}</th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead lang={lang} vi={['Tài khoản', 'Họ và tên', 'Đơn vị', 'Chức danh', 'Vai trò', '']} en={['Username', 'Name', 'Unit', 'Position', 'Roles', '']} />
           <tbody>
             {staff.map((s) => (
               <tr key={s.id}>

@@ -7,17 +7,10 @@ import { api, ApiFailure } from './api'
 import { go } from './router'
 import { JsonField, ruleSetUiSchema } from './JsonField'
 import { formatDateTime, type Lang } from './i18n'
+import { TableHead } from './TableHead'
 import { localizeVi, translateString } from './rjsf-vi'
+import type { RuleSetMeta } from './types'
 
-interface RuleSetMeta {
-  id: number
-  code: string
-  version: number
-  status: string
-  name: { vi: string; en: string }
-  tests: number
-  publishedAt: string | null
-}
 interface RuleSet extends Omit<RuleSetMeta, 'name' | 'tests'> {
   definition: Record<string, unknown> & { name: { vi: string; en: string } }
 }
@@ -45,13 +38,7 @@ export function RuleSetsPage({ lang }: { lang: Lang }) {
     <section className="card" data-testid="rulesets">
       <h2>{vi ? 'Bộ quy tắc chấm điểm' : 'Rule sets'}</h2>
       <table>
-        <thead>
-          <tr>
-            {(vi ? ['Bộ quy tắc', 'Mã', 'Phiên bản', 'Trạng thái', 'Ca kiểm thử'] : ['Rule set', 'Code', 'Version', 'Status', 'Test cases']).map((h) => (
-              <th key={h}>{h}</th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead lang={lang} vi={['Bộ quy tắc', 'Mã', 'Phiên bản', 'Trạng thái', 'Ca kiểm thử']} en={['Rule set', 'Code', 'Version', 'Status', 'Test cases']} />
         <tbody>
           {[...list].reverse().map((r) => (
             <tr key={r.id}>

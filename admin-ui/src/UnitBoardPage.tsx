@@ -1,13 +1,10 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from './action'
 import { api } from './api'
-import { formatDate, type Lang } from './i18n'
+import { formatDate, formatNumber, type Lang } from './i18n'
+import { TableHead } from './TableHead'
+import type { Unit, WorkItem } from './types'
 
-interface Unit {
-  id: number
-  name: string
-  headId: number | null
-}
 interface BoardRow {
   staffId: number
   fullName: string
@@ -16,17 +13,6 @@ interface BoardRow {
   awaitingAcceptance: number
   dueToday: number
 }
-interface Item {
-  id: number
-  fullName: string
-  productCode: string
-  productName: string
-  title: string | null
-  quantity: number
-  doneQuantity: number
-  dueOn: string
-  status: string
-}
 interface MonthRow {
   staffId: number
   fullName: string
@@ -34,7 +20,6 @@ interface MonthRow {
   hours: number
 }
 
-const n = (v: number | null | undefined, lang: Lang) => (v === null || v === undefined ? '—' : v.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US'))
 
 /** The unit head's board: who is late, what waits for confirmation or acceptance, and the month so far. */
 export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unitId: number | null; roles: string[] } }) {
@@ -42,7 +27,7 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
   const [units, setUnits] = useState<Unit[]>([])
   const [unitId, setUnitId] = useState<number | null>(null)
   const [board, setBoard] = useState<BoardRow[]>([])
-  const [pending, setPending] = useState<Item[]>([])
+  const [pending, setPending] = useState<WorkItem[]>([])
   const [month, setMonth] = useState<MonthRow[]>([])
   const [failure, setFailure] = useState('')
   useEffect(() => {
@@ -55,8 +40,8 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
   const load = useCallback(async () => {
     if (!unitId) return
     setBoard((await api<{ staff: BoardRow[] }>('GET', `/api/work-items/board?unitId=${unitId}`)).staff)
-    const done = await api<Item[]>('GET', `/api/work-items?unitId=${unitId}&status=DONE`)
-    const proposed = await api<Item[]>('GET', `/api/work-items?unitId=${unitId}&status=PROPOSED`)
+    const done = await api<WorkItem[]>('GET', `/api/work-items?unitId=${unitId}&status=DONE`)
+    const proposed = await api<WorkItem[]>('GET', `/api/work-items?unitId=${unitId}&status=PROPOSED`)
     setPending([...proposed, ...done])
     setMonth((await api<{ staff: MonthRow[] }>('GET', `/api/work-items/unit-summary?unitId=${unitId}&month=${new Date().toISOString().slice(0, 7)}`)).staff)
   }, [unitId])
@@ -79,13 +64,7 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
           </select>
         </label>
         <table>
-          <thead>
-            <tr>
-              {(vi ? ['Cán bộ', 'Trễ hạn', 'Đến hạn hôm nay', 'Chờ xác nhận', 'Chờ chấp nhận'] : ['Staff', 'Late', 'Due today', 'To confirm', 'To accept']).map((h) => (
-                <th key={h}>{h}</th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead lang={lang} vi={['Cán bộ', 'Trễ hạn', 'Đến hạn hôm nay', 'Chờ xác nhận', 'Chờ chấp nhận']} en={['Staff', 'Late', 'Due today', 'To confirm', 'To accept']} />
           <tbody>
             {board.map((b) => (
               <tr key={b.staffId}>
@@ -114,7 +93,7 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
                   <strong>{i.productCode}</strong> {i.title ?? i.productName}
                 </td>
                 <td>
-                  {n(i.doneQuantity, lang)}/{n(i.quantity, lang)}
+                  {formatNumber(i.doneQuantity, lang)}/{formatNumber(i.quantity, lang)}
                 </td>
                 <td>{formatDate(i.dueOn)}</td>
                 <td>
@@ -142,21 +121,15 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
       <section className="card">
         <h2>{vi ? 'Tổng hợp tháng' : 'Month summary'}</h2>
         <table>
-          <thead>
-            <tr>
-              {(vi ? ['Cán bộ', 'Số lượng (a)', 'Chất lượng (b)', 'Tiến độ (c)', 'Giờ'] : ['Staff', 'Quantity (a)', 'Quality (b)', 'Timeliness (c)', 'Hours']).map((h) => (
-                <th key={h}>{h}</th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead lang={lang} vi={['Cán bộ', 'Số lượng (a)', 'Chất lượng (b)', 'Tiến độ (c)', 'Giờ']} en={['Staff', 'Quantity (a)', 'Quality (b)', 'Timeliness (c)', 'Hours']} />
           <tbody>
             {month.map((m) => (
               <tr key={m.staffId}>
                 <td>{m.fullName}</td>
-                <td>{n(m.scores?.a, lang)}</td>
-                <td>{n(m.scores?.b, lang)}</td>
-                <td>{n(m.scores?.c, lang)}</td>
-                <td>{n(m.hours, lang)}</td>
+                <td>{formatNumber(m.scores?.a, lang)}</td>
+                <td>{formatNumber(m.scores?.b, lang)}</td>
+                <td>{formatNumber(m.scores?.c, lang)}</td>
+                <td>{formatNumber(m.hours, lang)}</td>
               </tr>
             ))}
           </tbody>

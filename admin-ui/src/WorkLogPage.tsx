@@ -1,28 +1,16 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Message, useAction } from './action'
 import { api } from './api'
-import { formatDate, type Lang } from './i18n'
+import { formatDate, formatNumber, type Lang } from './i18n'
+import { TableHead } from './TableHead'
+import type { WorkItem } from './types'
 
-interface Item {
-  id: number
-  fullName: string
-  productCode: string
-  productName: string
-  title: string | null
-  kind: string
-  status: string
-  quantity: number
-  doneQuantity: number
-  dueOn: string
-  extendedTo: string | null
-  hours: number
-}
 interface MyDay {
   date: string
-  dueToday: Item[]
-  overdue: Item[]
-  upcoming: Item[]
-  awaitingAcceptance: Item[]
+  dueToday: WorkItem[]
+  overdue: WorkItem[]
+  upcoming: WorkItem[]
+  awaitingAcceptance: WorkItem[]
   hours: { logged: number; expected: number }
 }
 interface Summary {
@@ -38,7 +26,6 @@ interface Product {
 
 const today = () => new Date().toISOString().slice(0, 10)
 const monthStart = () => `${today().slice(0, 8)}01`
-const n = (v: number | null | undefined, lang: Lang) => (v === null || v === undefined ? '—' : v.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US'))
 
 /** My day and my period: today's items, overdue ones, recording work, a, b, c so far and hours logged. */
 export function WorkLogPage({ lang }: { lang: Lang }) {
@@ -63,7 +50,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
       vi ? 'Đã ghi nhận công việc.' : 'Work item recorded.',
     )
   }
-  const progress = (item: Item, complete: boolean) => {
+  const progress = (item: WorkItem, complete: boolean) => {
     const hours = Number(window.prompt(vi ? 'Số giờ làm hôm nay' : 'Hours worked today', '1') ?? 'x')
     if (!Number.isFinite(hours)) return
     const done = complete ? Number(window.prompt(vi ? 'Số lượng hoàn thành' : 'Quantity done', String(item.quantity)) ?? 'x') : undefined
@@ -74,7 +61,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
     )
   }
   if (!day || !summary) return null
-  const rows = (items: Item[], label: string) =>
+  const rows = (items: WorkItem[], label: string) =>
     items.length > 0 && (
       <>
         <h3>{label}</h3>
@@ -86,7 +73,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
                   <strong>{i.productCode}</strong> {i.title ?? i.productName}
                 </td>
                 <td>
-                  {n(i.doneQuantity, lang)}/{n(i.quantity, lang)}
+                  {formatNumber(i.doneQuantity, lang)}/{formatNumber(i.quantity, lang)}
                 </td>
                 <td>{formatDate(i.extendedTo ?? i.dueOn)}</td>
                 <td>
@@ -111,7 +98,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
         <h2>
           {vi ? 'Ngày làm việc' : 'My day'} {formatDate(day.date)} —{' '}
           <span className="muted">
-            {n(day.hours.logged, lang)}/{day.hours.expected} {vi ? 'giờ' : 'hours'}
+            {formatNumber(day.hours.logged, lang)}/{day.hours.expected} {vi ? 'giờ' : 'hours'}
           </span>
         </h2>
         {rows(day.overdue, vi ? 'Quá hạn' : 'Overdue')}
@@ -156,8 +143,8 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
       <section className="card" data-testid="my-period">
         <h2>{vi ? 'Từ đầu tháng đến nay' : 'Month to date'}</h2>
         <p>
-          {vi ? 'Số lượng' : 'Quantity'} a = {n(summary.scores?.a, lang)}% · {vi ? 'Chất lượng' : 'Quality'} b = {n(summary.scores?.b, lang)}% · {vi ? 'Tiến độ' : 'Timeliness'} c = {n(summary.scores?.c, lang)}% ·{' '}
-          {n(summary.hours.logged, lang)}/{summary.hours.expected} {vi ? 'giờ' : 'hours'}
+          {vi ? 'Số lượng' : 'Quantity'} a = {formatNumber(summary.scores?.a, lang)}% · {vi ? 'Chất lượng' : 'Quality'} b = {formatNumber(summary.scores?.b, lang)}% · {vi ? 'Tiến độ' : 'Timeliness'} c = {formatNumber(summary.scores?.c, lang)}% ·{' '}
+          {formatNumber(summary.hours.logged, lang)}/{summary.hours.expected} {vi ? 'giờ' : 'hours'}
         </p>
         <ProductTable products={summary.products} lang={lang} />
       </section>
@@ -170,21 +157,15 @@ export function ProductTable({ products, lang }: { products: Summary['products']
   if (!products.length) return <p>{vi ? 'Chưa có công việc nào trong kỳ.' : 'No work items in the period.'}</p>
   return (
     <table>
-      <thead>
-        <tr>
-          {(vi ? ['Mã', 'Sản phẩm', 'Hệ số', 'Được giao', 'Đã xác nhận', 'Bị trả lại', 'Chậm'] : ['Code', 'Product', 'k', 'Assigned', 'Confirmed', 'Failed reviews', 'Delays']).map((h) => (
-            <th key={h}>{h}</th>
-          ))}
-        </tr>
-      </thead>
+      <TableHead lang={lang} vi={['Mã', 'Sản phẩm', 'Hệ số', 'Được giao', 'Đã xác nhận', 'Bị trả lại', 'Chậm']} en={['Code', 'Product', 'k', 'Assigned', 'Confirmed', 'Failed reviews', 'Delays']} />
       <tbody>
         {products.map((p) => (
           <tr key={`${p.code}-${p.k}`}>
             <td>{p.code}</td>
             <td>{p.name}</td>
-            <td>{n(p.k, lang)}</td>
-            <td>{n(p.assigned, lang)}</td>
-            <td>{n(p.done, lang)}</td>
+            <td>{formatNumber(p.k, lang)}</td>
+            <td>{formatNumber(p.assigned, lang)}</td>
+            <td>{formatNumber(p.done, lang)}</td>
             <td>{p.qualityFailures}</td>
             <td>{p.delays}</td>
           </tr>

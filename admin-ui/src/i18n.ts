@@ -42,6 +42,11 @@ export const LEVEL_LABELS: Record<string, Record<Lang, string>> = {
   KHT: { vi: 'Không hoàn thành nhiệm vụ', en: 'Not completed' },
 }
 
+/** A number as people read it in the language, or an em dash when there is none. */
+export function formatNumber(value: number | null | undefined, lang: Lang): string {
+  return value === null || value === undefined ? '—' : value.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')
+}
+
 export function t(key: TextKey, lang: Lang): string {
   return text[key][lang]
 }

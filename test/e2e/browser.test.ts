@@ -5,7 +5,7 @@ import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listen } from '../../server/http/serve.js'
 import { freePort } from '../../server/temporal/temporal-cli.js'
-import { DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { ADMIN_PASSWORD, DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const artifacts = resolve(import.meta.dirname, '../artifacts')
@@ -41,11 +41,11 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
   })
 
   /** A fresh browser session signed in as the user, on the home page. */
-  async function signIn(username: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'vi-VN' })).newPage()
+  async function signIn(username: string, password = DEMO_PASSWORD, width = 1024): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width, height: 900 }, locale: 'vi-VN' })).newPage()
     await page.goto(base)
     await page.fill('input[autocomplete=username]', username)
-    await page.fill('input[type=password]', DEMO_PASSWORD)
+    await page.fill('input[type=password]', password)
     await page.click('button[type=submit]')
     await page.waitForSelector('text=Việc cần xử lý')
     return page
@@ -187,11 +187,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
   })
 
   it('lets an admin edit a formula, see failing test cases block publishing, fix it and publish', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'vi-VN' })).newPage()
-    await page.goto(base)
-    await page.fill('input[autocomplete=username]', 'admin')
-    await page.fill('input[type=password]', 'admin-pass-123')
-    await page.click('button[type=submit]')
+    const page = await signIn('admin', ADMIN_PASSWORD, 1100)
     await page.click('nav >> text=Bộ quy tắc')
     await page.click('a:has-text("NĐ 335/2025 – công chức")')
     await page.waitForSelector('[data-testid=ruleset]')
@@ -224,11 +220,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
   })
 
   it('lets an admin launch a cycle from the web app and cancel it with a reason', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'vi-VN' })).newPage()
-    await page.goto(base)
-    await page.fill('input[autocomplete=username]', 'admin')
-    await page.fill('input[type=password]', 'admin-pass-123')
-    await page.click('button[type=submit]')
+    const page = await signIn('admin', ADMIN_PASSWORD, 1100)
     await page.waitForSelector('[data-testid=launch]')
     await page.fill('[data-testid=launch] input >> nth=0', 'Quý IV/2026 — Văn phòng')
     await page.selectOption('[data-testid=launch] select >> nth=0', 'quarter')
@@ -252,11 +244,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
   })
 
   it('lets an admin see the organisation and import staff after a preview of errors per row', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'vi-VN' })).newPage()
-    await page.goto(base)
-    await page.fill('input[autocomplete=username]', 'admin')
-    await page.fill('input[type=password]', 'admin-pass-123')
-    await page.click('button[type=submit]')
+    const page = await signIn('admin', ADMIN_PASSWORD, 1100)
     await page.click('nav >> text=Tổ chức')
     await page.waitForSelector('[data-testid=org-units] >> text=Phòng Cải cách hành chính và Văn thư lưu trữ')
     const header = 'username,fullName,unitCode,positionCode,roles,email\n'

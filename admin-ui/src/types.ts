@@ -1,0 +1,35 @@
+/** Shapes of the API's answers that several pages read (each page declares only what is its own). */
+
+export interface Unit {
+  id: number
+  code: string
+  name: string
+  parentId: number | null
+  headId: number | null
+  headName: string | null
+}
+
+export interface RuleSetMeta {
+  id: number
+  code: string
+  version: number
+  status: string
+  name: { vi: string; en: string }
+  tests: number
+  publishedAt: string | null
+}
+
+export interface WorkItem {
+  id: number
+  fullName: string
+  productCode: string
+  productName: string
+  title: string | null
+  kind: string
+  status: string
+  quantity: number
+  doneQuantity: number
+  dueOn: string
+  extendedTo: string | null
+  hours: number
+}
