@@ -4,6 +4,7 @@ import { api, ApiFailure } from './api'
 import type { Lang } from './i18n'
 import { TableHead } from './TableHead'
 import type { Unit } from './types'
+import { UnitOptions } from './UnitOptions'
 
 interface Staff {
   id: number
@@ -113,11 +114,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
             <label>
               {vi ? 'Đơn vị' : 'Unit'}
               <select value={editing.unitId ?? ''} onChange={(e) => setEditing({ ...editing, unitId: Number(e.target.value) })}>
-                {units.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                  </option>
-                ))}
+                <UnitOptions units={units} />
               </select>
             </label>
             <label>
@@ -153,11 +150,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
             {vi ? 'Đơn vị' : 'Unit'}
             <select required value={form.unitCode} onChange={(e) => setForm({ ...form, unitCode: e.target.value })}>
               <option value="">—</option>
-              {units.map((u) => (
-                <option key={u.id} value={u.code}>
-                  {u.name}
-                </option>
-              ))}
+              <UnitOptions units={units} by="code" />
             </select>
           </label>
           <label>

@@ -4,6 +4,7 @@ import { api } from './api'
 import { formatDate, formatNumber, type Lang } from './i18n'
 import { TableHead } from './TableHead'
 import type { Unit, WorkItem } from './types'
+import { UnitOptions } from './UnitOptions'
 
 interface BoardRow {
   staffId: number
@@ -56,11 +57,7 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
         <label>
           {vi ? 'Đơn vị' : 'Unit'}
           <select value={unitId ?? ''} onChange={(e) => setUnitId(Number(e.target.value))}>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
+            <UnitOptions units={units} />
           </select>
         </label>
         <table>
