@@ -6,11 +6,11 @@ import type { Db } from '../server/db/database.js'
 import type { CycleDurations } from '../server/db/schema.js'
 import { cancelCycleRecords, signOffUnitRecords } from '../server/cycles/sign-off.repo.js'
 import { rankCycle } from '../server/cycles/ranking.service.js'
-import { applyTransition, type TransitionRequest } from '../server/evaluations/transition.repo.js'
+import { applyTransition } from '../server/evaluations/transition.repo.js'
 import { notifyEvaluation, publishCycleResults } from '../server/notifications/notification.repo.js'
-import { cancelSignal, evaluationWorkflowId, leaderReturnUpdate, signedOffSignal, type TransitionResult } from './definitions.js'
+import { cancelSignal, evaluationWorkflowId, leaderReturnUpdate, signedOffSignal } from './definitions.js'
 import type { EvaluationWorkflowInput } from './evaluation.workflow.js'
-import type { Actor, Stage } from './stages.js'
+import type { Actor, Stage, Transition } from './stages.js'
 
 export interface ActivityDeps {
   db: Db
@@ -20,55 +20,80 @@ export interface ActivityDeps {
 
 /** Temporal calls in flight at once from one activity. */
 const START_CONCURRENCY = 64
+/** How long the read-model backstop leaves the API to write a transition itself. */
+const BACKSTOP_GRACE_MS = 500
+/** Evaluations read per page while launching. */
+const LAUNCH_PAGE = 1000
 
 /** Activities: the workflows' only way to touch PostgreSQL and other workflows. */
 export function createActivities({ db, client, taskQueue }: ActivityDeps) {
   const fail = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true })
 
   return {
-    async applyTransition(req: TransitionRequest): Promise<TransitionResult> {
+    /**
+     * The backstop: applies a recorded transition to the read model unless the API already has.
+     * It first gives the API a moment to do so (the usual case) rather than race it for the row.
+     * The workflow applies its transitions in order, so "behind" only follows a cycle cancelled
+     * in the database a moment before the workflow heard of it: nothing more to write then.
+     */
+    async projectTransition(req: Transition): Promise<void> {
+      if (Context.current().info.attempt === 1) await Context.current().sleep(BACKSTOP_GRACE_MS)
+      const { version } = await db.selectFrom('evaluations').select('version').where('id', '=', req.evaluationId).executeTakeFirstOrThrow()
+      if (version >= req.version) return
       const outcome = await applyTransition(db, req)
-      if (!outcome.ok) throw fail(outcome.type, outcome.message)
-      return outcome
+      if (!outcome.ok) Context.current().log.warn('transition not projected', { evaluationId: req.evaluationId, version: req.version, type: outcome.type, message: outcome.message })
     },
 
     async notify(req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; stage: Stage; version: number }): Promise<void> {
       await notifyEvaluation(db, req)
     },
 
-    /** Starts the evaluation workflows of one batch; already-started ids are fine (idempotent). */
-    async launchEvaluations(req: { cycleId: number; afterId: number; limit: number }): Promise<{ count: number; lastId: number }> {
+    /**
+     * Starts every evaluation workflow of the cycle, a page at a time with a steady number of
+     * starts in flight, then opens the cycle. The heartbeat carries the id below which all are
+     * started, so a retry after a lost worker resumes there (a repeated start is a no-op).
+     */
+    async launchEvaluations(req: { cycleId: number; pageSize?: number }): Promise<{ started: number }> {
       const cycle = await db.selectFrom('cycles').select(['durations']).where('id', '=', req.cycleId).executeTakeFirstOrThrow()
-      const rows = await db
-        .selectFrom('evaluations')
-        .select(['id', 'staff_id', 'unit_id', 'reviewer_ids', 'sign_off_ids'])
-        .where('cycle_id', '=', req.cycleId)
-        .where('id', '>', req.afterId)
-        .orderBy('id')
-        .limit(req.limit)
-        .execute()
-      await inPool(rows, async (r, i) => {
-        const input: EvaluationWorkflowInput = {
-          evaluationId: r.id,
-          cycleId: req.cycleId,
-          ownerId: r.staff_id,
-          reviewerIds: r.reviewer_ids as number[],
-          signOffIds: r.sign_off_ids as number[],
-          durations: cycle.durations as CycleDurations,
-        }
-        try {
-          await client.workflow.start('evaluationWorkflow', { taskQueue, workflowId: evaluationWorkflowId(req.cycleId, r.staff_id), args: [input] })
-        } catch (err) {
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
-        }
-        if (i % 50 === 0) Context.current().heartbeat(i)
-      })
-      return { count: rows.length, lastId: rows.at(-1)?.id ?? req.afterId }
-    },
-
-    async markCycleOpen(req: { cycleId: number }): Promise<void> {
+      const durations = cycle.durations as CycleDurations
+      let cursor = (Context.current().info.heartbeatDetails as number | undefined) ?? 0
+      let started = 0
+      for (;;) {
+        const { status } = await db.selectFrom('cycles').select('status').where('id', '=', req.cycleId).executeTakeFirstOrThrow()
+        if (status === 'CANCELLED') return { started }
+        const rows = await db
+          .selectFrom('evaluations')
+          .select(['id', 'staff_id', 'reviewer_ids', 'sign_off_ids'])
+          .where('cycle_id', '=', req.cycleId)
+          .where('stage', '<>', 'CANCELLED')
+          .where('id', '>', cursor)
+          .orderBy('id')
+          .limit(req.pageSize ?? LAUNCH_PAGE)
+          .execute()
+        if (!rows.length) break
+        await inPool(rows, async (r) => {
+          const input: EvaluationWorkflowInput = {
+            evaluationId: r.id,
+            cycleId: req.cycleId,
+            ownerId: r.staff_id,
+            reviewerIds: r.reviewer_ids as number[],
+            signOffIds: r.sign_off_ids as number[],
+            durations,
+          }
+          try {
+            await client.workflow.start('evaluationWorkflow', { taskQueue, workflowId: evaluationWorkflowId(req.cycleId, r.staff_id), args: [input] })
+          } catch (err) {
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
+          }
+          Context.current().heartbeat(cursor)
+        })
+        cursor = rows.at(-1)!.id
+        started += rows.length
+        Context.current().heartbeat(cursor)
+      }
       await db.updateTable('cycles').set({ status: 'OPEN' }).where('id', '=', req.cycleId).where('status', '=', 'LAUNCHING').execute()
       await appendAudit(db, { actor_id: null, entity: 'cycle', entity_id: String(req.cycleId), action: 'open', reason: null, idempotency_key: `cycle:${req.cycleId}:open` })
+      return { started }
     },
 
     /** Records the sign-off, then tells each evaluation workflow (a retry re-signals; finished ones are skipped). */
@@ -94,8 +119,9 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
         Context.current().heartbeat(returned)
         const handle = client.workflow.getHandle(evaluationWorkflowId(req.cycleId, r.staff_id))
         try {
-          await handle.executeUpdate(leaderReturnUpdate, { args: [{ actor: req.actor, reason: req.reason }] })
+          const recorded = await handle.executeUpdate(leaderReturnUpdate, { args: [{ actor: req.actor, reason: req.reason }] })
           returned++
+          await applyTransition(db, recorded) // now, for the leader's next read; else the workflow's backstop does
         } catch (err) {
           // Rejected means already returned (a retry) or not the actor's to return: report, don't loop.
           if (returned === 0 && rows.length === 1) throw fail('FORBIDDEN', String((err as Error).message))
@@ -105,9 +131,11 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
       return { unitId: req.unitId, evaluations: returned }
     },
 
+    /** Cancels the cycle's records, then tells every evaluation workflow of it; safe to repeat. */
     async cancelCycle(req: { cycleId: number; actor: Actor; reason: string }): Promise<void> {
-      const staffIds = await cancelCycleRecords(db, req.cycleId, req.actor, req.reason)
-      await signalAll(staffIds.map((s) => evaluationWorkflowId(req.cycleId, s)), cancelSignal)
+      await cancelCycleRecords(db, req.cycleId, req.actor, req.reason)
+      const rows = await db.selectFrom('evaluations').select('staff_id').where('cycle_id', '=', req.cycleId).where('stage', '=', 'CANCELLED').execute()
+      await signalAll(rows.map((r) => evaluationWorkflowId(req.cycleId, r.staff_id)), cancelSignal)
     },
 
     async rankCycle(req: { cycleId: number }): Promise<{ classified: number }> {

@@ -15,17 +15,14 @@ export interface CycleWorkflowInput {
   cycleId: number
   /** Units with at least one evaluation: each must be signed off. */
   unitIds: number[]
-  /** Evaluations started per activity, and activities per run before continue-as-new (history stays small). */
-  launchBatchSize?: number
-  batchesPerRun?: number
+  /** Tuning (tests use small values): evaluations read per launch page; leadership Updates per run before continue-as-new. */
+  launchPageSize?: number
+  updatesPerRun?: number
   /** Carried over by continue-as-new. */
-  launchCursor?: number
   launched?: boolean
   signedOffUnitIds?: number[]
 }
 
-const LAUNCH_BATCH = 500
-const BATCHES_PER_RUN = 40
 /** Well under Temporal's 2,000 Updates per run: leadership actions beyond this continue in a new run. */
 const UPDATES_PER_RUN = 1000
 
@@ -41,12 +38,11 @@ const acts = proxyActivities<ReturnType<typeof createActivities>>({
  * sign-offs, then ranks, classifies and publishes. Leadership acts through Updates.
  */
 export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> {
-  let cursor = input.launchCursor ?? 0
   let launched = input.launched ?? false
   const signedOff = new Set(input.signedOffUnitIds ?? [])
   let cancelled = false
+  let cancelRequest: { actor: Actor; reason: string } | undefined
   let status = launched ? 'OPEN' : 'LAUNCHING'
-  let batchesThisRun = 0
   let updatesThisRun = 0
 
   const checkUnitAction = (actor: Actor, unitId: number) => {
@@ -87,6 +83,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
     cancelCycleUpdate,
     async ({ actor, reason }) => {
       cancelled = true
+      cancelRequest = { actor, reason }
       await acts.cancelCycle({ cycleId: input.cycleId, actor, reason })
       return { cancelled: true as const }
     },
@@ -103,19 +100,16 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
   )
   setHandler(cycleStateQuery, () => ({ launched, signedOffUnitIds: [...signedOff], status }))
 
-  while (!launched && !cancelled) {
-    const batch = await acts.launchEvaluations({ cycleId: input.cycleId, afterId: cursor, limit: input.launchBatchSize ?? LAUNCH_BATCH })
-    if (batch.count === 0) {
-      await acts.markCycleOpen({ cycleId: input.cycleId })
-      launched = true
-      status = 'OPEN'
-      break
-    }
-    cursor = batch.lastId
-    if (++batchesThisRun >= (input.batchesPerRun ?? BATCHES_PER_RUN) || workflowInfo().continueAsNewSuggested) return carryOn()
+  if (!launched) {
+    // One activity starts everyone (resuming from its heartbeat after a lost worker) and opens the cycle.
+    await acts.launchEvaluations({ cycleId: input.cycleId, ...(input.launchPageSize ? { pageSize: input.launchPageSize } : {}) })
+    launched = true
+    if (!cancelled) status = 'OPEN'
+    // Cancelled while launching: starts already in flight then are ended too (cancelling is idempotent).
+    else await acts.cancelCycle({ cycleId: input.cycleId, ...cancelRequest! })
   }
 
-  const runIsFull = () => updatesThisRun >= UPDATES_PER_RUN || workflowInfo().continueAsNewSuggested
+  const runIsFull = () => updatesThisRun >= (input.updatesPerRun ?? UPDATES_PER_RUN) || workflowInfo().continueAsNewSuggested
   await condition(() => cancelled || signedOff.size === input.unitIds.length || runIsFull())
   if (!cancelled && signedOff.size < input.unitIds.length) return carryOn()
   await condition(allHandlersFinished)
@@ -129,6 +123,6 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
 
   async function carryOn(): Promise<never> {
     await condition(allHandlersFinished)
-    return continueAsNew<typeof cycleWorkflow>({ ...input, launchCursor: cursor, launched, signedOffUnitIds: [...signedOff] })
+    return continueAsNew<typeof cycleWorkflow>({ ...input, launched, signedOffUnitIds: [...signedOff] })
   }
 }

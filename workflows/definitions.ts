@@ -1,22 +1,17 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow'
-import type { Actor, Stage } from './stages.js'
+import type { Actor, ProcessState, Transition } from './stages.js'
 
 /** Names and payloads of every message the workflows accept; imported by the API client too. */
 
-export interface TransitionResult {
-  evaluationId: number
-  stage: Stage
-  version: number
-  round: number
-}
-
-export const submitUpdate = defineUpdate<TransitionResult, [{ actor: Actor }]>('submit')
-export const approveUpdate = defineUpdate<TransitionResult, [{ actor: Actor; adjustments?: Record<string, unknown>; comment?: string }]>('approve')
-export const returnUpdate = defineUpdate<TransitionResult, [{ actor: Actor; reason: string }]>('return')
-export const leaderReturnUpdate = defineUpdate<TransitionResult, [{ actor: Actor; reason: string }]>('leaderReturn')
+/** Each action's Update answers with the transition it recorded. Submit carries the document as checked by the API. */
+export const submitUpdate = defineUpdate<Transition, [{ actor: Actor; data: Record<string, unknown> }]>('submit')
+export const approveUpdate = defineUpdate<Transition, [{ actor: Actor; adjustments?: Record<string, unknown>; comment?: string }]>('approve')
+export const returnUpdate = defineUpdate<Transition, [{ actor: Actor; reason: string }]>('return')
+export const leaderReturnUpdate = defineUpdate<Transition, [{ actor: Actor; reason: string }]>('leaderReturn')
 export const signedOffSignal = defineSignal('signedOff')
 export const cancelSignal = defineSignal('cancel')
-export const evaluationStateQuery = defineQuery<{ stage: Stage; version: number; round: number; busy: boolean }>('state')
+/** The process state, and how many recorded transitions still wait to reach the read model. */
+export const evaluationStateQuery = defineQuery<ProcessState & { unprojected: number }>('state')
 
 export interface UnitActionResult {
   unitId: number

@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyLocalActivities, setHandler } from '@temporalio/workflow'
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow'
 import type { CycleDurations } from '../server/db/schema.js'
 import type { createActivities } from './activities.js'
 import {
@@ -9,9 +9,8 @@ import {
   returnUpdate,
   signedOffSignal,
   submitUpdate,
-  type TransitionResult,
 } from './definitions.js'
-import { FailureType, mayAct, nextStage, type Action, type Actor, type EvaluationParties, type Stage } from './stages.js'
+import { FailureType, mayAct, transition, type Action, type Actor, type EvaluationParties, type Stage, type Transition, type TransitionPayload } from './stages.js'
 
 export interface EvaluationWorkflowInput extends EvaluationParties {
   evaluationId: number
@@ -19,87 +18,79 @@ export interface EvaluationWorkflowInput extends EvaluationParties {
   durations: CycleDurations
 }
 
-/**
- * Local activities: each write is one short, idempotent DB transaction, run by the worker inside
- * the workflow task that carries the Update, so an action costs one server round trip, not three.
- * If the worker dies mid-task, the task is retried and the write re-applied as a no-op.
- */
-const acts = proxyLocalActivities<ReturnType<typeof createActivities>>({
+/** Notifications and the read-model backstop: short, idempotent DB writes. */
+const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 ms', maximumInterval: '5 seconds' },
+  retry: { initialInterval: '200 ms', maximumInterval: '10 seconds' },
 })
 
 /**
  * One staff member's evaluation in one cycle: self-assessment ⇄ unit review, then leadership.
- * Every action is an Update: the validator answers at once, the handler persists through an
- * activity before the stage moves, so the API's answer means "stored".
+ *
+ * Every action is an Update. The validator refuses a wrong actor or stage; the handler records the
+ * transition in the workflow (its history is the durable truth of the process) and answers with it
+ * at once. The API then applies it to PostgreSQL (read-your-writes); the workflow applies it too,
+ * through an activity, as the backstop should the API die in between: both writes are idempotent
+ * by version, so whichever comes second is a no-op.
  */
 export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promise<Stage> {
-  let stage: Stage = 'SELF_ASSESSMENT'
-  let version = 0
-  let round = 1
-  let busy = false
+  const state = { evaluationId: input.evaluationId, stage: 'SELF_ASSESSMENT' as Stage, version: 0, round: 1 }
   let signedOff = false
   let cancelled = false
   let stageEnteredAt = Date.now()
+  const unprojected: Transition[] = []
 
-  const check = (action: Action, actor: Actor) => {
+  const check = (action: Action, actor: Actor): Transition => {
     if (!mayAct(actor, action, input)) {
       throw ApplicationFailure.create({ type: FailureType.forbidden, message: `actor ${actor.id} may not ${action}`, nonRetryable: true })
     }
-    if (busy || cancelled || nextStage(stage, action) === null) {
-      throw ApplicationFailure.create({ type: FailureType.wrongStage, message: `cannot ${action} in ${stage}`, nonRetryable: true, details: [stage] })
+    const next = cancelled ? null : transition(state, action, actor, {}, Date.now(), input.durations)
+    if (!next) {
+      throw ApplicationFailure.create({ type: FailureType.wrongStage, message: `cannot ${action} in ${state.stage}`, nonRetryable: true, details: [state.stage] })
     }
+    return next
   }
 
-  const transition = async (action: Action, actor: Actor, payload: Record<string, unknown>): Promise<TransitionResult> => {
-    check(action, actor)
-    const from = stage
-    const to = nextStage(from, action)!
-    busy = true
-    try {
-      const deadlineSeconds = to === 'SELF_ASSESSMENT' ? input.durations.selfAssessmentSeconds : to === 'UNIT_REVIEW' ? input.durations.reviewSeconds : null
-      const result = await acts.applyTransition({
-        evaluationId: input.evaluationId,
-        action,
-        from,
-        to,
-        version: version + 1,
-        actor,
-        payload,
-        deadlineAt: deadlineSeconds === null ? null : new Date(Date.now() + deadlineSeconds * 1000).toISOString(),
-      })
-      stage = to
-      version = result.version
-      round = result.round
-      stageEnteredAt = Date.now()
-      return result
-    } finally {
-      busy = false
-    }
+  const act = (action: Action, actor: Actor, payload: TransitionPayload): Transition => {
+    const next = { ...check(action, actor), payload }
+    state.stage = next.to
+    state.version = next.version
+    state.round = next.round
+    stageEnteredAt = Date.now()
+    unprojected.push(next)
+    return next
   }
 
-  setHandler(submitUpdate, ({ actor }) => transition('submit', actor, {}), { validator: ({ actor }) => check('submit', actor) })
-  setHandler(approveUpdate, ({ actor, adjustments, comment }) => transition('approve', actor, { adjustments, comment }), {
-    validator: ({ actor }) => check('approve', actor),
+  setHandler(submitUpdate, ({ actor, data }) => act('submit', actor, { data }), { validator: ({ actor }) => void check('submit', actor) })
+  setHandler(approveUpdate, ({ actor, adjustments, comment }) => act('approve', actor, { ...(adjustments ? { adjustments } : {}), ...(comment ? { comment } : {}) }), {
+    validator: ({ actor }) => void check('approve', actor),
   })
-  setHandler(returnUpdate, ({ actor, reason }) => transition('return', actor, { reason }), { validator: ({ actor }) => check('return', actor) })
-  setHandler(leaderReturnUpdate, ({ actor, reason }) => transition('leaderReturn', actor, { reason }), {
-    validator: ({ actor }) => check('leaderReturn', actor),
-  })
+  setHandler(returnUpdate, ({ actor, reason }) => act('return', actor, { reason }), { validator: ({ actor }) => void check('return', actor) })
+  setHandler(leaderReturnUpdate, ({ actor, reason }) => act('leaderReturn', actor, { reason }), { validator: ({ actor }) => void check('leaderReturn', actor) })
   setHandler(signedOffSignal, () => void (signedOff = true))
   setHandler(cancelSignal, () => void (cancelled = true))
-  setHandler(evaluationStateQuery, () => ({ stage, version, round, busy }))
+  setHandler(evaluationStateQuery, () => ({ ...state, unprojected: unprojected.length }))
+
+  // The backstop: applies each recorded transition to the read model, in order.
+  let finished = false
+  const projector = (async () => {
+    for (;;) {
+      await condition(() => unprojected.length > 0 || finished)
+      if (!unprojected.length) return
+      await acts.projectTransition(unprojected[0]!)
+      unprojected.shift()
+    }
+  })()
 
   while (!cancelled) {
-    const seen = version
-    const moved = () => version !== seen || cancelled
-    if (stage === 'SELF_ASSESSMENT' || stage === 'UNIT_REVIEW') {
-      await watchDeadline(stage, seen, moved)
-    } else if (stage === 'AWAITING_SIGN_OFF') {
-      await condition(() => moved() || (signedOff && !busy))
-      if (signedOff && !busy && stage === 'AWAITING_SIGN_OFF') {
-        stage = 'SIGNED_OFF'
+    const seen = state.version
+    const moved = () => state.version !== seen || cancelled
+    if (state.stage === 'SELF_ASSESSMENT' || state.stage === 'UNIT_REVIEW') {
+      await watchDeadline(state.stage, seen, moved)
+    } else if (state.stage === 'AWAITING_SIGN_OFF') {
+      await condition(() => moved() || signedOff)
+      if (signedOff && state.stage === 'AWAITING_SIGN_OFF') {
+        state.stage = 'SIGNED_OFF'
         break
       }
     } else {
@@ -107,7 +98,9 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
     }
   }
   await condition(allHandlersFinished)
-  return cancelled ? 'CANCELLED' : stage
+  finished = true
+  await projector
+  return cancelled ? 'CANCELLED' : state.stage
 
   /** Reminder before the deadline, escalation at it; both end as soon as the stage moves. */
   async function watchDeadline(current: Stage, seen: number, moved: () => boolean): Promise<void> {

@@ -50,6 +50,68 @@ export function mayAct(actor: Actor, action: Action, parties: EvaluationParties)
   }
 }
 
+/** What an action carries into the record: the submitted document, reviewer adjustments, a comment or a reason. */
+export interface TransitionPayload {
+  data?: Record<string, unknown>
+  adjustments?: Record<string, unknown>
+  comment?: string
+  reason?: string
+}
+
+/**
+ * One accepted stage transition, as the workflow records it: the answer to the action's Update,
+ * and exactly what the read model applies (idempotently, by version).
+ */
+export interface Transition {
+  evaluationId: number
+  action: Action
+  from: Stage
+  to: Stage
+  /** The evaluation's version after this transition: the idempotency key of its write. */
+  version: number
+  /** The round after this transition: a return to the owner opens the next round. */
+  round: number
+  actor: Actor
+  payload: TransitionPayload
+  deadlineAt: string | null
+}
+
+/** Where an evaluation's process stands, as its workflow knows it. */
+export interface ProcessState {
+  evaluationId: number
+  stage: Stage
+  version: number
+  round: number
+}
+
+/**
+ * The transition an action makes from the current state, or null when the stage does not allow it.
+ * `deadlineAt` is the new stage's deadline from `now` (time-boxed stages only).
+ */
+export function transition(
+  state: ProcessState,
+  action: Action,
+  actor: Actor,
+  payload: TransitionPayload,
+  now: number,
+  durations: { selfAssessmentSeconds: number; reviewSeconds: number },
+): Transition | null {
+  const to = nextStage(state.stage, action)
+  if (to === null) return null
+  const seconds = to === 'SELF_ASSESSMENT' ? durations.selfAssessmentSeconds : to === 'UNIT_REVIEW' ? durations.reviewSeconds : null
+  return {
+    evaluationId: state.evaluationId,
+    action,
+    from: state.stage,
+    to,
+    version: state.version + 1,
+    round: action === 'return' ? state.round + 1 : state.round,
+    actor,
+    payload,
+    deadlineAt: seconds === null ? null : new Date(now + seconds * 1000).toISOString(),
+  }
+}
+
 /** Failure types carried by Temporal ApplicationFailures; the API maps them to HTTP statuses. */
 export const FailureType = {
   forbidden: 'FORBIDDEN',

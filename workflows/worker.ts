@@ -37,7 +37,8 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     taskQueue: options.taskQueue,
     activities: createActivities({ db: options.db, client: options.client, taskQueue: options.taskQueue }),
     ...(options.bundle ? { workflowBundle: options.bundle } : { workflowsPath, bundlerOptions }),
-    maxConcurrentActivityTaskExecutions: 50,
+    // The read-model backstop mostly waits (its grace period): slots are cheap.
+    maxConcurrentActivityTaskExecutions: 200,
   })
   return { worker, connection }
 }

@@ -52,7 +52,7 @@ export async function launchCycle(
   taskQueue: string,
   input: LaunchInput,
   actorId: number,
-  tuning: Pick<CycleWorkflowInput, 'launchBatchSize' | 'batchesPerRun'> = {},
+  tuning: Pick<CycleWorkflowInput, 'launchPageSize' | 'updatesPerRun'> = {},
 ): Promise<number> {
   const ruleSet = await findRuleSet(db, input.ruleSetId)
   if (!ruleSet || ruleSet.status !== 'published') {

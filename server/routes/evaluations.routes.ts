@@ -1,13 +1,15 @@
+import type { UpdateDefinition } from '@temporalio/client'
 import type { Hono } from 'hono'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import { approveUpdate, evaluationWorkflowId, leaderReturnUpdate, returnUpdate, submitUpdate } from '../../workflows/definitions.js'
-import { STAGES, mayAct, nextStage, type Action, type Stage } from '../../workflows/stages.js'
+import { STAGES, mayAct, nextStage, type Action, type Stage, type Transition } from '../../workflows/stages.js'
 import { listAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 import type { EvaluationRow } from '../db/schema.js'
 import { ApiError, forbidden, notFound, wrongStage } from '../errors.js'
 import { scoreDocument } from '../evaluations/scoring.js'
+import { applyTransition } from '../evaluations/transition.repo.js'
 import { checkWorklogLines } from '../evaluations/worklog-lines.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { idParam, route } from '../http/route.js'
@@ -49,6 +51,22 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return ev
   }
   const handle = (ev: EvaluationRow) => client.workflow.getHandle(evaluationWorkflowId(ev.cycle_id, ev.staff_id))
+  /**
+   * Sends the action's Update (the workflow checks and records it), applies the recorded transition
+   * to the read model, and answers with the evaluation as it now stands. Should that write fail,
+   * the action still stands (the workflow's backstop applies it): the answer then shows the
+   * recorded stage over the stored row.
+   */
+  const perform = async <A,>(ev: EvaluationRow, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: A) => {
+    const recorded = await viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [args] }))
+    const projected = await applyTransition(db, recorded).catch((err: unknown) => {
+      console.warn(`evaluation ${ev.id} v${recorded.version}: read model not updated yet (${String(err)})`)
+      return undefined
+    })
+    const row = projected?.ok && projected.row ? projected.row : await reload(db, ev.id)
+    const shown = row.version >= recorded.version ? row : { ...row, stage: recorded.to, version: recorded.version, round: recorded.round }
+    return evaluationView(db, shown, user)
+  }
   const requireAction = (user: SessionUser, ev: EvaluationRow, action: Action) => {
     if (!mayAct(actorOf(user), action, parties(ev))) throw forbidden('Bạn không có quyền thực hiện thao tác này với bản đánh giá.', `You may not ${action} this evaluation.`)
     if (nextStage(ev.stage as Stage, action) === null) throw wrongStage(ev.stage, action)
@@ -132,8 +150,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
     const outcome = scoreDocument(ruleSet.definition, ev.data, ev.adjustments, ev.rule_role as 'staff' | 'leader')
     if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
-    await viaWorkflow(deps, () => handle(ev).executeUpdate(submitUpdate, { args: [{ actor: actorOf(user) }] }))
-    return evaluationView(db, await reload(db, ev.id), user)
+    return perform(ev, user, submitUpdate, { actor: actorOf(user), data: ev.data as Record<string, unknown> })
   })
 
   route(app, { method: 'post', path: '/api/evaluations/:id/approve', summary: 'Unit head approves (optionally adjusting reviewer fields such as general points)', tag: 'evaluations', body: approveBody }, async ({ params, user, body }) => {
@@ -143,17 +160,14 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const adjustments = body.adjustments ?? ev.adjustments
     const outcome = scoreDocument(ruleSet.definition, ev.data, adjustments, ev.rule_role as 'staff' | 'leader')
     if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
-    await viaWorkflow(deps, () => handle(ev).executeUpdate(approveUpdate, { args: [{ actor: actorOf(user), ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }] }))
-    return evaluationView(db, await reload(db, ev.id), user)
+    return perform(ev, user, approveUpdate, { actor: actorOf(user), ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) })
   })
 
   route(app, { method: 'post', path: '/api/evaluations/:id/return', summary: 'Return for revision with a reason: unit head → staff, or leadership → unit head', tag: 'evaluations', body: returnBody }, async ({ params, user, body }) => {
     const ev = await load(params, user)
     const action: Action = ev.stage === 'AWAITING_SIGN_OFF' ? 'leaderReturn' : 'return'
     requireAction(user, ev, action)
-    const update = action === 'leaderReturn' ? leaderReturnUpdate : returnUpdate
-    await viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [{ actor: actorOf(user), reason: body.reason }] }))
-    return evaluationView(db, await reload(db, ev.id), user)
+    return perform(ev, user, action === 'leaderReturn' ? leaderReturnUpdate : returnUpdate, { actor: actorOf(user), reason: body.reason })
   })
 
   route(app, { method: 'get', path: '/api/evaluations/:id/audit', summary: 'Every action on the evaluation: who, when, stage from → to, reason, rule version', tag: 'evaluations' }, async ({ params, user }) => {

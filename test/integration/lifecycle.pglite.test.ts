@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchCycle } from '../../server/cycles/cycle.service.js'
-import { cycleWorkflowId, evaluationWorkflowId } from '../../workflows/definitions.js'
+import { toApiError } from '../../server/http/temporal-errors.js'
+import { cycleStateQuery, cycleWorkflowId, evaluationWorkflowId, returnUnitUpdate, submitUpdate } from '../../workflows/definitions.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
 const doc = (g: number, done: number) => ({
@@ -66,13 +67,23 @@ describe('on PGlite: deadlines, reminders, escalation, cancellation and a full c
     expect((await t.api('POST', `/api/cycles/${cycleId}/cancel`, admin, { reason: 'lần hai' })).status).toBe(409)
   })
 
-  it('continues the cycle workflow as new while launching, keeping history small, and starts everyone', async () => {
+  it('launches page by page, and continues the cycle workflow as new once a run has taken its share of Updates', async () => {
     const cycleId = await launchCycle(t.system.db, t.system.client, t.config.taskQueue, { name: 'Năm 2026 (thử lô nhỏ)', periodKind: 'year', periodStart: '2026-01-01', periodEnd: '2026-12-31', ruleSetId: 1, unitIds: [cchc] }, 1, {
-      launchBatchSize: 3,
-      batchesPerRun: 2,
+      launchPageSize: 3,
+      updatesPerRun: 1,
     })
     const handle = t.system.client.workflow.getHandle(cycleWorkflowId(cycleId))
     await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 30_000, 'open')
+    const evaluations = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, admin)).body
+    expect(evaluations).toHaveLength(8)
+    for (const e of evaluations) {
+      expect((await t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, e.staffId)).describe()).status.name).toBe('RUNNING')
+    }
+
+    // One leadership Update (refused: nothing awaits sign-off yet) fills this run's share: the next run takes over.
+    const director = (await t.api('GET', '/api/me', await t.login('gd.tranminh'))).body
+    const refused = await handle.executeUpdate(returnUnitUpdate, { args: [{ actor: { id: director.id, roles: director.roles }, unitId: cchc, reason: 'Chưa đủ hồ sơ' }] }).catch(toApiError)
+    expect(refused).toMatchObject({ status: 409, code: 'UNIT_NOT_READY' })
     const continued = await eventually(async () => {
       const runs: string[] = []
       for await (const w of t.system.client.workflow.list({ query: `WorkflowId = '${cycleWorkflowId(cycleId)}'` })) runs.push(w.status.name)
@@ -80,12 +91,11 @@ describe('on PGlite: deadlines, reminders, escalation, cancellation and a full c
     }, 10_000, 'visibility of the continued run')
     expect(continued.filter((s) => s === 'CONTINUED_AS_NEW')).toHaveLength(1)
     expect((await handle.describe()).status.name).toBe('RUNNING')
-    const evaluations = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, admin)).body
-    expect(evaluations).toHaveLength(8)
-    for (const e of evaluations) {
-      expect((await t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, e.staffId)).describe()).status.name).toBe('RUNNING')
-    }
+    expect(await handle.query(cycleStateQuery)).toMatchObject({ launched: true, status: 'OPEN', signedOffUnitIds: [] })
+    // The new run still acts: cancelling ends every evaluation.
     expect((await t.api('POST', `/api/cycles/${cycleId}/cancel`, admin, { reason: 'Dọn dẹp sau kiểm thử' })).status).toBe(200)
+    const stages = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, admin)).body.map((e: { stage: string }) => e.stage)
+    expect(new Set(stages)).toEqual(new Set(['CANCELLED']))
   })
 
   it('runs a unit through to classified results', async () => {
@@ -98,7 +108,24 @@ describe('on PGlite: deadlines, reminders, escalation, cancellation and a full c
       const token = await t.login(u)
       const own = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, token)).body.find((x: { stage: string }) => x.stage === 'SELF_ASSESSMENT')
       expect((await t.api('PUT', `/api/evaluations/${own.id}/self-assessment`, token, { data: doc(9 - (i % 3), 10 - i) })).status).toBe(200)
-      expect((await t.api('POST', `/api/evaluations/${own.id}/submit`, token)).status).toBe(200)
+      if (u !== 'cv.lyson') {
+        expect((await t.api('POST', `/api/evaluations/${own.id}/submit`, token)).status).toBe(200)
+        continue
+      }
+      // As if the API died right after the workflow accepted the Update: the workflow's backstop writes the read model.
+      const me = (await t.api('GET', '/api/me', token)).body
+      const recorded = await t.system.client.workflow
+        .getHandle(evaluationWorkflowId(cycleId, me.id))
+        .executeUpdate(submitUpdate, { args: [{ actor: { id: me.id, roles: me.roles }, data: doc(9 - (i % 3), 10 - i) }] })
+      expect(recorded).toMatchObject({ action: 'submit', from: 'SELF_ASSESSMENT', to: 'UNIT_REVIEW', version: 1, round: 1 })
+      const stored = await eventually(async () => {
+        const e = (await t.api('GET', `/api/evaluations/${own.id}`, token)).body
+        return e.stage === 'UNIT_REVIEW' ? e : undefined
+      }, 10_000, 'backstop projection')
+      expect(stored).toMatchObject({ version: 1, rounds: [{ round: 1, outcome: null }] })
+      expect(stored.total).toBeGreaterThan(0)
+      const audit = (await t.api('GET', `/api/evaluations/${own.id}/audit`, token)).body
+      expect(audit.map((a: { action: string; toStage: string }) => `${a.action}:${a.toStage}`)).toEqual(['submit:UNIT_REVIEW'])
     }
     const head = await t.login('tp.phamlan')
     const inbox = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, head)).body
