@@ -44,7 +44,7 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
       if (!outcome.ok) Context.current().log.warn('transition not projected', { evaluationId: req.evaluationId, version: req.version, type: outcome.type, message: outcome.message })
     },
 
-    async notify(req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; stage: Stage; version: number }): Promise<void> {
+    async notify(req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; phase: 'self' | 'review'; stage: Stage; version: number }): Promise<void> {
       await notifyEvaluation(db, req)
     },
 
@@ -54,8 +54,9 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
      * started, so a retry after a lost worker resumes there (a repeated start is a no-op).
      */
     async launchEvaluations(req: { cycleId: number; pageSize?: number }): Promise<{ started: number }> {
-      const cycle = await db.selectFrom('cycles').select(['durations']).where('id', '=', req.cycleId).executeTakeFirstOrThrow()
+      const cycle = await db.selectFrom('cycles').select(['durations', 'created_at']).where('id', '=', req.cycleId).executeTakeFirstOrThrow()
       const durations = cycle.durations as CycleDurations
+      const opensAt = new Date(cycle.created_at).getTime()
       let cursor = (Context.current().info.heartbeatDetails as number | undefined) ?? 0
       let started = 0
       for (;;) {
@@ -78,6 +79,7 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
             ownerId: r.staff_id,
             reviewerIds: r.reviewer_ids as number[],
             signOffIds: r.sign_off_ids as number[],
+            opensAt,
             durations,
           }
           try {

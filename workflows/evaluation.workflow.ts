@@ -10,11 +10,13 @@ import {
   signedOffSignal,
   submitUpdate,
 } from './definitions.js'
-import { FailureType, mayAct, transition, type Action, type Actor, type EvaluationParties, type Stage, type Transition, type TransitionPayload } from './stages.js'
+import { FailureType, checkpointApplies, checkpoints, cycleCalendar, mayAct, transition, type Action, type Actor, type EvaluationParties, type Stage, type Transition, type TransitionPayload } from './stages.js'
 
 export interface EvaluationWorkflowInput extends EvaluationParties {
   evaluationId: number
   cycleId: number
+  /** When the cycle opened (epoch ms): with the durations, the cycle's calendar of due dates. */
+  opensAt: number
   durations: CycleDurations
 }
 
@@ -35,16 +37,17 @@ const acts = proxyActivities<ReturnType<typeof createActivities>>({
  */
 export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promise<Stage> {
   const state = { evaluationId: input.evaluationId, stage: 'SELF_ASSESSMENT' as Stage, version: 0, round: 1 }
+  const calendar = cycleCalendar(input.opensAt, input.durations)
   let signedOff = false
   let cancelled = false
-  let stageEnteredAt = Date.now()
+  let closed = false
   const unprojected: Transition[] = []
 
   const check = (action: Action, actor: Actor): Transition => {
     if (!mayAct(actor, action, input)) {
       throw ApplicationFailure.create({ type: FailureType.forbidden, message: `actor ${actor.id} may not ${action}`, nonRetryable: true })
     }
-    const next = cancelled ? null : transition(state, action, actor, {}, Date.now(), input.durations)
+    const next = cancelled ? null : transition(state, action, actor, {}, Date.now(), calendar)
     if (!next) {
       throw ApplicationFailure.create({ type: FailureType.wrongStage, message: `cannot ${action} in ${state.stage}`, nonRetryable: true, details: [state.stage] })
     }
@@ -56,7 +59,6 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
     state.stage = next.to
     state.version = next.version
     state.round = next.round
-    stageEnteredAt = Date.now()
     unprojected.push(next)
     return next
   }
@@ -72,48 +74,30 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
   setHandler(evaluationStateQuery, () => ({ ...state, unprojected: unprojected.length }))
 
   // The backstop: applies each recorded transition to the read model, in order.
-  let finished = false
   const projector = (async () => {
     for (;;) {
-      await condition(() => unprojected.length > 0 || finished)
+      await condition(() => unprojected.length > 0 || closed)
       if (!unprojected.length) return
       await acts.projectTransition(unprojected[0]!)
       unprojected.shift()
     }
   })()
 
-  while (!cancelled) {
-    const seen = state.version
-    const moved = () => state.version !== seen || cancelled
-    if (state.stage === 'SELF_ASSESSMENT' || state.stage === 'UNIT_REVIEW') {
-      await watchDeadline(state.stage, seen, moved)
-    } else if (state.stage === 'AWAITING_SIGN_OFF') {
-      await condition(() => moved() || signedOff)
-      if (signedOff && state.stage === 'AWAITING_SIGN_OFF') {
-        state.stage = 'SIGNED_OFF'
-        break
+  // The calendar: one durable timer at a time, untouched by actions (they never reschedule it).
+  const watcher = (async () => {
+    for (const checkpoint of checkpoints(calendar)) {
+      if (checkpoint.at > Date.now() && (await condition(() => closed, checkpoint.at - Date.now()))) return
+      if (closed) return
+      if (checkpointApplies(checkpoint, state.stage)) {
+        await acts.notify({ evaluationId: input.evaluationId, kind: checkpoint.kind, phase: checkpoint.phase, stage: state.stage, version: state.version })
       }
-    } else {
-      break
     }
-  }
-  await condition(allHandlersFinished)
-  finished = true
-  await projector
-  return cancelled ? 'CANCELLED' : state.stage
+  })()
 
-  /** Reminder before the deadline, escalation at it; both end as soon as the stage moves. */
-  async function watchDeadline(current: Stage, seen: number, moved: () => boolean): Promise<void> {
-    const { selfAssessmentSeconds, reviewSeconds, reminderBeforeSeconds } = input.durations
-    const deadline = stageEnteredAt + (current === 'SELF_ASSESSMENT' ? selfAssessmentSeconds : reviewSeconds) * 1000
-    const reminderAt = deadline - reminderBeforeSeconds * 1000
-    if (reminderAt > Date.now() && !(await condition(moved, reminderAt - Date.now()))) {
-      await acts.notify({ evaluationId: input.evaluationId, kind: 'REMINDER', stage: current, version: seen })
-    }
-    if (!moved() && deadline > Date.now()) await condition(moved, deadline - Date.now())
-    if (!moved()) {
-      await acts.notify({ evaluationId: input.evaluationId, kind: 'OVERDUE', stage: current, version: seen })
-      await condition(moved)
-    }
-  }
+  await condition(() => cancelled || (signedOff && state.stage === 'AWAITING_SIGN_OFF'))
+  if (!cancelled) state.stage = 'SIGNED_OFF'
+  await condition(allHandlersFinished)
+  closed = true
+  await Promise.all([projector, watcher])
+  return cancelled ? 'CANCELLED' : state.stage
 }

@@ -1,5 +1,7 @@
 /** Evaluation stages and the transitions between them: pure, shared by workflows and the API. */
 
+import type { CycleDurations } from '../server/db/schema.js'
+
 export const STAGES = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED', 'CANCELLED'] as const
 export type Stage = (typeof STAGES)[number]
 
@@ -85,20 +87,57 @@ export interface ProcessState {
 }
 
 /**
- * The transition an action makes from the current state, or null when the stage does not allow it.
- * `deadlineAt` is the new stage's deadline from `now` (time-boxed stages only).
+ * The cycle's calendar, fixed at launch like an agency's evaluation plan: the self-assessment is
+ * due `selfAssessmentSeconds` after the cycle opens, unit review `reviewSeconds` after that, each
+ * with a reminder `reminderBeforeSeconds` ahead. Epoch milliseconds.
  */
-export function transition(
-  state: ProcessState,
-  action: Action,
-  actor: Actor,
-  payload: TransitionPayload,
-  now: number,
-  durations: { selfAssessmentSeconds: number; reviewSeconds: number },
-): Transition | null {
+export interface CycleCalendar {
+  opensAt: number
+  selfDueAt: number
+  reviewDueAt: number
+  reminderBeforeMs: number
+}
+
+export function cycleCalendar(opensAt: number, durations: CycleDurations): CycleCalendar {
+  const selfDueAt = opensAt + durations.selfAssessmentSeconds * 1000
+  return { opensAt, selfDueAt, reviewDueAt: selfDueAt + durations.reviewSeconds * 1000, reminderBeforeMs: durations.reminderBeforeSeconds * 1000 }
+}
+
+/**
+ * When an evaluation entering `stage` at `now` is due: a self-assessment by the self-assessment
+ * date (or, once that has passed — a late or returned one — by the review date); a unit review by
+ * the review date; nothing after that.
+ */
+export function dueAt(stage: Stage, now: number, calendar: CycleCalendar): number | null {
+  if (stage === 'SELF_ASSESSMENT') return now < calendar.selfDueAt ? calendar.selfDueAt : calendar.reviewDueAt
+  if (stage === 'UNIT_REVIEW') return calendar.reviewDueAt
+  return null
+}
+
+export type Checkpoint = { at: number; kind: 'REMINDER' | 'OVERDUE'; phase: 'self' | 'review' }
+
+/** The four moments the calendar watches, in time order (a reminder never before the cycle opens). */
+export function checkpoints(calendar: CycleCalendar): Checkpoint[] {
+  const { opensAt, selfDueAt, reviewDueAt, reminderBeforeMs } = calendar
+  const all: Checkpoint[] = [
+    { at: selfDueAt - reminderBeforeMs, kind: 'REMINDER', phase: 'self' },
+    { at: selfDueAt, kind: 'OVERDUE', phase: 'self' },
+    { at: Math.max(selfDueAt, reviewDueAt - reminderBeforeMs), kind: 'REMINDER', phase: 'review' },
+    { at: reviewDueAt, kind: 'OVERDUE', phase: 'review' },
+  ]
+  return all.filter((c) => c.at > opensAt)
+}
+
+/** Whether a checkpoint concerns an evaluation in this stage: self-assessment dates the owner's work, review dates anything not yet past review. */
+export function checkpointApplies(checkpoint: Checkpoint, stage: Stage): boolean {
+  return checkpoint.phase === 'self' ? stage === 'SELF_ASSESSMENT' : stage === 'SELF_ASSESSMENT' || stage === 'UNIT_REVIEW'
+}
+
+/** The transition an action makes from the current state at `now`, or null when the stage does not allow it. */
+export function transition(state: ProcessState, action: Action, actor: Actor, payload: TransitionPayload, now: number, calendar: CycleCalendar): Transition | null {
   const to = nextStage(state.stage, action)
   if (to === null) return null
-  const seconds = to === 'SELF_ASSESSMENT' ? durations.selfAssessmentSeconds : to === 'UNIT_REVIEW' ? durations.reviewSeconds : null
+  const due = dueAt(to, now, calendar)
   return {
     evaluationId: state.evaluationId,
     action,
@@ -108,7 +147,7 @@ export function transition(
     round: action === 'return' ? state.round + 1 : state.round,
     actor,
     payload,
-    deadlineAt: seconds === null ? null : new Date(now + seconds * 1000).toISOString(),
+    deadlineAt: due === null ? null : new Date(due).toISOString(),
   }
 }
 

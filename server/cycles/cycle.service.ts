@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import type { CycleWorkflowInput } from '../../workflows/cycle.workflow.js'
 import { cycleWorkflowId } from '../../workflows/definitions.js'
+import { cycleCalendar, dueAt } from '../../workflows/stages.js'
 import { appendAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 import type { CycleDurations } from '../db/schema.js'
@@ -107,10 +108,10 @@ export async function launchCycle(
         durations: JSON.stringify(durations),
         created_by: actorId,
       })
-      .returning(['id', 'unit_ids'])
+      .returning(['id', 'unit_ids', 'created_at'])
       .executeTakeFirstOrThrow()
-    const now = new Date()
-    const deadline = new Date(now.getTime() + durations.selfAssessmentSeconds * 1000)
+    const now = new Date(cycle.created_at)
+    const deadline = new Date(dueAt('SELF_ASSESSMENT', now.getTime(), cycleCalendar(now.getTime(), durations))!)
     const rows = people.map((p) => {
       const parties = org.partiesOf({ id: p.id, unitId: p.unit_id, roles: p.roles as string[], scopeUnitIds: p.scope_unit_ids as number[] })
       const pinned = pickRuleSet({ ruleRole: parties.ruleRole, positionCode: p.position_code, unitCode: unitCodes.get(p.unit_id!)! }, assignable, ruleSet.id)

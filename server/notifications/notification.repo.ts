@@ -11,11 +11,11 @@ const LEVEL_VI: Record<string, string> = {
 /** A reminder to the owner/reviewer before a deadline, or an escalation when it passes. Idempotent. */
 export async function notifyEvaluation(
   db: Db,
-  req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; stage: string; version: number },
+  req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; phase: 'self' | 'review'; stage: string; version: number },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const ev = await trx.selectFrom('evaluations').select(['id', 'staff_id', 'reviewer_ids', 'sign_off_ids', 'version']).where('id', '=', req.evaluationId).executeTakeFirstOrThrow()
-    if (ev.version !== req.version) return // the stage has moved on since the timer fired
+    if (ev.version > req.version) return // the stage has moved on since the timer fired
     const inSelf = req.stage === 'SELF_ASSESSMENT'
     const recipients =
       req.kind === 'REMINDER' ? (inSelf ? [ev.staff_id] : (ev.reviewer_ids as number[])) : inSelf ? [ev.staff_id, ...(ev.reviewer_ids as number[])] : (ev.sign_off_ids as number[])
@@ -30,7 +30,7 @@ export async function notifyEvaluation(
     for (const recipient of recipients) {
       await trx
         .insertInto('notifications')
-        .values({ recipient_id: recipient, evaluation_id: ev.id, kind: req.kind, message_vi: vi, message_en: en, idempotency_key: `${req.kind}:${ev.id}:v${req.version}:${recipient}` })
+        .values({ recipient_id: recipient, evaluation_id: ev.id, kind: req.kind, message_vi: vi, message_en: en, idempotency_key: `${req.kind}:${req.phase}:${ev.id}:v${req.version}:${recipient}` })
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .execute()
     }
@@ -44,7 +44,7 @@ export async function notifyEvaluation(
       to_stage: req.stage,
       reason: null,
       data: { recipients },
-      idempotency_key: `evaluation:${ev.id}:${req.kind}:v${req.version}`,
+      idempotency_key: `evaluation:${ev.id}:${req.kind}:${req.phase}:v${req.version}`,
     })
   })
 }
