@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +12,7 @@ import { bootstrap } from '../server/seed/bootstrap.js'
 import { startSystem } from '../server/system.js'
 import { findTemporalCli, freePort, startDevServer } from '../server/temporal/temporal-cli.js'
 import { doneSignal, pingUpdate } from './bare.workflows.js'
+import type { LatencyPlan } from './latency.client.js'
 import { fmt, percentile, pool, timed } from './stats.js'
 
 /** Same number of starts in flight as the launch activity keeps (START_CONCURRENCY). */
@@ -68,16 +70,12 @@ export async function cycleBench(staffCount: number): Promise<void> {
   const bareRate = staffCount / (bareStartMs / 1000)
   const launchRate = staffCount / (launchMs / 1000)
 
-  // 2. A bare Update round trip on a running, idle workflow, sampled alternately with our actions so both see the same load.
+  // 2. A bare Update round trip on a running, idle workflow, sampled alternately with our actions by a client process.
   const bare = await system.client.workflow.start('bareWorkflow', { taskQueue: 'bench-bare', workflowId: 'bare-update' })
   await bare.executeUpdate(pingUpdate, { args: [0] })
   await new Promise((r) => setTimeout(r, 2000)) // our evaluation workflows' first tasks settle too
-  // Each sample starts from a quiet system: the previous one's background work (our read-model backstop) is done.
-  const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS))
-  const bareUpdate = async (into: number[]) => {
-    await settle()
-    into.push((await timed(() => bare.executeUpdate(pingUpdate, { args: [into.length] })))[1])
-  }
+  const sample = (requests: LatencyPlan['requests']) =>
+    latencyClient({ base, temporalAddress: dev.address, bareWorkflowId: 'bare-update', settleMs: SETTLE_MS, requests })
 
   // 3. Submit and approve over HTTP, one at a time (latency, each beside a bare Update), then the rest concurrently (throughput).
   const evaluations: { id: number; staffId: number }[] = await call('GET', `/api/evaluations?cycleId=${cycle.id}`, admin)
@@ -87,22 +85,10 @@ export async function cycleBench(staffCount: number): Promise<void> {
   const staff = evaluations.filter((e) => e !== head)
   const document = (e: { staffId: number }) => ({ general: { ethics: 8, competence: 8, innovation: 8 }, products: [{ code: 'B01', k: 1, assigned: 10, done: 7 + (e.staffId % 4), qualityFailures: 0, delays: 0 }] })
   for (const e of evaluations) await call('PUT', `/api/evaluations/${e.id}/self-assessment`, tokens.get(e.staffId)!, { data: document(e) })
-  const submitLatency: number[] = []
-  const bareBesideSubmit: number[] = []
-  for (const e of evaluations.slice(0, LATENCY_SAMPLES)) {
-    await bareUpdate(bareBesideSubmit)
-    await settle()
-    submitLatency.push((await timed(() => call('POST', `/api/evaluations/${e.id}/submit`, tokens.get(e.staffId)!)))[1])
-  }
+  const submits = await sample(evaluations.slice(0, LATENCY_SAMPLES).map((e) => ({ method: 'POST', path: `/api/evaluations/${e.id}/submit`, token: tokens.get(e.staffId)! })))
   await pool(evaluations.slice(LATENCY_SAMPLES), 16, async (e) => void (await call('POST', `/api/evaluations/${e.id}/submit`, tokens.get(e.staffId)!)))
-  const approveLatency: number[] = []
-  const bareBesideApprove: number[] = []
   const headToken = tokens.get(headId)!
-  for (const e of staff.slice(0, LATENCY_SAMPLES)) {
-    await bareUpdate(bareBesideApprove)
-    await settle()
-    approveLatency.push((await timed(() => call('POST', `/api/evaluations/${e.id}/approve`, headToken, {})))[1])
-  }
+  const approvals = await sample(staff.slice(0, LATENCY_SAMPLES).map((e) => ({ method: 'POST', path: `/api/evaluations/${e.id}/approve`, token: headToken, body: {} })))
   await pool(staff.slice(LATENCY_SAMPLES), 16, async (e) => void (await call('POST', `/api/evaluations/${e.id}/approve`, headToken, {})))
   const leader = (await createSession(system.db, leaderId)).token
   await call('POST', `/api/evaluations/${head.id}/approve`, leader, { adjustments: { leader: { unitPlanScore: 90 } } })
@@ -121,8 +107,8 @@ export async function cycleBench(staffCount: number): Promise<void> {
     row(`${label} p50 (ms)`, fmt(percentile(ours, 50)), fmt(percentile(baseline, 50)), percentile(ours, 50) / percentile(baseline, 50), '≤ 1,5×')
     row(`${label} p95 (ms)`, fmt(percentile(ours, 95)), fmt(percentile(baseline, 95)), percentile(ours, 95) / percentile(baseline, 95))
   }
-  latencyRows('submit', submitLatency, bareBesideSubmit)
-  latencyRows('approve', approveLatency, bareBesideApprove)
+  latencyRows('submit', submits.ours, submits.bare)
+  latencyRows('approve', approvals.ours, approvals.bare)
   console.log(`\nwall time launch → classified: ${fmt(wallMs / 1000, 2)} s (incl. ${LATENCY_SAMPLES} sequential submits and approvals, the rest 16 at a time; sign-off → classified ${fmt(rankMs / 1000, 2)} s)`)
 
   await bare.signal(doneSignal)
@@ -132,6 +118,17 @@ export async function cycleBench(staffCount: number): Promise<void> {
   await system.stop()
   await dev.stop()
   rmSync(dataDir, { recursive: true, force: true })
+}
+
+/** Runs the latency client in its own process (as users' browsers are) and returns its samples. */
+async function latencyClient(plan: LatencyPlan): Promise<{ ours: number[]; bare: number[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./latency.client.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.on('data', (chunk) => (out += chunk))
+  child.stdin.end(JSON.stringify(plan))
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  if (code !== 0) throw new Error(`latency client exited with ${code}`)
+  return JSON.parse(out)
 }
 
 /** One unit under a directorate: a head, staff, and a leader — inserted directly (one shared password hash). */
