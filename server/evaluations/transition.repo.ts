@@ -1,5 +1,5 @@
+import { sql } from 'kysely'
 import type { Transition } from '../../workflows/stages.js'
-import { appendAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 import type { EvaluationRow } from '../db/schema.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
@@ -11,71 +11,69 @@ export type ProjectionOutcome =
   /** An earlier transition is not in the read model yet: the workflow applies them in order. */
   | { ok: false; type: 'BEHIND' | 'VALIDATION_FAILED' | string; message: string }
 
-/**
- * Applies one recorded transition to PostgreSQL in one transaction: read model, round history,
- * scores, audit. Idempotent by (evaluation, version): the API and the workflow's backstop both
- * call it, and a retried activity changes nothing twice.
- */
-export async function applyTransition(db: Db, req: Transition): Promise<ProjectionOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const ev = await trx.selectFrom('evaluations').selectAll().where('id', '=', req.evaluationId).forUpdate().executeTakeFirstOrThrow()
-    if (ev.version >= req.version) return { ok: true as const }
-    if (ev.version !== req.version - 1) {
-      return { ok: false as const, type: 'BEHIND', message: `evaluation ${ev.id} is at v${ev.version}; v${req.version - 1} is not applied yet` }
-    }
-    const ruleSet = (await findRuleSet(trx, ev.ruleset_id))!
-    const now = new Date()
-    const data = req.action === 'submit' && req.payload.data ? req.payload.data : ev.data
-    let scores: ReturnType<typeof storedScores> | null = null
-    const set: Record<string, unknown> = {}
+const ROUND_OUTCOME = { approve: 'APPROVED', return: 'RETURNED', leaderReturn: 'RETURNED_BY_LEADERSHIP' } as const
 
-    if (req.action === 'submit' || req.action === 'approve') {
-      const adjustments = req.action === 'approve' ? (req.payload.adjustments ?? ev.adjustments) : ev.adjustments
-      const outcome = scoreDocument(ruleSet.definition, data, adjustments, ev.rule_role as 'staff' | 'leader')
-      if (!outcome.ok) return { ok: false as const, type: outcome.code, message: outcome.en }
-      scores = storedScores(outcome.result, ruleSet.id, ruleSet.hash)
-      Object.assign(set, {
-        scores: JSON.stringify(scores),
-        total: outcome.result.total,
-        level: outcome.result.level,
-        override_code: outcome.result.override?.code ?? null,
-        adjustments: adjustments ? JSON.stringify(adjustments) : null,
-      })
-    }
-    if (req.action === 'submit') {
-      set['data'] = JSON.stringify(data)
-      await trx
-        .insertInto('evaluation_rounds')
-        .values({ evaluation_id: ev.id, round: ev.round, data: JSON.stringify(data), scores: JSON.stringify(scores), submitted_at: now })
-        .execute()
-    } else if (req.action === 'approve' || req.action === 'return' || req.action === 'leaderReturn') {
-      const outcome = req.action === 'approve' ? 'APPROVED' : req.action === 'return' ? 'RETURNED' : 'RETURNED_BY_LEADERSHIP'
-      await trx
-        .updateTable('evaluation_rounds')
-        .set({ outcome, reason: req.payload.reason ?? req.payload.comment ?? null, decided_by: req.actor.id, decided_at: now })
-        .where('evaluation_id', '=', ev.id)
-        .where('round', '=', ev.round)
-        .execute()
-    }
-    const row = await trx
-      .updateTable('evaluations')
-      .set({ ...set, stage: req.to, version: req.version, round: req.round, overdue: false, deadline_at: req.deadlineAt ? new Date(req.deadlineAt) : null, updated_at: now })
-      .where('id', '=', ev.id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    await appendAudit(trx, {
-      actor_id: req.actor.id,
-      entity: 'evaluation',
-      entity_id: String(ev.id),
-      action: req.action,
-      from_stage: req.from,
-      to_stage: req.to,
-      reason: req.payload.reason ?? req.payload.comment ?? null,
-      data: { round: ev.round, ...(req.payload.adjustments ? { adjustments: req.payload.adjustments } : {}), ...(scores ? { total: scores.values, level: scores.level } : {}) },
-      ruleset_id: ruleSet.id,
-      rule_hash: ruleSet.hash,
-      idempotency_key: `evaluation:${ev.id}:v${req.version}`,
-    })
-    return { ok: true as const, row }
-  })
+/**
+ * Applies one recorded transition to PostgreSQL: read model, round history, scores and audit, in
+ * one statement guarded by the expected version. Idempotent by (evaluation, version): the API and
+ * the workflow's backstop both call it, and a retried activity changes nothing twice.
+ * `known` is the row as the caller last read it; it saves a read when it is still current.
+ */
+export async function applyTransition(db: Db, t: Transition, known?: EvaluationRow): Promise<ProjectionOutcome> {
+  let ev = known
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (!ev || attempt > 0) ev = await db.selectFrom('evaluations').selectAll().where('id', '=', t.evaluationId).executeTakeFirstOrThrow()
+    if (ev.version >= t.version) return { ok: true }
+    if (ev.version !== t.version - 1) return { ok: false, type: 'BEHIND', message: `evaluation ${ev.id} is at v${ev.version}; v${t.version - 1} is not applied yet` }
+    const row = await writeTransition(db, ev, t)
+    if (!row.ok || row.row) return row
+    // Another writer moved the row between our read and write: read it again.
+  }
+  return { ok: true }
+}
+
+/** The guarded write: one statement (data-modifying CTEs), so it is whole or nothing without a transaction. */
+async function writeTransition(db: Db, ev: EvaluationRow, t: Transition): Promise<ProjectionOutcome> {
+  const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
+  const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
+  const reason = t.payload.reason ?? t.payload.comment ?? null
+  const data = t.action === 'submit' && t.payload.data ? t.payload.data : ev.data
+
+  let scored = sql``
+  let scores: ReturnType<typeof storedScores> | null = null
+  if (t.action === 'submit' || t.action === 'approve') {
+    const adjustments = t.action === 'approve' ? (t.payload.adjustments ?? ev.adjustments) : ev.adjustments
+    const outcome = scoreDocument(ruleSet.definition, data, adjustments, ev.rule_role as 'staff' | 'leader')
+    if (!outcome.ok) return { ok: false, type: outcome.code, message: outcome.en }
+    scores = storedScores(outcome.result, ruleSet.id, ruleSet.hash)
+    scored = sql`, data = ${json(data)}, scores = ${json(scores)}, total = ${outcome.result.total}, level = ${outcome.result.level},
+      override_code = ${outcome.result.override?.code ?? null}, adjustments = ${adjustments ? json(adjustments) : null}`
+  }
+  const roundChange =
+    t.action === 'submit'
+      ? sql`insert into evaluation_rounds (evaluation_id, round, data, scores, submitted_at) select id, ${ev.round}::int, ${json(data)}, ${json(scores)}, now() from upd`
+      : t.action in ROUND_OUTCOME
+        ? sql`update evaluation_rounds set outcome = ${ROUND_OUTCOME[t.action as keyof typeof ROUND_OUTCOME]}, reason = ${reason}, decided_by = ${t.actor.id}, decided_at = now()
+            where evaluation_id = ${ev.id} and round = ${ev.round} and exists (select 1 from upd)`
+        : sql`select 1`
+  const auditData = { round: ev.round, ...(t.payload.adjustments ? { adjustments: t.payload.adjustments } : {}), ...(scores ? { total: scores.values, level: scores.level } : {}) }
+
+  const { rows } = await sql<EvaluationRow>`
+    with upd as (
+      update evaluations
+      set stage = ${t.to}, version = ${t.version}, round = ${t.round}, overdue = false,
+          deadline_at = ${t.deadlineAt ? new Date(t.deadlineAt) : null}, updated_at = now() ${scored}
+      where id = ${ev.id} and version = ${t.version - 1}
+      returning *
+    ),
+    round_change as (${roundChange}),
+    audit as (
+      insert into audit_events (actor_id, entity, entity_id, action, from_stage, to_stage, reason, data, ruleset_id, rule_hash, idempotency_key)
+      select ${t.actor.id}::int, 'evaluation', ${String(ev.id)}::text, ${t.action}::text, ${t.from}::text, ${t.to}::text, ${reason}::text, ${json(auditData)},
+             ${ruleSet.id}::int, ${ruleSet.hash}::text, ${`evaluation:${ev.id}:v${t.version}`}::text
+      from upd
+      on conflict (idempotency_key) do nothing
+    )
+    select * from upd`.execute(db)
+  return { ok: true, row: rows[0] }
 }

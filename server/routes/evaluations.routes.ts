@@ -59,7 +59,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
    */
   const perform = async <A,>(ev: EvaluationRow, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: A) => {
     const recorded = await viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [args] }))
-    const projected = await applyTransition(db, recorded).catch((err: unknown) => {
+    const projected = await applyTransition(db, recorded, ev).catch((err: unknown) => {
       console.warn(`evaluation ${ev.id} v${recorded.version}: read model not updated yet (${String(err)})`)
       return undefined
     })
