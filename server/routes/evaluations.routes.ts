@@ -45,7 +45,14 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const { db, client } = deps
   const load = async (params: Record<string, string>, user: SessionUser) => {
     const id = idParam(params, 'id', 'bản đánh giá / evaluation')
-    const ev = await db.selectFrom('evaluations').selectAll().where('id', '=', id).executeTakeFirst()
+    const ev: EvaluationWithPerson | undefined = await db
+      .selectFrom('evaluations as e')
+      .innerJoin('staff as s', 's.id', 'e.staff_id')
+      .leftJoin('units as u', 'u.id', 'e.unit_id')
+      .selectAll('e')
+      .select(['s.full_name', 's.username', 'u.name as unit_name'])
+      .where('e.id', '=', id)
+      .executeTakeFirst()
     if (!ev) throw notFound('bản đánh giá / evaluation', id)
     if (!canView(user, ev)) throw forbidden('Bạn không có quyền xem bản đánh giá này.', 'You may not see this evaluation.')
     return ev
@@ -57,13 +64,13 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
    * the action still stands (the workflow's backstop applies it): the answer then shows the
    * recorded stage over the stored row.
    */
-  const perform = async <A,>(ev: EvaluationRow, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: A) => {
+  const perform = async <A,>(ev: EvaluationWithPerson, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: A) => {
     const recorded = await viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [args] }))
     const projected = await applyTransition(db, recorded, ev).catch((err: unknown) => {
       console.warn(`evaluation ${ev.id} v${recorded.version}: read model not updated yet (${String(err)})`)
       return undefined
     })
-    const row = projected?.ok && projected.row ? projected.row : await reload(db, ev.id)
+    const row = { ...ev, ...(projected?.ok && projected.row ? projected.row : await reload(db, ev.id)) }
     const shown = row.version >= recorded.version ? row : { ...row, stage: recorded.to, version: recorded.version, round: recorded.round }
     return evaluationView(db, shown, user)
   }
@@ -141,7 +148,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       .returningAll()
       .executeTakeFirst()
     if (!updated) throw new ApiError(409, 'CONFLICT', 'Bản đánh giá vừa thay đổi (đã nộp?); hãy tải lại.', 'The evaluation just changed (submitted?); reload it.')
-    return evaluationView(db, updated, user)
+    return evaluationView(db, { ...ev, ...updated }, user)
   })
 
   route(app, { method: 'post', path: '/api/evaluations/:id/submit', summary: 'Submit the self-assessment for review', tag: 'evaluations' }, async ({ params, user }) => {
@@ -180,18 +187,20 @@ async function reload(db: Db, id: number): Promise<EvaluationRow> {
   return db.selectFrom('evaluations').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 }
 
-async function evaluationView(db: Db, ev: EvaluationRow, user: SessionUser) {
+/** An evaluation row with the names a page shows: read in one query with it. */
+type EvaluationWithPerson = EvaluationRow & { full_name: string; username: string; unit_name: string | null }
+
+async function evaluationView(db: Db, ev: EvaluationWithPerson, user: SessionUser) {
   const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
-  const staff = await db.selectFrom('staff as s').leftJoin('units as u', 'u.id', 's.unit_id').select(['s.full_name', 's.username', 'u.name as unit_name']).where('s.id', '=', ev.staff_id).executeTakeFirstOrThrow()
   const rounds = await db.selectFrom('evaluation_rounds').selectAll().where('evaluation_id', '=', ev.id).orderBy('round').execute()
   return {
     id: ev.id,
     cycleId: ev.cycle_id,
     staffId: ev.staff_id,
-    fullName: staff.full_name,
-    username: staff.username,
+    fullName: ev.full_name,
+    username: ev.username,
     unitId: ev.unit_id,
-    unitName: staff.unit_name,
+    unitName: ev.unit_name,
     positionCode: ev.position_code,
     ruleRole: ev.rule_role,
     stage: ev.stage,

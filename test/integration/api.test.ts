@@ -46,13 +46,22 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
     const created = await t.api('POST', '/api/staff', admin, { username: 'tt.lequan', fullName: 'Lê Văn Quân', unitCode: 'TTr', positionCode: 'CV', roles: ['staff'] })
     expect(created.status).toBe(201)
     expect(created.body.password).toMatch(/^.{12}$/)
-    expect((await t.api('POST', '/api/auth/login', undefined, { username: 'tt.lequan', password: created.body.password })).status).toBe(200)
+    const login = await t.api('POST', '/api/auth/login', undefined, { username: 'tt.lequan', password: created.body.password })
+    expect(login.status).toBe(200)
+    const token = login.body.token
+    expect((await t.api('GET', '/api/me', token)).body.roles).toEqual(['staff'])
     expect((await t.api('POST', '/api/staff', admin, { username: 'tt.lequan', fullName: 'Trùng', unitCode: 'TTr', roles: ['staff'] })).status).toBe(400)
     const edited = await t.api('PATCH', `/api/staff/${created.body.id}`, admin, { fullName: 'Lê Văn Quân (Thanh tra viên)', positionCode: 'CVC', roles: ['staff', 'unit_head'] })
     expect(edited.body).toMatchObject({ fullName: 'Lê Văn Quân (Thanh tra viên)', positionCode: 'CVC', roles: ['staff', 'unit_head'] })
     expect((await t.api('PATCH', `/api/staff/${created.body.id}`, admin, { unitCode: 'NOPE' })).status).toBe(400)
     expect((await t.api('PATCH', '/api/staff/999999', admin, { fullName: 'x' })).status).toBe(404)
     expect((await t.api('PATCH', `/api/staff/${created.body.id}`, await t.login('gd.tranminh'), { fullName: 'x' })).status).toBe(403)
+    // A signed-in person's new roles apply to their next request; a deactivated account is out at once.
+    expect((await t.api('POST', '/api/units', token, { code: 'TTr2', name: 'Thanh tra 2' })).status).toBe(403)
+    expect((await t.api('PATCH', `/api/staff/${created.body.id}`, admin, { roles: ['staff', 'admin'] })).status).toBe(200)
+    expect((await t.api('POST', '/api/units', token, { code: 'TTr2', name: 'Thanh tra 2', parentCode: 'SNV' })).status).toBe(201)
+    expect((await t.api('PATCH', `/api/staff/${created.body.id}`, admin, { active: false })).status).toBe(200)
+    expect((await t.api('GET', '/api/me', token)).status).toBe(401)
   })
 
   it('imports staff from CSV all-or-nothing, listing every bad row', async () => {
