@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { mkdirSync } from 'node:fs'
-import { Client, Connection } from '@temporalio/client'
-import { DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import { Client } from '@temporalio/client'
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { createWorker } from '../workflows/worker.js'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
@@ -34,7 +34,8 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
     devServer = await startDevServer({ cliPath: findTemporalCli(config.temporalCliPath), port: 7233, uiPort: 8233, dbFile: join(config.dataDir, 'temporal.sqlite') })
     address = devServer.address
   }
-  const connection = await Connection.connect({ address })
+  // A native (Rust) connection: gRPC runs off the JavaScript thread that serves HTTP and PGlite.
+  const connection = await NativeConnection.connect({ address })
   const client = new Client({ connection, namespace: config.temporalNamespace })
   let worker: Worker | undefined
   let workerRun: Promise<void> | undefined
