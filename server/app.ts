@@ -23,6 +23,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', requestId())
   app.use('*', secureHeaders())
   app.use('/api/*', async (c, next) => {
+    await deps.writes.idle() // read-your-writes: the answers this process gave are in the database
     if (PUBLIC_PATHS.has(c.req.path)) return next()
     const bearer = c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]
     const token = bearer ?? getCookie(c, SESSION_COOKIE)

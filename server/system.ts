@@ -4,6 +4,7 @@ import { Client } from '@temporalio/client'
 import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { createWorker } from '../workflows/worker.js'
 import { createApp } from './app.js'
+import { PendingWrites } from './evaluations/pending-writes.js'
 import type { Config } from './config.js'
 import { migrate, openDatabase, type Db } from './db/database.js'
 import { findTemporalCli, startDevServer, type DevServer } from './temporal/temporal-cli.js'
@@ -12,6 +13,8 @@ export interface System {
   db: Db
   client: Client
   app: ReturnType<typeof createApp>
+  /** The API's read-model writes still running (tests that read the database directly wait for them). */
+  writes: PendingWrites
   worker?: Worker
   devServer?: DevServer
   temporalAddress: string
@@ -46,15 +49,18 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
     workerConnection = created.connection
     workerRun = worker.run()
   }
-  const app = createApp({ db, client, config })
+  const writes = new PendingWrites()
+  const app = createApp({ db, client, config, writes })
   return {
     db,
     client,
     app,
+    writes,
     worker,
     devServer,
     temporalAddress: address,
     async stop() {
+      await writes.idle()
       if (worker && worker.getState() === 'RUNNING') worker.shutdown()
       await workerRun?.catch(() => {})
       await workerConnection?.close()

@@ -9,6 +9,7 @@ import type { Db } from '../db/database.js'
 import type { EvaluationRow } from '../db/schema.js'
 import { ApiError, forbidden, notFound, wrongStage } from '../errors.js'
 import { scoreDocument } from '../evaluations/scoring.js'
+import type { EvaluationResult } from '../../rules/evaluate.js'
 import { applyTransition } from '../evaluations/transition.repo.js'
 import { checkWorklogLines } from '../evaluations/worklog-lines.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
@@ -43,36 +44,52 @@ function allowedActions(user: SessionUser, ev: EvaluationRow): Action[] {
 
 export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const { db, client } = deps
-  const load = async (params: Record<string, string>, user: SessionUser) => {
+  /** The evaluation the user may see: the row alone for an action, with the person's names for a page. */
+  async function load(params: Record<string, string>, user: SessionUser): Promise<EvaluationRow>
+  async function load(params: Record<string, string>, user: SessionUser, withNames: true): Promise<EvaluationWithPerson>
+  async function load(params: Record<string, string>, user: SessionUser, withNames = false) {
     const id = idParam(params, 'id', 'bản đánh giá / evaluation')
-    const ev: EvaluationWithPerson | undefined = await db
-      .selectFrom('evaluations as e')
-      .innerJoin('staff as s', 's.id', 'e.staff_id')
-      .leftJoin('units as u', 'u.id', 'e.unit_id')
-      .selectAll('e')
-      .select(['s.full_name', 's.username', 'u.name as unit_name'])
-      .where('e.id', '=', id)
-      .executeTakeFirst()
+    const ev = withNames
+      ? await db
+          .selectFrom('evaluations as e')
+          .innerJoin('staff as s', 's.id', 'e.staff_id')
+          .leftJoin('units as u', 'u.id', 'e.unit_id')
+          .selectAll('e')
+          .select(['s.full_name', 's.username', 'u.name as unit_name'])
+          .where('e.id', '=', id)
+          .executeTakeFirst()
+      : await db.selectFrom('evaluations').selectAll().where('id', '=', id).executeTakeFirst()
     if (!ev) throw notFound('bản đánh giá / evaluation', id)
     if (!canView(user, ev)) throw forbidden('Bạn không có quyền xem bản đánh giá này.', 'You may not see this evaluation.')
     return ev
   }
   const handle = (ev: EvaluationRow) => client.workflow.getHandle(evaluationWorkflowId(ev.cycle_id, ev.staff_id))
   /**
-   * Sends the action's Update (the workflow checks and records it), applies the recorded transition
-   * to the read model, and answers with the evaluation as it now stands. Should that write fail,
-   * the action still stands (the workflow's backstop applies it): the answer then shows the
-   * recorded stage over the stored row.
+   * Sends the action's Update and answers once the workflow has recorded it (durable from then on):
+   * the new stage, version, round, due date and score, and what the user may do next. The
+   * transition is written to the read model right after, and the next request to this process
+   * waits for that write; should it fail, the workflow's backstop writes it.
    */
-  const perform = async <A,>(ev: EvaluationWithPerson, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: A) => {
+  const perform = async <A,>(ev: EvaluationRow, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: A, scored?: EvaluationResult) => {
     const recorded = await viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [args] }))
-    const projected = await applyTransition(db, recorded, ev).catch((err: unknown) => {
-      console.warn(`evaluation ${ev.id} v${recorded.version}: read model not updated yet (${String(err)})`)
-      return undefined
-    })
-    const row = { ...ev, ...(projected?.ok && projected.row ? projected.row : await reload(db, ev.id)) }
-    const shown = row.version >= recorded.version ? row : { ...row, stage: recorded.to, version: recorded.version, round: recorded.round }
-    return evaluationView(db, shown, user)
+    deps.writes.start(
+      () => applyTransition(db, recorded, ev),
+      (err) => console.warn(`evaluation ${ev.id} v${recorded.version}: read model not updated yet (${String(err)}); the workflow will write it`),
+    )
+    const now = { ...ev, stage: recorded.to, version: recorded.version, round: recorded.round }
+    return {
+      id: ev.id,
+      cycleId: ev.cycle_id,
+      staffId: ev.staff_id,
+      stage: recorded.to,
+      version: recorded.version,
+      round: recorded.round,
+      total: scored?.total ?? ev.total,
+      level: scored?.level ?? ev.level,
+      overdue: false,
+      deadlineAt: recorded.deadlineAt,
+      allowedActions: allowedActions(user, now),
+    }
   }
   const requireAction = (user: SessionUser, ev: EvaluationRow, action: Action) => {
     if (!mayAct(actorOf(user), action, parties(ev))) throw forbidden('Bạn không có quyền thực hiện thao tác này với bản đánh giá.', `You may not ${action} this evaluation.`)
@@ -122,12 +139,12 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   })
 
   route(app, { method: 'get', path: '/api/evaluations/:id', summary: 'One evaluation: document, form schema, stage, rounds, allowed actions', tag: 'evaluations' }, async ({ params, user }) => {
-    const ev = await load(params, user)
+    const ev = await load(params, user, true)
     return evaluationView(db, ev, user)
   })
 
   route(app, { method: 'put', path: '/api/evaluations/:id/self-assessment', summary: 'Save the self-assessment draft (owner, in SELF_ASSESSMENT)', tag: 'evaluations', body: selfAssessmentBody }, async ({ params, user, body }) => {
-    const ev = await load(params, user)
+    const ev = await load(params, user, true)
     if (ev.staff_id !== user.id) throw forbidden('Chỉ người được đánh giá mới sửa bản tự đánh giá.', 'Only the evaluated person edits the self-assessment.')
     if (ev.stage !== 'SELF_ASSESSMENT') throw wrongStage(ev.stage, 'save')
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
@@ -151,26 +168,26 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return evaluationView(db, { ...ev, ...updated }, user)
   })
 
-  route(app, { method: 'post', path: '/api/evaluations/:id/submit', summary: 'Submit the self-assessment for review', tag: 'evaluations' }, async ({ params, user }) => {
+  route(app, { method: 'post', path: '/api/evaluations/:id/submit', summary: 'Submit the self-assessment for review; answers with the recorded stage, version, round, due date, score and next actions', tag: 'evaluations' }, async ({ params, user }) => {
     const ev = await load(params, user)
     requireAction(user, ev, 'submit')
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
     const outcome = scoreDocument(ruleSet.definition, ev.data, ev.adjustments, ev.rule_role as 'staff' | 'leader')
     if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
-    return perform(ev, user, submitUpdate, { actor: actorOf(user), data: ev.data as Record<string, unknown> })
+    return perform(ev, user, submitUpdate, { actor: actorOf(user), data: ev.data as Record<string, unknown> }, outcome.result)
   })
 
-  route(app, { method: 'post', path: '/api/evaluations/:id/approve', summary: 'Unit head approves (optionally adjusting reviewer fields such as general points)', tag: 'evaluations', body: approveBody }, async ({ params, user, body }) => {
+  route(app, { method: 'post', path: '/api/evaluations/:id/approve', summary: 'Unit head approves (optionally adjusting reviewer fields such as general points); answers like submit', tag: 'evaluations', body: approveBody }, async ({ params, user, body }) => {
     const ev = await load(params, user)
     requireAction(user, ev, 'approve')
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
     const adjustments = body.adjustments ?? ev.adjustments
     const outcome = scoreDocument(ruleSet.definition, ev.data, adjustments, ev.rule_role as 'staff' | 'leader')
     if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
-    return perform(ev, user, approveUpdate, { actor: actorOf(user), ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) })
+    return perform(ev, user, approveUpdate, { actor: actorOf(user), ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }, outcome.result)
   })
 
-  route(app, { method: 'post', path: '/api/evaluations/:id/return', summary: 'Return for revision with a reason: unit head → staff, or leadership → unit head', tag: 'evaluations', body: returnBody }, async ({ params, user, body }) => {
+  route(app, { method: 'post', path: '/api/evaluations/:id/return', summary: 'Return for revision with a reason: unit head → staff, or leadership → unit head; answers like submit', tag: 'evaluations', body: returnBody }, async ({ params, user, body }) => {
     const ev = await load(params, user)
     const action: Action = ev.stage === 'AWAITING_SIGN_OFF' ? 'leaderReturn' : 'return'
     requireAction(user, ev, action)
@@ -181,10 +198,6 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const ev = await load(params, user)
     return listAudit(db, 'evaluation', String(ev.id))
   })
-}
-
-async function reload(db: Db, id: number): Promise<EvaluationRow> {
-  return db.selectFrom('evaluations').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 }
 
 /** An evaluation row with the names a page shows: read in one query with it. */

@@ -141,13 +141,17 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     expect(missing.status).toBe(400)
     const returned = await act('cvp.lethu', 'return', 'cv.dangkhoa', { reason: 'Thiếu minh chứng cho sản phẩm B01' })
     expect(returned.status).toBe(200)
-    expect(returned.body).toMatchObject({ stage: 'SELF_ASSESSMENT', round: 2 })
-    expect(returned.body.rounds[0]).toMatchObject({ round: 1, outcome: 'RETURNED', reason: 'Thiếu minh chứng cho sản phẩm B01' })
+    expect(returned.body).toMatchObject({ stage: 'SELF_ASSESSMENT', round: 2, allowedActions: [] })
     const token = await as('cv.dangkhoa')
+    // The owner's next read shows the returned round and its reason.
+    const seen = (await t.api('GET', `/api/evaluations/${evalOf.get('cv.dangkhoa')}`, token)).body
+    expect(seen).toMatchObject({ stage: 'SELF_ASSESSMENT', round: 2, allowedActions: ['submit'] })
+    expect(seen.rounds[0]).toMatchObject({ round: 1, outcome: 'RETURNED', reason: 'Thiếu minh chứng cho sản phẩm B01' })
     expect((await t.api('PUT', `/api/evaluations/${evalOf.get('cv.dangkhoa')}/self-assessment`, token, { data: plan['cv.dangkhoa'] })).status).toBe(200)
     const resubmitted = await t.api('POST', `/api/evaluations/${evalOf.get('cv.dangkhoa')}/submit`, token)
     expect(resubmitted.status).toBe(200)
-    expect(resubmitted.body.rounds).toHaveLength(2)
+    expect(resubmitted.body).toMatchObject({ stage: 'UNIT_REVIEW', round: 2, allowedActions: [] })
+    expect((await t.api('GET', `/api/evaluations/${evalOf.get('cv.dangkhoa')}`, token)).body.rounds).toHaveLength(2)
   })
 
   it('lets unit heads approve their staff, adjusting reviewer fields (discipline → KHT)', async () => {

@@ -94,6 +94,7 @@ describe('durability: the worker is SIGKILLed in the middle of a cycle of a few 
     )
     await kill.wait()
     expect(statuses.filter((s) => s !== 200)).toEqual([])
+    await t.system.writes.idle() // the API's read-model writes after its last answers
     const stages = await t.system.db.selectFrom('evaluations').select(['stage', sql<number>`count(*)::int`.as('n')]).where('cycle_id', '=', cycleId).groupBy('stage').execute()
     expect(stages).toEqual([{ stage: 'UNIT_REVIEW', n: STAFF }])
     const perEvaluation = await t.system.db
