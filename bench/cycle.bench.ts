@@ -85,10 +85,10 @@ export async function cycleBench(staffCount: number): Promise<void> {
   const staff = evaluations.filter((e) => e !== head)
   const document = (e: { staffId: number }) => ({ general: { ethics: 8, competence: 8, innovation: 8 }, products: [{ code: 'B01', k: 1, assigned: 10, done: 7 + (e.staffId % 4), qualityFailures: 0, delays: 0 }] })
   for (const e of evaluations) await call('PUT', `/api/evaluations/${e.id}/self-assessment`, tokens.get(e.staffId)!, { data: document(e) })
-  const submits = await sample(evaluations.slice(0, LATENCY_SAMPLES).map((e) => ({ method: 'POST', path: `/api/evaluations/${e.id}/submit`, token: tokens.get(e.staffId)! })))
+  const submits = await sample(evaluations.slice(0, LATENCY_SAMPLES).map((e) => ({ method: 'POST', path: `/api/evaluations/${e.id}/submit`, token: tokens.get(e.staffId)!, opens: `/api/evaluations/${e.id}` })))
   await pool(evaluations.slice(LATENCY_SAMPLES), 16, async (e) => void (await call('POST', `/api/evaluations/${e.id}/submit`, tokens.get(e.staffId)!)))
   const headToken = tokens.get(headId)!
-  const approvals = await sample(staff.slice(0, LATENCY_SAMPLES).map((e) => ({ method: 'POST', path: `/api/evaluations/${e.id}/approve`, token: headToken, body: {} })))
+  const approvals = await sample(staff.slice(0, LATENCY_SAMPLES).map((e) => ({ method: 'POST', path: `/api/evaluations/${e.id}/approve`, token: headToken, body: {}, opens: `/api/evaluations/${e.id}` })))
   await pool(staff.slice(LATENCY_SAMPLES), 16, async (e) => void (await call('POST', `/api/evaluations/${e.id}/approve`, headToken, {})))
   const leader = (await createSession(system.db, leaderId)).token
   await call('POST', `/api/evaluations/${head.id}/approve`, leader, { adjustments: { leader: { unitPlanScore: 90 } } })

@@ -3,9 +3,9 @@ import { pingUpdate } from './bare.workflows.js'
 import { timed } from './stats.js'
 
 /**
- * The latency client, run as its own process like a real user's browser: for each request it
- * times a bare Temporal Update on an idle workflow, then the request over HTTP, each from a quiet
- * system (the previous one's background work done). Reads its plan as JSON on stdin; writes
+ * The latency client, run as its own process like a real user's browser: for each action it opens
+ * the action's page (untimed), then times a bare Temporal Update on an idle workflow and the action
+ * over HTTP, each from a quiet system (the previous one's background work done). Reads its plan as JSON on stdin; writes
  * `{ ours, bare }` in milliseconds as JSON on stdout.
  */
 export interface LatencyPlan {
@@ -13,7 +13,8 @@ export interface LatencyPlan {
   temporalAddress: string
   bareWorkflowId: string
   settleMs: number
-  requests: { method: string; path: string; token: string; body?: unknown }[]
+  /** Each action, after opening its page (`opens`, untimed) as the user's browser does first. */
+  requests: { method: string; path: string; token: string; body?: unknown; opens?: string }[]
 }
 
 async function main(): Promise<void> {
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   const client = new Client({ connection: await Connection.connect({ address: plan.temporalAddress }) })
   const bare = client.workflow.getHandle(plan.bareWorkflowId)
   const settle = () => new Promise((r) => setTimeout(r, plan.settleMs))
-  const send = async (r: LatencyPlan['requests'][number]) => {
+  const send = async (r: { method: string; path: string; token: string; body?: unknown }) => {
     const res = await fetch(plan.base + r.path, {
       method: r.method,
       headers: { authorization: `Bearer ${r.token}`, 'content-type': 'application/json' },
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   const ours: number[] = []
   const bareMs: number[] = []
   for (const [i, request] of plan.requests.entries()) {
+    if (request.opens) await send({ method: 'GET', path: request.opens, token: request.token })
     await settle()
     bareMs.push((await timed(() => bare.executeUpdate(pingUpdate, { args: [i] })))[1])
     await settle()

@@ -37,16 +37,14 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
     devServer = await startDevServer({ cliPath: findTemporalCli(config.temporalCliPath), port: 7233, uiPort: 8233, dbFile: join(config.dataDir, 'temporal.sqlite') })
     address = devServer.address
   }
-  // A native (Rust) connection: gRPC runs off the JavaScript thread that serves HTTP and PGlite.
+  // A native (Rust) connection, shared with the embedded worker: gRPC runs off the JavaScript
+  // thread that serves HTTP and PGlite.
   const connection = await NativeConnection.connect({ address })
   const client = new Client({ connection, namespace: config.temporalNamespace })
   let worker: Worker | undefined
   let workerRun: Promise<void> | undefined
-  let workerConnection: { close(): Promise<void> } | undefined
   if (options.worker) {
-    const created = await createWorker({ address, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client, ...(options.bundle ? { bundle: options.bundle } : {}) })
-    worker = created.worker
-    workerConnection = created.connection
+    worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client, ...(options.bundle ? { bundle: options.bundle } : {}) })
     workerRun = worker.run()
   }
   const writes = new PendingWrites()
@@ -63,7 +61,6 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
       await writes.idle()
       if (worker && worker.getState() === 'RUNNING') worker.shutdown()
       await workerRun?.catch(() => {})
-      await workerConnection?.close()
       await connection.close()
       await devServer?.stop()
       await db.destroy()

@@ -1,7 +1,7 @@
-import { Client, Connection } from '@temporalio/client'
+import { Client } from '@temporalio/client'
 import { loadConfig } from '../server/config.js'
 import { migrate, openDatabase } from '../server/db/database.js'
-import { DefaultLogger, Runtime } from '@temporalio/worker'
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker'
 import { createWorker } from './worker.js'
 
 /** `npm run worker`: a worker process (production: several, beside `npm run server`). Needs TEMPORAL_ADDRESS. */
@@ -12,10 +12,12 @@ async function run(): Promise<void> {
   if (!address) throw new Error('TEMPORAL_ADDRESS is required for a separate worker (npm start runs an embedded one).')
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   await migrate(db)
-  const client = new Client({ connection: await Connection.connect({ address }), namespace: config.temporalNamespace })
-  const { worker } = await createWorker({ address, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client })
+  const connection = await NativeConnection.connect({ address })
+  const client = new Client({ connection, namespace: config.temporalNamespace })
+  const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client })
   console.log(`Worker: ${address}, task queue ${config.taskQueue}`)
   await worker.run()
+  await connection.close()
   await db.destroy()
 }
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import type { Client } from '@temporalio/client'
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import type { Db } from '../server/db/database.js'
 import { createActivities } from './activities.js'
 
@@ -20,7 +20,8 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 export interface WorkerOptions {
-  address: string
+  /** Owned by the caller (and shared with its client): closed after the worker stops. */
+  connection: NativeConnection
   namespace: string
   taskQueue: string
   db: Db
@@ -29,10 +30,9 @@ export interface WorkerOptions {
 }
 
 /** Creates a worker polling the task queue with every workflow and activity of the product. */
-export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: options.address })
-  const worker = await Worker.create({
-    connection,
+export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities({ db: options.db, client: options.client, taskQueue: options.taskQueue }),
@@ -40,7 +40,6 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     // The read-model backstop mostly waits (its grace period): slots are cheap.
     maxConcurrentActivityTaskExecutions: 200,
   })
-  return { worker, connection }
 }
 
 const quietLogger = {
