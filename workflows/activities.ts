@@ -38,8 +38,6 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
      */
     async projectTransition(req: Transition): Promise<void> {
       if (Context.current().info.attempt === 1) await Context.current().sleep(BACKSTOP_GRACE_MS)
-      const { version } = await db.selectFrom('evaluations').select('version').where('id', '=', req.evaluationId).executeTakeFirstOrThrow()
-      if (version >= req.version) return
       const outcome = await applyTransition(db, req)
       if (!outcome.ok) Context.current().log.warn('transition not projected', { evaluationId: req.evaluationId, version: req.version, type: outcome.type, message: outcome.message })
     },

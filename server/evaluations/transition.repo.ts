@@ -6,8 +6,8 @@ import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { scoreDocument, storedScores } from './scoring.js'
 
 export type ProjectionOutcome =
-  /** Written now (with the row as written), or already there: the other writer came first. */
-  | { ok: true; row?: EvaluationRow }
+  /** Written now, or already there: the other writer came first. */
+  | { ok: true }
   /** An earlier transition is not in the read model yet: the workflow applies them in order. */
   | { ok: false; type: 'BEHIND' | 'VALIDATION_FAILED' | string; message: string }
 
@@ -25,15 +25,18 @@ export async function applyTransition(db: Db, t: Transition, known?: EvaluationR
     if (!ev || attempt > 0) ev = await db.selectFrom('evaluations').selectAll().where('id', '=', t.evaluationId).executeTakeFirstOrThrow()
     if (ev.version >= t.version) return { ok: true }
     if (ev.version !== t.version - 1) return { ok: false, type: 'BEHIND', message: `evaluation ${ev.id} is at v${ev.version}; v${t.version - 1} is not applied yet` }
-    const row = await writeTransition(db, ev, t)
-    if (!row.ok || row.row) return row
+    const outcome = await writeTransition(db, ev, t)
+    if (outcome) return outcome
     // Another writer moved the row between our read and write: read it again.
   }
   return { ok: true }
 }
 
-/** The guarded write: one statement (data-modifying CTEs), so it is whole or nothing without a transaction. */
-async function writeTransition(db: Db, ev: EvaluationRow, t: Transition): Promise<ProjectionOutcome> {
+/**
+ * The guarded write: one statement (data-modifying CTEs), so it is whole or nothing without a
+ * transaction. Null when the row is no longer at the version it was read at.
+ */
+async function writeTransition(db: Db, ev: EvaluationRow, t: Transition): Promise<ProjectionOutcome | null> {
   const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
   const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
   const reason = t.payload.reason ?? t.payload.comment ?? null
@@ -58,13 +61,13 @@ async function writeTransition(db: Db, ev: EvaluationRow, t: Transition): Promis
         : sql`select 1`
   const auditData = { round: ev.round, ...(t.payload.adjustments ? { adjustments: t.payload.adjustments } : {}), ...(scores ? { total: scores.values, level: scores.level } : {}) }
 
-  const { rows } = await sql<EvaluationRow>`
+  const { rows } = await sql<{ id: number }>`
     with upd as (
       update evaluations
       set stage = ${t.to}, version = ${t.version}, round = ${t.round}, overdue = false,
           deadline_at = ${t.deadlineAt ? new Date(t.deadlineAt) : null}, updated_at = now() ${scored}
       where id = ${ev.id} and version = ${t.version - 1}
-      returning *
+      returning id
     ),
     round_change as (${roundChange}),
     audit as (
@@ -74,6 +77,6 @@ async function writeTransition(db: Db, ev: EvaluationRow, t: Transition): Promis
       from upd
       on conflict (idempotency_key) do nothing
     )
-    select * from upd`.execute(db)
-  return { ok: true, row: rows[0] }
+    select id from upd`.execute(db)
+  return rows.length ? { ok: true } : null
 }
