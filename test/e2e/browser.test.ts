@@ -58,6 +58,8 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
 
   it('lets a staff member fill the generated form and submit, with a live explanation', async () => {
     const page = await signIn('cv.maiphuong')
+    // The heading shows before the task list has arrived: wait for the counters to be filled in.
+    await page.waitForFunction(() => /Cần nộp: [1-9]/.test(document.querySelector('[data-testid=counters]')?.textContent ?? ''), undefined, { timeout: 10_000 }).catch(() => {})
     expect(await page.textContent('[data-testid=counters]')).toContain('Cần nộp: 1')
     await shot(page, '01-staff-tasks')
     await openTask(page, 'Mai Thị Phương')
