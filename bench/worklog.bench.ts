@@ -6,7 +6,6 @@ import { hashPassword } from '../server/auth/password.js'
 import { createSession } from '../server/auth/session.js'
 import { loadConfig } from '../server/config.js'
 import { migrate, openDatabase } from '../server/db/database.js'
-import { PendingWrites } from '../server/evaluations/pending-writes.js'
 import { bootstrap } from '../server/seed/bootstrap.js'
 import { freePort } from '../server/temporal/temporal-cli.js'
 import { createTestDatabase } from '../test/support/database.js'
@@ -28,7 +27,7 @@ export async function worklogBench(staffCount: number, itemsEach = 60): Promise<
   console.log(`\n# work-log benchmark — ${staffCount.toLocaleString('vi-VN')} staff × ${itemsEach} items, PostgreSQL, Node ${process.version}\n`)
   await seed(db, staffCount, itemsEach)
 
-  const app = createApp({ db, client: new Client(), config: { ...loadConfig({}), actionDeadlineMs: 5000 }, writes: new PendingWrites() })
+  const app = createApp({ db, client: new Client(), config: { ...loadConfig({}), actionDeadlineMs: 5000 } })
   const port = await freePort()
   const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
   const staff = await db.selectFrom('staff').select('id').where('username', 'like', 'bench.%').orderBy('id').limit(CLIENTS).execute()

@@ -4,6 +4,8 @@ import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { findSessionUser } from './auth/session.js'
 import { ApiError } from './errors.js'
+import { isDatabaseUnavailable } from './db/db-errors.js'
+import { toApiError } from './http/temporal-errors.js'
 import type { AppDeps, AppEnv } from './http/context.js'
 import { openApiDocument } from './http/route.js'
 import { authRoutes } from './routes/auth.routes.js'
@@ -23,7 +25,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', requestId())
   app.use('*', secureHeaders())
   app.use('/api/*', async (c, next) => {
-    await deps.writes.idle() // read-your-writes: the answers this process gave are in the database
     if (PUBLIC_PATHS.has(c.req.path)) return next()
     const bearer = c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]
     const token = bearer ?? getCookie(c, SESSION_COOKIE)
@@ -45,6 +46,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'Không tìm thấy đường dẫn.', messageEn: 'No such route.' } }, 404))
   app.onError((err, c) => {
     const english = /^en\b/i.test(c.req.header('accept-language') ?? '')
+    if (isDatabaseUnavailable(err)) {
+      err = new ApiError(503, 'DATABASE_UNAVAILABLE', 'Cơ sở dữ liệu tạm thời không liên lạc được; chưa có gì thay đổi. Hãy thử lại sau ít phút.', 'The database is unreachable for now; nothing changed. Retry in a few minutes.')
+    }
+    err = toApiError(err) as Error
     if (err instanceof ApiError) {
       return c.json({ error: { code: err.code, message: english ? err.en : err.vi, messageEn: err.en, ...(err.details ? { details: err.details } : {}) } }, err.status)
     }

@@ -12,6 +12,13 @@ export type ErrorCode =
   | 'NOTHING_ASSIGNED'
   | 'UNIT_NOT_READY'
   | 'CYCLE_NOT_OPEN'
+  | 'STALE'
+  | 'SIGN_OFF_IN_PROGRESS'
+  | 'UNIT_BUSY'
+  | 'WORKFLOW_TIMEOUT'
+  | 'WORKFLOW_FAILED'
+  | 'TEMPORAL_UNAVAILABLE'
+  | 'DATABASE_UNAVAILABLE'
   | 'INTERNAL'
 
 /** The one error type: an HTTP status, a code, and the message in Vietnamese and English. */
@@ -37,3 +44,7 @@ export const forbidden = (vi: string, en: string) => new ApiError(403, 'FORBIDDE
 
 export const wrongStage = (stage: string, action: string) =>
   new ApiError(409, 'WRONG_STAGE', `Không thể "${action}" khi bản đánh giá đang ở bước ${stage}.`, `Cannot "${action}" while the evaluation is in stage ${stage}.`)
+
+/** 409 STALE: the caller acted on a version the evaluation has moved on from. */
+export const stale = (current: number) =>
+  new ApiError(409, 'STALE', `Bản đánh giá đã thay đổi (hiện là phiên bản ${current}); hãy tải lại trước khi thao tác.`, `The evaluation has moved on (now version ${current}); reload before acting.`, { version: current })

@@ -4,7 +4,6 @@ import { Client } from '@temporalio/client'
 import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { createWorker } from '../workflows/worker.js'
 import { createApp } from './app.js'
-import { PendingWrites } from './evaluations/pending-writes.js'
 import type { Config } from './config.js'
 import { migrate, openDatabase, type Db } from './db/database.js'
 import { findTemporalCli, startDevServer, type DevServer } from './temporal/temporal-cli.js'
@@ -13,8 +12,6 @@ export interface System {
   db: Db
   client: Client
   app: ReturnType<typeof createApp>
-  /** The API's read-model writes still running (tests that read the database directly wait for them). */
-  writes: PendingWrites
   worker?: Worker
   devServer?: DevServer
   temporalAddress: string
@@ -47,18 +44,15 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
     worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client, ...(options.bundle ? { bundle: options.bundle } : {}) })
     workerRun = worker.run()
   }
-  const writes = new PendingWrites()
-  const app = createApp({ db, client, config, writes })
+  const app = createApp({ db, client, config })
   return {
     db,
     client,
     app,
-    writes,
     worker,
     devServer,
     temporalAddress: address,
     async stop() {
-      await writes.idle()
       if (worker && worker.getState() === 'RUNNING') worker.shutdown()
       await workerRun?.catch(() => {})
       await connection.close()

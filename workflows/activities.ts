@@ -1,16 +1,16 @@
 import { Context } from '@temporalio/activity'
-import { ApplicationFailure, type SignalDefinition } from '@temporalio/common'
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client'
+import { ApplicationFailure } from '@temporalio/common'
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type UpdateDefinition } from '@temporalio/client'
 import { appendAudit } from '../server/audit/audit.repo.js'
 import type { Db } from '../server/db/database.js'
 import type { CycleDurations } from '../server/db/schema.js'
-import { cancelCycleRecords, signOffUnitRecords } from '../server/cycles/sign-off.repo.js'
+import { markCycleCancelled, recordUnitSignOff } from '../server/cycles/sign-off.repo.js'
 import { rankCycle } from '../server/cycles/ranking.service.js'
-import { applyTransition } from '../server/evaluations/transition.repo.js'
+import { projectTransition } from '../server/evaluations/transition.projection.js'
 import { notifyEvaluation, publishCycleResults } from '../server/notifications/notification.repo.js'
-import { cancelSignal, evaluationWorkflowId, leaderReturnUpdate, signedOffSignal } from './definitions.js'
+import { cancelUpdate, classifyUpdate, evaluationWorkflowId, holdForSignOffUpdate, leaderReturnUpdate, releaseSignOffUpdate, signOffUpdate } from './definitions.js'
 import type { EvaluationWorkflowInput } from './evaluation.workflow.js'
-import type { Actor, Stage, Transition } from './stages.js'
+import { SYSTEM_ACTOR, type Actor, type Stage, type Transition } from './stages.js'
 
 export interface ActivityDeps {
   db: Db
@@ -18,10 +18,12 @@ export interface ActivityDeps {
   taskQueue: string
 }
 
-/** Temporal calls in flight at once from one activity. */
+/** Temporal calls in flight at once from one activity (launch, classification). */
 const START_CONCURRENCY = 64
-/** How long the read-model backstop leaves the API to write a transition itself. */
-const BACKSTOP_GRACE_MS = 500
+/** Updates in flight at once for a leadership action over a unit. */
+const UNIT_CONCURRENCY = 32
+/** Projection attempts after which a failing projection raises an alert (it is still retried). */
+const ALERT_AFTER_ATTEMPTS = 5
 /** Evaluations read per page while launching. */
 const LAUNCH_PAGE = 1000
 
@@ -31,15 +33,20 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
 
   return {
     /**
-     * The backstop: applies a recorded transition to the read model unless the API already has.
-     * It first gives the API a moment to do so (the usual case) rather than race it for the row.
-     * The workflow applies its transitions in order, so "behind" only follows a cycle cancelled
-     * in the database a moment before the workflow heard of it: nothing more to write then.
+     * The projection of one recorded transition (a local activity of its evaluation workflow, which
+     * runs them one at a time in version order). Retried until it succeeds; a transition that
+     * conflicts with a different one already projected at its version is reported, never dropped.
      */
-    async projectTransition(req: Transition): Promise<void> {
-      if (Context.current().info.attempt === 1) await Context.current().sleep(BACKSTOP_GRACE_MS)
-      const outcome = await applyTransition(db, req)
-      if (!outcome.ok) Context.current().log.warn('transition not projected', { evaluationId: req.evaluationId, version: req.version, type: outcome.type, message: outcome.message })
+    async projectTransition(t: Transition): Promise<void> {
+      const attempt = Context.current().info.attempt
+      try {
+        await projectTransition(db, t)
+      } catch (err) {
+        if (attempt >= ALERT_AFTER_ATTEMPTS) {
+          Context.current().log.error('ALERT: projection failing', { evaluationId: t.evaluationId, version: t.version, attempt, error: String(err) })
+        }
+        throw err
+      }
     },
 
     async notify(req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; phase: 'self' | 'review'; stage: Stage; version: number }): Promise<void> {
@@ -70,7 +77,7 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
           .limit(req.pageSize ?? LAUNCH_PAGE)
           .execute()
         if (!rows.length) break
-        await inPool(rows, async (r) => {
+        await inPool(rows, START_CONCURRENCY, async (r) => {
           const input: EvaluationWorkflowInput = {
             evaluationId: r.id,
             cycleId: req.cycleId,
@@ -81,7 +88,7 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
             durations,
           }
           try {
-            await client.workflow.start('evaluationWorkflow', { taskQueue, workflowId: evaluationWorkflowId(req.cycleId, r.staff_id), args: [input] })
+            await client.workflow.start('evaluationWorkflow', { taskQueue, workflowId: evaluationWorkflowId(req.cycleId, r.staff_id), args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE' })
           } catch (err) {
             if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
           }
@@ -96,46 +103,61 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
       return { started }
     },
 
-    /** Records the sign-off, then tells each evaluation workflow (a retry re-signals; finished ones are skipped). */
-    async signOffUnit(req: { cycleId: number; unitId: number; actor: Actor }): Promise<{ unitId: number; evaluations: number }> {
-      const outcome = await signOffUnitRecords(db, req.cycleId, req.unitId, req.actor)
-      if (!outcome.ok) throw fail(outcome.type, outcome.message)
-      await signalAll(outcome.staffIds.map((s) => evaluationWorkflowId(req.cycleId, s)), signedOffSignal)
-      return { unitId: req.unitId, evaluations: outcome.staffIds.length }
-    },
-
-    /** Returns every evaluation of a unit awaiting sign-off to its unit head, each through its own workflow. */
-    async returnUnit(req: { cycleId: number; unitId: number; actor: Actor; reason: string }): Promise<{ unitId: number; evaluations: number }> {
-      const rows = await db
-        .selectFrom('evaluations')
-        .select(['staff_id'])
-        .where('cycle_id', '=', req.cycleId)
-        .where('unit_id', '=', req.unitId)
-        .where('stage', '=', 'AWAITING_SIGN_OFF')
-        .execute()
-      if (!rows.length) throw fail('UNIT_NOT_READY', `no evaluation of unit ${req.unitId} awaits sign-off`)
-      let returned = 0
-      for (const r of rows) {
-        Context.current().heartbeat(returned)
-        const handle = client.workflow.getHandle(evaluationWorkflowId(req.cycleId, r.staff_id))
-        try {
-          const recorded = await handle.executeUpdate(leaderReturnUpdate, { args: [{ actor: req.actor, reason: req.reason }] })
-          returned++
-          await applyTransition(db, recorded) // now, for the leader's next read; else the workflow's backstop does
-        } catch (err) {
-          // Rejected means already returned (a retry) or not the actor's to return: report, don't loop.
-          if (returned === 0 && rows.length === 1) throw fail('FORBIDDEN', String((err as Error).message))
-        }
+    /**
+     * A unit sign-off, all or nothing: holds every evaluation of the unit for this token (each
+     * workflow refuses unless it awaits sign-off and the actor may sign it off), then records the
+     * sign-off in each; if any refuses, releases the others and refuses with the reasons. A retry
+     * with the same token resumes (every step is idempotent per token).
+     */
+    async signOffUnit(req: { cycleId: number; unitId: number; actor: Actor; token: string }): Promise<{ unitId: number; evaluations: number }> {
+      const staffIds = await unitMembers(req.cycleId, req.unitId)
+      if (!staffIds.length) throw fail('UNIT_NOT_READY', `unit ${req.unitId} has no evaluation in cycle ${req.cycleId}`)
+      const held = await inPool(staffIds, UNIT_CONCURRENCY, (s) => update(req.cycleId, s, holdForSignOffUpdate, { actor: req.actor, token: req.token }, `hold:${req.token}`))
+      const refused = held.filter((h) => !h.ok)
+      if (refused.length) {
+        await inPool(staffIds, UNIT_CONCURRENCY, (s) => update(req.cycleId, s, releaseSignOffUpdate, { token: req.token }, `release:${req.token}`))
+        const first = refused[0] as Refusal
+        throw ApplicationFailure.create({
+          type: first.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'UNIT_NOT_READY',
+          message: `${refused.length} of ${staffIds.length} evaluation(s) of unit ${req.unitId} cannot be signed off (${first.message})`,
+          nonRetryable: true,
+          details: [refused],
+        })
       }
-      if (returned === 0) throw fail('FORBIDDEN', `staff ${req.actor.id} may not return unit ${req.unitId}`)
-      return { unitId: req.unitId, evaluations: returned }
+      const signed = await inPool(staffIds, UNIT_CONCURRENCY, (s) => update(req.cycleId, s, signOffUpdate, { actor: req.actor, token: req.token }, `signoff:${req.token}`))
+      const failed = signed.find((r) => !r.ok) as Refusal | undefined
+      if (failed) throw new Error(`sign-off of evaluation of staff ${failed.staffId} not recorded: ${failed.message}`) // retried: the holds stay
+      await recordUnitSignOff(db, req.cycleId, req.unitId, req.actor, staffIds.length)
+      return { unitId: req.unitId, evaluations: staffIds.length }
     },
 
-    /** Cancels the cycle's records, then tells every evaluation workflow of it; safe to repeat. */
-    async cancelCycle(req: { cycleId: number; actor: Actor; reason: string }): Promise<void> {
-      await cancelCycleRecords(db, req.cycleId, req.actor, req.reason)
-      const rows = await db.selectFrom('evaluations').select('staff_id').where('cycle_id', '=', req.cycleId).where('stage', '=', 'CANCELLED').execute()
-      await signalAll(rows.map((r) => evaluationWorkflowId(req.cycleId, r.staff_id)), cancelSignal)
+    /** Returns every evaluation of a unit awaiting sign-off to its unit head, each through its own workflow, 32 at a time; reports each refusal. */
+    async returnUnit(req: { cycleId: number; unitId: number; actor: Actor; reason: string; token: string }): Promise<{ unitId: number; evaluations: number; refused: { evaluationId: number; code: string; message: string }[] }> {
+      const rows = await db.selectFrom('evaluations').select(['id', 'staff_id']).where('cycle_id', '=', req.cycleId).where('unit_id', '=', req.unitId).where('stage', '=', 'AWAITING_SIGN_OFF').execute()
+      if (!rows.length) throw fail('UNIT_NOT_READY', `no evaluation of unit ${req.unitId} awaits sign-off`)
+      const outcomes = await inPool(rows, UNIT_CONCURRENCY, (r) => update(req.cycleId, r.staff_id, leaderReturnUpdate, { actor: req.actor, reason: req.reason }, `unitReturn:${req.token}`))
+      const refused = outcomes.flatMap((o, i) => (o.ok ? [] : [{ evaluationId: rows[i]!.id, code: o.code, message: o.message }]))
+      if (refused.length === rows.length) throw fail(refused[0]!.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'UNIT_NOT_READY', `no evaluation of unit ${req.unitId} could be returned (${refused[0]!.message})`)
+      return { unitId: req.unitId, evaluations: rows.length - refused.length, refused }
+    },
+
+    /** Cancels every evaluation of the cycle, each in its own workflow, then the cycle's record; safe to repeat. */
+    async cancelCycle(req: { cycleId: number; actor: Actor; reason: string }): Promise<{ evaluations: number }> {
+      const rows = await db.selectFrom('evaluations').select(['staff_id', 'stage']).where('cycle_id', '=', req.cycleId).execute()
+      const outcomes = await inPool(rows, START_CONCURRENCY, (r) => update(req.cycleId, r.staff_id, cancelUpdate, { actor: req.actor, reason: req.reason }, `cancel:${req.cycleId}`))
+      const failed = outcomes.find((o, i) => !o.ok && !(o.code === 'FINISHED' && rows[i]!.stage === 'CANCELLED')) as Refusal | undefined
+      if (failed) throw new Error(`evaluation of staff ${failed.staffId} not cancelled: ${failed.code} ${failed.message}`)
+      await markCycleCancelled(db, req.cycleId, req.actor, req.reason)
+      return { evaluations: rows.length }
+    },
+
+    /** After ranking: each evaluation records its classification, 64 at a time. */
+    async classifyEvaluations(req: { cycleId: number }): Promise<{ classified: number }> {
+      const rows = await db.selectFrom('evaluations').select(['staff_id', 'stage']).where('cycle_id', '=', req.cycleId).where('stage', 'in', ['SIGNED_OFF', 'CLASSIFIED']).execute()
+      const outcomes = await inPool(rows, START_CONCURRENCY, (r) => update(req.cycleId, r.staff_id, classifyUpdate, { actor: SYSTEM_ACTOR }, `classify:${req.cycleId}`))
+      const failed = outcomes.find((o, i) => !o.ok && !(o.code === 'FINISHED' && rows[i]!.stage === 'CLASSIFIED')) as Refusal | undefined
+      if (failed) throw new Error(`evaluation of staff ${failed.staffId} not classified: ${failed.code} ${failed.message}`)
+      return { classified: rows.length }
     },
 
     async rankCycle(req: { cycleId: number }): Promise<{ classified: number }> {
@@ -147,27 +169,43 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
     },
   }
 
-  async function signalAll(workflowIds: string[], signal: SignalDefinition<[], string>): Promise<void> {
-    await inPool(workflowIds, async (id, i) => {
-      try {
-        await client.workflow.getHandle(id).signal(signal)
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err
-      }
-      if (i % 50 === 0) Context.current().heartbeat(i)
-    })
+  async function unitMembers(cycleId: number, unitId: number): Promise<number[]> {
+    const rows = await db.selectFrom('evaluations').select('staff_id').where('cycle_id', '=', cycleId).where('unit_id', '=', unitId).orderBy('id').execute()
+    return rows.map((r) => r.staff_id)
+  }
+
+  /**
+   * One Update to one evaluation workflow, with an id so a retried activity is answered with the
+   * first result instead of acting twice. A refusal (validator or handler) is an outcome, not an error.
+   */
+  async function update<Ret, A>(cycleId: number, staffId: number, def: UpdateDefinition<Ret, [A]>, args: A, updateId: string): Promise<Outcome<Ret>> {
+    try {
+      Context.current().heartbeat()
+      const value = await client.workflow.getHandle(evaluationWorkflowId(cycleId, staffId)).executeUpdate(def, { args: [args], updateId })
+      return { ok: true, staffId, value }
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { ok: false, staffId, code: 'FINISHED', message: 'the evaluation workflow has ended' }
+      if (!(err instanceof WorkflowUpdateFailedError)) throw err
+      const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined
+      return { ok: false, staffId, code: cause?.type ?? 'REFUSED', message: cause?.message ?? err.message }
+    }
   }
 }
 
-/** Runs calls to Temporal with a steady number in flight (not in lock-step chunks). */
-async function inPool<T>(items: T[], task: (item: T, index: number) => Promise<void>): Promise<void> {
+type Refusal = { ok: false; staffId: number; code: string; message: string }
+type Outcome<T> = { ok: true; staffId: number; value: T } | Refusal
+
+/** Runs calls to Temporal with a steady number in flight (not in lock-step chunks); results in input order. */
+async function inPool<T, R>(items: T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
   let next = 0
   await Promise.all(
-    Array.from({ length: Math.min(START_CONCURRENCY, items.length) }, async () => {
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
       while (next < items.length) {
         const i = next++
-        await task(items[i]!, i)
+        results[i] = await task(items[i]!, i)
       }
     }),
   )
+  return results
 }

@@ -21,6 +21,8 @@ export interface CycleWorkflowInput {
   /** Carried over by continue-as-new. */
   launched?: boolean
   signedOffUnitIds?: number[]
+  /** Sign-off tokens handed out so far (each unit sign-off holds its evaluations under a fresh token). */
+  signOffSeq?: number
 }
 
 /** Well under Temporal's 2,000 Updates per run: leadership actions beyond this continue in a new run. */
@@ -41,9 +43,11 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
   let launched = input.launched ?? false
   const signedOff = new Set(input.signedOffUnitIds ?? [])
   let cancelled = false
-  let cancelRequest: { actor: Actor; reason: string } | undefined
   let status = launched ? 'OPEN' : 'LAUNCHING'
   let updatesThisRun = 0
+  let signOffSeq = input.signOffSeq ?? 0
+  /** Units with a leadership action running: one at a time per unit, and a cancel waits for them all. */
+  const busyUnits = new Set<number>()
 
   const checkUnitAction = (actor: Actor, unitId: number) => {
     if (!actor.roles.includes('leader') && !actor.roles.includes('admin')) {
@@ -58,6 +62,19 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
     if (signedOff.has(unitId)) {
       throw ApplicationFailure.create({ type: FailureType.wrongStage, message: `unit ${unitId} is already signed off`, nonRetryable: true })
     }
+    if (busyUnits.has(unitId)) {
+      throw ApplicationFailure.create({ type: FailureType.unitBusy, message: `another leadership action on unit ${unitId} is running`, nonRetryable: true })
+    }
+  }
+
+  /** Runs one leadership action on a unit, the unit marked busy meanwhile. */
+  const onUnit = async <T,>(unitId: number, action: () => Promise<T>): Promise<T> => {
+    busyUnits.add(unitId)
+    try {
+      return await action()
+    } finally {
+      busyUnits.delete(unitId)
+    }
   }
 
   setHandler(
@@ -65,9 +82,12 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
     async ({ actor, unitId }) => {
       updatesThisRun++
       checkUnitAction(actor, unitId)
-      const result = await acts.signOffUnit({ cycleId: input.cycleId, unitId, actor })
-      signedOff.add(unitId)
-      return result
+      const token = `${input.cycleId}:${unitId}:${workflowInfo().runId}:${++signOffSeq}`
+      return onUnit(unitId, async () => {
+        const result = await acts.signOffUnit({ cycleId: input.cycleId, unitId, actor, token })
+        signedOff.add(unitId)
+        return result
+      })
     },
     { validator: ({ actor, unitId }) => checkUnitAction(actor, unitId) },
   )
@@ -75,7 +95,9 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
     returnUnitUpdate,
     async ({ actor, unitId, reason }) => {
       updatesThisRun++
-      return acts.returnUnit({ cycleId: input.cycleId, unitId, actor, reason })
+      checkUnitAction(actor, unitId)
+      const token = `${input.cycleId}:${unitId}:${workflowInfo().runId}:${++signOffSeq}`
+      return onUnit(unitId, () => acts.returnUnit({ cycleId: input.cycleId, unitId, actor, reason, token }))
     },
     { validator: ({ actor, unitId }) => checkUnitAction(actor, unitId) },
   )
@@ -83,16 +105,19 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
     cancelCycleUpdate,
     async ({ actor, reason }) => {
       cancelled = true
-      cancelRequest = { actor, reason }
-      await acts.cancelCycle({ cycleId: input.cycleId, actor, reason })
-      return { cancelled: true as const }
+      status = 'CANCELLING'
+      // Every evaluation decides its own cancellation, once the launch and the unit actions running have ended.
+      await condition(() => launched && busyUnits.size === 0)
+      const { evaluations } = await acts.cancelCycle({ cycleId: input.cycleId, actor, reason })
+      status = 'CANCELLED'
+      return { cancelled: true as const, evaluations }
     },
     {
       validator: ({ actor }) => {
         if (!actor.roles.includes('admin')) {
           throw ApplicationFailure.create({ type: FailureType.forbidden, message: 'only an admin cancels a cycle', nonRetryable: true })
         }
-        if (cancelled || status === 'RANKING' || status === 'CLASSIFIED') {
+        if (cancelled || status === 'RANKING' || status === 'CLASSIFIED' || signedOff.size === input.unitIds.length) {
           throw ApplicationFailure.create({ type: FailureType.notOpen, message: `cycle is ${status}`, nonRetryable: true })
         }
       },
@@ -105,8 +130,6 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
     await acts.launchEvaluations({ cycleId: input.cycleId, ...(input.launchPageSize ? { pageSize: input.launchPageSize } : {}) })
     launched = true
     if (!cancelled) status = 'OPEN'
-    // Cancelled while launching: starts already in flight then are ended too (cancelling is idempotent).
-    else await acts.cancelCycle({ cycleId: input.cycleId, ...cancelRequest! })
   }
 
   const runIsFull = () => updatesThisRun >= (input.updatesPerRun ?? UPDATES_PER_RUN) || workflowInfo().continueAsNewSuggested
@@ -117,12 +140,14 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
 
   status = 'RANKING'
   await acts.rankCycle({ cycleId: input.cycleId })
+  // Each evaluation records its classification (its workflow decides its stage), then results go out.
+  await acts.classifyEvaluations({ cycleId: input.cycleId })
   await acts.publishResults({ cycleId: input.cycleId })
   status = 'CLASSIFIED'
   return status
 
   async function carryOn(): Promise<never> {
     await condition(allHandlersFinished)
-    return continueAsNew<typeof cycleWorkflow>({ ...input, launched, signedOffUnitIds: [...signedOff] })
+    return continueAsNew<typeof cycleWorkflow>({ ...input, launched, signedOffUnitIds: [...signedOff], signOffSeq })
   }
 }

@@ -1,26 +1,49 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow'
+import { defineQuery, defineUpdate } from '@temporalio/workflow'
 import type { Actor, ProcessState, Transition } from './stages.js'
 
 /** Names and payloads of every message the workflows accept; imported by the API client too. */
 
-/** Each action's Update answers with the transition it recorded. Submit carries the document as checked by the API. */
-export const submitUpdate = defineUpdate<Transition, [{ actor: Actor; data: Record<string, unknown> }]>('submit')
-export const approveUpdate = defineUpdate<Transition, [{ actor: Actor; adjustments?: Record<string, unknown>; comment?: string }]>('approve')
-export const returnUpdate = defineUpdate<Transition, [{ actor: Actor; reason: string }]>('return')
-export const leaderReturnUpdate = defineUpdate<Transition, [{ actor: Actor; reason: string }]>('leaderReturn')
-export const signedOffSignal = defineSignal('signedOff')
-export const cancelSignal = defineSignal('cancel')
-/** The process state, and how many recorded transitions still wait to reach the read model. */
-export const evaluationStateQuery = defineQuery<ProcessState & { unprojected: number }>('state')
+/**
+ * What every action may carry: who acts, and the version the caller saw (a moved-on evaluation
+ * answers STALE instead of acting on something the caller did not see).
+ */
+export interface ActionArgs {
+  actor: Actor
+  expectedVersion?: number
+}
+
+/** Each action's Update answers with the transition it recorded, once the read model shows it. */
+export const saveUpdate = defineUpdate<Transition, [ActionArgs & { data: Record<string, unknown> }]>('save')
+export const submitUpdate = defineUpdate<Transition, [ActionArgs & { data: Record<string, unknown> }]>('submit')
+export const approveUpdate = defineUpdate<Transition, [ActionArgs & { adjustments?: Record<string, unknown>; comment?: string }]>('approve')
+export const returnUpdate = defineUpdate<Transition, [ActionArgs & { reason: string }]>('return')
+export const leaderReturnUpdate = defineUpdate<Transition, [ActionArgs & { reason: string }]>('leaderReturn')
+
+/**
+ * A unit sign-off, in two phases run by the cycle workflow: `holdForSignOff` holds an evaluation
+ * awaiting sign-off for one sign-off token (nothing else moves it meanwhile), then either
+ * `signOff` records the transition or `releaseSignOff` lets it go. Every step is idempotent per token.
+ */
+export const holdForSignOffUpdate = defineUpdate<{ held: true } | { signedOff: true }, [{ actor: Actor; token: string }]>('holdForSignOff')
+export const releaseSignOffUpdate = defineUpdate<{ released: boolean }, [{ token: string }]>('releaseSignOff')
+export const signOffUpdate = defineUpdate<Transition, [{ actor: Actor; token: string }]>('signOff')
+/** The cycle's cancellation and, after ranking, its classification: each evaluation records its own. */
+export const cancelUpdate = defineUpdate<Transition, [{ actor: Actor; reason: string }]>('cancel')
+export const classifyUpdate = defineUpdate<Transition, [{ actor: Actor }]>('classify')
+
+/** The process state, every transition it recorded (for the reconciler) and the sign-off hold, if any. */
+export const evaluationStateQuery = defineQuery<ProcessState & { projectedVersion: number; transitions: Transition[]; heldBy: string | null }>('state')
 
 export interface UnitActionResult {
   unitId: number
   evaluations: number
+  /** A unit return: the evaluations that could not be returned, and why. */
+  refused?: { evaluationId: number; code: string; message: string }[]
 }
 
 export const signOffUnitUpdate = defineUpdate<UnitActionResult, [{ actor: Actor; unitId: number }]>('signOffUnit')
 export const returnUnitUpdate = defineUpdate<UnitActionResult, [{ actor: Actor; unitId: number; reason: string }]>('returnUnit')
-export const cancelCycleUpdate = defineUpdate<{ cancelled: true }, [{ actor: Actor; reason: string }]>('cancelCycle')
+export const cancelCycleUpdate = defineUpdate<{ cancelled: true; evaluations: number }, [{ actor: Actor; reason: string }]>('cancelCycle')
 export const cycleStateQuery = defineQuery<{ launched: boolean; signedOffUnitIds: number[]; status: string }>('state')
 
 export const evaluationWorkflowId = (cycleId: number, staffId: number) => `evaluation:${cycleId}:${staffId}`

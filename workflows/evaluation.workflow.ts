@@ -1,14 +1,19 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow'
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow'
 import type { CycleDurations } from '../server/db/schema.js'
 import type { createActivities } from './activities.js'
 import {
   approveUpdate,
-  cancelSignal,
+  cancelUpdate,
+  classifyUpdate,
   evaluationStateQuery,
+  holdForSignOffUpdate,
   leaderReturnUpdate,
+  releaseSignOffUpdate,
   returnUpdate,
-  signedOffSignal,
+  saveUpdate,
+  signOffUpdate,
   submitUpdate,
+  type ActionArgs,
 } from './definitions.js'
 import { FailureType, checkpointApplies, checkpoints, cycleCalendar, mayAct, transition, type Action, type Actor, type EvaluationParties, type Stage, type Transition, type TransitionPayload } from './stages.js'
 
@@ -20,66 +25,127 @@ export interface EvaluationWorkflowInput extends EvaluationParties {
   durations: CycleDurations
 }
 
-/** Notifications and the read-model backstop: short, idempotent DB writes. */
+/** Notifications: short, idempotent DB writes. */
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '10 seconds' },
 })
 
 /**
- * One staff member's evaluation in one cycle: self-assessment ⇄ unit review, then leadership.
+ * The projection of a recorded transition, run by the worker that runs this workflow task: retried
+ * until the database takes it (never dropped; the activity raises an alert after repeated failures).
+ */
+const projection = proxyLocalActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+})
+
+const refuse = (type: string, message: string, details: unknown[] = []) => ApplicationFailure.create({ type, message, nonRetryable: true, details })
+
+/**
+ * One staff member's evaluation in one cycle, and the only decider of its stage and version.
  *
- * Every action is an Update. The validator refuses a wrong actor or stage; the handler records the
- * transition in the workflow (its history is the durable truth of the process) and answers with it
- * at once. The API then applies it to PostgreSQL (read-your-writes); the workflow applies it too,
- * through an activity, as the backstop should the API die in between: both writes are idempotent
- * by version, so whichever comes second is a no-op.
+ * Every change is an Update: the owner's draft and submit, the head's approve and return, the
+ * leader's return, the unit sign-off (held, then recorded, for the cycle's all-or-nothing
+ * sign-off), the cycle's cancel and classification. The validator refuses a wrong actor, stage or
+ * expected version; the handler records the transition (history is the durable truth), then waits
+ * until the projector has written it to PostgreSQL — one at a time, in version order — and
+ * answers. So an answered action is visible to every API instance at once.
  */
 export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promise<Stage> {
   const state = { evaluationId: input.evaluationId, stage: 'SELF_ASSESSMENT' as Stage, version: 0, round: 1 }
   const calendar = cycleCalendar(input.opensAt, input.durations)
-  let signedOff = false
-  let cancelled = false
+  const recorded: Transition[] = []
+  let projectedVersion = 0
+  /** The token of the unit sign-off holding this evaluation, if one does. */
+  let heldBy: string | null = null
   let closed = false
-  const unprojected: Transition[] = []
 
-  const check = (action: Action, actor: Actor): Transition => {
-    if (!mayAct(actor, action, input)) {
-      throw ApplicationFailure.create({ type: FailureType.forbidden, message: `actor ${actor.id} may not ${action}`, nonRetryable: true })
+  const check = (action: Action, actor: Actor, expectedVersion?: number): Transition => {
+    if (!mayAct(actor, action, input)) throw refuse(FailureType.forbidden, `actor ${actor.id} may not ${action}`)
+    if (expectedVersion !== undefined && expectedVersion !== state.version) {
+      throw refuse(FailureType.stale, `expected version ${expectedVersion}, the evaluation is at ${state.version}`, [state.version])
     }
-    const next = cancelled ? null : transition(state, action, actor, {}, Date.now(), calendar)
-    if (!next) {
-      throw ApplicationFailure.create({ type: FailureType.wrongStage, message: `cannot ${action} in ${state.stage}`, nonRetryable: true, details: [state.stage] })
-    }
+    if (heldBy !== null && action !== 'signOff' && action !== 'cancel') throw refuse(FailureType.signOffInProgress, `a unit sign-off holds the evaluation`)
+    const next = transition(state, action, actor, {}, Date.now(), calendar)
+    if (!next) throw refuse(FailureType.wrongStage, `cannot ${action} in ${state.stage}`, [state.stage])
     return next
   }
 
-  const act = (action: Action, actor: Actor, payload: TransitionPayload): Transition => {
-    const next = { ...check(action, actor), payload }
+  /** Records the transition, then answers once the read model shows it. */
+  const act = async (action: Action, { actor, expectedVersion }: ActionArgs, payload: TransitionPayload): Promise<Transition> => {
+    const next = { ...check(action, actor, expectedVersion), payload }
     state.stage = next.to
     state.version = next.version
     state.round = next.round
-    unprojected.push(next)
+    recorded.push(next)
+    await condition(() => projectedVersion >= next.version)
     return next
   }
 
-  setHandler(submitUpdate, ({ actor, data }) => act('submit', actor, { data }), { validator: ({ actor }) => void check('submit', actor) })
-  setHandler(approveUpdate, ({ actor, adjustments, comment }) => act('approve', actor, { ...(adjustments ? { adjustments } : {}), ...(comment ? { comment } : {}) }), {
-    validator: ({ actor }) => void check('approve', actor),
-  })
-  setHandler(returnUpdate, ({ actor, reason }) => act('return', actor, { reason }), { validator: ({ actor }) => void check('return', actor) })
-  setHandler(leaderReturnUpdate, ({ actor, reason }) => act('leaderReturn', actor, { reason }), { validator: ({ actor }) => void check('leaderReturn', actor) })
-  setHandler(signedOffSignal, () => void (signedOff = true))
-  setHandler(cancelSignal, () => void (cancelled = true))
-  setHandler(evaluationStateQuery, () => ({ ...state, unprojected: unprojected.length }))
+  /** A repeated step of the same sign-off or cancellation answers with what it recorded the first time. */
+  const already = (action: Action, matches: (t: Transition) => boolean) => recorded.find((t) => t.action === action && matches(t))
 
-  // The backstop: applies each recorded transition to the read model, in order.
+  setHandler(saveUpdate, (args) => act('save', args, { data: args.data }), { validator: (a) => void check('save', a.actor, a.expectedVersion) })
+  setHandler(submitUpdate, (args) => act('submit', args, { data: args.data }), { validator: (a) => void check('submit', a.actor, a.expectedVersion) })
+  setHandler(approveUpdate, (args) => act('approve', args, { ...(args.adjustments ? { adjustments: args.adjustments } : {}), ...(args.comment ? { comment: args.comment } : {}) }), {
+    validator: (a) => void check('approve', a.actor, a.expectedVersion),
+  })
+  setHandler(returnUpdate, (args) => act('return', args, { reason: args.reason }), { validator: (a) => void check('return', a.actor, a.expectedVersion) })
+  setHandler(leaderReturnUpdate, (args) => act('leaderReturn', args, { reason: args.reason }), { validator: (a) => void check('leaderReturn', a.actor, a.expectedVersion) })
+
+  setHandler(
+    holdForSignOffUpdate,
+    ({ token }) => {
+      if (already('signOff', (t) => t.payload.signOff === token)) return { signedOff: true as const }
+      heldBy = token
+      return { held: true as const }
+    },
+    {
+      validator: ({ actor, token }) => {
+        if (heldBy === token || already('signOff', (t) => t.payload.signOff === token)) return
+        if (heldBy !== null) throw refuse(FailureType.signOffInProgress, 'another sign-off holds the evaluation')
+        check('signOff', actor)
+      },
+    },
+  )
+  setHandler(releaseSignOffUpdate, ({ token }) => {
+    const released = heldBy === token
+    if (released) heldBy = null
+    return { released }
+  })
+  setHandler(
+    signOffUpdate,
+    async ({ actor, token }) => {
+      const done = already('signOff', (t) => t.payload.signOff === token)
+      if (done) return done
+      heldBy = null
+      return act('signOff', { actor }, { signOff: token })
+    },
+    {
+      validator: ({ actor, token }) => {
+        if (already('signOff', (t) => t.payload.signOff === token)) return
+        if (heldBy !== token) throw refuse(FailureType.conflict, 'the sign-off does not hold the evaluation')
+        check('signOff', actor)
+      },
+    },
+  )
+  setHandler(cancelUpdate, async (args) => already('cancel', () => true) ?? act('cancel', args, { reason: args.reason }), {
+    validator: ({ actor }) => void (already('cancel', () => true) ?? check('cancel', actor)),
+  })
+  setHandler(classifyUpdate, async (args) => already('classify', () => true) ?? act('classify', args, {}), {
+    validator: ({ actor }) => void (already('classify', () => true) ?? check('classify', actor)),
+  })
+  setHandler(evaluationStateQuery, () => ({ ...state, projectedVersion, transitions: recorded, heldBy }))
+
+  // The projector: every recorded transition reaches the read model once, in version order.
   const projector = (async () => {
     for (;;) {
-      await condition(() => unprojected.length > 0 || closed)
-      if (!unprojected.length) return
-      await acts.projectTransition(unprojected[0]!)
-      unprojected.shift()
+      await condition(() => recorded.length > projectedVersion || closed)
+      const next = recorded[projectedVersion]
+      if (!next) return
+      await projection.projectTransition(next)
+      projectedVersion = next.version
     }
   })()
 
@@ -94,10 +160,9 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
     }
   })()
 
-  await condition(() => cancelled || (signedOff && state.stage === 'AWAITING_SIGN_OFF'))
-  if (!cancelled) state.stage = 'SIGNED_OFF'
-  await condition(allHandlersFinished)
+  await condition(() => state.stage === 'CLASSIFIED' || state.stage === 'CANCELLED')
+  await condition(() => projectedVersion === state.version && allHandlersFinished())
   closed = true
   await Promise.all([projector, watcher])
-  return cancelled ? 'CANCELLED' : state.stage
+  return state.stage
 }

@@ -5,17 +5,21 @@ import type { CycleDurations } from '../server/db/schema.js'
 export const STAGES = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED', 'CANCELLED'] as const
 export type Stage = (typeof STAGES)[number]
 
-export type Action = 'submit' | 'approve' | 'return' | 'leaderReturn' | 'signOff' | 'classify' | 'cancel'
+export type Action = 'save' | 'submit' | 'approve' | 'return' | 'leaderReturn' | 'signOff' | 'classify' | 'cancel'
 
 const transitions: Record<Action, Partial<Record<Stage, Stage>>> = {
+  save: { SELF_ASSESSMENT: 'SELF_ASSESSMENT' },
   submit: { SELF_ASSESSMENT: 'UNIT_REVIEW' },
   approve: { UNIT_REVIEW: 'AWAITING_SIGN_OFF' },
   return: { UNIT_REVIEW: 'SELF_ASSESSMENT' },
   leaderReturn: { AWAITING_SIGN_OFF: 'UNIT_REVIEW' },
   signOff: { AWAITING_SIGN_OFF: 'SIGNED_OFF' },
   classify: { SIGNED_OFF: 'CLASSIFIED' },
-  cancel: { SELF_ASSESSMENT: 'CANCELLED', UNIT_REVIEW: 'CANCELLED', AWAITING_SIGN_OFF: 'CANCELLED' },
+  cancel: { SELF_ASSESSMENT: 'CANCELLED', UNIT_REVIEW: 'CANCELLED', AWAITING_SIGN_OFF: 'CANCELLED', SIGNED_OFF: 'CANCELLED' },
 }
+
+/** Who acts when the process itself moves an evaluation (classification after ranking). */
+export const SYSTEM_ACTOR: Actor = { id: 0, roles: ['system'] }
 
 /** The stage an action leads to, or null when the action is not allowed in this stage. */
 export function nextStage(stage: Stage, action: Action): Stage | null {
@@ -38,15 +42,18 @@ export interface EvaluationParties {
 /** Whether the actor may perform the action on this evaluation (stage aside). */
 export function mayAct(actor: Actor, action: Action, parties: EvaluationParties): boolean {
   switch (action) {
+    case 'save':
     case 'submit':
       return actor.id === parties.ownerId
     case 'approve':
     case 'return':
       return actor.id !== parties.ownerId && parties.reviewerIds.includes(actor.id)
     case 'leaderReturn':
-    case 'signOff':
       return actor.id !== parties.ownerId && parties.signOffIds.includes(actor.id)
+    case 'signOff':
+      return actor.id !== parties.ownerId && (parties.signOffIds.includes(actor.id) || actor.roles.includes('admin'))
     case 'classify':
+      return actor.roles.includes('system')
     case 'cancel':
       return actor.roles.includes('admin')
   }
@@ -55,6 +62,8 @@ export function mayAct(actor: Actor, action: Action, parties: EvaluationParties)
 /** What an action carries into the record: the submitted document, reviewer adjustments, a comment or a reason. */
 export interface TransitionPayload {
   data?: Record<string, unknown>
+  /** A unit sign-off: the token of the cycle's sign-off that holds every evaluation of the unit. */
+  signOff?: string
   adjustments?: Record<string, unknown>
   comment?: string
   reason?: string
@@ -76,6 +85,8 @@ export interface Transition {
   actor: Actor
   payload: TransitionPayload
   deadlineAt: string | null
+  /** When the workflow recorded it (ISO). */
+  at: string
 }
 
 /** Where an evaluation's process stands, as its workflow knows it. */
@@ -148,6 +159,7 @@ export function transition(state: ProcessState, action: Action, actor: Actor, pa
     actor,
     payload,
     deadlineAt: due === null ? null : new Date(due).toISOString(),
+    at: new Date(now).toISOString(),
   }
 }
 
@@ -159,4 +171,10 @@ export const FailureType = {
   invalid: 'VALIDATION_FAILED',
   notReady: 'UNIT_NOT_READY',
   notOpen: 'CYCLE_NOT_OPEN',
+  /** The caller's expected version is not the evaluation's version: it moved on. */
+  stale: 'STALE',
+  /** A unit sign-off holds this evaluation: nothing else may move it until the sign-off ends. */
+  signOffInProgress: 'SIGN_OFF_IN_PROGRESS',
+  /** Another leadership action on the same unit is running. */
+  unitBusy: 'UNIT_BUSY',
 } as const

@@ -141,9 +141,11 @@ export async function launchCycle(
     const args: [CycleWorkflowInput] = [{ cycleId, unitIds, ...tuning }]
     await client.workflow.start('cycleWorkflow', { taskQueue, workflowId: cycleWorkflowId(cycleId), args })
   } catch (err) {
+    // Nothing was started: the cycle and its rows go, as the answer says (the audit keeps the attempt).
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('evaluations').where('cycle_id', '=', cycleId).execute()
-      await trx.updateTable('cycles').set({ status: 'CANCELLED' }).where('id', '=', cycleId).execute()
+      await trx.deleteFrom('cycles').where('id', '=', cycleId).execute()
+      await appendAudit(trx, { actor_id: actorId, entity: 'cycle', entity_id: String(cycleId), action: 'launchFailed', reason: String(err).slice(0, 500) })
     })
     throw new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Không khởi động được quy trình (Temporal); chưa có gì được ghi.', `Could not start the workflow (Temporal): ${String(err)}`)
   }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { appendAudit, appendAuditMany } from '../audit/audit.repo.js'
+import { appendAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 import type { StoredScores } from '../evaluations/scoring.js'
 import { classifyCycle, scoreCycle, type MemberScore } from './cycle-scoring.js'
@@ -13,6 +13,7 @@ const BATCH = 500
  * 1. leaders' `d` from their direct subordinates' results (repeated until stable, bottom-up);
  * 2. the quota per unit (and position group), with leadership exceptions;
  * 3. ranks within unit and cycle. One transaction; idempotent (a retry rewrites the same values).
+ * It writes results, never a stage: each evaluation's workflow records its classification next.
  */
 export async function rankCycle(db: Db, cycleId: number, progress: (done: number) => void = () => {}): Promise<{ classified: number }> {
   return db.transaction().execute(async (trx) => {
@@ -24,7 +25,6 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
     const scores = scoreCycle((m) => pinned.get(m.ruleSetId)!, rows)
     const scoresById = new Map(rows.map((r) => [r.id, storedOrFail(scores.get(r.id)!, r.id)]))
     const classified = classifyCycle(ruleSet, rows, scores, await quotaCaps(trx, cycleId))
-    const byId = new Map(rows.map((r) => [r.id, r]))
     for (let i = 0; i < classified.length; i += BATCH) {
       progress(i)
       const batch = classified.slice(i, i + BATCH)
@@ -34,30 +34,14 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
       })
       await sql`
         update evaluations as e set
-          stage = 'CLASSIFIED', version = e.version + 1, scores = v.scores, total = v.total, level = v.level,
+          scores = v.scores, total = v.total, level = v.level,
           override_code = v.override_code, final_level = v.final_level, quota_cut = v.quota_cut, quota_tie = v.quota_tie,
           rank_in_unit = v.rank_in_unit, rank_in_cycle = v.rank_in_cycle, updated_at = now()
         from (values ${sql.join(values)}) as v(id, scores, total, level, override_code, final_level, quota_cut, quota_tie, rank_in_unit, rank_in_cycle)
         where e.id = v.id`.execute(trx)
-      await appendAuditMany(
-        trx,
-        batch.map((c) => ({
-          actor_id: null,
-          entity: 'evaluation' as const,
-          entity_id: String(c.id),
-          action: 'classify',
-          from_stage: 'SIGNED_OFF',
-          to_stage: 'CLASSIFIED',
-          reason: null,
-          data: { finalLevel: c.finalLevel, quotaCut: c.cutByQuota, tie: c.tieFlag, rankInUnit: c.rankInUnit, rankInCycle: c.rankInCycle },
-          ruleset_id: scoresById.get(c.id)!.ruleSetId,
-          rule_hash: scoresById.get(c.id)!.ruleHash,
-          idempotency_key: `evaluation:${c.id}:v${byId.get(c.id)!.version + 1}`,
-        })),
-      )
     }
     await trx.updateTable('cycles').set({ status: 'RANKED' }).where('id', '=', cycleId).execute()
-    await appendAudit(trx, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: 'classify', reason: null, data: { evaluations: classified.length }, idempotency_key: `cycle:${cycleId}:classify` })
+    await appendAudit(trx, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: 'rank', reason: null, data: { evaluations: classified.length }, idempotency_key: `cycle:${cycleId}:rank` })
     return { classified: classified.length }
   })
 }

@@ -5,6 +5,7 @@ import pg from 'pg'
 import type { Database } from './schema.js'
 import * as initial from './migrations/2026-11-22-001-initial.js'
 import * as worklog from './migrations/2026-11-22-002-worklog.js'
+import * as projection from './migrations/2026-12-01-001-projection.js'
 
 export type Db = Kysely<Database>
 
@@ -12,6 +13,7 @@ export type Db = Kysely<Database>
 const migrations: Record<string, Migration> = {
   '2026-11-22-001-initial': initial,
   '2026-11-22-002-worklog': worklog,
+  '2026-12-01-001-projection': projection,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
@@ -19,7 +21,10 @@ const provider: MigrationProvider = { getMigrations: async () => migrations }
 /** Opens PostgreSQL when a URL is given, else embedded PGlite persisted under dataDir. */
 export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<Db> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 })
+    // An idle connection the server closed (restart, failover, terminated session) is reported here:
+    // without a listener it would kill the process. The pool drops it and opens a new one when asked.
+    pool.on('error', (err) => console.warn(`PostgreSQL: idle connection lost (${err.message}); it will be replaced`))
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   }
   const { PGlite } = await import('@electric-sql/pglite')

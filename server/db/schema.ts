@@ -211,6 +211,30 @@ export interface WorkItemUpdateTable {
   at: CreatedAt
 }
 
+/** One projected transition: the ledger that makes a projection exactly-once and detects a conflicting one. */
+export interface EvaluationTransitionTable {
+  evaluation_id: number
+  version: number
+  action: string
+  from_stage: string
+  to_stage: string
+  actor_id: number | null
+  hash: string
+  recorded_at: Date
+  projected_at: Generated<Date>
+}
+
+/** What a projection or the reconciler found wrong (a conflicting transition, a score that failed): health shows the open ones. */
+export interface ProjectionAlertTable {
+  id: Generated<number>
+  evaluation_id: number
+  version: number
+  kind: string
+  message: string
+  created_at: Generated<Date>
+  resolved_at: Date | null
+}
+
 export interface Database {
   units: UnitTable
   positions: PositionTable
@@ -227,6 +251,8 @@ export interface Database {
   catalogue_products: CatalogueProductTable
   work_items: WorkItemTable
   work_item_updates: WorkItemUpdateTable
+  evaluation_transitions: EvaluationTransitionTable
+  projection_alerts: ProjectionAlertTable
 }
 
 export type StaffRow = Selectable<StaffTable>

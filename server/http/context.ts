@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
-import type { PendingWrites } from '../evaluations/pending-writes.js'
 
 /** The signed-in user, as every route sees them. */
 export interface SessionUser {
@@ -17,8 +16,6 @@ export interface AppDeps {
   db: Db
   client: Client
   config: Pick<Config, 'taskQueue' | 'actionDeadlineMs'>
-  /** Read-model writes started after answering; requests wait for them. */
-  writes: PendingWrites
 }
 
 export type AppEnv = { Variables: { user: SessionUser; requestId: string } }

@@ -7,13 +7,15 @@ import { ApiError } from '../errors.js'
 import type { AppDeps, AppEnv } from '../http/context.js'
 import { route } from '../http/route.js'
 import { findStaffView } from '../org/org.repo.js'
+import { checkHealth } from '../health/health.js'
 
 const loginBody = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) })
 
-export function authRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
-  route(app, { method: 'get', path: '/api/health', summary: 'Liveness and database check', tag: 'system', public: true }, async () => {
-    await db.selectFrom('units').select('id').limit(1).execute()
-    return { status: 'ok' }
+export function authRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+  const { db } = deps
+  route(app, { method: 'get', path: '/api/health', summary: 'Liveness: database, Temporal and open projection alerts (status ok or degraded)', tag: 'system', public: true }, async ({ c }) => {
+    const health = await checkHealth(deps)
+    return c.json(health, health.database === 'ok' ? 200 : 503)
   })
 
   route(app, { method: 'post', path: '/api/auth/login', summary: 'Sign in; returns a bearer token and sets the session cookie', tag: 'auth', public: true, body: loginBody }, async ({ c, body }) => {

@@ -7,6 +7,7 @@ import { appendAudit } from '../audit/audit.repo.js'
 import { cycleProgress, launchCycle, launchInput } from '../cycles/cycle.service.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
+import { actionOptions } from '../http/action-options.js'
 import { idParam, route } from '../http/route.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
@@ -119,24 +120,26 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     },
   )
 
-  route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/sign-off', summary: "Leadership signs off a unit's batch", tag: 'cycles', roles: ['leader', 'admin'] }, async ({ params, user }) => {
+  route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/sign-off', summary: "Leadership signs off a unit's batch", tag: 'cycles', roles: ['leader', 'admin'] }, async ({ c, params, user }) => {
     const cycle = await loadCycle(params)
     const unitId = idParam(params, 'unitId', 'đơn vị / unit')
+    const { updateId } = actionOptions(c, user.id)
     const rows = await checkLeadership(cycle.id, unitId, user)
     if (cycle.status !== 'OPEN') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá không ở trạng thái đang mở.', `The cycle is ${cycle.status}.`)
     const waiting = rows.filter((r) => r.stage !== 'AWAITING_SIGN_OFF').length
     if (waiting) throw new ApiError(409, 'UNIT_NOT_READY', `Còn ${waiting} bản đánh giá của đơn vị chưa được trưởng đơn vị duyệt.`, `${waiting} evaluation(s) of the unit are not approved by the unit head yet.`)
-    const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(signOffUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId }] }))
+    const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(signOffUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId }], ...(updateId ? { updateId } : {}) }))
     return { ...result, progress: await cycleProgress(db, cycle.id) }
   })
 
-  route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/return', summary: "Leadership returns a unit's batch to its unit head, with a reason", tag: 'cycles', roles: ['leader', 'admin'], body: reasonBody }, async ({ params, user, body }) => {
+  route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/return', summary: "Leadership returns a unit's batch to its unit head, with a reason", tag: 'cycles', roles: ['leader', 'admin'], body: reasonBody }, async ({ c, params, user, body }) => {
     const cycle = await loadCycle(params)
     const unitId = idParam(params, 'unitId', 'đơn vị / unit')
+    const { updateId } = actionOptions(c, user.id)
     const rows = await checkLeadership(cycle.id, unitId, user)
     if (!rows.some((r) => r.stage === 'AWAITING_SIGN_OFF')) throw new ApiError(409, 'UNIT_NOT_READY', 'Đơn vị không có bản đánh giá nào đang chờ ký duyệt.', 'No evaluation of the unit awaits sign-off.')
     const result = await viaWorkflow(deps, () =>
-      client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(returnUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId, reason: body.reason }] }),
+      client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(returnUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId, reason: body.reason }], ...(updateId ? { updateId } : {}) }),
     )
     return { ...result, progress: await cycleProgress(db, cycle.id) }
   })
@@ -162,10 +165,11 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return { cycleId: cycle.id, unitId, cap: body.cap, reason: body.reason }
   })
 
-  route(app, { method: 'post', path: '/api/cycles/:id/cancel', summary: 'Cancel a running cycle (admin), with a reason', tag: 'cycles', roles: ['admin'], body: reasonBody }, async ({ params, user, body }) => {
+  route(app, { method: 'post', path: '/api/cycles/:id/cancel', summary: 'Cancel a running cycle (admin), with a reason', tag: 'cycles', roles: ['admin'], body: reasonBody }, async ({ c, params, user, body }) => {
     const cycle = await loadCycle(params)
+    const { updateId } = actionOptions(c, user.id)
     if (!['LAUNCHING', 'OPEN'].includes(cycle.status)) throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá đã kết thúc hoặc đã hủy.', `The cycle is ${cycle.status}.`)
-    await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(cancelCycleUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, reason: body.reason }] }))
+    await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(cancelCycleUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, reason: body.reason }], ...(updateId ? { updateId } : {}) }))
     return toCycleView(await db.selectFrom('cycles').selectAll().where('id', '=', cycle.id).executeTakeFirstOrThrow())
   })
 }

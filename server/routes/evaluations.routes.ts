@@ -3,16 +3,16 @@ import type { Hono } from 'hono'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { EvaluationResult } from '../../rules/evaluate.js'
-import { approveUpdate, evaluationWorkflowId, leaderReturnUpdate, returnUpdate, submitUpdate } from '../../workflows/definitions.js'
+import { approveUpdate, evaluationWorkflowId, leaderReturnUpdate, returnUpdate, saveUpdate, submitUpdate, type ActionArgs } from '../../workflows/definitions.js'
 import { STAGES, mayAct, nextStage, type Action, type Stage, type Transition } from '../../workflows/stages.js'
 import { listAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 import type { EvaluationRow } from '../db/schema.js'
-import { ApiError, forbidden, notFound, wrongStage } from '../errors.js'
+import { ApiError, forbidden, notFound, stale, wrongStage } from '../errors.js'
 import { scoreDocument } from '../evaluations/scoring.js'
-import { applyTransition } from '../evaluations/transition.repo.js'
 import { checkWorklogLines } from '../evaluations/worklog-lines.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
+import { actionOptions, type ActionOptions } from '../http/action-options.js'
 import { idParam, route } from '../http/route.js'
 import { dbIdQuery } from '../http/schemas.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
@@ -24,9 +24,11 @@ const listQuery = z.object({
   unitId: dbIdQuery.optional(),
   assignedToMe: z.enum(['true', 'false']).optional(),
 })
-const selfAssessmentBody = z.object({ data: z.record(z.string(), z.unknown()) })
-const approveBody = z.object({ adjustments: z.record(z.string(), z.unknown()).optional(), comment: z.string().trim().max(2000).optional() })
-const returnBody = z.object({ reason: z.string().trim().min(3).max(2000) })
+const expectedVersion = z.number().int().min(0).max(1e9).optional()
+const selfAssessmentBody = z.object({ data: z.record(z.string(), z.unknown()), expectedVersion })
+const submitBody = z.object({ expectedVersion })
+const approveBody = z.object({ adjustments: z.record(z.string(), z.unknown()).optional(), comment: z.string().trim().max(2000).optional(), expectedVersion })
+const returnBody = z.object({ reason: z.string().trim().min(3).max(2000), expectedVersion })
 
 const parties = (ev: EvaluationRow) => ({ ownerId: ev.staff_id, reviewerIds: ev.reviewer_ids as number[], signOffIds: ev.sign_off_ids as number[] })
 const actorOf = (user: SessionUser) => ({ id: user.id, roles: user.roles })
@@ -34,6 +36,18 @@ const actorOf = (user: SessionUser) => ({ id: user.id, roles: user.roles })
 function canView(user: SessionUser, ev: EvaluationRow): boolean {
   const p = parties(ev)
   return user.roles.includes('admin') || p.ownerId === user.id || p.reviewerIds.includes(user.id) || p.signOffIds.includes(user.id)
+}
+
+/**
+ * Which return the user means: the head's (to the owner) or leadership's (to the head), by who
+ * they are to this evaluation; by stage only when they are both. A late return is then 409, not 403.
+ */
+function returnKind(user: SessionUser, ev: EvaluationRow): 'return' | 'leaderReturn' {
+  const p = parties(ev)
+  const reviewer = p.reviewerIds.includes(user.id)
+  const leader = p.signOffIds.includes(user.id)
+  if (reviewer && leader) return ev.stage === 'UNIT_REVIEW' ? 'return' : 'leaderReturn'
+  return leader ? 'leaderReturn' : 'return'
 }
 
 /** The actions this user may take now, for the UI and for clear errors. */
@@ -65,22 +79,21 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   }
   const handle = (ev: EvaluationRow) => client.workflow.getHandle(evaluationWorkflowId(ev.cycle_id, ev.staff_id))
   /**
-   * Sends the action's Update and answers once the workflow has recorded it (durable from then on):
-   * the new stage, version, round, due date and score, and what the user may do next. The
-   * transition is written to the read model right after, and the next request to this process
-   * waits for that write; should it fail, the workflow's backstop writes it.
+   * Sends the action's Update to the evaluation's workflow — the only decider — and answers once
+   * the workflow has recorded the transition and written it to the read model, so every API
+   * instance shows it: the new stage, version, round, due date, score and next actions. With an
+   * Idempotency-Key a repeated request gets the first answer; with an expected version a moved-on
+   * evaluation answers 409 STALE.
    */
-  const perform = async <A,>(ev: EvaluationRow, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: A, scored?: EvaluationResult) => {
-    const recorded = await viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [args] }))
-    deps.writes.start(
-      () => applyTransition(db, recorded, ev),
-      (err) => console.warn(`evaluation ${ev.id} v${recorded.version}: read model not updated yet (${String(err)}); the workflow will write it`),
-    )
+  const perform = async <A extends ActionArgs,>(ev: EvaluationRow, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: Omit<A, 'actor' | 'expectedVersion'>, options: ActionOptions, scored?: EvaluationResult) => {
+    const full = { ...args, actor: actorOf(user), ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) } as A
+    const recorded = await viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [full], ...(options.updateId ? { updateId: options.updateId } : {}) }))
     const now = { ...ev, stage: recorded.to, version: recorded.version, round: recorded.round }
     return {
       id: ev.id,
       cycleId: ev.cycle_id,
       staffId: ev.staff_id,
+      action: recorded.action,
       stage: recorded.to,
       version: recorded.version,
       round: recorded.round,
@@ -91,9 +104,12 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       allowedActions: allowedActions(user, now),
     }
   }
-  const requireAction = (user: SessionUser, ev: EvaluationRow, action: Action) => {
+  /** Checks the action against the read model first, for a clear answer without a round trip; the workflow decides. */
+  const requireAction = (user: SessionUser, ev: EvaluationRow, action: Action, options: ActionOptions) => {
     if (!mayAct(actorOf(user), action, parties(ev))) throw forbidden('Bạn không có quyền thực hiện thao tác này với bản đánh giá.', `You may not ${action} this evaluation.`)
-    if (nextStage(ev.stage as Stage, action) === null) throw wrongStage(ev.stage, action)
+    if (options.expectedVersion !== undefined && options.expectedVersion !== ev.version) throw stale(ev.version)
+    // With an Idempotency-Key, a repeated request must reach the workflow for the first answer.
+    if (nextStage(ev.stage as Stage, action) === null && !options.updateId) throw wrongStage(ev.stage, action)
   }
 
   route(app, { method: 'get', path: '/api/evaluations', summary: 'Evaluations visible to the user; assignedToMe=true lists what waits for them', tag: 'evaluations', query: listQuery }, async ({ user, query }) => {
@@ -143,10 +159,11 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return evaluationView(db, ev, user)
   })
 
-  route(app, { method: 'put', path: '/api/evaluations/:id/self-assessment', summary: 'Save the self-assessment draft (owner, in SELF_ASSESSMENT)', tag: 'evaluations', body: selfAssessmentBody }, async ({ params, user, body }) => {
+  route(app, { method: 'put', path: '/api/evaluations/:id/self-assessment', summary: 'Save the self-assessment draft (owner, in SELF_ASSESSMENT)', tag: 'evaluations', body: selfAssessmentBody }, async ({ c, params, user, body }) => {
     const ev = await load(params, user, true)
     if (ev.staff_id !== user.id) throw forbidden('Chỉ người được đánh giá mới sửa bản tự đánh giá.', 'Only the evaluated person edits the self-assessment.')
-    if (ev.stage !== 'SELF_ASSESSMENT') throw wrongStage(ev.stage, 'save')
+    const options = actionOptions(c, user.id, body.expectedVersion)
+    requireAction(user, ev, 'save', options)
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
     const { role: _role, ...data } = body.data
     const reviewerOnly = (ruleSet.definition.reviewerOnly ?? []).filter((k) => k in data)
@@ -156,42 +173,37 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     checkWorklogLines(ev.data, data)
     const outcome = scoreDocument(ruleSet.definition, data, null, ev.rule_role as 'staff' | 'leader')
     if (!outcome.ok && outcome.code === 'VALIDATION_FAILED') throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
-    const updated = await db
-      .updateTable('evaluations')
-      .set({ data: JSON.stringify(data), updated_at: new Date() })
-      .where('id', '=', ev.id)
-      .where('stage', '=', 'SELF_ASSESSMENT')
-      .where('version', '=', ev.version)
-      .returningAll()
-      .executeTakeFirst()
-    if (!updated) throw new ApiError(409, 'CONFLICT', 'Bản đánh giá vừa thay đổi (đã nộp?); hãy tải lại.', 'The evaluation just changed (submitted?); reload it.')
-    return evaluationView(db, { ...ev, ...updated }, user)
+    await perform(ev, user, saveUpdate, { data }, options)
+    return evaluationView(db, await load(params, user, true), user)
   })
 
-  route(app, { method: 'post', path: '/api/evaluations/:id/submit', summary: 'Submit the self-assessment for review; answers with the recorded stage, version, round, due date, score and next actions', tag: 'evaluations' }, async ({ params, user }) => {
+  route(app, { method: 'post', path: '/api/evaluations/:id/submit', summary: 'Submit the self-assessment for review; answers with the recorded stage, version, round, due date, score and next actions', tag: 'evaluations', body: submitBody }, async ({ c, params, user, body }) => {
     const ev = await load(params, user)
-    requireAction(user, ev, 'submit')
+    const options = actionOptions(c, user.id, body.expectedVersion)
+    requireAction(user, ev, 'submit', options)
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
     const outcome = scoreDocument(ruleSet.definition, ev.data, ev.adjustments, ev.rule_role as 'staff' | 'leader')
     if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
-    return perform(ev, user, submitUpdate, { actor: actorOf(user), data: ev.data as Record<string, unknown> }, outcome.result)
+    return perform(ev, user, submitUpdate, { data: ev.data as Record<string, unknown> }, options, outcome.result)
   })
 
-  route(app, { method: 'post', path: '/api/evaluations/:id/approve', summary: 'Unit head approves (optionally adjusting reviewer fields such as general points); answers like submit', tag: 'evaluations', body: approveBody }, async ({ params, user, body }) => {
+  route(app, { method: 'post', path: '/api/evaluations/:id/approve', summary: 'Unit head approves (optionally adjusting reviewer fields such as general points); answers like submit', tag: 'evaluations', body: approveBody }, async ({ c, params, user, body }) => {
     const ev = await load(params, user)
-    requireAction(user, ev, 'approve')
+    const options = actionOptions(c, user.id, body.expectedVersion)
+    requireAction(user, ev, 'approve', options)
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
     const adjustments = body.adjustments ?? ev.adjustments
     const outcome = scoreDocument(ruleSet.definition, ev.data, adjustments, ev.rule_role as 'staff' | 'leader')
     if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
-    return perform(ev, user, approveUpdate, { actor: actorOf(user), ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }, outcome.result)
+    return perform(ev, user, approveUpdate, { ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }, options, outcome.result)
   })
 
-  route(app, { method: 'post', path: '/api/evaluations/:id/return', summary: 'Return for revision with a reason: unit head → staff, or leadership → unit head; answers like submit', tag: 'evaluations', body: returnBody }, async ({ params, user, body }) => {
+  route(app, { method: 'post', path: '/api/evaluations/:id/return', summary: 'Return for revision with a reason: unit head → staff, or leadership → unit head; answers like submit', tag: 'evaluations', body: returnBody }, async ({ c, params, user, body }) => {
     const ev = await load(params, user)
-    const action: Action = ev.stage === 'AWAITING_SIGN_OFF' ? 'leaderReturn' : 'return'
-    requireAction(user, ev, action)
-    return perform(ev, user, action === 'leaderReturn' ? leaderReturnUpdate : returnUpdate, { actor: actorOf(user), reason: body.reason })
+    const options = actionOptions(c, user.id, body.expectedVersion)
+    const action = returnKind(user, ev)
+    requireAction(user, ev, action, options)
+    return perform(ev, user, action === 'leaderReturn' ? leaderReturnUpdate : returnUpdate, { reason: body.reason }, options)
   })
 
   route(app, { method: 'get', path: '/api/evaluations/:id/audit', summary: 'Every action on the evaluation: who, when, stage from → to, reason, rule version', tag: 'evaluations' }, async ({ params, user }) => {

@@ -264,18 +264,21 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     expect(xlsx.headers.get('content-type')).toContain('spreadsheetml')
     expect([...new Uint8Array(await xlsx.arrayBuffer()).slice(0, 2)]).toEqual([0x50, 0x4b])
     const audit = (await t.api('GET', `/api/evaluations/${evalOf.get('cv.dangkhoa')}/audit`, await as('cv.dangkhoa'))).body
+    // Every draft saved is a version of its own, decided by the workflow and audited like any action.
     expect(audit.map((e: any) => `${e.action}:${e.fromStage}→${e.toStage}`)).toEqual([
+      'save:SELF_ASSESSMENT→SELF_ASSESSMENT',
       'submit:SELF_ASSESSMENT→UNIT_REVIEW',
       'return:UNIT_REVIEW→SELF_ASSESSMENT',
+      'save:SELF_ASSESSMENT→SELF_ASSESSMENT',
       'submit:SELF_ASSESSMENT→UNIT_REVIEW',
       'approve:UNIT_REVIEW→AWAITING_SIGN_OFF',
       'signOff:AWAITING_SIGN_OFF→SIGNED_OFF',
       'classify:SIGNED_OFF→CLASSIFIED',
     ])
-    expect(audit[1]).toMatchObject({ actorName: 'Lê Thị Thu', reason: 'Thiếu minh chứng cho sản phẩm B01' })
+    expect(audit[2]).toMatchObject({ actorName: 'Lê Thị Thu', reason: 'Thiếu minh chứng cho sản phẩm B01' })
     expect(audit.every((e: any) => e.ruleHash && e.ruleSetId === 1)).toBe(true)
     const ngoc = (await t.api('GET', `/api/evaluations/${evalOf.get('cv.buingoc')}/audit`, admin)).body
-    expect(ngoc.map((e: any) => e.action)).toEqual(['submit', 'approve', 'leaderReturn', 'approve', 'signOff', 'classify'])
+    expect(ngoc.map((e: any) => e.action)).toEqual(['save', 'submit', 'approve', 'leaderReturn', 'approve', 'signOff', 'classify'])
     const tampered = await t.system.db.updateTable('audit_events').set({ reason: 'x' }).where('id', '=', audit[0].id).execute().catch((e: Error) => e)
     expect(tampered).toBeInstanceOf(Error)
   })

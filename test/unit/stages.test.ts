@@ -12,8 +12,8 @@ describe('stage transitions', () => {
   })
 
   it('refuses every action out of turn', () => {
-    const allowed = new Set(['SELF_ASSESSMENT:submit', 'UNIT_REVIEW:return', 'UNIT_REVIEW:approve', 'AWAITING_SIGN_OFF:leaderReturn', 'AWAITING_SIGN_OFF:signOff', 'SIGNED_OFF:classify'])
-    const actions: Action[] = ['submit', 'approve', 'return', 'leaderReturn', 'signOff', 'classify']
+    const allowed = new Set(['SELF_ASSESSMENT:save', 'SELF_ASSESSMENT:submit', 'UNIT_REVIEW:return', 'UNIT_REVIEW:approve', 'AWAITING_SIGN_OFF:leaderReturn', 'AWAITING_SIGN_OFF:signOff', 'SIGNED_OFF:classify'])
+    const actions: Action[] = ['save', 'submit', 'approve', 'return', 'leaderReturn', 'signOff', 'classify']
     for (const stage of STAGES) {
       for (const action of actions) {
         expect(nextStage(stage, action) !== null, `${stage}:${action}`).toBe(allowed.has(`${stage}:${action}`))
@@ -21,9 +21,10 @@ describe('stage transitions', () => {
     }
   })
 
-  it('cancels only what is still open', () => {
+  it('cancels anything not yet classified (a cycle is cancelled before ranking)', () => {
     expect(nextStage('UNIT_REVIEW', 'cancel')).toBe('CANCELLED')
-    expect(nextStage('SIGNED_OFF', 'cancel')).toBeNull()
+    expect(nextStage('SIGNED_OFF', 'cancel')).toBe('CANCELLED')
+    expect(nextStage('CANCELLED', 'cancel')).toBeNull()
     expect(nextStage('CLASSIFIED', 'cancel')).toBeNull()
   })
 })
@@ -84,6 +85,7 @@ describe('recorded transitions and the cycle calendar', () => {
       actor: owner,
       payload: { data: { x: 1 } },
       deadlineAt: new Date(calendar.reviewDueAt).toISOString(),
+      at: new Date(opensAt + DAY).toISOString(),
     })
     const state = { evaluationId: 42, stage: submitted.to, version: submitted.version, round: submitted.round }
     // Returned before the self-assessment date: due then; returned after it: due with the review.
