@@ -13,6 +13,8 @@ export interface Config {
   temporalCliPath: string | undefined
   /** How long an API request waits for a workflow to take an action before answering 503. */
   actionDeadlineMs: number
+  /** Serve (and on first start build) the web app beside the API; WEB_APP=0 runs the API alone. */
+  serveWebApp: boolean
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -27,5 +29,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: env['SEED_DEMO'] !== '0',
     temporalCliPath: env['TEMPORAL_CLI_PATH'] || undefined,
     actionDeadlineMs: Number(env['ACTION_DEADLINE_SECONDS'] ?? 60) * 1000,
+    serveWebApp: env['WEB_APP'] !== '0',
   }
 }

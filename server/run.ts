@@ -10,11 +10,11 @@ import { startSystem } from './system.js'
 export async function runServer(options: { withWorker: boolean }): Promise<void> {
   const config = loadConfig()
   console.log(`KPI Công vụ: khởi động / starting (data: ${config.dataDir}, DB: ${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, Temporal: ${config.temporalAddress ?? 'dev server'})`)
-  await ensureWebAppBuilt()
+  if (config.serveWebApp) await ensureWebAppBuilt()
   const system = await startSystem(config, { worker: options.withWorker })
   const seeded = await bootstrap(system.db, { adminPassword: config.adminPassword, seedDemo: config.seedDemo })
   printCredentials(seeded, Boolean(config.adminPassword))
-  const http = listen(system.app, config.port)
+  const http = listen(system.app, config.port, config.serveWebApp)
   console.log(`Sẵn sàng / ready: http://localhost:${config.port}  (API: /api, OpenAPI: /api/openapi.json${system.devServer ? ', Temporal UI: http://localhost:8233' : ''})`)
   let stopping = false
   const stop = async () => {

@@ -6,6 +6,7 @@ import { createWorker } from '../workflows/worker.js'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
 import { migrate, openDatabase, type Db } from './db/database.js'
+import { reconcileInBackground } from './evaluations/reconcile.js'
 import { findTemporalCli, startDevServer, type DevServer } from './temporal/temporal-cli.js'
 
 export interface System {
@@ -43,6 +44,7 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
   if (options.worker) {
     worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client, ...(options.bundle ? { bundle: options.bundle } : {}) })
     workerRun = worker.run()
+    reconcileInBackground(db, client)
   }
   const app = createApp({ db, client, config })
   return {

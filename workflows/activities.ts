@@ -33,8 +33,8 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
 
   return {
     /**
-     * The projection of one recorded transition (a local activity of its evaluation workflow, which
-     * runs them one at a time in version order). Retried until it succeeds; a transition that
+     * The projection of one recorded transition (its evaluation workflow runs them one at a time,
+     * in version order). Retried until it succeeds; a transition that
      * conflicts with a different one already projected at its version is reported, never dropped.
      */
     async projectTransition(t: Transition): Promise<void> {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow'
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow'
 import type { CycleDurations } from '../server/db/schema.js'
 import type { createActivities } from './activities.js'
 import {
@@ -32,10 +32,12 @@ const acts = proxyActivities<ReturnType<typeof createActivities>>({
 })
 
 /**
- * The projection of a recorded transition, run by the worker that runs this workflow task: retried
- * until the database takes it (never dropped; the activity raises an alert after repeated failures).
+ * The projection of a recorded transition: retried until the database takes it (never dropped; the
+ * activity raises an alert after repeated failures). A regular activity, not a local one: it runs
+ * only once the workflow task that recorded the transition is in the history, so a worker that
+ * dies mid-task never leaves behind a write its retry then decides differently.
  */
-const projection = proxyLocalActivities<ReturnType<typeof createActivities>>({
+const projection = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 })

@@ -3,6 +3,7 @@ import { loadConfig } from '../server/config.js'
 import { migrate, openDatabase } from '../server/db/database.js'
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker'
 import { createWorker } from './worker.js'
+import { reconcileInBackground } from '../server/evaluations/reconcile.js'
 
 /** `npm run worker`: a worker process (production: several, beside `npm run server`). Needs TEMPORAL_ADDRESS. */
 async function run(): Promise<void> {
@@ -16,7 +17,9 @@ async function run(): Promise<void> {
   const client = new Client({ connection, namespace: config.temporalNamespace })
   const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client })
   console.log(`Worker: ${address}, task queue ${config.taskQueue}`)
-  await worker.run()
+  const running = worker.run()
+  reconcileInBackground(db, client)
+  await running
   await connection.close()
   await db.destroy()
 }

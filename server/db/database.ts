@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.js'
+import { isDatabaseUnavailable } from './db-errors.js'
 import * as initial from './migrations/2026-11-22-001-initial.js'
 import * as worklog from './migrations/2026-11-22-002-worklog.js'
 import * as projection from './migrations/2026-12-01-001-projection.js'
@@ -33,10 +34,20 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgliteAsPool(pglite) }) })
 }
 
-/** Runs every pending migration; throws with the failing migration's name. */
-export async function migrate(db: Db): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
-  if (error) {
+/**
+ * Runs every pending migration; throws with the failing migration's name. A process starting
+ * while the database is unreachable (restart, failover) waits for it, up to `waitMs`.
+ */
+export async function migrate(db: Db, waitMs = 5 * 60_000): Promise<void> {
+  const deadline = Date.now() + waitMs
+  for (;;) {
+    const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+    if (!error) return
+    if (isDatabaseUnavailable(error) && Date.now() < deadline) {
+      console.warn(`PostgreSQL unreachable (${(error as Error).message}); retrying in 1 s`)
+      await new Promise((r) => setTimeout(r, 1000))
+      continue
+    }
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new Error(`migration ${failed} failed: ${String(error)}`)
   }

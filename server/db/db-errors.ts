@@ -8,5 +8,5 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown }
   if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || UNAVAILABLE_NODE.has(e.code))) return true
   const message = typeof e.message === 'string' ? e.message : ''
-  return /Connection terminated|terminating connection|Client has encountered a connection error|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(message)
+  return /Connection terminated|terminating connection|not currently accepting connections|Client has encountered a connection error|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(message)
 }

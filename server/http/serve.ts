@@ -17,8 +17,8 @@ export async function ensureWebAppBuilt(): Promise<void> {
 }
 
 /** Serves the API and, when built, the web app from dist/ on one port (unknown paths → index.html). */
-export function listen(app: Hono<AppEnv>, port: number): { close(): Promise<void> } {
-  if (existsSync(resolve(distDir, 'index.html'))) {
+export function listen(app: Hono<AppEnv>, port: number, webApp = true): { close(): Promise<void> } {
+  if (webApp && existsSync(resolve(distDir, 'index.html'))) {
     const root = relative(process.cwd(), distDir) || '.'
     const files = serveStatic({ root })
     const index = serveStatic({ path: `${root}/index.html` })

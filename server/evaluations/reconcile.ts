@@ -1,0 +1,87 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client'
+import { evaluationStateQuery, evaluationWorkflowId } from '../../workflows/definitions.js'
+import type { Db } from '../db/database.js'
+import { projectTransition, raiseAlert, transitionHash } from './transition.projection.js'
+
+export interface ReconcileReport {
+  checked: number
+  /** Transitions the workflow recorded that the read model lacked, now written. */
+  repaired: { evaluationId: number; fromVersion: number; toVersion: number }[]
+  /** Differences the reconciler cannot repair; each is also an open projection alert. */
+  reported: { evaluationId: number; problem: string }[]
+}
+
+const PAGE = 500
+const CONCURRENCY = 16
+
+/**
+ * Compares each open evaluation's workflow (stage, version, recorded transitions) with the read
+ * model and its ledger: writes what the read model lacks, in order, and reports what it cannot
+ * repair (a different transition at a version, a read model ahead of its workflow, no workflow).
+ * Run at worker start and by `npm run reconcile`; safe beside live traffic (projection is exactly-once).
+ */
+export async function reconcile(db: Db, client: Client, options: { cycleId?: number } = {}): Promise<ReconcileReport> {
+  const report: ReconcileReport = { checked: 0, repaired: [], reported: [] }
+  let after = 0
+  for (;;) {
+    let q = db
+      .selectFrom('evaluations as e')
+      .innerJoin('cycles as c', 'c.id', 'e.cycle_id')
+      .select(['e.id', 'e.cycle_id', 'e.staff_id', 'e.stage', 'e.version'])
+      .where('c.status', '!=', 'LAUNCHING')
+      .where('e.stage', 'not in', ['CLASSIFIED', 'CANCELLED'])
+      .where('e.id', '>', after)
+      .orderBy('e.id')
+      .limit(PAGE)
+    if (options.cycleId) q = q.where('e.cycle_id', '=', options.cycleId)
+    const rows = await q.execute()
+    if (!rows.length) return report
+    after = rows.at(-1)!.id
+    let next = 0
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENCY, rows.length) }, async () => {
+        while (next < rows.length) await check(rows[next++]!)
+      }),
+    )
+  }
+
+  async function check(row: { id: number; cycle_id: number; staff_id: number; stage: string; version: number }): Promise<void> {
+    report.checked++
+    const problem = async (text: string, version: number) => {
+      report.reported.push({ evaluationId: row.id, problem: text })
+      await raiseAlert(db, { evaluationId: row.id, version }, 'RECONCILE', text)
+    }
+    let wf
+    try {
+      wf = await client.workflow.getHandle(evaluationWorkflowId(row.cycle_id, row.staff_id)).query(evaluationStateQuery)
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return problem('no workflow for this evaluation', row.version)
+      throw err
+    }
+    if (wf.version < row.version) return problem(`read model at v${row.version} is ahead of its workflow (v${wf.version})`, row.version)
+    if (wf.version === row.version) {
+      const last = wf.transitions[row.version - 1]
+      if (!last) return
+      const ledger = await db.selectFrom('evaluation_transitions').select('hash').where('evaluation_id', '=', row.id).where('version', '=', row.version).executeTakeFirst()
+      if (ledger?.hash !== transitionHash(last)) return problem(`v${row.version} in the read model is not the transition the workflow recorded`, row.version)
+      if (wf.stage !== row.stage) return problem(`stage ${row.stage} in the read model, ${wf.stage} in the workflow`, row.version)
+      return
+    }
+    for (const t of wf.transitions.slice(row.version)) {
+      if ((await projectTransition(db, t)) === 'conflict') return problem(`v${t.version} conflicts with the read model`, t.version)
+    }
+    report.repaired.push({ evaluationId: row.id, fromVersion: row.version, toVersion: wf.version })
+  }
+}
+
+/** The reconciler as a worker runs it when it starts: in the background, its findings logged, its failure never fatal. */
+export function reconcileInBackground(db: Db, client: Client, delayMs = 2000): void {
+  setTimeout(() => {
+    reconcile(db, client).then(
+      (r) => {
+        if (r.repaired.length || r.reported.length) console.warn(`Reconciler: ${r.checked} checked, ${r.repaired.length} repaired, ${r.reported.length} reported`, r.reported.slice(0, 20))
+      },
+      (err: unknown) => console.warn(`Reconciler: not run (${String(err)}); run \`npm run reconcile\` once the system is up`),
+    )
+  }, delayMs).unref()
+}
