@@ -12,6 +12,8 @@ import { findTemporalCli, startDevServer, type DevServer } from './temporal/temp
 export interface System {
   db: Db
   client: Client
+  /** The native connection the client (and an embedded worker) use; tests start further workers on it. */
+  connection: NativeConnection
   app: ReturnType<typeof createApp>
   worker?: Worker
   devServer?: DevServer
@@ -50,6 +52,7 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
   return {
     db,
     client,
+    connection,
     app,
     worker,
     devServer,

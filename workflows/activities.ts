@@ -7,7 +7,7 @@ import type { CycleDurations } from '../server/db/schema.js'
 import { markCycleCancelled, recordUnitSignOff } from '../server/cycles/sign-off.repo.js'
 import { rankCycle } from '../server/cycles/ranking.service.js'
 import { projectTransition } from '../server/evaluations/transition.projection.js'
-import { notifyEvaluation, publishCycleResults } from '../server/notifications/notification.repo.js'
+import { notifyEvaluation, notifyReturned, publishCycleResults } from '../server/notifications/notification.repo.js'
 import { cancelUpdate, classifyUpdate, evaluationWorkflowId, holdForSignOffUpdate, leaderReturnUpdate, releaseSignOffUpdate, signOffUpdate } from './definitions.js'
 import type { EvaluationWorkflowInput } from './evaluation.workflow.js'
 import { SYSTEM_ACTOR, type Actor, type Stage, type Transition } from './stages.js'
@@ -47,6 +47,11 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
         }
         throw err
       }
+    },
+
+    /** Tells whoever must act after a return (the owner; after a leadership return, the unit head) why. */
+    async notifyReturned(req: { evaluationId: number; version: number; action: 'return' | 'leaderReturn'; reason: string }): Promise<void> {
+      await notifyReturned(db, req)
     },
 
     async notify(req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; phase: 'self' | 'review'; stage: Stage; version: number }): Promise<void> {

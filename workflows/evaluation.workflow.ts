@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow'
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow'
 import type { CycleDurations } from '../server/db/schema.js'
 import type { createActivities } from './activities.js'
 import {
@@ -148,6 +148,10 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
       if (!next) return
       await projection.projectTransition(next)
       projectedVersion = next.version
+      // Added after release v1 (whose histories run without it): whoever must act after a return is told why.
+      if ((next.action === 'return' || next.action === 'leaderReturn') && patched('notify-on-return')) {
+        await acts.notifyReturned({ evaluationId: input.evaluationId, version: next.version, action: next.action, reason: next.payload.reason ?? '' })
+      }
     }
   })()
 

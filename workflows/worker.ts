@@ -14,9 +14,9 @@ const bundlerOptions = {
   },
 }
 
-/** Bundles the workflow code once (a few seconds); tests reuse the bundle across worker restarts. */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: quietLogger })
+/** Bundles the workflow code once (a few seconds); tests reuse the bundle across worker restarts (and bundle an earlier release's code from its path). */
+export function bundleWorkflows(path = workflowsPath): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: path, ...bundlerOptions, logger: quietLogger })
 }
 
 export interface WorkerOptions {

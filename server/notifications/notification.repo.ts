@@ -49,6 +49,23 @@ export async function notifyEvaluation(
   })
 }
 
+/** After a return: the owner (a head's return) or the unit head (a leadership return) learns why. Idempotent per version. */
+export async function notifyReturned(db: Db, req: { evaluationId: number; version: number; action: 'return' | 'leaderReturn'; reason: string }): Promise<void> {
+  const ev = await db.selectFrom('evaluations').select(['id', 'staff_id', 'reviewer_ids']).where('id', '=', req.evaluationId).executeTakeFirstOrThrow()
+  const recipients = req.action === 'return' ? [ev.staff_id] : (ev.reviewer_ids as number[])
+  const [vi, en] =
+    req.action === 'return'
+      ? [`Bản tự đánh giá bị trả lại để hoàn thiện: ${req.reason}`, `Your self-assessment was returned for revision: ${req.reason}`]
+      : [`Lãnh đạo trả lại bản đánh giá để xem xét lại: ${req.reason}`, `Leadership returned the evaluation for another review: ${req.reason}`]
+  for (const recipient of recipients) {
+    await db
+      .insertInto('notifications')
+      .values({ recipient_id: recipient, evaluation_id: ev.id, kind: 'RETURNED', message_vi: vi, message_en: en, idempotency_key: `RETURNED:${ev.id}:v${req.version}:${recipient}` })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute()
+  }
+}
+
 /** Tells every evaluated person their final level and rank; the cycle is CLASSIFIED once they are told. */
 export async function publishCycleResults(db: Db, cycleId: number, progress: (done: number) => void = () => {}): Promise<void> {
   const rows = await db.selectFrom('evaluations').select(['id', 'staff_id', 'final_level', 'total', 'rank_in_unit']).where('cycle_id', '=', cycleId).where('stage', '=', 'CLASSIFIED').execute()

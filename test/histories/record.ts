@@ -1,0 +1,112 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { loadConfig } from '../../server/config.js'
+import { launchCycle } from '../../server/cycles/cycle.service.js'
+import { bootstrap } from '../../server/seed/bootstrap.js'
+import { startSystem } from '../../server/system.js'
+import { findTemporalCli, startDevServer } from '../../server/temporal/temporal-cli.js'
+import { cycleWorkflowId, evaluationWorkflowId } from '../../workflows/definitions.js'
+
+/**
+ * `npm run record-histories -- <release>`: runs every path of the workflows on a real Temporal dev
+ * server (PGlite, the demo organisation) and writes each workflow's history, every run of it, to
+ * test/histories/<release>/ — the fixtures `replay.test.ts` replays against the current code.
+ * Paths: save, submit, return, resubmit, approve, leadership return (one and a unit), sign-off,
+ * classification, reminder and escalation, cancel, and the cycle's continue-as-new.
+ */
+const release = process.argv[2]
+if (!release || !/^[\w.-]+$/.test(release)) throw new Error('usage: npm run record-histories -- <release name>')
+const outDir = resolve(import.meta.dirname, release)
+const doc = (g: number, done: number) => ({ general: { ethics: g, competence: g, innovation: g }, products: [{ code: 'B05', k: 1.5, assigned: 10, done, qualityFailures: 0, delays: 0 }] })
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function run(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kpi-record-'))
+  const cli = findTemporalCli(process.env['TEMPORAL_CLI_PATH'])
+  const dev = await startDevServer({ cliPath: cli, logLevel: 'never' })
+  const config = { ...loadConfig({}), dataDir, temporalAddress: dev.address, taskQueue: 'record' }
+  const system = await startSystem(config, { worker: true })
+  await bootstrap(system.db, { adminPassword: 'admin-pass-123', seedDemo: true, demoPassword: 'demo-pass-123' })
+  const tokens = new Map<string, string>()
+  const api = async (method: string, path: string, who: string, body?: unknown) => {
+    if (!tokens.has(who)) {
+      const res = await system.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: who, password: who === 'admin' ? 'admin-pass-123' : 'demo-pass-123' }) })
+      tokens.set(who, ((await res.json()) as { token: string }).token)
+    }
+    const res = await system.app.request(path, { method, headers: { authorization: `Bearer ${tokens.get(who)}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })
+    const json = (await res.json()) as any
+    if (res.status >= 300) throw new Error(`${method} ${path} as ${who}: ${res.status} ${JSON.stringify(json)}`)
+    return json
+  }
+  const until = async (check: () => Promise<boolean>, what: string) => {
+    for (let i = 0; i < 300; i++) if (await check()) return
+    else await sleep(200)
+    throw new Error(`timed out: ${what}`)
+  }
+  const admin = 'admin'
+  const cchc = ((await api('GET', '/api/units', admin)) as { id: number; code: string }[]).find((u) => u.code === 'CCHC')!.id
+  const people = ['tp.phamlan', 'cvc.luongtuan', 'cv.maiphuong', 'cv.hoangnam', 'ptp.ngocha', 'cv.huynhduc', 'cv.tongmai', 'cv.lyson']
+  const idOf = async (cycleId: number, who: string) => {
+    const me = await api('GET', '/api/me', who)
+    return ((await api('GET', `/api/evaluations?cycleId=${cycleId}`, who)) as { id: number; staffId: number }[]).find((e) => e.staffId === me.id)!.id
+  }
+
+  // Cycle 1: the whole process for one unit, with reminders and escalation (the self-assessment is due after 3 s).
+  const input = { name: 'Ghi lịch sử', periodKind: 'month' as const, periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1, unitIds: [cchc], durations: { selfAssessmentSeconds: 3, reviewSeconds: 3600, reminderBeforeSeconds: 2 } }
+  const main = await launchCycle(system.db, system.client, config.taskQueue, input, 1, { updatesPerRun: 1 })
+  await until(async () => (await api('GET', `/api/cycles/${main}`, admin)).status === 'OPEN', 'cycle open')
+  await sleep(4000) // the reminder and the escalation fire for everyone
+  for (const [i, who] of people.entries()) {
+    const id = await idOf(main, who)
+    await api('PUT', `/api/evaluations/${id}/self-assessment`, who, { data: doc(9 - (i % 3), 10 - i) })
+    await api('POST', `/api/evaluations/${id}/submit`, who, {})
+  }
+  const maiphuong = await idOf(main, 'cv.maiphuong')
+  await api('POST', `/api/evaluations/${maiphuong}/return`, 'tp.phamlan', { reason: 'Bổ sung minh chứng' })
+  await api('PUT', `/api/evaluations/${maiphuong}/self-assessment`, 'cv.maiphuong', { data: doc(9, 10) })
+  await api('POST', `/api/evaluations/${maiphuong}/submit`, 'cv.maiphuong', {})
+  for (const who of people.slice(1)) await api('POST', `/api/evaluations/${await idOf(main, who)}/approve`, 'tp.phamlan', {})
+  await api('POST', `/api/evaluations/${await idOf(main, 'tp.phamlan')}/approve`, 'gd.tranminh', { adjustments: { leader: { unitPlanScore: 95 } } })
+  const hoangnam = await idOf(main, 'cv.hoangnam')
+  await api('POST', `/api/evaluations/${hoangnam}/return`, 'gd.tranminh', { reason: 'Lãnh đạo trả lại' })
+  await api('POST', `/api/evaluations/${hoangnam}/approve`, 'tp.phamlan', {})
+  await api('POST', `/api/cycles/${main}/units/${cchc}/return`, 'gd.tranminh', { reason: 'Trả lại cả đơn vị' })
+  for (const who of people.slice(1)) await api('POST', `/api/evaluations/${await idOf(main, who)}/approve`, 'tp.phamlan', {})
+  await api('POST', `/api/evaluations/${await idOf(main, 'tp.phamlan')}/approve`, 'gd.tranminh', {})
+  await api('POST', `/api/cycles/${main}/units/${cchc}/sign-off`, 'gd.tranminh')
+  await until(async () => (await api('GET', `/api/cycles/${main}`, admin)).status === 'CLASSIFIED', 'classified')
+
+  // Cycle 2: cancelled while one evaluation is under review and the others are not submitted.
+  const cancelled = await launchCycle(system.db, system.client, config.taskQueue, { ...input, name: 'Ghi lịch sử — hủy', periodStart: '2026-12-01', periodEnd: '2026-12-31' }, 1)
+  await until(async () => (await api('GET', `/api/cycles/${cancelled}`, admin)).status === 'OPEN', 'cycle 2 open')
+  const lyson = await idOf(cancelled, 'cv.lyson')
+  await api('PUT', `/api/evaluations/${lyson}/self-assessment`, 'cv.lyson', { data: doc(9, 9) })
+  await api('POST', `/api/evaluations/${lyson}/submit`, 'cv.lyson', {})
+  await api('POST', `/api/cycles/${cancelled}/cancel`, admin, { reason: 'Khai báo nhầm' })
+
+  rmSync(outDir, { recursive: true, force: true })
+  mkdirSync(outDir, { recursive: true })
+  let written = 0
+  for (const cycleId of [main, cancelled]) {
+    const rows = await system.db.selectFrom('evaluations').select('staff_id').where('cycle_id', '=', cycleId).execute()
+    for (const id of [cycleWorkflowId(cycleId), ...rows.map((r) => evaluationWorkflowId(cycleId, r.staff_id))]) {
+      for await (const run of system.client.workflow.list({ query: `WorkflowId = '${id}'` })) {
+        // The CLI writes the JSON form Temporal's tools (and historyFromJSON) read.
+        const json = execFileSync(cli, ['workflow', 'show', '--address', dev.address, '--namespace', 'default', '--workflow-id', id, '--run-id', run.runId, '--output', 'json'], { maxBuffer: 64 << 20 })
+        writeFileSync(join(outDir, `${id.replace(/:/g, '-')}.${run.runId.slice(-12)}.json`), json)
+        written++
+      }
+    }
+  }
+  console.log(`${written} histories written to ${outDir}`)
+  await system.stop()
+  await dev.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+}
+
+run().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
