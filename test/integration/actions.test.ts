@@ -1,0 +1,93 @@
+import { Client, Connection } from '@temporalio/client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../server/app.js'
+import { projectTransition } from '../../server/evaluations/transition.projection.js'
+import { evaluationStateQuery, evaluationWorkflowId } from '../../workflows/definitions.js'
+import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+
+const doc = (g: number, done: number) => ({ general: { ethics: g, competence: g, innovation: g }, products: [{ code: 'B05', k: 1.5, assigned: 10, done, qualityFailures: 0, delays: 0 }] })
+
+/** Actions are safe to retry, answer the right code every time, and a conflicting projection is reported. */
+describe('actions: idempotency keys, expected versions, status codes, conflict detection', () => {
+  let t: TestSystem
+  let cycleId: number
+  let staff: string
+  let head: string
+  let id: number
+
+  const call = async (method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await t.system.app.request(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
+    return { status: res.status, body: (await res.json()) as any }
+  }
+
+  beforeAll(async () => {
+    t = await startTestSystem({ label: 'actions' })
+    const admin = await t.login('admin')
+    const cchc = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'CCHC').id
+    cycleId = (await t.api('POST', '/api/cycles', admin, { name: 'Thao tác an toàn', periodKind: 'month', periodStart: '2026-09-01', periodEnd: '2026-09-30', ruleSetId: 1, unitIds: [cchc] })).body.id
+    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 30_000, 'open')
+    staff = await t.login('cv.maiphuong')
+    head = await t.login('tp.phamlan')
+    id = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, staff)).body[0].id
+  })
+  afterAll(async () => t?.stop())
+
+  it('raises the version on every saved draft, and refuses a save against a version the caller did not see (409 STALE)', async () => {
+    const first = await call('PUT', `/api/evaluations/${id}/self-assessment`, staff, { data: doc(8, 8) })
+    expect(first).toMatchObject({ status: 200, body: { version: 1 } })
+    const second = await call('PUT', `/api/evaluations/${id}/self-assessment`, staff, { data: doc(9, 9), expectedVersion: 1 })
+    expect(second).toMatchObject({ status: 200, body: { version: 2 } })
+    const stale = await call('PUT', `/api/evaluations/${id}/self-assessment`, staff, { data: doc(7, 7) }, { 'if-match': '"1"' })
+    expect(stale).toMatchObject({ status: 409, body: { error: { code: 'STALE' } } })
+    expect((await call('GET', `/api/evaluations/${id}`, staff)).body.data.products[0].done).toBe(9)
+    expect((await call('POST', `/api/evaluations/${id}/submit`, staff, {}, { 'if-match': 'nonsense' })).status).toBe(400)
+  })
+
+  it('answers a repeated request with the same Idempotency-Key with the first answer, and acts once', async () => {
+    const key = { 'idempotency-key': 'submit-once-1' }
+    const [a, b] = await Promise.all([call('POST', `/api/evaluations/${id}/submit`, staff, {}, key), call('POST', `/api/evaluations/${id}/submit`, staff, {}, key)])
+    expect(a).toMatchObject({ status: 200, body: { stage: 'UNIT_REVIEW', version: 3 } })
+    expect(b).toMatchObject({ status: 200, body: { stage: 'UNIT_REVIEW', version: 3 } })
+    const again = await call('POST', `/api/evaluations/${id}/submit`, staff, {}, key)
+    expect(again).toMatchObject({ status: 200, body: { version: 3 } })
+    const audit = (await call('GET', `/api/evaluations/${id}/audit`, staff)).body.map((e: { action: string }) => e.action)
+    expect(audit).toEqual(['save', 'save', 'submit'])
+    // Without the key, the same request is out of turn.
+    expect((await call('POST', `/api/evaluations/${id}/submit`, staff, {})).body.error.code).toBe('WRONG_STAGE')
+    // Another person's identical key is another request.
+    expect((await call('POST', `/api/evaluations/${id}/submit`, head, {}, key)).status).toBe(403)
+  })
+
+  it('answers an out-of-turn return with 409, whoever sends it', async () => {
+    expect((await call('POST', `/api/evaluations/${id}/approve`, head, {})).status).toBe(200)
+    expect((await call('POST', `/api/evaluations/${id}/approve`, head, {})).body.error.code).toBe('WRONG_STAGE')
+    // The head's return comes after the approval: out of turn, not forbidden.
+    expect((await call('POST', `/api/evaluations/${id}/return`, head, { reason: 'Muộn rồi' })).status).toBe(409)
+  })
+
+  it('detects a different transition at a version already projected, raises an alert and degrades health', async () => {
+    const ev = await t.system.db.selectFrom('evaluations').select(['staff_id', 'version']).where('id', '=', id).executeTakeFirstOrThrow()
+    const wf = await t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, ev.staff_id)).query(evaluationStateQuery)
+    const recorded = wf.transitions.at(-1)!
+    expect(await projectTransition(t.system.db, recorded)).toBe('already')
+    const forged = { ...recorded, payload: { comment: 'một quyết định khác' } }
+    expect(await projectTransition(t.system.db, forged)).toBe('conflict')
+    const health = await call('GET', '/api/health', staff)
+    expect(health.body).toMatchObject({ status: 'degraded', projectionAlerts: 1, database: 'ok', temporal: 'ok' })
+  })
+
+  it('answers 503 with a clear message, not 500, when Temporal cannot be reached', async () => {
+    const lost = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }), namespace: t.config.temporalNamespace })
+    const app = createApp({ db: t.system.db, client: lost, config: { taskQueue: t.config.taskQueue, actionDeadlineMs: 3000 } })
+    const other = await t.login('cv.hoangnam')
+    const own = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, other)).body[0]
+    const res = await app.request(`/api/evaluations/${own.id}/self-assessment`, { method: 'PUT', headers: { authorization: `Bearer ${other}`, 'content-type': 'application/json' }, body: JSON.stringify({ data: doc(9, 9) }) })
+    const body = (await res.json()) as { error: { code: string; message: string } }
+    expect(res.status).toBe(503)
+    expect(['TEMPORAL_UNAVAILABLE', 'WORKFLOW_TIMEOUT']).toContain(body.error.code)
+    expect(body.error.message).toMatch(/[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/)
+    const health = await createApp({ db: t.system.db, client: lost, config: { taskQueue: t.config.taskQueue, actionDeadlineMs: 3000 } }).request('/api/health')
+    expect(((await health.json()) as { temporal: string }).temporal).toBe('unavailable')
+    expect((await t.api('GET', `/api/evaluations/${own.id}`, other)).body.version).toBe(0)
+  })
+})
