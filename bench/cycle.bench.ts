@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { NativeConnection, Worker } from '@temporalio/worker'
+import { sql } from 'kysely'
 import { hashPassword } from '../server/auth/password.js'
 import { createSession } from '../server/auth/session.js'
 import { loadConfig } from '../server/config.js'
@@ -25,7 +26,9 @@ const SETTLE_MS = 30
  * launch rate vs bare workflow starts, submit/approve latency over HTTP vs a bare Update,
  * and the wall time from launch to classified results.
  */
-export async function cycleBench(staffCount: number): Promise<void> {
+export async function cycleBench(staffCount: number, json = false): Promise<void> {
+  // With --json the human-readable lines go to stderr and stdout carries one JSON line.
+  const print = json ? (line: string) => console.error(line) : (line: string) => console.log(line)
   const dataDir = mkdtempSync(join(tmpdir(), 'kpi-bench-'))
   const dev = await startDevServer({ cliPath: findTemporalCli(process.env['TEMPORAL_CLI_PATH']), logLevel: 'never' })
   const config = { ...loadConfig({}), dataDir, temporalAddress: dev.address, taskQueue: 'bench-kpi' }
@@ -42,10 +45,10 @@ export async function cycleBench(staffCount: number): Promise<void> {
   const call = async (method: string, path: string, token: string, body?: unknown) => {
     const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
-    return res.json() as Promise<any>
+    return res.json()
   }
 
-  console.log(`\n# cycle benchmark — ${staffCount} staff, embedded defaults (Temporal dev server + PGlite), ${cpus().length} cores, Node ${process.version}\n`)
+  print(`\n# cycle benchmark — ${staffCount} staff, embedded defaults (Temporal dev server + PGlite), ${cpus().length} cores, Node ${process.version}\n`)
   const { unitId, headId, leaderId } = await seedOrg(system.db, staffCount)
   const admin = (await createSession(system.db, 1)).token
   const ruleSetId = (await system.db.selectFrom('rulesets').select('id').executeTakeFirstOrThrow()).id
@@ -90,6 +93,12 @@ export async function cycleBench(staffCount: number): Promise<void> {
   const headToken = tokens.get(headId)!
   const approvals = await sample(staff.slice(0, LATENCY_SAMPLES).map((e) => ({ method: 'POST', path: `/api/evaluations/${e.id}/approve`, token: headToken, body: {}, opens: `/api/evaluations/${e.id}` })))
   await pool(staff.slice(LATENCY_SAMPLES), 16, async (e) => void (await call('POST', `/api/evaluations/${e.id}/approve`, headToken, {})))
+  // The second baseline: one bare single-statement write to the same database, from a quiet system.
+  const bareWrites: number[] = []
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    await new Promise((r) => setTimeout(r, SETTLE_MS))
+    bareWrites.push((await timed(() => sql`update cycles set name = name where id = ${cycle.id}`.execute(system.db)))[1])
+  }
   const leader = (await createSession(system.db, leaderId)).token
   await call('POST', `/api/evaluations/${head.id}/approve`, leader, { adjustments: { leader: { unitPlanScore: 90 } } })
   await call('POST', `/api/cycles/${cycle.id}/units/${unitId}/sign-off`, leader)
@@ -99,17 +108,43 @@ export async function cycleBench(staffCount: number): Promise<void> {
   const wallMs = performance.now() - launchedAt
 
   const row = (label: string, value: string, baseline: string, ratio: number, target?: string) =>
-    console.log(`${label.padEnd(34)} ${value.padStart(14)}   ${baseline.padStart(14)}   ${fmt(ratio, 2).padStart(6)}×${target ? `   (target ${target})` : ''}`)
-  console.log(`${'measure'.padEnd(34)} ${'ours'.padStart(14)}   ${'baseline'.padStart(14)}   ratio`)
+    print(`${label.padEnd(34)} ${value.padStart(14)}   ${baseline.padStart(14)}   ${fmt(ratio, 2).padStart(6)}×${target ? `   (target ${target})` : ''}`)
+  print(`${'measure'.padEnd(34)} ${'ours'.padStart(14)}   ${'baseline'.padStart(14)}   ratio`)
   row('launch rate (workflows/s)', fmt(launchRate), fmt(bareRate), launchRate / bareRate, '≥ 0,8×')
-  console.log(`  (POST /api/cycles answered after ${fmt(acceptedMs / 1000, 2)} s: ${staffCount} evaluation rows written; all workflows started after ${fmt(launchMs / 1000, 2)} s)`)
-  const latencyRows = (label: string, ours: number[], baseline: number[]) => {
-    row(`${label} p50 (ms)`, fmt(percentile(ours, 50)), fmt(percentile(baseline, 50)), percentile(ours, 50) / percentile(baseline, 50), '≤ 1,5×')
-    row(`${label} p95 (ms)`, fmt(percentile(ours, 95)), fmt(percentile(baseline, 95)), percentile(ours, 95) / percentile(baseline, 95))
+  print(`  (POST /api/cycles answered after ${fmt(acceptedMs / 1000, 2)} s: ${staffCount} evaluation rows written; all workflows started after ${fmt(launchMs / 1000, 2)} s)`)
+  // The action path now writes the read model before it answers: its baseline is a bare Update plus a bare write.
+  const writeP50 = percentile(bareWrites, 50)
+  const baseline = (samples: number[], p: number) => percentile(samples, p) + percentile(bareWrites, p)
+  const latencyRows = (label: string, ours: number[], bare: number[]) => {
+    row(`${label} p50 (ms)`, fmt(percentile(ours, 50)), fmt(baseline(bare, 50)), percentile(ours, 50) / baseline(bare, 50), '≤ 1,25×')
+    row(`${label} p95 (ms)`, fmt(percentile(ours, 95)), fmt(baseline(bare, 95)), percentile(ours, 95) / baseline(bare, 95))
   }
   latencyRows('submit', submits.ours, submits.bare)
   latencyRows('approve', approvals.ours, approvals.bare)
-  console.log(`\nwall time launch → classified: ${fmt(wallMs / 1000, 2)} s (incl. ${LATENCY_SAMPLES} sequential submits and approvals, the rest 16 at a time; sign-off → classified ${fmt(rankMs / 1000, 2)} s)`)
+  print(`  (baseline = bare Update p${'{50,95}'} ${fmt(percentile(submits.bare, 50))} / ${fmt(percentile(submits.bare, 95))} ms + bare single-statement write ${fmt(writeP50)} / ${fmt(percentile(bareWrites, 95))} ms)`)
+  const bareUpdateP50 = percentile([...submits.bare, ...approvals.bare], 50)
+  const submitP50 = percentile(submits.ours, 50)
+  const approveP50 = percentile(approvals.ours, 50)
+  const figures = {
+    suite: 'cycle',
+    staff: staffCount,
+    launchRatio: launchRate / bareRate,
+    launchRate,
+    bareStartRate: bareRate,
+    submitP50Ms: submitP50,
+    approveP50Ms: approveP50,
+    bareUpdateP50Ms: bareUpdateP50,
+    bareWriteP50Ms: writeP50,
+    actionP50Ratio: Math.max(submitP50, approveP50) / (bareUpdateP50 + writeP50),
+    signOffToClassifiedSeconds: 0,
+    node: process.version,
+    cpus: cpus().length,
+    database: 'pglite',
+    temporal: 'dev server',
+  }
+  print(`\nwall time launch → classified: ${fmt(wallMs / 1000, 2)} s (incl. ${LATENCY_SAMPLES} sequential submits and approvals, the rest 16 at a time; sign-off → classified ${fmt(rankMs / 1000, 2)} s)`)
+  figures.signOffToClassifiedSeconds = rankMs / 1000
+  if (json) console.log(JSON.stringify(figures))
 
   await bare.signal(doneSignal)
   bareWorker.shutdown()

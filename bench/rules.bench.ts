@@ -5,14 +5,14 @@ import { ruleSetHash } from '../rules/ruleset.hash.js'
 import type { RuleSetDefinition } from '../rules/ruleset.types.js'
 import type { MemberRow } from '../server/cycles/cycle-members.repo.js'
 import { compare } from '../server/rulesets/simulate.service.js'
-import { fmt, timed } from './stats.js'
+import { fmt, timedSync } from './stats.js'
 
 /**
  * `npm run bench -- rules [--evaluations N]`: evaluations per second of the full NĐ 335 set and the
  * wall time of `simulate` on N synthetic evaluations, each beside raw json-logic-js applying the
  * same formulas in the same run.
  */
-export async function rulesBench(count: number): Promise<void> {
+export function rulesBench(count: number): void {
   const def = nd335RuleSet()
   const members = synthetic(count)
   const inputs = members.map((m) => ({ ...m.data, ...(m.adjustments ?? {}), role: m.ruleRole }))
@@ -29,16 +29,16 @@ export async function rulesBench(count: number): Promise<void> {
   }
   raw() // warm both paths up once
   full()
-  const [, rawMs] = await timed(async () => raw())
-  const [, fullMs] = await timed(async () => full())
+  const [, rawMs] = timedSync(raw)
+  const [, fullMs] = timedSync(full)
 
   const candidate: RuleSetDefinition = { ...def, bands: [{ level: 'HTXS', min: 85 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 50 }, { level: 'KHT', min: null }] }
   const side = (d: RuleSetDefinition, id: number) => {
     const ref = { id, hash: ruleSetHash(d), definition: d }
     return { ruleSetId: id, quota: ref, of: () => ref }
   }
-  const [report, simMs] = await timed(async () => compare(1, side(def, 1), side(candidate, 2), members, new Map()))
-  const [, rawTwiceMs] = await timed(async () => {
+  const [report, simMs] = timedSync(() => compare(1, side(def, 1), side(candidate, 2), members, new Map()))
+  const [, rawTwiceMs] = timedSync(() => {
     raw()
     raw()
   })

@@ -2,7 +2,7 @@ import { cycleBench } from './cycle.bench.js'
 import { rulesBench } from './rules.bench.js'
 import { worklogBench } from './worklog.bench.js'
 
-/** `npm run bench -- <suite> [--staff N]`: prints figures beside baselines measured in the same run; never fails on timing. */
+/** `npm run bench -- <suite> [--staff N] [--json]`: prints figures beside baselines measured in the same run; never fails on timing. */
 async function run(): Promise<void> {
   const args = process.argv.slice(2)
   const suite = args.find((a) => !a.startsWith('--')) ?? 'cycle'
@@ -10,7 +10,7 @@ async function run(): Promise<void> {
     const i = args.indexOf(`--${name}`)
     return i >= 0 ? Number(args[i + 1]) : fallback
   }
-  if (suite === 'cycle') return cycleBench(option('staff', 2000))
+  if (suite === 'cycle') return cycleBench(option('staff', 2000), args.includes('--json'))
   if (suite === 'rules') return rulesBench(option('evaluations', 50_000))
   if (suite === 'worklog') return worklogBench(option('staff', 5000))
   throw new Error(`unknown benchmark "${suite}" (known: cycle, rules, worklog)`)

@@ -4,6 +4,13 @@ export function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
 }
 
+/** Times a synchronous function (no promise in the measurement). */
+export function timedSync<T>(fn: () => T): [T, number] {
+  const start = performance.now()
+  const value = fn()
+  return [value, performance.now() - start]
+}
+
 export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now()
   const value = await fn()

@@ -116,7 +116,7 @@ function renderNote(note: Note, index: number, program: Program['notes'][number]
     if (!truthy(program.when(data))) continue
     const named = Object.fromEntries(program.values.map(([k, f]) => [k, f(data)]))
     const fill = (template: string, format: Intl.NumberFormat) =>
-      template.replace(/\{(\w+)\}/g, (m, name: string) => (name in named ? (typeof named[name] === 'number' ? format.format(named[name] as number) : String(named[name])) : m))
+      template.replace(/\{(\w+)\}/g, (m, name: string) => (name in named ? (typeof named[name] === 'number' ? format.format(named[name]) : String(named[name])) : m))
     out.push({ key: `note:${index}`, label: note.text, value: null, text: { vi: fill(note.text.vi, viNumber), en: fill(note.text.en, enNumber) } })
   }
   return out

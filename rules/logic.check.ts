@@ -79,7 +79,7 @@ function checkVar(args: unknown[], scope: Scope, at: string, issues: LogicIssue[
 
 function arrayItemScope(source: unknown, scope: Scope): Scope | undefined {
   if (source && typeof source === 'object' && !Array.isArray(source) && 'var' in source) {
-    const raw = (source as { var: unknown }).var
+    const raw = (source).var
     const path = Array.isArray(raw) ? raw[0] : raw
     if (typeof path === 'string') return scope.resolve(path).item
   }

@@ -40,7 +40,7 @@ function walk(a: unknown, b: unknown, path: string, out: Omit<RuleSetChange, 'su
 }
 
 function summarise(c: Omit<RuleSetChange, 'summary'>, before: RuleSetDefinition, after: RuleSetDefinition): Text {
-  const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'object' ? 'JSON' : String(v))
+  const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'object' ? 'JSON' : `${v as string | number | boolean}`)
   const arrow = `${show(c.before)} → ${show(c.after)}`
   const band = c.path.match(/^bands\[(\d+)\]\.min$/)
   if (band) {

@@ -35,7 +35,7 @@ export function validateRuleSet(raw: unknown): RuleSetValidation {
     add('inputSchema', `not a valid JSON Schema: ${(err as Error).message}`)
     return fail(issues)
   }
-  const inputNames = new Set(Object.keys(((def.inputSchema as { properties?: object }).properties ?? {}) as object))
+  const inputNames = new Set(Object.keys(((def.inputSchema as { properties?: object }).properties ?? {})))
   const computed = new Set<string>()
   def.computed.forEach((item, i) => {
     const at = `computed[${i}]`

@@ -25,7 +25,7 @@ export type ErrorCode =
 export class ApiError extends Error {
   constructor(
     readonly status: 400 | 401 | 403 | 404 | 409 | 500 | 503,
-    readonly code: ErrorCode | string,
+    readonly code: ErrorCode | (string & {}),
     readonly vi: string,
     readonly en: string,
     readonly details?: unknown,

@@ -17,7 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await client.connect()
     await client.query('select 1')
   } catch (err) {
-    throw new Error(`PostgreSQL is required by the test suite and is not reachable at ${url} (set DATABASE_URL): ${String(err)}`)
+    throw new Error(`PostgreSQL is required by the test suite and is not reachable at ${url} (set DATABASE_URL): ${String(err)}`, { cause: err })
   } finally {
     await client.end().catch(() => {})
   }
@@ -25,7 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     cli = findTemporalCli(process.env['TEMPORAL_CLI_PATH'])
   } catch (err) {
-    throw new Error(`The Temporal CLI is required by the test suite: ${String(err)}`)
+    throw new Error(`The Temporal CLI is required by the test suite: ${String(err)}`, { cause: err })
   }
   devServer = await startDevServer({ cliPath: cli, logLevel: 'never', namespaces: TEST_NAMESPACES })
   project.provide('temporalAddress', devServer.address)

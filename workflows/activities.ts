@@ -3,7 +3,6 @@ import { ApplicationFailure } from '@temporalio/common'
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type UpdateDefinition } from '@temporalio/client'
 import { appendAudit } from '../server/audit/audit.repo.js'
 import type { Db } from '../server/db/database.js'
-import type { CycleDurations } from '../server/db/schema.js'
 import { markCycleCancelled, recordUnitSignOff } from '../server/cycles/sign-off.repo.js'
 import { rankCycle } from '../server/cycles/ranking.service.js'
 import { projectTransition } from '../server/evaluations/transition.projection.js'
@@ -65,7 +64,7 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
      */
     async launchEvaluations(req: { cycleId: number; pageSize?: number }): Promise<{ started: number }> {
       const cycle = await db.selectFrom('cycles').select(['durations', 'created_at']).where('id', '=', req.cycleId).executeTakeFirstOrThrow()
-      const durations = cycle.durations as CycleDurations
+      const durations = cycle.durations
       const opensAt = new Date(cycle.created_at).getTime()
       let cursor = (Context.current().info.heartbeatDetails as number | undefined) ?? 0
       let started = 0
@@ -87,8 +86,8 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
             evaluationId: r.id,
             cycleId: req.cycleId,
             ownerId: r.staff_id,
-            reviewerIds: r.reviewer_ids as number[],
-            signOffIds: r.sign_off_ids as number[],
+            reviewerIds: r.reviewer_ids,
+            signOffIds: r.sign_off_ids,
             opensAt,
             durations,
           }
@@ -130,7 +129,7 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
         })
       }
       const signed = await inPool(staffIds, UNIT_CONCURRENCY, (s) => update(req.cycleId, s, signOffUpdate, { actor: req.actor, token: req.token }, `signoff:${req.token}`))
-      const failed = signed.find((r) => !r.ok) as Refusal | undefined
+      const failed = signed.find((r): r is Refusal => !r.ok)
       if (failed) throw new Error(`sign-off of evaluation of staff ${failed.staffId} not recorded: ${failed.message}`) // retried: the holds stay
       await recordUnitSignOff(db, req.cycleId, req.unitId, req.actor, staffIds.length)
       return { unitId: req.unitId, evaluations: staffIds.length }

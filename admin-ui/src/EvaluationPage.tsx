@@ -200,7 +200,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
 export function staffSchema(schema: Evaluation['formSchema']): RJSFSchema {
   const hidden = new Set(['role', 'overrides', 'leader'])
   const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([k]) => !hidden.has(k)))
-  return { ...schema, properties, required: (schema.required ?? []).filter((k) => !hidden.has(k)) } as RJSFSchema
+  return { ...schema, properties, required: (schema.required ?? []).filter((k) => !hidden.has(k)) }
 }
 
 function Products({ data, lang }: { data: Record<string, unknown>; lang: Lang }) {
@@ -212,7 +212,7 @@ function Products({ data, lang }: { data: Record<string, unknown>; lang: Lang })
       <TableHead lang={lang} vi={['Mã', 'Hệ số', 'Được giao', 'Hoàn thành', 'Bị trả lại', 'Chậm']} en={['Code', 'k', 'Assigned', 'Done', 'Failed reviews', 'Delays']} />
       <tbody>
         {products.map((p, i) => (
-          <tr key={i}>{cols.map((c) => <td key={c}>{String(p[c] ?? '')}</td>)}</tr>
+          <tr key={i}>{cols.map((c) => <td key={c}>{`${(p[c] ?? '') as string | number}`}</td>)}</tr>
         ))}
       </tbody>
     </table>
@@ -229,7 +229,7 @@ function RoundChanges({ before, after, lang }: { before: Record<string, unknown>
   const walk = (a: unknown, b: unknown, path: string) => {
     if (JSON.stringify(a) === JSON.stringify(b)) return
     if (a && b && typeof a === 'object' && typeof b === 'object') {
-      for (const k of new Set([...Object.keys(a as object), ...Object.keys(b as object)])) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k)
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k)
       return
     }
     changes.push(`${path}: ${a === undefined ? '—' : JSON.stringify(a)} → ${b === undefined ? '—' : JSON.stringify(b)}`)

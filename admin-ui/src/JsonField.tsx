@@ -26,7 +26,7 @@ export function JsonField(props: FieldProps) {
   }
   return (
     <div className="form-group json-field">
-      <label htmlFor={fieldPathId.$id}>{(schema as RJSFSchema).title ?? name}</label>
+      <label htmlFor={fieldPathId.$id}>{(schema).title ?? name}</label>
       <textarea id={fieldPathId.$id} data-testid={`json-${fieldPathId.$id}`} className={logic ? 'logic' : 'json'} value={text} spellCheck={false} rows={Math.min(14, Math.max(2, text.split('\n').length + 1))} onChange={(e) => update(e.target.value)} />
       {error && (
         <p className="error" role="alert">

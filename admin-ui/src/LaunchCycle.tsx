@@ -19,8 +19,8 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
   const [scope, setScope] = useState<Set<number>>(new Set())
   const [error, setError] = useState('')
   useEffect(() => {
-    api<Unit[]>('GET', '/api/units').then(setUnits)
-    api<RuleSetMeta[]>('GET', '/api/rulesets').then((all) => {
+    void api<Unit[]>('GET', '/api/units').then(setUnits)
+    void api<RuleSetMeta[]>('GET', '/api/rulesets').then((all) => {
       const published = all.filter((r) => r.status === 'published')
       setRuleSets(published)
       setForm((f) => ({ ...f, ruleSetId: published[0]?.id ?? 0 }))

@@ -31,7 +31,7 @@ const validator = customizeValidator({}, localizeVi)
 export function RuleSetsPage({ lang }: { lang: Lang }) {
   const [list, setList] = useState<RuleSetMeta[]>([])
   useEffect(() => {
-    api<RuleSetMeta[]>('GET', '/api/rulesets').then(setList)
+    void api<RuleSetMeta[]>('GET', '/api/rulesets').then(setList)
   }, [])
   const vi = lang === 'vi'
   return (
@@ -73,7 +73,7 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
   const { message, act } = useAction(load)
   useEffect(() => {
     void load()
-    api<RJSFSchema>('GET', '/api/rulesets/schema').then(setSchema)
+    void api<RJSFSchema>('GET', '/api/rulesets/schema').then(setSchema)
   }, [load])
   const uiSchema = useMemo(() => (schema ? ruleSetUiSchema(schema) : {}), [schema])
   if (!ruleSet || !schema) return null
@@ -167,7 +167,7 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
   const [report, setReport] = useState<SimulationReport | null>(null)
   const [error, setError] = useState('')
   useEffect(() => {
-    api<{ id: number; name: string; status: string }[]>('GET', '/api/cycles').then((all) => {
+    void api<{ id: number; name: string; status: string }[]>('GET', '/api/cycles').then((all) => {
       const usable = all.filter((c) => c.status !== 'CANCELLED')
       setCycles(usable)
       setCycleId(usable[0]?.id ?? 0)

@@ -32,7 +32,7 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
   const [month, setMonth] = useState<MonthRow[]>([])
   const [failure, setFailure] = useState('')
   useEffect(() => {
-    api<Unit[]>('GET', '/api/units').then((all) => {
+    void api<Unit[]>('GET', '/api/units').then((all) => {
       const mine = me.roles.includes('admin') || me.roles.includes('leader') ? all : all.filter((u) => u.headId === me.id || (me.roles.includes('unit_head') && u.id === me.unitId))
       setUnits(mine)
       setUnitId(mine[0]?.id ?? null)

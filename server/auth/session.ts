@@ -50,7 +50,7 @@ async function lookUpSession(db: Db, tokenHash: string): Promise<(SessionUser & 
     .where('s.expires_at', '>', new Date())
     .where('u.active', '=', true)
     .executeTakeFirst()
-  return row && { id: row.id, username: row.username, fullName: row.full_name, roles: row.roles as string[], unitId: row.unit_id, expiresAt: new Date(row.expires_at) }
+  return row && { id: row.id, username: row.username, fullName: row.full_name, roles: row.roles, unitId: row.unit_id, expiresAt: new Date(row.expires_at) }
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {

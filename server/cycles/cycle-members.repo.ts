@@ -31,7 +31,7 @@ export async function loadMembers(db: Db, cycleId: number, stages: string[]): Pr
     ruleRole: r.rule_role,
     data: r.data,
     adjustments: r.adjustments,
-    reviewerIds: r.reviewer_ids as number[],
+    reviewerIds: r.reviewer_ids,
     ruleSetId: r.ruleset_id,
     version: r.version,
     stage: r.stage,

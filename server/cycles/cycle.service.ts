@@ -66,7 +66,7 @@ export async function launchCycle(
   if (unknown.length) throw new ApiError(400, 'VALIDATION_FAILED', `Không có đơn vị: ${unknown.join(', ')}.`, `Unknown units: ${unknown.join(', ')}.`)
   const scope = input.unitIds?.length ? org.subtree(input.unitIds) : known
   const people = (await db.selectFrom('staff').select(['id', 'unit_id', 'roles', 'scope_unit_ids', 'position_code']).where('active', '=', true).execute()).filter(
-    (p) => p.unit_id !== null && scope.has(p.unit_id) && (p.roles as string[]).some((r) => r !== 'admin'),
+    (p) => p.unit_id !== null && scope.has(p.unit_id) && (p.roles).some((r) => r !== 'admin'),
   )
   if (!people.length) throw new ApiError(400, 'VALIDATION_FAILED', 'Không có cán bộ nào trong phạm vi kỳ đánh giá.', 'No staff in the cycle scope.')
   const busy = await db
@@ -113,7 +113,7 @@ export async function launchCycle(
     const now = new Date(cycle.created_at)
     const deadline = new Date(dueAt('SELF_ASSESSMENT', now.getTime(), cycleCalendar(now.getTime(), durations))!)
     const rows = people.map((p) => {
-      const parties = org.partiesOf({ id: p.id, unitId: p.unit_id, roles: p.roles as string[], scopeUnitIds: p.scope_unit_ids as number[] })
+      const parties = org.partiesOf({ id: p.id, unitId: p.unit_id, roles: p.roles, scopeUnitIds: p.scope_unit_ids })
       const pinned = pickRuleSet({ ruleRole: parties.ruleRole, positionCode: p.position_code, unitCode: unitCodes.get(p.unit_id!)! }, assignable, ruleSet.id)
       return {
         cycle_id: cycle.id,
@@ -135,7 +135,7 @@ export async function launchCycle(
     })
     for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('evaluations').values(rows.slice(i, i + 1000)).execute()
     await appendAudit(trx, { actor_id: actorId, entity: 'cycle', entity_id: String(cycle.id), action: 'launch', reason: null, data: { ...input, evaluations: rows.length }, ruleset_id: ruleSet.id, rule_hash: ruleSet.hash })
-    return { cycleId: cycle.id, unitIds: cycle.unit_ids as number[] }
+    return { cycleId: cycle.id, unitIds: cycle.unit_ids }
   })
   try {
     const args: [CycleWorkflowInput] = [{ cycleId, unitIds, ...tuning }]

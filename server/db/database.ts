@@ -17,7 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-001-projection': projection,
 }
 
-const provider: MigrationProvider = { getMigrations: async () => migrations }
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) }
 
 /** Opens PostgreSQL when a URL is given, else embedded PGlite persisted under dataDir. */
 export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<Db> {
@@ -49,7 +49,7 @@ export async function migrate(db: Db, waitMs = 5 * 60_000): Promise<void> {
       continue
     }
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
-    throw new Error(`migration ${failed} failed: ${String(error)}`)
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, { cause: error })
   }
 }
 

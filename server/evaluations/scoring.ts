@@ -5,7 +5,7 @@ import { effectiveInputs } from './effective-inputs.js'
 
 export type ScoreOutcome =
   | { ok: true; inputs: Record<string, unknown>; result: EvaluationResult }
-  | { ok: false; code: 'VALIDATION_FAILED' | string; errors: InputError[]; vi: string; en: string }
+  | { ok: false; code: string; errors: InputError[]; vi: string; en: string }
 
 /** Validates and scores one evaluation document; used by the API (pre-check) and the activities (of record). */
 export function scoreDocument(

@@ -66,7 +66,7 @@ async function write(db: Db, ev: EvaluationRow, t: Transition, hash: string): Pr
   if (t.action === 'save') changes = sql`, data = ${json(data)}`
   if (t.action === 'submit' || t.action === 'approve') {
     const adjustments = t.action === 'approve' ? (t.payload.adjustments ?? ev.adjustments) : ev.adjustments
-    const outcome = scoreDocument(ruleSet.definition, data, adjustments, ev.rule_role as 'staff' | 'leader')
+    const outcome = scoreDocument(ruleSet.definition, data, adjustments, ev.rule_role)
     if (outcome.ok) {
       scores = storedScores(outcome.result, ruleSet.id, ruleSet.hash)
       changes = sql`, data = ${json(data)}, scores = ${json(scores)}, total = ${outcome.result.total}, level = ${outcome.result.level},

@@ -37,7 +37,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
   spec: RouteSpec<B, Q>,
   handler: (input: RouteInput<Infer<B>, Infer<Q>>) => Promise<unknown>,
 ): void {
-  registry.push(spec as RouteSpec<z.ZodType | undefined, z.ZodType | undefined>)
+  registry.push(spec)
   app[spec.method](spec.path, async (c) => {
     const user = c.get('user')
     if (!spec.public && spec.roles && !spec.roles.some((r) => user.roles.includes(r))) {
@@ -45,7 +45,7 @@ export function route<B extends z.ZodType | undefined = undefined, Q extends z.Z
     }
     const body = spec.body ? parse(spec.body, await readJson(c), 'body') : undefined
     const query = spec.query ? parse(spec.query, c.req.query(), 'query') : undefined
-    const result = await handler({ c, user, body: body as Infer<B>, query: query as Infer<Q>, params: c.req.param() as Record<string, string> })
+    const result = await handler({ c, user, body: body as Infer<B>, query: query as Infer<Q>, params: c.req.param() })
     if (result instanceof Response) return result
     return c.json(result as object, (spec.status ?? 200) as 200)
   })

@@ -42,7 +42,7 @@ export function toApiError(err: unknown): unknown {
     return new ApiError(503, 'WORKFLOW_FAILED', 'Quy trình không thực hiện được thao tác; chưa có gì thay đổi. Hãy thử lại sau.', `The workflow could not carry out the action; nothing changed. Retry later. (${err.message})`)
   }
   if (isGrpcServiceError(err) || (err instanceof Error && /UNAVAILABLE|ECONNREFUSED|Connection refused|transport/i.test(err.message))) {
-    if (!isGrpcServiceError(err) || err.code === UNAVAILABLE || err.code === undefined) {
+    if (!isGrpcServiceError(err) || (err.code as number) === UNAVAILABLE || err.code === undefined) {
       return new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Máy chủ quy trình (Temporal) tạm thời không liên lạc được; chưa có gì thay đổi. Hãy thử lại sau ít phút.', 'The workflow server (Temporal) is unreachable for now; nothing changed. Retry in a few minutes.')
     }
   }

@@ -18,7 +18,7 @@ export async function notifyEvaluation(
     if (ev.version > req.version) return // the stage has moved on since the timer fired
     const inSelf = req.stage === 'SELF_ASSESSMENT'
     const recipients =
-      req.kind === 'REMINDER' ? (inSelf ? [ev.staff_id] : (ev.reviewer_ids as number[])) : inSelf ? [ev.staff_id, ...(ev.reviewer_ids as number[])] : (ev.sign_off_ids as number[])
+      req.kind === 'REMINDER' ? (inSelf ? [ev.staff_id] : (ev.reviewer_ids)) : inSelf ? [ev.staff_id, ...(ev.reviewer_ids)] : (ev.sign_off_ids)
     const [vi, en] =
       req.kind === 'REMINDER'
         ? inSelf
@@ -52,7 +52,7 @@ export async function notifyEvaluation(
 /** After a return: the owner (a head's return) or the unit head (a leadership return) learns why. Idempotent per version. */
 export async function notifyReturned(db: Db, req: { evaluationId: number; version: number; action: 'return' | 'leaderReturn'; reason: string }): Promise<void> {
   const ev = await db.selectFrom('evaluations').select(['id', 'staff_id', 'reviewer_ids']).where('id', '=', req.evaluationId).executeTakeFirstOrThrow()
-  const recipients = req.action === 'return' ? [ev.staff_id] : (ev.reviewer_ids as number[])
+  const recipients = req.action === 'return' ? [ev.staff_id] : (ev.reviewer_ids)
   const [vi, en] =
     req.action === 'return'
       ? [`Bản tự đánh giá bị trả lại để hoàn thiện: ${req.reason}`, `Your self-assessment was returned for revision: ${req.reason}`]

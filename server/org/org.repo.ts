@@ -34,8 +34,8 @@ export async function listStaffViews(db: Db, id?: number): Promise<StaffView[]> 
     unitId: r.unit_id,
     unitName: r.unit_name,
     positionCode: r.position_code,
-    roles: r.roles as string[],
-    scopeUnitIds: r.scope_unit_ids as number[],
+    roles: r.roles,
+    scopeUnitIds: r.scope_unit_ids,
   }))
 }
 
@@ -64,6 +64,6 @@ export async function loadOrg(db: Db): Promise<Org> {
   const people = await db.selectFrom('staff').select(['id', 'unit_id', 'roles', 'scope_unit_ids']).where('active', '=', true).execute()
   return new Org(
     units.map((u) => ({ id: u.id, parentId: u.parent_id, headId: u.head_id })),
-    people.map((p) => ({ id: p.id, unitId: p.unit_id, roles: p.roles as string[], scopeUnitIds: p.scope_unit_ids as number[] })),
+    people.map((p) => ({ id: p.id, unitId: p.unit_id, roles: p.roles, scopeUnitIds: p.scope_unit_ids })),
   )
 }

@@ -36,8 +36,8 @@ function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === 'object') {
     if ('richText' in value) return value.richText.map((t) => t.text).join('')
     if ('text' in value) return String(value.text)
-    if ('result' in value) return String(value.result ?? '')
+    if ('result' in value) return value.result === undefined || value.result === null ? '' : typeof value.result === 'object' ? JSON.stringify(value.result) : `${value.result}`
     if (value instanceof Date) return value.toISOString().slice(0, 10)
   }
-  return String(value)
+  return `${value as string | number | boolean}`
 }

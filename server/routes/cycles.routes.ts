@@ -29,7 +29,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const rows = await db.selectFrom('evaluations').select(['sign_off_ids', 'stage']).where('cycle_id', '=', cycleId).where('unit_id', '=', unitId).where('stage', '!=', 'CANCELLED').execute()
     if (!rows.length) throw notFound('đơn vị trong kỳ / unit in cycle', unitId)
     const isAdmin = user.roles.includes('admin')
-    if (!isAdmin && rows.some((r) => !(r.sign_off_ids as number[]).includes(user.id))) {
+    if (!isAdmin && rows.some((r) => !(r.sign_off_ids).includes(user.id))) {
       throw forbidden('Đơn vị này không thuộc phạm vi ký duyệt của bạn (hoặc có bản đánh giá của chính bạn).', 'This unit is outside your sign-off scope (or holds your own evaluation).')
     }
     return rows
@@ -116,7 +116,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       for (const r of body) sheet.addRow(r)
       sheet.columns.forEach((col, i) => (col.width = [8, 8, 28, 36, 10, 10, 12, 12, 30][i] ?? 12))
       const buffer = await wb.xlsx.writeBuffer()
-      return c.body(new Uint8Array(buffer as ArrayBuffer), 200, { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${file}.xlsx"` })
+      return c.body(new Uint8Array(buffer), 200, { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${file}.xlsx"` })
     },
   )
 

@@ -30,7 +30,7 @@ const submitBody = z.object({ expectedVersion })
 const approveBody = z.object({ adjustments: z.record(z.string(), z.unknown()).optional(), comment: z.string().trim().max(2000).optional(), expectedVersion })
 const returnBody = z.object({ reason: z.string().trim().min(3).max(2000), expectedVersion })
 
-const parties = (ev: EvaluationRow) => ({ ownerId: ev.staff_id, reviewerIds: ev.reviewer_ids as number[], signOffIds: ev.sign_off_ids as number[] })
+const parties = (ev: EvaluationRow) => ({ ownerId: ev.staff_id, reviewerIds: ev.reviewer_ids, signOffIds: ev.sign_off_ids })
 const actorOf = (user: SessionUser) => ({ id: user.id, roles: user.roles })
 
 function canView(user: SessionUser, ev: EvaluationRow): boolean {
@@ -171,7 +171,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       throw new ApiError(400, 'VALIDATION_FAILED', `Các mục ${reviewerOnly.join(', ')} do cấp trên xác định, không tự khai.`, `Fields ${reviewerOnly.join(', ')} are set by the reviewer, not self-declared.`)
     }
     checkWorklogLines(ev.data, data)
-    const outcome = scoreDocument(ruleSet.definition, data, null, ev.rule_role as 'staff' | 'leader')
+    const outcome = scoreDocument(ruleSet.definition, data, null, ev.rule_role)
     if (!outcome.ok && outcome.code === 'VALIDATION_FAILED') throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
     await perform(ev, user, saveUpdate, { data }, options)
     return evaluationView(db, await load(params, user, true), user)
@@ -182,9 +182,9 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const options = actionOptions(c, user.id, body.expectedVersion)
     requireAction(user, ev, 'submit', options)
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
-    const outcome = scoreDocument(ruleSet.definition, ev.data, ev.adjustments, ev.rule_role as 'staff' | 'leader')
+    const outcome = scoreDocument(ruleSet.definition, ev.data, ev.adjustments, ev.rule_role)
     if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
-    return perform(ev, user, submitUpdate, { data: ev.data as Record<string, unknown> }, options, outcome.result)
+    return perform(ev, user, submitUpdate, { data: ev.data }, options, outcome.result)
   })
 
   route(app, { method: 'post', path: '/api/evaluations/:id/approve', summary: 'Unit head approves (optionally adjusting reviewer fields such as general points); answers like submit', tag: 'evaluations', body: approveBody }, async ({ c, params, user, body }) => {
@@ -193,7 +193,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     requireAction(user, ev, 'approve', options)
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
     const adjustments = body.adjustments ?? ev.adjustments
-    const outcome = scoreDocument(ruleSet.definition, ev.data, adjustments, ev.rule_role as 'staff' | 'leader')
+    const outcome = scoreDocument(ruleSet.definition, ev.data, adjustments, ev.rule_role)
     if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
     return perform(ev, user, approveUpdate, { ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }, options, outcome.result)
   })

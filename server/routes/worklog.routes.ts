@@ -55,7 +55,7 @@ export function worklogRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
       sheet.addRow(header)
       for (const r of rows) sheet.addRow(r)
       const buffer = await wb.xlsx.writeBuffer()
-      return c.body(new Uint8Array(buffer as ArrayBuffer), 200, { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': 'attachment; filename="danh-muc-san-pham.xlsx"' })
+      return c.body(new Uint8Array(buffer), 200, { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': 'attachment; filename="danh-muc-san-pham.xlsx"' })
     }
     const csv = [header, ...rows].map((r) => r.map((v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(',')).join('\n')
     return c.body(`\uFEFF${csv}\n`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="danh-muc-san-pham.csv"' })

@@ -83,7 +83,7 @@ async function startOnce(options: {
     } catch (err) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL')
-        throw new Error(`Temporal dev server did not answer on ${address} within 60 s: ${String(err)}`)
+        throw new Error(`Temporal dev server did not answer on ${address} within 60 s: ${String(err)}`, { cause: err })
       }
       await new Promise((r) => setTimeout(r, 250))
     }

@@ -40,7 +40,7 @@ export async function catalogueOn(db: Db, date: string, positionCode?: string): 
     .orderBy('code')
     .execute()
   return rows
-    .map((r) => ({ id: r.id, code: r.code, name: r.name, unit: r.unit_of_measure, k: r.k, normHours: r.norm_hours, group: r.group_code, positions: r.position_codes as string[], validFrom: r.valid_from, validTo: r.valid_to }))
+    .map((r) => ({ id: r.id, code: r.code, name: r.name, unit: r.unit_of_measure, k: r.k, normHours: r.norm_hours, group: r.group_code, positions: r.position_codes, validFrom: r.valid_from, validTo: r.valid_to }))
     .filter((p) => !positionCode || p.positions.includes(positionCode))
 }
 

@@ -19,7 +19,7 @@ export async function workLogAccess(db: Db, user: SessionUser): Promise<WorkLogA
   if (user.roles.includes('leader')) {
     const org = await loadOrg(db)
     const me = await db.selectFrom('staff').select(['unit_id', 'scope_unit_ids']).where('id', '=', user.id).executeTakeFirstOrThrow()
-    for (const id of org.leaderScope({ id: user.id, unitId: me.unit_id, roles: user.roles, scopeUnitIds: me.scope_unit_ids as number[] })) reads.add(id)
+    for (const id of org.leaderScope({ id: user.id, unitId: me.unit_id, roles: user.roles, scopeUnitIds: me.scope_unit_ids })) reads.add(id)
   }
   return { heads, reads }
 }

@@ -36,7 +36,7 @@ async function run(): Promise<void> {
       tokens.set(who, ((await res.json()) as { token: string }).token)
     }
     const res = await system.app.request(path, { method, headers: { authorization: `Bearer ${tokens.get(who)}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })
-    const json = (await res.json()) as any
+    const json = (await res.json())
     if (res.status >= 300) throw new Error(`${method} ${path} as ${who}: ${res.status} ${JSON.stringify(json)}`)
     return json
   }

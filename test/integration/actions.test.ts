@@ -17,7 +17,7 @@ describe('actions: idempotency keys, expected versions, status codes, conflict d
 
   const call = async (method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await t.system.app.request(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
-    return { status: res.status, body: (await res.json()) as any }
+    return { status: res.status, body: (await res.json()) }
   }
 
   beforeAll(async () => {

@@ -15,7 +15,7 @@ export function* mutants(base: object, count: number, seed: number): Generator<R
 function mutate(root: Record<string, unknown>, random: () => number, pick: <T>(l: T[]) => T, junk: unknown[]): void {
   let node: unknown = root
   for (let depth = 0; depth < 12; depth++) {
-    const entries = node && typeof node === 'object' ? Object.keys(node as object) : []
+    const entries = node && typeof node === 'object' ? Object.keys(node) : []
     if (!entries.length) return
     const key = pick(entries)
     const child = (node as Record<string, unknown>)[key]
@@ -46,6 +46,6 @@ export function* formulaVariants(base: { computed: unknown[] }, count: number, s
   for (let n = 0; n < count; n++) {
     const def = JSON.parse(JSON.stringify(base)) as { computed: { formula?: unknown }[] }
     for (const c of def.computed) if ('formula' in c && random() < 0.5) c.formula = tweak(c.formula)
-    yield def as unknown as Record<string, unknown>
+    yield def
   }
 }

@@ -27,8 +27,8 @@ export function processEnv(t: TestSystem, extra: Record<string, string> = {}): N
 export async function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, ready: string): Promise<ProductProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()))
   const deadline = Date.now() + 90_000
   while (!out.includes(ready)) {
     if (child.exitCode !== null) throw new Error(`${name} exited early with code ${child.exitCode}: ${out}`)

@@ -15,7 +15,7 @@ export async function spawnWorker(t: TestSystem): Promise<ChildProcess> {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   let out = ''
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
   const deadline = Date.now() + 60_000
   while (!out.includes('Worker:')) {
     if (child.exitCode !== null) throw new Error(`worker exited early with code ${child.exitCode}: ${out}`)

@@ -12,7 +12,7 @@ const index = (def: RuleSetDefinition, key: string) => def.computed.findIndex((c
 const withFormula = (key: string, formula: unknown) => {
   const def = base()
   const i = index(def, key)
-  def.computed[i] = { ...def.computed[i]!, formula } as RuleSetDefinition['computed'][number]
+  def.computed[i] = { ...def.computed[i]!, formula }
   return def
 }
 const issuesOf = (raw: unknown) => {

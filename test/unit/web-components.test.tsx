@@ -16,7 +16,7 @@ describe('web components', () => {
   it('generates the self-assessment form from the default rule set, in Vietnamese, without reviewer fields', () => {
     const def = nd335RuleSet()
     const html = renderToStaticMarkup(
-      <Form schema={staffSchema(def.inputSchema as never)} uiSchema={def.uiSchema} formData={def.initialInputs} validator={validator} translateString={translateString('vi')} />,
+      <Form schema={staffSchema(def.inputSchema)} uiSchema={def.uiSchema} formData={def.initialInputs} validator={validator} translateString={translateString('vi')} />,
     )
     expect(html).toContain('Chính trị, đạo đức, lối sống, ý thức kỷ luật')
     expect(html).toContain('Sản phẩm, công việc trong kỳ')
@@ -26,7 +26,7 @@ describe('web components', () => {
   })
 
   it('localizes validation messages of the form into Vietnamese', () => {
-    const { errors } = validator.validateFormData({ general: { ethics: 11, competence: 'x', innovation: 5 }, products: [] }, staffSchema(nd335RuleSet().inputSchema as never))
+    const { errors } = validator.validateFormData({ general: { ethics: 11, competence: 'x', innovation: 5 }, products: [] }, staffSchema(nd335RuleSet().inputSchema))
     const byProperty = Object.fromEntries(errors.map((e) => [e.property, e.message]))
     expect(byProperty['.general.ethics']).toBe('phải ≤ 10')
     expect(byProperty['.general.competence']).toBe('phải là số')
