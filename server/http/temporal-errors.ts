@@ -31,7 +31,7 @@ export function toApiError(err: unknown): unknown {
   if (err instanceof ApiError) return err
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) return timeout()
   if (err instanceof WorkflowNotFoundError) {
-    return new ApiError(409, 'CYCLE_NOT_OPEN', 'Quy trình của bản đánh giá đã kết thúc.', 'The workflow has already finished.')
+    return new ApiError(409, 'CYCLE_NOT_OPEN', 'Quy trình của bản đánh giá chưa bắt đầu (kỳ đang khởi tạo) hoặc đã kết thúc; hãy tải lại.', 'The evaluation\'s workflow has not started yet (the cycle is launching) or has finished; reload.')
   }
   if (err instanceof WorkflowUpdateFailedError) {
     let cause: unknown = err.cause
@@ -41,12 +41,20 @@ export function toApiError(err: unknown): unknown {
     if (known) return new ApiError(known.status, type, known.vi, `${known.en} (${(cause as Error).message})`, cause instanceof ApplicationFailure && cause.details?.length ? cause.details : undefined)
     return new ApiError(503, 'WORKFLOW_FAILED', 'Quy trình không thực hiện được thao tác; chưa có gì thay đổi. Hãy thử lại sau.', `The workflow could not carry out the action; nothing changed. Retry later. (${err.message})`)
   }
-  if (isGrpcServiceError(err) || (err instanceof Error && /UNAVAILABLE|ECONNREFUSED|Connection refused|transport/i.test(err.message))) {
-    if (!isGrpcServiceError(err) || (err.code as number) === UNAVAILABLE || err.code === undefined) {
-      return new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Máy chủ quy trình (Temporal) tạm thời không liên lạc được; chưa có gì thay đổi. Hãy thử lại sau ít phút.', 'The workflow server (Temporal) is unreachable for now; nothing changed. Retry in a few minutes.')
-    }
+  if (unreachable(err)) {
+    return new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Máy chủ quy trình (Temporal) tạm thời không liên lạc được; chưa có gì thay đổi. Hãy thử lại sau ít phút.', 'The workflow server (Temporal) is unreachable for now; nothing changed. Retry in a few minutes.')
   }
   return err
+}
+
+/** Whether the error, or one it wraps (the client wraps gRPC errors in a ServiceError), says the server cannot be reached. */
+function unreachable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e) && (e.code as number) === UNAVAILABLE) return true
+    if ((e as { code?: unknown }).code === UNAVAILABLE) return true
+    if (e instanceof Error && /tcp connect error|ECONNREFUSED|Connection refused/i.test(e.message)) return true
+  }
+  return false
 }
 
 /** Runs a Temporal call with the configured deadline, mapping refusals and time-outs to ApiErrors. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestSystem, type TestSystem } from '../support/harness.js'
+import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
 /** A month of one unit's work log on real PostgreSQL, its summary, and the evaluation it pre-fills. */
 describe('the work log feeds the task-result score', () => {
@@ -16,7 +16,7 @@ describe('the work log feeds the task-result score', () => {
   const decide = async (token: string, id: number, action: string, body: object = {}) => t.api('POST', `/api/work-items/${id}/${action}`, token, body)
 
   beforeAll(async () => {
-    t = await startTestSystem({ label: 'worklog', worker: false })
+    t = await startTestSystem({ label: 'worklog' })
     admin = await t.login('admin')
     head = await t.login('tp.phamlan')
     staff = await t.login('cv.maiphuong')
@@ -130,6 +130,8 @@ describe('the work log feeds the task-result score', () => {
   it('pre-fills the self-assessment of a cycle for that month, read-only for the staff member', async () => {
     const launched = await t.api('POST', '/api/cycles', admin, { name: 'Tháng 11/2026', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1, unitIds: [cchc] })
     expect(launched.status).toBe(201)
+    // Drafts are recorded by the evaluation's workflow: it must have started (the cycle is open).
+    await eventually(async () => (await t.api('GET', `/api/cycles/${launched.body.id}`, admin)).body.status === 'OPEN', 30_000, 'open')
     const [mine] = (await t.api('GET', `/api/evaluations?cycleId=${launched.body.id}&assignedToMe=true`, staff)).body
     const evaluation = (await t.api('GET', `/api/evaluations/${mine.id}`, staff)).body
     const summary = (await t.api('GET', `/api/work-items/summary?staffId=${maiphuong}&from=2026-11-01&to=2026-11-30`, staff)).body

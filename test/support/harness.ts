@@ -34,14 +34,14 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined
  * The real product against the suite's Temporal dev server and a fresh PostgreSQL database
  * (or PGlite in a temporary folder), with the demo organisation seeded.
  */
-export async function startTestSystem(options: { label: TestLabel; pglite?: boolean; worker?: boolean; seedDemo?: boolean; actionDeadlineMs?: number }): Promise<TestSystem> {
+export async function startTestSystem(options: { label: TestLabel; pglite?: boolean; worker?: boolean; seedDemo?: boolean; actionDeadlineMs?: number; temporalAddress?: string }): Promise<TestSystem> {
   const database = options.pglite ? undefined : await createTestDatabase(options.label)
   const dataDir = mkdtempSync(join(tmpdir(), `kpi-${options.label}-`))
   const config: Config = {
     ...loadConfig({}),
     dataDir,
     databaseUrl: database?.url,
-    temporalAddress: inject('temporalAddress'),
+    temporalAddress: options.temporalAddress ?? inject('temporalAddress'),
     temporalNamespace: `test-${options.label}`,
     ...(options.actionDeadlineMs ? { actionDeadlineMs: options.actionDeadlineMs } : {}),
     taskQueue: `test-${options.label}-${randomBytes(3).toString('hex')}`,
