@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Client } from '@temporalio/client'
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
@@ -5,6 +6,8 @@ import type { Db } from '../server/db/database.js'
 import { createActivities } from './activities.js'
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url))
+/** The bundle `npm run build` writes beside the compiled worker (build/workflow-bundle.js): production workers load it as is. */
+const prebuiltBundle = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url))
 
 /** Workflow sources use `.js` import specifiers (ESM); webpack must map them to the `.ts` files. */
 const bundlerOptions = {
@@ -36,7 +39,11 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities({ db: options.db, client: options.client, taskQueue: options.taskQueue }),
-    ...(options.bundle ? { workflowBundle: options.bundle } : { workflowsPath, bundlerOptions }),
+    ...(options.bundle
+      ? { workflowBundle: options.bundle }
+      : existsSync(prebuiltBundle)
+        ? { workflowBundle: { codePath: prebuiltBundle } }
+        : { workflowsPath, bundlerOptions }),
     // The read-model backstop mostly waits (its grace period): slots are cheap.
     maxConcurrentActivityTaskExecutions: 200,
   })

@@ -4,8 +4,8 @@ import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { Hono } from 'hono'
 import type { AppEnv } from './context.js'
+import { projectRoot } from '../paths.js'
 
-const projectRoot = resolve(import.meta.dirname, '../..')
 export const distDir = resolve(projectRoot, 'dist')
 
 /** Builds the web app into dist/ when it is not there yet (first `npm start` on a fresh clone). */

@@ -3,8 +3,9 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { delimiter, join, resolve } from 'node:path'
 import { Connection } from '@temporalio/client'
+import { projectRoot } from '../paths.js'
 
-const toolsDir = resolve(import.meta.dirname, '../../.tools')
+const toolsDir = resolve(projectRoot, '.tools')
 
 /**
  * Finds the Temporal CLI: TEMPORAL_CLI_PATH; `temporal` on PATH; the project's .tools folder;
