@@ -5,7 +5,7 @@ import { appendAudit } from '../server/audit/audit.repo.js'
 import type { Db } from '../server/db/database.js'
 import { markCycleCancelled, recordUnitSignOff } from '../server/cycles/sign-off.repo.js'
 import { rankCycle } from '../server/cycles/ranking.service.js'
-import { projectTransition } from '../server/evaluations/transition.projection.js'
+import { projectTransition, raiseAlert, resolveAlert } from '../server/evaluations/transition.projection.js'
 import { notifyEvaluation, notifyReturned, publishCycleResults } from '../server/notifications/notification.repo.js'
 import { cancelUpdate, classifyUpdate, evaluationWorkflowId, holdForSignOffUpdate, leaderReturnUpdate, releaseSignOffUpdate, signOffUpdate } from './definitions.js'
 import type { EvaluationWorkflowInput } from './evaluation.workflow.js'
@@ -43,9 +43,12 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
       } catch (err) {
         if (attempt >= ALERT_AFTER_ATTEMPTS) {
           Context.current().log.error('ALERT: projection failing', { evaluationId: t.evaluationId, version: t.version, attempt, error: String(err) })
+          // Shown by /api/health while it lasts (unless the database itself is what fails).
+          await raiseAlert(db, t, 'FAILING', `attempt ${attempt}: ${String(err)}`).catch(() => {})
         }
         throw err
       }
+      if (attempt >= ALERT_AFTER_ATTEMPTS) await resolveAlert(db, t, 'FAILING')
     },
 
     /** Tells whoever must act after a return (the owner; after a leadership return, the unit head) why. */

@@ -43,8 +43,16 @@ export async function projectTransition(db: Db, t: Transition): Promise<Projecti
   throw new Error(`evaluation ${t.evaluationId} v${t.version}: the row kept moving`)
 }
 
+/** A projection that conflicts, a score that failed, a difference the reconciler found, a projection failing again and again. */
+export type AlertKind = 'CONFLICT' | 'SCORING' | 'RECONCILE' | 'FAILING'
+
+/** Closes an alert once what raised it is over (a failing projection that finally went through). */
+export async function resolveAlert(db: Db, t: Pick<Transition, 'evaluationId' | 'version'>, kind: AlertKind): Promise<void> {
+  await db.updateTable('projection_alerts').set({ resolved_at: new Date() }).where('evaluation_id', '=', t.evaluationId).where('version', '=', t.version).where('kind', '=', kind).where('resolved_at', 'is', null).execute()
+}
+
 /** Records what went wrong for the operators: `GET /api/health` reports open alerts. */
-export async function raiseAlert(db: Db, t: Pick<Transition, 'evaluationId' | 'version'>, kind: 'CONFLICT' | 'SCORING' | 'RECONCILE', message: string): Promise<void> {
+export async function raiseAlert(db: Db, t: Pick<Transition, 'evaluationId' | 'version'>, kind: AlertKind, message: string): Promise<void> {
   console.error(`ALERT ${kind}: evaluation ${t.evaluationId} v${t.version}: ${message}`)
   await db
     .insertInto('projection_alerts')
@@ -79,7 +87,8 @@ async function write(db: Db, ev: EvaluationRow, t: Transition, hash: string): Pr
   }
   const roundChange =
     t.action === 'submit'
-      ? sql`insert into evaluation_rounds (evaluation_id, round, data, scores, submitted_at) select id, ${ev.round}::int, ${json(data)}, ${json(scores)}, ${new Date(t.at)}::timestamptz from upd`
+      ? sql`insert into evaluation_rounds (evaluation_id, round, data, scores, submitted_at) select id, ${ev.round}::int, ${json(data)}, ${json(scores)}, ${new Date(t.at)}::timestamptz from upd
+          on conflict (evaluation_id, round) do update set data = excluded.data, scores = excluded.scores, submitted_at = excluded.submitted_at, outcome = null, reason = null, decided_by = null, decided_at = null`
       : t.action in ROUND_OUTCOME
         ? sql`update evaluation_rounds set outcome = ${ROUND_OUTCOME[t.action as keyof typeof ROUND_OUTCOME]}, reason = ${reason}, decided_by = ${actorId}, decided_at = ${new Date(t.at)}::timestamptz
             where evaluation_id = ${ev.id} and round = ${ev.round} and exists (select 1 from upd)`

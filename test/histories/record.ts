@@ -8,6 +8,7 @@ import { bootstrap } from '../../server/seed/bootstrap.js'
 import { startSystem } from '../../server/system.js'
 import { findTemporalCli, startDevServer } from '../../server/temporal/temporal-cli.js'
 import { cycleWorkflowId, evaluationWorkflowId } from '../../workflows/definitions.js'
+import { doc } from '../support/documents.js'
 
 /**
  * `npm run record-histories -- <release>`: runs every path of the workflows on a real Temporal dev
@@ -19,7 +20,6 @@ import { cycleWorkflowId, evaluationWorkflowId } from '../../workflows/definitio
 const release = process.argv[2]
 if (!release || !/^[\w.-]+$/.test(release)) throw new Error('usage: npm run record-histories -- <release name>')
 const outDir = resolve(import.meta.dirname, release)
-const doc = (g: number, done: number) => ({ general: { ethics: g, competence: g, innovation: g }, products: [{ code: 'B05', k: 1.5, assigned: 10, done, qualityFailures: 0, delays: 0 }] })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function run(): Promise<void> {

@@ -2,10 +2,11 @@ import { Client, Connection } from '@temporalio/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../server/app.js'
 import { projectTransition } from '../../server/evaluations/transition.projection.js'
+import { reconcile } from '../../server/evaluations/reconcile.js'
 import { evaluationStateQuery, evaluationWorkflowId } from '../../workflows/definitions.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { doc } from '../support/documents.js'
 
-const doc = (g: number, done: number) => ({ general: { ethics: g, competence: g, innovation: g }, products: [{ code: 'B05', k: 1.5, assigned: 10, done, qualityFailures: 0, delays: 0 }] })
 
 /** Actions are safe to retry, answer the right code every time, and a conflicting projection is reported. */
 describe('actions: idempotency keys, expected versions, status codes, conflict detection', () => {
@@ -74,6 +75,24 @@ describe('actions: idempotency keys, expected versions, status codes, conflict d
     expect(await projectTransition(t.system.db, forged)).toBe('conflict')
     const health = await call('GET', '/api/health', staff)
     expect(health.body).toMatchObject({ status: 'degraded', projectionAlerts: 1, database: 'ok', temporal: 'ok' })
+  })
+
+  it('reconciles: a transition the read model lacks is written again, a different one is reported', async () => {
+    const other = await t.login('cv.tongmai')
+    const own = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, other)).body[0]
+    expect((await call('PUT', `/api/evaluations/${own.id}/self-assessment`, other, { data: doc(9, 9) })).status).toBe(200)
+    expect((await call('POST', `/api/evaluations/${own.id}/submit`, other, {})).status).toBe(200)
+    // As if the submit's projection had been lost (a restored backup): the row and its ledger are back at v1.
+    await t.system.db.updateTable('evaluations').set({ stage: 'SELF_ASSESSMENT', version: 1 }).where('id', '=', own.id).execute()
+    await t.system.db.deleteFrom('evaluation_transitions').where('evaluation_id', '=', own.id).where('version', '=', 2).execute()
+    const repaired = await reconcile(t.system.db, t.system.client, { cycleId })
+    expect(repaired.repaired).toEqual([{ evaluationId: own.id, fromVersion: 1, toVersion: 2 }])
+    expect((await call('GET', `/api/evaluations/${own.id}`, other)).body).toMatchObject({ stage: 'UNIT_REVIEW', version: 2 })
+    expect(await reconcile(t.system.db, t.system.client, { cycleId })).toMatchObject({ repaired: [], reported: [] })
+    // A ledger that holds another transition than the workflow recorded is reported, not overwritten.
+    await t.system.db.updateTable('evaluation_transitions').set({ hash: 'not-the-recorded-one' }).where('evaluation_id', '=', own.id).where('version', '=', 2).execute()
+    const reported = await reconcile(t.system.db, t.system.client, { cycleId })
+    expect(reported.reported).toEqual([{ evaluationId: own.id, problem: 'v2 in the read model is not the transition the workflow recorded' }])
   })
 
   it('answers 503 with a clear message, not 500, when Temporal cannot be reached', async () => {

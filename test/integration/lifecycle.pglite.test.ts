@@ -3,11 +3,8 @@ import { launchCycle } from '../../server/cycles/cycle.service.js'
 import { toApiError } from '../../server/http/temporal-errors.js'
 import { cycleStateQuery, cycleWorkflowId, evaluationWorkflowId, returnUnitUpdate, submitUpdate } from '../../workflows/definitions.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { doc } from '../support/documents.js'
 
-const doc = (g: number, done: number) => ({
-  general: { ethics: g, competence: g, innovation: g },
-  products: [{ code: 'B05', k: 1.5, assigned: 10, done, qualityFailures: 0, delays: 0 }],
-})
 
 /** The embedded path (PGlite) with the same migrations and queries, plus deadlines and cancellation. */
 describe('on PGlite: deadlines, reminders, escalation, cancellation and a full cycle', () => {

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWorker, bundleWorkflows } from '../../workflows/worker.js'
 import { inconsistencies } from '../support/consistency.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { doc } from '../support/documents.js'
 
 const historiesDir = resolve(import.meta.dirname, '../histories')
-const doc = (g: number, done: number) => ({ general: { ethics: g, competence: g, innovation: g }, products: [{ code: 'B05', k: 1.5, assigned: 10, done, qualityFailures: 0, delays: 0 }] })
 
 /** Every committed history of every release (test/histories/<release>/*.json), by workflow id and file. */
 function recordedHistories(): { workflowId: string; history: unknown }[] {

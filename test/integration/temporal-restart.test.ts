@@ -7,8 +7,8 @@ import { findTemporalCli, startDevServer, type DevServer } from '../../server/te
 import { inconsistencies } from '../support/consistency.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 import { alive, http, kill9, startProcess, processEnv, type ProductProcess } from '../support/topology.js'
+import { doc } from '../support/documents.js'
 
-const doc = (g: number, done: number) => ({ general: { ethics: g, competence: g, innovation: g }, products: [{ code: 'B05', k: 1.5, assigned: 10, done, qualityFailures: 0, delays: 0 }] })
 
 /**
  * A Temporal server of its own (persisted in a SQLite file), restarted in the middle of a cycle:

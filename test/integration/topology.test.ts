@@ -5,13 +5,10 @@ import { adminDatabaseUrl } from '../support/database.js'
 import { inconsistencies } from '../support/consistency.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 import { alive, http, kill9, startApi, startWorker, type ProductProcess } from '../support/topology.js'
+import { doc } from '../support/documents.js'
 
 /** Units raced over: each a head and one staff member, signed off by the director. */
 const UNITS = 24
-const doc = (g: number, done: number) => ({
-  general: { ethics: g, competence: g, innovation: g },
-  products: [{ code: 'B05', k: 1.5, assigned: 10, done, qualityFailures: 0, delays: 0 }],
-})
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
