@@ -23,7 +23,8 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
     void api<RuleSetMeta[]>('GET', '/api/rulesets').then((all) => {
       const published = all.filter((r) => r.status === 'published')
       setRuleSets(published)
-      setForm((f) => ({ ...f, ruleSetId: published[0]?.id ?? 0 }))
+      // Nothing preselected unless only one can apply: the admin chooses the rule set of record.
+      if (published.length === 1) setForm((f) => ({ ...f, ruleSetId: published[0]!.id }))
     })
   }, [])
   const submit = async (e: FormEvent) => {
@@ -71,7 +72,10 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
         </label>
         <label>
           {vi ? 'Bộ quy tắc' : 'Rule set'}
-          <select value={form.ruleSetId} onChange={set('ruleSetId')}>
+          <select required value={form.ruleSetId || ''} onChange={set('ruleSetId')}>
+            <option value="" disabled>
+              {vi ? '— Chọn bộ quy tắc —' : '— Choose a rule set —'}
+            </option>
             {ruleSets.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name[lang]} v{r.version}

@@ -34,3 +34,19 @@ export function parseCsv(text: string): Record<string, string>[] {
   const keys = header.map((h) => h.trim())
   return body.map((r) => Object.fromEntries(keys.map((k, i) => [k, (r[i] ?? '').trim()])))
 }
+
+/**
+ * Writes CSV (RFC 4180, CRLF-free) for spreadsheets. A text cell that a spreadsheet would run as a
+ * formula — starting with `=`, `+`, `-`, `@`, a tab or a carriage return — gets a leading apostrophe
+ * (OWASP CSV injection); numbers stay numbers.
+ */
+export function toCsv(rows: readonly (readonly unknown[])[]): string {
+  const cell = (v: unknown): string => {
+    if (v === null || v === undefined) return ''
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+    let text = typeof v === 'string' ? v : JSON.stringify(v)
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
+    return /[",\n\r;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+  }
+  return rows.map((r) => r.map(cell).join(',')).join('\n')
+}

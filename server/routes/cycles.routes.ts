@@ -11,6 +11,7 @@ import { actionOptions } from '../http/action-options.js'
 import { idParam, route } from '../http/route.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
+import { toCsv } from '../org/csv.js'
 
 const reasonBody = z.object({ reason: z.string().trim().min(3).max(2000) })
 const exceptionBody = z.object({ cap: z.number().gt(0).max(1), reason: z.string().trim().min(3).max(2000) })
@@ -106,7 +107,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       const body = rows.map((r) => [r.rank_in_cycle, r.rank_in_unit, r.full_name, r.unit_name, r.position_code ?? '', r.total, r.level, r.final_level, [r.override_code, r.quota_cut ? 'Giới hạn tỷ lệ HTXS' : '', r.quota_tie ? 'Bằng điểm tại ngưỡng' : ''].filter(Boolean).join('; ')])
       const file = `ket-qua-ky-${cycle.id}`
       if (query.format === 'csv') {
-        const csv = [header, ...body].map((r) => r.map((v) => (/[",\n;]/.test(String(v ?? '')) ? `"${String(v).replace(/"/g, '""')}"` : String(v ?? ''))).join(',')).join('\n')
+        const csv = toCsv([header, ...body])
         return c.body(`\uFEFF${csv}\n`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file}.csv"` })
       }
       const wb = new ExcelJS.Workbook()

@@ -11,6 +11,7 @@ import { canRead, workLogAccess } from '../worklog/work-items.access.js'
 import { confirmInput, createInput, createWorkItem, decideWorkItem, extendInput, reasonInput, updateInput, updateWorkItem } from '../worklog/work-items.service.js'
 import { isLate } from '../worklog/worklog.figures.js'
 import { hoursLogged, staffSummary, unitSummary } from '../worklog/worklog.summary.js'
+import { toCsv } from '../org/csv.js'
 
 const today = () => new Date().toISOString().slice(0, 10)
 const period = z.object({ from: isoDate, to: isoDate }).refine((v) => v.from <= v.to, { message: 'from ≤ to', path: ['to'] })
@@ -57,7 +58,7 @@ export function worklogRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
       const buffer = await wb.xlsx.writeBuffer()
       return c.body(new Uint8Array(buffer), 200, { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': 'attachment; filename="danh-muc-san-pham.xlsx"' })
     }
-    const csv = [header, ...rows].map((r) => r.map((v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(',')).join('\n')
+    const csv = toCsv([header, ...rows])
     return c.body(`\uFEFF${csv}\n`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="danh-muc-san-pham.csv"' })
   })
 

@@ -228,6 +228,10 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await page.selectOption('[data-testid=launch] select >> nth=0', 'quarter')
     await page.fill('[data-testid=launch] input[type=date] >> nth=0', '2026-10-01')
     await page.fill('[data-testid=launch] input[type=date] >> nth=1', '2026-12-31')
+    // No rule set is preselected: the admin chooses the one of record.
+    expect(await page.inputValue('[data-testid=launch] select >> nth=1')).toBe('')
+    const nd335 = await page.locator('[data-testid=launch] select').nth(1).locator('option', { hasText: 'NĐ 335' }).last().getAttribute('value')
+    await page.selectOption('[data-testid=launch] select >> nth=1', nd335)
     await page.check('label.check:has-text("Văn phòng Sở") input')
     await shot(page, '12-launch')
     await page.click('[data-testid=launch-submit]')
