@@ -74,6 +74,11 @@ function checkVar(args: unknown[], scope: Scope, at: string, issues: LogicIssue[
     issues.push({ at, message: 'var takes a path string' })
     return
   }
+  const prototypeKey = String(path).split('.').find((part) => part === '__proto__' || part === 'constructor' || part === 'prototype')
+  if (prototypeKey) {
+    issues.push({ at, message: `"${path}": the key "${prototypeKey}" is not allowed in a var path` })
+    return
+  }
   if (!scope.resolve(String(path)).ok) issues.push({ at, message: `"${path}" is not in the input schema nor a value computed before this formula` })
 }
 

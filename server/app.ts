@@ -6,6 +6,7 @@ import { findSessionUser } from './auth/session.js'
 import { ApiError } from './errors.js'
 import { isDatabaseUnavailable } from './db/db-errors.js'
 import { toApiError } from './http/temporal-errors.js'
+import { checkCookieWrite, limitBodies } from './http/request-guards.js'
 import type { AppDeps, AppEnv } from './http/context.js'
 import { openApiDocument } from './http/route.js'
 import { authRoutes } from './routes/auth.routes.js'
@@ -24,9 +25,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.use('*', requestId())
   app.use('*', secureHeaders())
+  app.use('/api/*', ...limitBodies)
   app.use('/api/*', async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next()
     const bearer = c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]
+    if (!bearer) checkCookieWrite(c)
     const token = bearer ?? getCookie(c, SESSION_COOKIE)
     const user = token ? await findSessionUser(deps.db, token) : undefined
     if (!user) throw new ApiError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.', 'Please sign in.')
@@ -48,6 +51,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const english = /^en\b/i.test(c.req.header('accept-language') ?? '')
     if (isDatabaseUnavailable(err)) {
       err = new ApiError(503, 'DATABASE_UNAVAILABLE', 'Cơ sở dữ liệu tạm thời không liên lạc được; chưa có gì thay đổi. Hãy thử lại sau ít phút.', 'The database is unreachable for now; nothing changed. Retry in a few minutes.')
+    }
+    // Text PostgreSQL cannot store (a NUL byte in an imported file, say) is the request's fault.
+    if ((err as { code?: unknown }).code === '22021' || (err as { code?: unknown }).code === '22P05') {
+      err = new ApiError(400, 'VALIDATION_FAILED', 'Dữ liệu chứa ký tự không hợp lệ (ví dụ NUL).', 'The data contains invalid characters (e.g. NUL).')
     }
     err = toApiError(err) as Error
     if (err instanceof ApiError) {

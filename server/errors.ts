@@ -19,12 +19,15 @@ export type ErrorCode =
   | 'WORKFLOW_FAILED'
   | 'TEMPORAL_UNAVAILABLE'
   | 'DATABASE_UNAVAILABLE'
+  | 'CSRF'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTERNAL'
 
 /** The one error type: an HTTP status, a code, and the message in Vietnamese and English. */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503,
     readonly code: ErrorCode | (string & {}),
     readonly vi: string,
     readonly en: string,

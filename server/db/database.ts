@@ -26,6 +26,9 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     // An idle connection the server closed (restart, failover, terminated session) is reported here:
     // without a listener it would kill the process. The pool drops it and opens a new one when asked.
     pool.on('error', (err) => console.warn(`PostgreSQL: idle connection lost (${err.message}); it will be replaced`))
+    // A connection the server ends while it is checked out also emits 'error' (besides failing its
+    // query); without a listener that event would end the process. The query's caller handles the failure.
+    pool.on('connect', (client) => client.on('error', (err) => console.warn(`PostgreSQL: connection lost (${err.message})`)))
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   }
   const { PGlite } = await import('@electric-sql/pglite')

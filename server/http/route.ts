@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono'
 import { z } from 'zod'
 import { ApiError, notFound } from '../errors.js'
 import type { AppEnv, SessionUser } from './context.js'
+import { checkJsonValue } from './request-guards.js'
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
@@ -70,11 +71,14 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z
 async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text()
   if (!text.trim()) return {}
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch {
     throw new ApiError(400, 'BAD_REQUEST', 'Nội dung yêu cầu không phải JSON hợp lệ.', 'The request body is not valid JSON.')
   }
+  checkJsonValue(value)
+  return value
 }
 
 /** The OpenAPI 3.1 document of every registered route. */

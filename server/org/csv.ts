@@ -46,7 +46,7 @@ export function toCsv(rows: readonly (readonly unknown[])[]): string {
     if (typeof v === 'number' || typeof v === 'boolean') return String(v)
     let text = typeof v === 'string' ? v : JSON.stringify(v)
     if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
-    return /[",\n\r;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
   }
   return rows.map((r) => r.map(cell).join(',')).join('\n')
 }

@@ -28,6 +28,32 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
     expect((await t.api('GET', '/api/me', body.token)).status).toBe(401)
   })
 
+  it('refuses cross-site writes with the session cookie, non-JSON bodies, oversized bodies, NUL bytes and prototype keys', async () => {
+    const login = await t.system.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-pass-123' }) })
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    const unit = (code: string) => JSON.stringify({ code, name: 'Phòng thử', parentCode: 'SNV' })
+    const post = (headers: Record<string, string>, body: string) => t.system.app.request('http://localhost/api/units', { method: 'POST', headers: { cookie, ...headers }, body })
+    expect((await post({ 'content-type': 'text/plain', origin: 'http://evil.example' }, unit('X1'))).status).toBe(403)
+    expect((await post({ 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }, unit('X2'))).status).toBe(403)
+    expect((await post({ 'content-type': 'text/plain', 'sec-fetch-site': 'same-origin' }, unit('X3'))).status).toBe(415)
+    expect((await post({ 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', origin: 'http://localhost' }, unit('X4'))).status).toBe(201)
+    expect((await t.api('GET', '/api/units', admin)).body.map((u: { code: string }) => u.code).filter((c: string) => /^X\d$/.test(c))).toEqual(['X4'])
+    // Bodies are capped before they are parsed.
+    const big = await t.system.app.request('/api/units', { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ code: 'X5', name: 'x'.repeat(2 << 20), parentCode: 'SNV' }) })
+    expect(big.status).toBe(413)
+    expect((await big.json()).error.code).toBe('PAYLOAD_TOO_LARGE')
+    const nul = await t.api('POST', '/api/units', admin, { code: 'X6', name: 'Phòng\u0000thử', parentCode: 'SNV' })
+    expect(nul).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', details: [{ path: 'name' }] } } })
+    const proto = await t.system.app.request('/api/units', { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: '{"code":"X7","name":"Phòng","parentCode":"SNV","__proto__":{"admin":true}}' })
+    expect(proto.status).toBe(400)
+    const base = nd335RuleSet()
+    const at = base.computed.findIndex((c) => 'formula' in c)
+    const rule = { ...base, computed: base.computed.map((c, i) => (i === at ? { ...c, formula: { var: 'constructor.prototype' } } : c)) }
+    const refused = await t.api('POST', '/api/rulesets', admin, rule)
+    expect(refused.status).toBe(400)
+    expect(JSON.stringify(refused.body)).toContain('constructor')
+  })
+
   it('refuses a wrong password, a bad token and malformed JSON with codes, in Vietnamese or English', async () => {
     const wrong = await t.api('POST', '/api/auth/login', undefined, { username: 'admin', password: 'nope' })
     expect(wrong).toMatchObject({ status: 401, body: { error: { code: 'INVALID_CREDENTIALS', message: 'Sai tên đăng nhập hoặc mật khẩu.' } } })

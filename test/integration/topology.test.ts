@@ -200,14 +200,15 @@ describe('production topology: two API processes, two workers, races and faults'
       await kill9(workers[1]!)
       workers[1] = await startWorker(t, 'worker-2')
     })()
+    const deaths = () => [api1, api2, ...workers].filter((p) => !alive(p)).map((p) => `${p.name} died:\n${p.output().slice(-3000)}`)
     await Promise.all([
       outage,
       killMidStage,
       ...people.map(async (who, i) => {
         const base = i % 2 ? api1.url : api2.url
         const id = await eventually(async () => (await evaluationOf(cycleId, who).catch(() => undefined)) ?? false, 60_000, 'evaluation readable')
-        const saved = await act(base, 'PUT', `/api/evaluations/${id}/self-assessment`, who, { data: doc(9, 9) })
-        const submitted = await act(base, 'POST', `/api/evaluations/${id}/submit`, who)
+        const saved = await act(base, 'PUT', `/api/evaluations/${id}/self-assessment`, who, { data: doc(9, 9) }).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${deaths().join('\n')}`)))
+        const submitted = await act(base, 'POST', `/api/evaluations/${id}/submit`, who).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${deaths().join('\n')}`)))
         statuses.push(...saved.seen, ...submitted.seen)
         expect([saved.status, submitted.status]).toEqual([200, 200])
       }),
