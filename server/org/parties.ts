@@ -61,6 +61,19 @@ export class Org {
     return this.subtree(leader.scopeUnitIds.length ? leader.scopeUnitIds : leader.unitId !== null ? [leader.unitId] : [])
   }
 
+  /**
+   * The units whose results a person may see: everything for an admin; a leader's scope; the units a
+   * head heads, with the units below them; none for staff (they see their own evaluation only).
+   */
+  visibleUnits(person: OrgPerson): 'all' | Set<number> {
+    if (person.roles.includes('admin')) return 'all'
+    const headed = [...this.units.values()].filter((u) => this.headsOf(u.id).has(person.id)).map((u) => u.id)
+    if (person.unitId !== null && person.roles.includes('unit_head')) headed.push(person.unitId)
+    const visible = this.subtree(headed)
+    if (person.roles.includes('leader')) for (const id of this.leaderScope(person)) visible.add(id)
+    return visible
+  }
+
   isManager(person: OrgPerson): boolean {
     return person.unitId !== null && (this.headsOf(person.unitId).has(person.id) || person.roles.includes('unit_head'))
   }

@@ -12,6 +12,7 @@ import { idParam, route } from '../http/route.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { toCsv } from '../org/csv.js'
+import { Org } from '../org/parties.js'
 
 const reasonBody = z.object({ reason: z.string().trim().min(3).max(2000) })
 const exceptionBody = z.object({ cap: z.number().gt(0).max(1), reason: z.string().trim().min(3).max(2000) })
@@ -36,8 +37,15 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return rows
   }
 
-  /** A cycle's classified results as this user may see them: all for leaders and admins, else own and reviewed. */
+  /** A cycle's classified results as this user may see them: admins all, leaders their scope, heads their units, everyone their own. */
   async function visibleResults(cycleId: number, user: SessionUser) {
+    const units = await db.selectFrom('units').select(['id', 'parent_id', 'head_id']).execute()
+    const me = await db.selectFrom('staff').select(['id', 'unit_id', 'roles', 'scope_unit_ids']).where('id', '=', user.id).executeTakeFirstOrThrow()
+    const org = new Org(
+      units.map((u) => ({ id: u.id, parentId: u.parent_id, headId: u.head_id })),
+      [],
+    )
+    const visible = org.visibleUnits({ id: me.id, unitId: me.unit_id, roles: me.roles as string[], scopeUnitIds: me.scope_unit_ids as number[] })
     let q = db
       .selectFrom('evaluations as e')
       .innerJoin('staff as s', 's.id', 'e.staff_id')
@@ -47,8 +55,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       .where('e.stage', '=', 'CLASSIFIED')
       .orderBy('e.rank_in_cycle')
       .orderBy('e.id')
-    const seesAll = user.roles.includes('admin') || user.roles.includes('leader')
-    if (!seesAll) q = q.where((eb) => eb.or([eb('e.staff_id', '=', user.id), eb(sql`e.reviewer_ids`, '@>', sql`${JSON.stringify([user.id])}::jsonb`)]))
+    if (visible !== 'all') q = q.where((eb) => eb.or([eb('e.staff_id', '=', user.id), eb(sql<boolean>`e.unit_id = any(${[...visible]}::int[])`, '=', true)]))
     return q.execute()
   }
 

@@ -252,6 +252,19 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
   it('shows staff only their own result and keeps a complete audit trail', async () => {
     const mine = (await t.api('GET', `/api/cycles/${cycleId}/results`, await as('cv.tranbao'))).body.results
     expect(mine.map((x: any) => x.staffId)).toEqual([staffId.get('cv.tranbao')])
+    // Results are scoped like evaluations: a leader sees the units of their scope, a head their unit (and their own row).
+    const all = (await t.api('GET', `/api/cycles/${cycleId}/results`, admin)).body.results as { staffId: number; unitId: number }[]
+    const cchc = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'CCHC').id
+    const narrow = await t.api('POST', '/api/staff', admin, { username: 'pgd.phamvi', fullName: 'Phạm Văn Vĩ', unitCode: 'SNV', roles: ['leader'], scopeUnitCodes: ['CCHC'], password: 'scope-pass-123' })
+    expect(narrow.status).toBe(201)
+    const leaderView = (await t.api('GET', `/api/cycles/${cycleId}/results`, await t.login('pgd.phamvi', 'scope-pass-123'))).body.results as { unitId: number }[]
+    expect(leaderView.length).toBe(all.filter((r) => r.unitId === cchc).length)
+    expect(new Set(leaderView.map((r) => r.unitId))).toEqual(new Set([cchc]))
+    const headView = (await t.api('GET', `/api/cycles/${cycleId}/results`, await as('tp.phamlan'))).body.results as { unitId: number }[]
+    expect(new Set(headView.map((r) => r.unitId))).toEqual(new Set([cchc]))
+    expect(headView.length).toBe(leaderView.length)
+    const leaderCsv = (await t.api('GET', `/api/cycles/${cycleId}/results/export?format=csv`, await t.login('pgd.phamvi', 'scope-pass-123'))).body as string
+    expect(leaderCsv.trim().split('\n')).toHaveLength(leaderView.length + 1)
     const csv = (await t.api('GET', `/api/cycles/${cycleId}/results/export?format=csv`, admin)).body as string
     const lines = csv.trim().split('\n')
     expect(lines).toHaveLength(26)
