@@ -45,7 +45,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       units.map((u) => ({ id: u.id, parentId: u.parent_id, headId: u.head_id })),
       [],
     )
-    const visible = org.visibleUnits({ id: me.id, unitId: me.unit_id, roles: me.roles as string[], scopeUnitIds: me.scope_unit_ids as number[] })
+    const visible = org.visibleUnits({ id: me.id, unitId: me.unit_id, roles: me.roles, scopeUnitIds: me.scope_unit_ids })
     let q = db
       .selectFrom('evaluations as e')
       .innerJoin('staff as s', 's.id', 'e.staff_id')
