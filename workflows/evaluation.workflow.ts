@@ -38,7 +38,8 @@ const acts = proxyActivities<ReturnType<typeof createActivities>>({
  * dies mid-task never leaves behind a write its retry then decides differently.
  */
 const projection = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '15 seconds',
+  // One statement: a worker that dies holding it is noticed soon, and another worker retries it.
+  startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 })
 
