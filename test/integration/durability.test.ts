@@ -1,10 +1,9 @@
-import type { ChildProcess } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { createSession } from '../../server/auth/session.js'
 import { cycleWorkflowId } from '../../workflows/definitions.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
-import { killWorker, spawnWorker } from '../support/worker-process.js'
+import { kill9, startWorker, type ProductProcess } from '../support/topology.js'
 
 const STAFF = 300
 const CONCURRENCY = 20
@@ -26,7 +25,7 @@ async function pool<T>(items: T[], task: (item: T) => Promise<void>, onDone: (do
 
 describe('durability: the worker is SIGKILLed in the middle of a cycle of a few hundred evaluations', () => {
   let t: TestSystem
-  let worker: ChildProcess
+  let worker: ProductProcess
   let admin: string
   let cycleId: number
   let unitId: number
@@ -56,9 +55,9 @@ describe('durability: the worker is SIGKILLed in the middle of a cycle of a few 
       onDone: (done: number) => {
         if (done === at) {
           restarted = (async () => {
-            await killWorker(worker)
+            await kill9(worker)
             await new Promise((r) => setTimeout(r, 1000))
-            worker = await spawnWorker(t)
+            worker = await startWorker(t, 'worker')
           })()
         }
       },
@@ -76,10 +75,10 @@ describe('durability: the worker is SIGKILLed in the middle of a cycle of a few 
     expect(imported.status).toBe(201)
     expect(imported.body.created).toBe(STAFF)
     unitId = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'KT').id
-    worker = await spawnWorker(t)
+    worker = await startWorker(t, 'worker')
   })
   afterAll(async () => {
-    if (worker) await killWorker(worker)
+    if (worker) await kill9(worker)
     await t?.stop()
   })
 
@@ -149,8 +148,8 @@ describe('durability: the worker is SIGKILLed in the middle of a cycle of a few 
     const director = await t.login('gd.tranminh')
     expect((await t.api('POST', `/api/evaluations/${head.id}/approve`, director, { adjustments: { leader: { unitPlanScore: 90 } } })).status).toBe(200)
     expect((await t.api('POST', `/api/cycles/${cycleId}/units/${unitId}/sign-off`, director)).status).toBe(200)
-    await killWorker(worker)
-    worker = await spawnWorker(t)
+    await kill9(worker)
+    worker = await startWorker(t, 'worker')
     expect(await t.system.client.workflow.getHandle(cycleWorkflowId(cycleId)).result()).toBe('CLASSIFIED')
     expect((await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status).toBe('CLASSIFIED')
 
