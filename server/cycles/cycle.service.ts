@@ -89,10 +89,11 @@ export async function launchCycle(
   // Products pre-filled from each person's confirmed work log of the period (rule sets with a `products` input).
   const workLog = await productFiguresByStaff(db, { staffIds: people.map((p) => p.id) }, input.periodStart, input.periodEnd, input.periodEnd)
   const withProducts = new Set([ruleSet, ...(await Promise.all(assignable.map((a) => findRuleSet(db, a.id))))].filter((r) => r && hasProducts(r)).map((r) => r!.id))
+  const prefilledFor = (staffId: number, pinned: number) => (withProducts.has(pinned) ? (workLog.get(staffId) ?? []).map((l) => ({ ...l, source: 'worklog' })) : [])
   const documentFor = (staffId: number, pinned: number) => {
     const base = initial.get(pinned) ?? {}
-    const lines = workLog.get(staffId) ?? []
-    return withProducts.has(pinned) && lines.length ? { ...base, products: lines.map((l) => ({ ...l, source: 'worklog' })) } : base
+    const lines = prefilledFor(staffId, pinned)
+    return lines.length ? { ...base, products: lines } : base
   }
   const { cycleId, unitIds } = await db.transaction().execute(async (trx) => {
     const cycle = await trx
@@ -125,6 +126,7 @@ export async function launchCycle(
         round: 1,
         version: 0,
         data: JSON.stringify(documentFor(p.id, pinned)),
+        prefilled_products: JSON.stringify(prefilledFor(p.id, pinned)),
         reviewer_ids: JSON.stringify(parties.reviewerIds),
         sign_off_ids: JSON.stringify(parties.signOffIds),
         ruleset_id: pinned,

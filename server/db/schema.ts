@@ -81,6 +81,8 @@ export interface EvaluationTable {
   round: number
   version: number
   data: Json<Record<string, unknown>>
+  /** The product lines pre-filled from the confirmed work log at launch (read-only for staff). */
+  prefilled_products: ColumnType<Record<string, unknown>[], string | undefined, string>
   reviewer_ids: Json<number[]>
   sign_off_ids: Json<number[]>
   adjustments: JsonOrNull<Record<string, unknown>>

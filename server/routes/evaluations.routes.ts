@@ -10,13 +10,16 @@ import type { Db } from '../db/database.js'
 import type { EvaluationRow } from '../db/schema.js'
 import { ApiError, forbidden, notFound, stale, wrongStage } from '../errors.js'
 import { scoreDocument } from '../evaluations/scoring.js'
-import { checkWorklogLines } from '../evaluations/worklog-lines.js'
+import { productRules } from '../evaluations/product-rules.js'
+import { settleProductLines } from '../evaluations/product-lines.js'
+import { isForPosition } from '../worklog/catalogue.repo.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { actionOptions, type ActionOptions } from '../http/action-options.js'
 import { idParam, route } from '../http/route.js'
 import { dbIdQuery } from '../http/schemas.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
+import { hasProducts } from '../worklog/worklog.summary.js'
 
 const listQuery = z.object({
   cycleId: dbIdQuery.optional(),
@@ -170,7 +173,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     if (reviewerOnly.length) {
       throw new ApiError(400, 'VALIDATION_FAILED', `Các mục ${reviewerOnly.join(', ')} do cấp trên xác định, không tự khai.`, `Fields ${reviewerOnly.join(', ')} are set by the reviewer, not self-declared.`)
     }
-    checkWorklogLines(ev.data, data)
+    if ('products' in data && hasProducts(ruleSet)) data['products'] = settleProductLines(data['products'], await productRules(db, ev, ruleSet))
     const outcome = scoreDocument(ruleSet.definition, data, null, ev.rule_role)
     if (!outcome.ok && outcome.code === 'VALIDATION_FAILED') throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
     await perform(ev, user, saveUpdate, { data }, options)
@@ -218,6 +221,8 @@ type EvaluationWithPerson = EvaluationRow & { full_name: string; username: strin
 async function evaluationView(db: Db, ev: EvaluationWithPerson, user: SessionUser) {
   const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
   const rounds = await db.selectFrom('evaluation_rounds').selectAll().where('evaluation_id', '=', ev.id).orderBy('round').execute()
+  // The products this person may declare, for the form's choice list (editing only).
+  const options = hasProducts(ruleSet) && ev.staff_id === user.id && ev.stage === 'SELF_ASSESSMENT' ? await productRules(db, ev, ruleSet) : undefined
   return {
     id: ev.id,
     cycleId: ev.cycle_id,
@@ -248,5 +253,9 @@ async function evaluationView(db: Db, ev: EvaluationWithPerson, user: SessionUse
     uiSchema: ruleSet.definition.uiSchema ?? {},
     rounds: rounds.map((r) => ({ round: r.round, data: r.data, scores: r.scores, submittedAt: r.submitted_at, outcome: r.outcome, reason: r.reason, decidedBy: r.decided_by, decidedAt: r.decided_at })),
     allowedActions: allowedActions(user, ev),
+    prefilledProducts: ev.prefilled_products,
+    productOptions: options
+      ? [...options.catalogue.values()].filter((p) => isForPosition(p, ev.position_code)).map((p) => ({ code: p.code, name: p.name, unit: p.unit, k: p.k }))
+      : [],
   }
 }

@@ -30,6 +30,11 @@ export interface Product {
   validTo: string | null
 }
 
+/** Whether a product is for a job position: one that lists no position is for every position. */
+export function isForPosition(product: Pick<Product, 'positions'>, positionCode: string | null): boolean {
+  return !product.positions.length || (positionCode !== null && product.positions.includes(positionCode))
+}
+
 /** The catalogue as it stands on a date (each product's version valid that day), optionally for one position. */
 export async function catalogueOn(db: Db, date: string, positionCode?: string): Promise<Product[]> {
   const rows = await db
@@ -42,6 +47,19 @@ export async function catalogueOn(db: Db, date: string, positionCode?: string): 
   return rows
     .map((r) => ({ id: r.id, code: r.code, name: r.name, unit: r.unit_of_measure, k: r.k, normHours: r.norm_hours, group: r.group_code, positions: r.position_codes, validFrom: r.valid_from, validTo: r.valid_to }))
     .filter((p) => !positionCode || p.positions.includes(positionCode))
+}
+
+/** The catalogue of a period, by code: each product's latest version valid at some day of it. */
+export async function catalogueForPeriod(db: Db, from: string, to: string): Promise<Map<string, Product>> {
+  const rows = await db
+    .selectFrom('catalogue_products')
+    .selectAll()
+    .where('valid_from', '<=', to)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', from)]))
+    .orderBy('code')
+    .orderBy('valid_from')
+    .execute()
+  return new Map(rows.map((r) => [r.code, { id: r.id, code: r.code, name: r.name, unit: r.unit_of_measure, k: r.k, normHours: r.norm_hours, group: r.group_code, positions: r.position_codes, validFrom: r.valid_from, validTo: r.valid_to }]))
 }
 
 /**

@@ -6,7 +6,7 @@ import type { WorkItemTable } from '../db/schema.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import type { SessionUser } from '../http/context.js'
 import { dbId } from '../http/schemas.js'
-import { catalogueOn, isoDate } from './catalogue.repo.js'
+import { catalogueOn, isForPosition, isoDate } from './catalogue.repo.js'
 import { workLogAccess } from './work-items.access.js'
 import type { Selectable } from 'kysely'
 
@@ -57,6 +57,9 @@ export async function createWorkItem(db: Db, user: SessionUser, input: z.infer<t
   const product = (await catalogueOn(db, input.assignedOn)).find((p) => p.code === input.productCode)
   if (!product) {
     throw new ApiError(400, 'UNKNOWN_PRODUCT', `Không có sản phẩm mã ${input.productCode} trong danh mục ngày ${input.assignedOn}.`, `No product ${input.productCode} in the catalogue on ${input.assignedOn}.`)
+  }
+  if (!isForPosition(product, staff.position_code)) {
+    throw new ApiError(400, 'PRODUCT_NOT_FOR_POSITION', `Sản phẩm ${product.code} không thuộc vị trí việc làm của cán bộ (${staff.position_code ?? 'chưa có'}).`, `Product ${product.code} is not for the staff member's job position (${staff.position_code ?? 'none'}).`, [{ path: 'productCode', message: 'not for the position' }])
   }
   return db.transaction().execute(async (trx) => {
     const row = await trx

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
-/** A self-assessment with one product (10 assigned): total = sum(general) + 7 × done. */
-const doc = (general: [number, number, number], done: number) => ({
+/** A self-assessment with one product of the catalogue (10 assigned): total = sum(general) + 7 × done. */
+const doc = (general: [number, number, number], done: number, code = 'B01') => ({
   general: { ethics: general[0], competence: general[1], innovation: general[2] },
-  products: [{ code: 'B01', name: 'Soạn thảo công văn hành chính', k: 1, assigned: 10, done, qualityFailures: 0, delays: 0 }],
+  products: [{ code, k: 1, assigned: 10, done, qualityFailures: 0, delays: 0, reason: 'Theo kế hoạch công tác' }],
 })
 
 // Everyone's self-assessment in the demo organisation (see domain.md §5 for the formulas).
 const plan: Record<string, ReturnType<typeof doc>> = {
-  'gd.tranminh': doc([9, 9, 9], 10),
-  'pgd.hoangyen': doc([9, 8, 8], 9),
+  'gd.tranminh': doc([9, 9, 9], 10, 'L01'),
+  'pgd.hoangyen': doc([9, 8, 8], 9, 'L01'),
   'cvp.lethu': doc([9, 9, 9], 10),
   'cv.dangkhoa': doc([10, 9, 9], 10),
   'cv.buingoc': doc([9, 9, 9], 10),

@@ -27,7 +27,7 @@ describe('the work log feeds the task-result score', () => {
 
   it('ships the demo catalogue, versioned by date, and exports it', async () => {
     const nov = (await t.api('GET', '/api/catalogue?on=2026-11-30', staff)).body
-    expect(nov).toHaveLength(17)
+    expect(nov).toHaveLength(20)
     expect(nov.find((p: { code: string }) => p.code === 'B02')).toMatchObject({ name: 'Soạn thảo tờ trình, báo cáo chuyên đề', k: 3, group: 'B', positions: ['CV', 'CVC', 'TP', 'PTP'] })
     const added = await t.api('POST', '/api/catalogue', admin, { products: [{ code: 'B01', name: 'Soạn thảo công văn hành chính', unit: 'văn bản', k: 1.2, normHours: 2.4, group: 'B', positions: ['CV', 'CVC'], validFrom: '2026-12-01' }] })
     expect(added.status).toBe(201)
@@ -66,6 +66,9 @@ describe('the work log feeds the task-result score', () => {
     await assign('report', 'B02', 1, '2026-11-02', '2026-11-13')
     await assign('dossiers', 'B05', 10, '2026-11-09', '2026-11-20')
     await assign('memo2', 'B01', 2, '2026-11-16', '2026-11-27')
+    // Work items obey the catalogue's positions: A01 (chairing the unit's meeting) is for heads only.
+    const headsOnly = await create(head, { staffId: maiphuong, productCode: 'A01', quantity: 1, assignedOn: '2026-11-02', dueOn: '2026-11-06' })
+    expect(headsOnly).toMatchObject({ status: 400, body: { error: { code: 'PRODUCT_NOT_FOR_POSITION', details: [{ path: 'productCode' }] } } })
 
     expect((await patch(staff, items.memo!, { progress: { date: '2026-11-01', hours: 2 } })).body.error.code).toBe('DATE_BEFORE_ASSIGNMENT')
     expect((await patch(staff, items.memo!, { progress: { date: '2026-11-03', hours: 3, doneQuantity: 2, note: 'Xong 2 công văn' } })).status).toBe(200)
@@ -146,6 +149,25 @@ describe('the work log feeds the task-result score', () => {
     expect((await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: [...evaluation.data.products, extra] } })).body.error.code).toBe('REASON_REQUIRED')
     const ok = await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: [...evaluation.data.products, { ...extra, reason: 'Nhiệm vụ đột xuất ngày 28/11 chưa kịp ghi nhật ký' }] } })
     expect(ok.status, JSON.stringify(ok.body)).toBe(200)
+    const stored = async (id: number, token: string) => (await t.api('GET', `/api/evaluations/${id}`, token)).body.data.products
+    expect((await stored(mine.id, staff)).at(-1)).toEqual({ code: 'D01', name: 'Nhiệm vụ đột xuất do lãnh đạo giao', k: 1, assigned: 1, done: 1, qualityFailures: 0, delays: 0, source: 'self', reason: 'Nhiệm vụ đột xuất ngày 28/11 chưa kịp ghi nhật ký' })
+
+    // Name and coefficient come from the catalogue, the source from the launch's pre-fill: never from the request.
+    const lines = evaluation.data.products.length
+    const add = (token: string, id: number, prefilled: object[], line: object) =>
+      t.api('PUT', `/api/evaluations/${id}/self-assessment`, token, { data: { general, products: [...prefilled, { assigned: 10, done: 10, qualityFailures: 0, delays: 0, reason: 'Tự khai thêm', ...line }] } })
+    expect((await add(staff, mine.id, evaluation.data.products, { code: 'B01', k: 8, name: 'Tên tự đặt' })).status).toBe(200)
+    expect((await stored(mine.id, staff)).at(-1)).toMatchObject({ code: 'B01', name: 'Soạn thảo công văn hành chính', k: 1, source: 'self' })
+    expect((await add(staff, mine.id, evaluation.data.products, { code: 'ZZZ99', k: 50 })).body.error).toMatchObject({ code: 'UNKNOWN_PRODUCT', details: [{ path: `products[${lines}].code` }] })
+    expect((await add(staff, mine.id, evaluation.data.products, { code: 'A01', k: 1 })).body.error).toMatchObject({ code: 'PRODUCT_NOT_FOR_POSITION', details: [{ path: `products[${lines}].code` }] })
+    expect((await add(staff, mine.id, evaluation.data.products, { code: 'B01', k: 1, source: 'worklog' })).body.error.code).toBe('WORKLOG_READ_ONLY')
+    const dropped = await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: evaluation.data.products.slice(1) } })
+    expect(dropped.body.error.code).toBe('WORKLOG_READ_ONLY')
+    // Someone with no work log cannot pass a self-declared line off as confirmed.
+    const nam = await t.login('cv.hoangnam')
+    expect((await add(nam, other.id, [], { code: 'B01', k: 1, source: 'worklog' })).body.error.code).toBe('WORKLOG_READ_ONLY')
+    expect((await add(nam, other.id, [], { code: 'B01', k: 1 })).status).toBe(200)
+    expect((await stored(other.id, nam))[0]).toMatchObject({ code: 'B01', source: 'self', reason: 'Tự khai thêm' })
 
     // A newer version is published: the month's summary keeps using the version the cycle pinned.
     const next = await t.api('POST', '/api/rulesets/1/draft', admin)
