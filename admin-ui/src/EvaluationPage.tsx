@@ -6,7 +6,8 @@ import { Message, useAction } from './action'
 import { api } from './api'
 import { formatDateTime, LEVEL_LABELS, STAGE_LABELS, t, type Lang } from './i18n'
 import { localizeVi, translateString } from './rjsf-vi'
-import { TableHead } from './TableHead'
+import { declaredLinesSchema, declaredLinesUi, splitLines, withCatalogue, type ProductOption } from './product-lines'
+import { ProductTable } from './ProductTable'
 
 interface TraceLine {
   key: string
@@ -30,6 +31,7 @@ interface Evaluation {
   scores: { trace?: TraceLine[] } | null
   rounds: { round: number; data: Record<string, unknown>; outcome: string | null; reason: string | null; decidedAt: string | null }[]
   allowedActions: string[]
+  productOptions: ProductOption[]
 }
 
 const OUTCOMES: Record<string, Record<Lang, string>> = {
@@ -61,7 +63,13 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   }, [load])
 
   const editable = ev?.allowedActions.includes('submit') ?? false
-  const schema = useMemo(() => (ev ? staffSchema(ev.formSchema) : {}), [ev])
+  const schema = useMemo(() => (ev ? staffSchema(ev.formSchema, ev.productOptions, lang) : {}), [ev, lang])
+  const uiSchema = useMemo(() => (ev?.formSchema.properties?.['products'] ? { ...ev.uiSchema, products: declaredLinesUi(ev.uiSchema['products'] as Record<string, unknown> | undefined) } : (ev?.uiSchema ?? {})), [ev])
+  // Lines from the confirmed work log are shown apart and kept as they are; the form edits the declared ones.
+  const { fromWorkLog, declared } = splitLines(data)
+  const formData = ev?.formSchema.properties?.['products'] ? { ...data, products: declared } : data
+  const onFormChange = (next: Record<string, unknown>) =>
+    setData(ev?.formSchema.properties?.['products'] ? { ...next, products: [...fromWorkLog, ...withCatalogue((next['products'] as Record<string, unknown>[] | undefined) ?? [], ev.productOptions)] } : next)
 
   // Live score preview with the plain-language explanation.
   useEffect(() => {
@@ -102,13 +110,15 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
         </p>
       )}
       {editable ? (
+        <>
+        <ProductTable lines={fromWorkLog} lang={lang} caption={lang === 'vi' ? 'Từ nhật ký công việc (đã xác nhận, không sửa được)' : 'From the confirmed work log (read-only)'} />
         <Form
           schema={schema}
-          uiSchema={ev.uiSchema}
-          formData={data}
+          uiSchema={uiSchema}
+          formData={formData}
           validator={lang === 'vi' ? validatorVi : validatorEn}
           translateString={translateString(lang)}
-          onChange={(e) => setData(e.formData as Record<string, unknown>)}
+          onChange={(e) => onFormChange(e.formData as Record<string, unknown>)}
           onSubmit={() => act(async () => {
             await save()
             await api('POST', `/api/evaluations/${id}/submit`)
@@ -124,8 +134,9 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
             </button>
           </div>
         </Form>
+        </>
       ) : (
-        <Products data={ev.data} lang={lang} />
+        <ProductTable lines={splitLines(ev.data).fromWorkLog.concat(splitLines(ev.data).declared)} lang={lang} />
       )}
       {trace.length > 0 && (
         <div className="trace" data-testid="trace">
@@ -197,26 +208,14 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
 }
 
 /** The form staff fill: the rule set's input schema without what the reviewer sets or the role. */
-export function staffSchema(schema: Evaluation['formSchema']): RJSFSchema {
+export function staffSchema(schema: Evaluation['formSchema'], productOptions: ProductOption[] = [], lang: Lang = 'vi'): RJSFSchema {
   const hidden = new Set(['role', 'overrides', 'leader'])
-  const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([k]) => !hidden.has(k)))
-  return { ...schema, properties, required: (schema.required ?? []).filter((k) => !hidden.has(k)) }
-}
-
-function Products({ data, lang }: { data: Record<string, unknown>; lang: Lang }) {
-  const products = Array.isArray(data['products']) ? (data['products'] as Record<string, unknown>[]) : []
-  if (!products.length) return null
-  const cols = ['code', 'k', 'assigned', 'done', 'qualityFailures', 'delays'] as const
-  return (
-    <table>
-      <TableHead lang={lang} vi={['Mã', 'Hệ số', 'Được giao', 'Hoàn thành', 'Bị trả lại', 'Chậm']} en={['Code', 'k', 'Assigned', 'Done', 'Failed reviews', 'Delays']} />
-      <tbody>
-        {products.map((p, i) => (
-          <tr key={i}>{cols.map((c) => <td key={c}>{`${(p[c] ?? '') as string | number}`}</td>)}</tr>
-        ))}
-      </tbody>
-    </table>
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {})
+      .filter(([k]) => !hidden.has(k))
+      .map(([k, v]) => [k, k === 'products' ? declaredLinesSchema(v, productOptions, lang) : v]),
   )
+  return { ...schema, properties, required: (schema.required ?? []).filter((k) => !hidden.has(k)) }
 }
 
 function lastRoundData(ev: Evaluation): Record<string, unknown> {

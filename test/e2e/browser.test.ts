@@ -67,8 +67,11 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await page.fill('#root_general_competence', '9')
     await page.fill('#root_general_innovation', '8')
     await page.click('#root_products__add')
-    await page.fill('#root_products_0_code', 'B05')
-    await page.fill('#root_products_0_k', '1.5')
+    // The product is chosen from the catalogue of her position; its name and coefficient come with it.
+    await page.selectOption('#root_products_0_code', 'B05')
+    expect(await page.textContent('#root_products_0_code')).toContain('B05 — Thẩm định hồ sơ thủ tục hành chính (hồ sơ; k = 1,5)')
+    expect(await page.locator('#root_products_0_code option', { hasText: 'A01' }).count()).toBe(0)
+    await page.fill('#root_products_0_reason', 'Hồ sơ theo kế hoạch tháng')
     await page.fill('#root_products_0_assigned', '10')
     await page.fill('#root_products_0_done', '8')
     await page.fill('#root_products_0_qualityFailures', '0')
@@ -86,6 +89,10 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await openTask(head, 'Mai Thị Phương')
     expect(await head.textContent('[data-testid=trace]')).toContain('Tổng điểm')
     expect(await head.isDisabled('[data-testid=return]')).toBe(true)
+    // The review shows what each line is, where it came from and why it was added.
+    expect(await head.textContent('[data-testid=self-line]')).toContain('Thẩm định hồ sơ thủ tục hành chính')
+    expect(await head.textContent('[data-testid=self-line]')).toContain('Tự khai')
+    expect(await head.textContent('[data-testid=self-line]')).toContain('Hồ sơ theo kế hoạch tháng')
     await head.fill('[data-testid=note]', 'Bổ sung minh chứng hồ sơ thẩm định')
     await shot(head, '03-review')
     await head.click('[data-testid=return]')
@@ -118,7 +125,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     for (const [i, username] of others.entries()) {
       const token = await t.login(username)
       const [own] = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, token)).body.filter((e: { stage: string }) => e.stage === 'SELF_ASSESSMENT')
-      const data = { general: { ethics: 8, competence: 8, innovation: 7 }, products: [{ code: 'B01', k: 1, assigned: 10, done: 9 - (i % 3), qualityFailures: 0, delays: 0 }] }
+      const data = { general: { ethics: 8, competence: 8, innovation: 7 }, products: [{ code: 'B01', k: 1, assigned: 10, done: 9 - (i % 3), qualityFailures: 0, delays: 0, reason: 'Theo kế hoạch công tác' }] }
       expect((await t.api('PUT', `/api/evaluations/${own.id}/self-assessment`, token, { data })).status).toBe(200)
       expect((await t.api('POST', `/api/evaluations/${own.id}/submit`, token)).status).toBe(200)
     }
