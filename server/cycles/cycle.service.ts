@@ -192,3 +192,12 @@ export async function cycleProgress(db: Db, cycleId: number): Promise<CycleProgr
   }
   return { byStage, byUnit: [...units.values()].sort((a, b) => a.unitId - b.unitId) }
 }
+
+/** The progress of the units a user may see: per unit, and per stage summed over those units. */
+export function scopedProgress(progress: CycleProgress, visible: 'all' | Set<number>): CycleProgress {
+  if (visible === 'all') return progress
+  const byUnit = progress.byUnit.filter((u) => visible.has(u.unitId))
+  const byStage: Record<string, number> = {}
+  for (const u of byUnit) for (const [stage, n] of Object.entries(u.byStage)) byStage[stage] = (byStage[stage] ?? 0) + n
+  return { byStage, byUnit }
+}

@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import { cancelCycleUpdate, cycleWorkflowId, returnUnitUpdate, signOffUnitUpdate } from '../../workflows/definitions.js'
 import { appendAudit } from '../audit/audit.repo.js'
-import { cycleProgress, launchCycle, launchInput } from '../cycles/cycle.service.js'
+import { cycleProgress, launchCycle, launchInput, scopedProgress } from '../cycles/cycle.service.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { actionOptions } from '../http/action-options.js'
@@ -12,7 +12,7 @@ import { idParam, route } from '../http/route.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { toCsv } from '../org/csv.js'
-import { Org } from '../org/parties.js'
+import { canSeeUnit, visibleUnitsOf } from '../org/visibility.js'
 
 const reasonBody = z.object({ reason: z.string().trim().min(3).max(2000) })
 const exceptionBody = z.object({ cap: z.number().gt(0).max(1), reason: z.string().trim().min(3).max(2000) })
@@ -39,13 +39,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
 
   /** A cycle's classified results as this user may see them: admins all, leaders their scope, heads their units, everyone their own. */
   async function visibleResults(cycleId: number, user: SessionUser) {
-    const units = await db.selectFrom('units').select(['id', 'parent_id', 'head_id']).execute()
-    const me = await db.selectFrom('staff').select(['id', 'unit_id', 'roles', 'scope_unit_ids']).where('id', '=', user.id).executeTakeFirstOrThrow()
-    const org = new Org(
-      units.map((u) => ({ id: u.id, parentId: u.parent_id, headId: u.head_id })),
-      [],
-    )
-    const visible = org.visibleUnits({ id: me.id, unitId: me.unit_id, roles: me.roles, scopeUnitIds: me.scope_unit_ids })
+    const visible = await visibleUnitsOf(db, user.id)
     let q = db
       .selectFrom('evaluations as e')
       .innerJoin('staff as s', 's.id', 'e.staff_id')
@@ -70,10 +64,11 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return { ...toCycleView(cycle), progress: await cycleProgress(db, id) }
   })
 
-  route(app, { method: 'get', path: '/api/cycles/:id', summary: 'A cycle with progress per stage and per unit, and leadership quota exceptions', tag: 'cycles' }, async ({ params }) => {
+  route(app, { method: 'get', path: '/api/cycles/:id', summary: 'A cycle with progress per stage and per unit, and leadership quota exceptions — for the units the user may see', tag: 'cycles' }, async ({ params, user }) => {
     const cycle = await loadCycle(params)
-    const exceptions = await db.selectFrom('quota_exceptions').select(['unit_id', 'cap', 'reason']).where('cycle_id', '=', cycle.id).execute()
-    return { ...toCycleView(cycle), progress: await cycleProgress(db, cycle.id), quotaExceptions: exceptions.map((e) => ({ unitId: e.unit_id, cap: e.cap, reason: e.reason })) }
+    const visible = await visibleUnitsOf(db, user.id)
+    const exceptions = (await db.selectFrom('quota_exceptions').select(['unit_id', 'cap', 'reason']).where('cycle_id', '=', cycle.id).execute()).filter((e) => canSeeUnit(visible, e.unit_id))
+    return { ...toCycleView(cycle), progress: scopedProgress(await cycleProgress(db, cycle.id), visible), quotaExceptions: exceptions.map((e) => ({ unitId: e.unit_id, cap: e.cap, reason: e.reason })) }
   })
 
   route(app, { method: 'get', path: '/api/cycles/:id/results', summary: 'Ranked, classified results (after ranking); each user sees what concerns them', tag: 'cycles' }, async ({ params, user }) => {
