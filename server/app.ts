@@ -1,8 +1,9 @@
 import { Hono } from 'hono'
-import { getCookie } from 'hono/cookie'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
-import { findSessionUser } from './auth/session.js'
+import { configuredLifetime, findSessionUser } from './auth/session.js'
+import { bearerToken, currentToken, SESSION_COOKIE } from './auth/session-cookie.js'
+import { loadAuthConfig, type AuthConfig } from './config.js'
 import { ApiError } from './errors.js'
 import { isDatabaseUnavailable } from './db/db-errors.js'
 import { toApiError } from './http/temporal-errors.js'
@@ -17,27 +18,47 @@ import { orgRoutes } from './routes/org.routes.js'
 import { ruleSetRoutes } from './routes/rulesets.routes.js'
 import { worklogRoutes } from './routes/worklog.routes.js'
 
-export const SESSION_COOKIE = 'kpi_session'
+export { SESSION_COOKIE }
 const PUBLIC_PATHS = new Set(['/api/health', '/api/auth/login', '/api/openapi.json'])
 
+/**
+ * Content-Security-Policy of every answer, the web app's HTML included: scripts and styles from
+ * this origin only, no inline script, never framed. 'unsafe-eval' stays because the
+ * self-assessment form (RJSF with Ajv) compiles each rule set's JSON Schema into a function at run
+ * time; styles need no 'unsafe-inline' (the built app has no inline style, and React applies
+ * `style` props through the CSSOM, which CSP does not restrict).
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", "'unsafe-eval'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+}
+
 /** The HTTP API: one Hono app, used by the server and called in-process by tests. */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Hono<AppEnv> {
+  const auth = deps.config.auth ?? loadAuthConfig()
+  const lifetime = configuredLifetime(auth)
   const app = new Hono<AppEnv>()
   app.use('*', requestId())
-  app.use('*', secureHeaders())
+  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, xFrameOptions: 'DENY' }))
   app.use('/api/*', ...limitBodies)
   app.use('/api/*', async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next()
-    const bearer = c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]
-    if (!bearer) checkCookieWrite(c)
-    const token = bearer ?? getCookie(c, SESSION_COOKIE)
-    const user = token ? await findSessionUser(deps.db, token) : undefined
+    if (!bearerToken(c)) checkCookieWrite(c)
+    const token = currentToken(c)
+    const user = token ? await findSessionUser(deps.db, token, lifetime) : undefined
     if (!user) throw new ApiError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.', 'Please sign in.')
     c.set('user', user)
     return next()
   })
 
-  authRoutes(app, deps)
+  authRoutes(app, deps, auth)
   orgRoutes(app, deps)
   ruleSetRoutes(app, deps)
   cycleRoutes(app, deps)

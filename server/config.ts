@@ -15,6 +15,28 @@ export interface Config {
   actionDeadlineMs: number
   /** Serve (and on first start build) the web app beside the API; WEB_APP=0 runs the API alone. */
   serveWebApp: boolean
+  /** Sign-in throttling, session lifetimes and cookie rules. */
+  auth: AuthConfig
+}
+
+/** How sign-in is guarded and how long a session lives. */
+export interface AuthConfig {
+  /** TRUST_PROXY=1: the client address is the left-most X-Forwarded-For, HTTPS is X-Forwarded-Proto. */
+  trustProxy: boolean
+  /** COOKIE_SECURE=1: the session cookie is always `Secure`, even when the request looks like plain HTTP. */
+  cookieSecure: boolean
+  /** A session unused this long ends (SESSION_IDLE_MINUTES, default 120). */
+  sessionIdleMs: number
+  /** A session ends this long after sign-in, used or not (SESSION_ABSOLUTE_HOURS, default 12). */
+  sessionAbsoluteMs: number
+  /** Failed sign-ins per account before back-off starts (SIGN_IN_FREE_ATTEMPTS, default 5). */
+  accountFreeAttempts: number
+  /** Failed sign-ins per client address before back-off starts (SIGN_IN_ADDRESS_FREE_ATTEMPTS, default 50: an office shares one address). */
+  addressFreeAttempts: number
+  /** The first back-off, doubled per further failure (SIGN_IN_BACKOFF_SECONDS, default 15). */
+  firstBackoffMs: number
+  /** The longest back-off (SIGN_IN_BACKOFF_MAX_SECONDS, default 900). */
+  maxBackoffMs: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,5 +52,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalCliPath: env['TEMPORAL_CLI_PATH'] || undefined,
     actionDeadlineMs: Number(env['ACTION_DEADLINE_SECONDS'] ?? 60) * 1000,
     serveWebApp: env['WEB_APP'] !== '0',
+    auth: loadAuthConfig(env),
+  }
+}
+
+export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const positive = (name: string, fallback: number) => {
+    const value = Number(env[name] || fallback)
+    return Number.isFinite(value) && value > 0 ? value : fallback
+  }
+  return {
+    trustProxy: env['TRUST_PROXY'] === '1',
+    cookieSecure: env['COOKIE_SECURE'] === '1',
+    sessionIdleMs: positive('SESSION_IDLE_MINUTES', 120) * 60_000,
+    sessionAbsoluteMs: positive('SESSION_ABSOLUTE_HOURS', 12) * 3_600_000,
+    accountFreeAttempts: positive('SIGN_IN_FREE_ATTEMPTS', 5),
+    addressFreeAttempts: positive('SIGN_IN_ADDRESS_FREE_ATTEMPTS', 50),
+    firstBackoffMs: positive('SIGN_IN_BACKOFF_SECONDS', 15) * 1000,
+    maxBackoffMs: positive('SIGN_IN_BACKOFF_MAX_SECONDS', 900) * 1000,
   }
 }

@@ -34,7 +34,19 @@ export interface StaffTable {
 export interface SessionTable {
   token_hash: string
   staff_id: number
+  /** Absolute end, fixed at sign-in. */
   expires_at: Date
+  created_at: Generated<Date>
+  /** Refreshed at most once a minute while the session is used (idle lifetime). */
+  last_seen_at: Generated<Date>
+}
+
+/** Sign-in failures under one key (`account:<username>` or `address:<ip>`) and the back-off they earned. */
+export interface SignInThrottleTable {
+  key: string
+  failures: number
+  last_failure_at: Date
+  blocked_until: Date | null
 }
 
 export interface RuleSetTable {
@@ -242,6 +254,7 @@ export interface Database {
   positions: PositionTable
   staff: StaffTable
   sessions: SessionTable
+  sign_in_throttles: SignInThrottleTable
   rulesets: RuleSetTable
   cycles: CycleTable
   evaluations: EvaluationTable
