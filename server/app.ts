@@ -10,6 +10,7 @@ import { toApiError } from './http/temporal-errors.js'
 import { checkCookieWrite, limitBodies } from './http/request-guards.js'
 import type { AppDeps, AppEnv } from './http/context.js'
 import { openApiDocument } from './http/route.js'
+import { auditRoutes } from './routes/audit.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
 import { cycleRoutes } from './routes/cycles.routes.js'
 import { evaluationRoutes } from './routes/evaluations.routes.js'
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Ho
   evaluationRoutes(app, deps)
   notificationRoutes(app, deps)
   worklogRoutes(app, deps)
+  auditRoutes(app, deps)
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'Không tìm thấy đường dẫn.', messageEn: 'No such route.' } }, 404))

@@ -5,6 +5,8 @@ export interface Config {
   port: number
   dataDir: string
   databaseUrl: string | undefined
+  /** MIGRATION_DATABASE_URL: the schema owner, used only to migrate; DATABASE_URL is then a role that owns no table. */
+  migrationDatabaseUrl: string | undefined
   temporalAddress: string | undefined
   temporalNamespace: string
   taskQueue: string
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: Number(env['PORT'] ?? 3000),
     dataDir: resolve(env['DATA_DIR'] ?? './data'),
     databaseUrl: env['DATABASE_URL'] || undefined,
+    migrationDatabaseUrl: env['MIGRATION_DATABASE_URL'] || undefined,
     temporalAddress: env['TEMPORAL_ADDRESS'] || undefined,
     temporalNamespace: env['TEMPORAL_NAMESPACE'] ?? 'default',
     taskQueue: env['TASK_QUEUE'] ?? 'kpi-cong-vu',

@@ -5,7 +5,9 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBun
 import { createWorker } from '../workflows/worker.js'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
-import { migrate, openDatabase, type Db } from './db/database.js'
+import { checkAuditChainDaily } from './audit/audit-check.js'
+import { openDatabase, type Db } from './db/database.js'
+import { migrateAsOwner } from './db/migrate-as-owner.js'
 import { reconcileInBackground } from './evaluations/reconcile.js'
 import { findTemporalCli, startDevServer, type DevServer } from './temporal/temporal-cli.js'
 
@@ -29,7 +31,7 @@ export interface System {
 export async function startSystem(config: Config, options: { worker: boolean; bundle?: WorkflowBundleWithSourceMap }): Promise<System> {
   quietRuntime()
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
-  await migrate(db)
+  await migrateAsOwner(db, config)
   let devServer: DevServer | undefined
   let address = config.temporalAddress
   if (!address) {
@@ -43,10 +45,12 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
   const client = new Client({ connection, namespace: config.temporalNamespace })
   let worker: Worker | undefined
   let workerRun: Promise<void> | undefined
+  let stopAuditCheck: (() => void) | undefined
   if (options.worker) {
     worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client, ...(options.bundle ? { bundle: options.bundle } : {}) })
     workerRun = worker.run()
     reconcileInBackground(db, client)
+    stopAuditCheck = checkAuditChainDaily(db)
   }
   const app = createApp({ db, client, config })
   return {
@@ -58,6 +62,7 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
     devServer,
     temporalAddress: address,
     async stop() {
+      stopAuditCheck?.()
       if (worker && worker.getState() === 'RUNNING') worker.shutdown()
       await workerRun?.catch(() => {})
       await connection.close()

@@ -1,6 +1,8 @@
 import { Client } from '@temporalio/client'
 import { loadConfig } from '../server/config.js'
-import { migrate, openDatabase } from '../server/db/database.js'
+import { openDatabase } from '../server/db/database.js'
+import { migrateAsOwner } from '../server/db/migrate-as-owner.js'
+import { checkAuditChainDaily } from '../server/audit/audit-check.js'
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker'
 import { createWorker } from './worker.js'
 import { reconcileInBackground } from '../server/evaluations/reconcile.js'
@@ -12,13 +14,14 @@ async function run(): Promise<void> {
   const address = config.temporalAddress
   if (!address) throw new Error('TEMPORAL_ADDRESS is required for a separate worker (npm start runs an embedded one).')
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
-  await migrate(db)
+  await migrateAsOwner(db, config)
   const connection = await NativeConnection.connect({ address })
   const client = new Client({ connection, namespace: config.temporalNamespace })
   const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client })
   console.log(`Worker: ${address}, task queue ${config.taskQueue}`)
   const running = worker.run()
   reconcileInBackground(db, client)
+  checkAuditChainDaily(db)
   await running
   await connection.close()
   await db.destroy()

@@ -3,6 +3,10 @@ import type { NewAuditEvent } from '../db/schema.js'
 
 type AuditInput = Omit<NewAuditEvent, 'data'> & { data?: Record<string, unknown> | null }
 
+// Every insert into audit_events is chained by the database (trigger audit_events_chain, migration
+// 2026-12-01-002): it assigns the id and the hash under a lock on the chain head that is held until
+// the transaction ends. So append the audit last in a transaction, after its other writes.
+
 /** Appends one audit event; with an idempotency key a retried write is a no-op. Returns false when it already existed. */
 export async function appendAudit(db: Db, event: AuditInput): Promise<boolean> {
   const result = await db

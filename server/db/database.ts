@@ -7,6 +7,7 @@ import { isDatabaseUnavailable } from './db-errors.js'
 import * as initial from './migrations/2026-11-22-001-initial.js'
 import * as worklog from './migrations/2026-11-22-002-worklog.js'
 import * as projection from './migrations/2026-12-01-001-projection.js'
+import * as auditChain from './migrations/2026-12-01-002-audit-chain.js'
 import * as prefilledProducts from './migrations/2026-12-01-004-prefilled-products.js'
 import * as sessions from './migrations/2026-12-01-003-sessions.js'
 
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22-001-initial': initial,
   '2026-11-22-002-worklog': worklog,
   '2026-12-01-001-projection': projection,
+  '2026-12-01-002-audit-chain': auditChain,
   '2026-12-01-004-prefilled-products': prefilledProducts,
   '2026-12-01-003-sessions': sessions,
 }
