@@ -52,7 +52,7 @@ export class EncryptionCodec implements PayloadCodec {
     try {
       return Promise.resolve(payloads.map((payload) => this.open(payload)))
     } catch (err) {
-      return Promise.reject(err)
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)))
     }
   }
 
