@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'TEMPORAL_UNAVAILABLE'
   | 'DATABASE_UNAVAILABLE'
   | 'CSRF'
+  | 'TOO_MANY_ATTEMPTS'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'INTERNAL'
@@ -31,7 +32,7 @@ export type ErrorCode =
 /** The one error type: an HTTP status, a code, and the message in Vietnamese and English. */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503,
     readonly code: ErrorCode | (string & {}),
     readonly vi: string,
     readonly en: string,

@@ -49,8 +49,7 @@ export class TooManyAttempts extends ApiError {
   constructor(readonly retryAfterSeconds: number) {
     const minutes = Math.ceil(retryAfterSeconds / 60)
     const wait = retryAfterSeconds < 120 ? { vi: `${retryAfterSeconds} giây`, en: `${retryAfterSeconds} seconds` } : { vi: `${minutes} phút`, en: `${minutes} minutes` }
-    // ApiError's status list has no 429 yet; the value is a valid HTTP status and onError passes it through.
-    super(429 as ApiError['status'], 'TOO_MANY_ATTEMPTS', `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${wait.vi}.`, `Too many failed sign-ins. Try again in ${wait.en}.`, { retryAfterSeconds })
+    super(429, 'TOO_MANY_ATTEMPTS', `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${wait.vi}.`, `Too many failed sign-ins. Try again in ${wait.en}.`, { retryAfterSeconds })
   }
 }
 

@@ -157,6 +157,8 @@ export interface AuditEventTable {
   rule_hash: string | null
   /** Business key: an activity retried after a crash writes nothing twice. */
   idempotency_key: string | null
+  /** sha256(previous hash | canonical event), set by the chaining trigger. */
+  hash: Generated<string>
 }
 
 export interface NotificationTable {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { forgetSessionsOf } from '../auth/session.js'
+import { endSessionsOf, forgetSessionsOf } from '../auth/session.js'
 import { appendAudit } from '../audit/audit.repo.js'
 import { generatePassword, hashPassword } from '../auth/password.js'
 import type { Db } from '../db/database.js'
@@ -188,5 +188,7 @@ export async function updateStaff(db: Db, id: number, input: z.infer<typeof staf
       .execute()
     await appendAudit(trx, { actor_id: actorId, entity: 'staff', entity_id: String(id), action: 'update', reason: null, data: { ...input } })
   })
-  forgetSessionsOf(id)
+  // A deactivated account's sessions end for good (re-activating it must not bring them back).
+  if (input.active === false) await endSessionsOf(db, id)
+  else forgetSessionsOf(id)
 }
