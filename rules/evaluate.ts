@@ -1,4 +1,5 @@
 import jsonLogic from 'json-logic-js'
+import { FORMULA_BUDGET, stepsUsed, withinBudget, type Budget } from './formula.budget.js'
 import { programOf, truthy, type EngineName, type Program } from './program.js'
 import { roundHalfUp } from './rounding.js'
 import type { Level, Note, RuleSetDefinition, Text } from './ruleset.types.js'
@@ -44,10 +45,27 @@ export interface EvaluateOptions {
   engine?: EngineName
   /** false: no trace lines (simulation of a whole cycle needs only values and levels). */
   explain?: boolean
+  /** Steps and time the whole evaluation may take (default FORMULA_BUDGET). */
+  budget?: Budget
 }
 
-/** Evaluates one evaluation's inputs with a rule set. Pure: same inputs, same result. */
+/**
+ * Evaluates one evaluation's inputs with a rule set. Pure: same inputs, same result — or
+ * FormulaBudgetExceeded, naming the formula, when the formulas take more than the budget.
+ */
 export function evaluateRuleSet(ruleSet: RuleSetDefinition, inputs: Record<string, unknown>, options: EvaluateOptions = {}): EvaluationResult {
+  return withinBudget(() => evaluate(ruleSet, inputs, options), options.budget ?? FORMULA_BUDGET)
+}
+
+/** The steps one evaluation takes (the measure the budget applies to). */
+export function evaluationSteps(ruleSet: RuleSetDefinition, inputs: Record<string, unknown>, options: EvaluateOptions = {}): number {
+  return withinBudget(() => {
+    evaluate(ruleSet, inputs, options)
+    return stepsUsed()
+  }, options.budget ?? FORMULA_BUDGET)
+}
+
+function evaluate(ruleSet: RuleSetDefinition, inputs: Record<string, unknown>, options: EvaluateOptions): EvaluationResult {
   const program = programOf(ruleSet, options.engine)
   const explain = options.explain ?? true
   const scope: Record<string, unknown> = { ...inputs }

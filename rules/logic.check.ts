@@ -54,8 +54,16 @@ function visit(node: unknown, scope: Scope, at: string, depth: number, issues: L
   }
   const raw = (node as Record<string, unknown>)[op]
   const args = Array.isArray(raw) ? raw : [raw]
-  if (op === 'var') return checkVar(args, scope, here, issues)
-  if (op === 'missing' || op === 'missing_some') return
+  if (op === 'var') {
+    // The default (second argument) is a formula too: both engines evaluate it.
+    args.slice(1).forEach((arg, i) => visit(arg, scope, `${here}[${i + 1}]`, depth + 1, issues))
+    return checkVar(args, scope, here, issues)
+  }
+  if (op === 'missing' || op === 'missing_some') {
+    // Names, not var paths, but an operation among them still runs: it meets the allow-list.
+    args.forEach((arg, i) => visit(arg, scope, `${here}[${i}]`, depth + 1, issues))
+    return
+  }
   if (ITERATING.has(op) || op === 'reduce') {
     visit(args[0], scope, `${here}[0]`, depth + 1, issues)
     const itemScope = arrayItemScope(args[0], scope)
@@ -77,6 +85,11 @@ function checkVar(args: unknown[], scope: Scope, at: string, issues: LogicIssue[
   const prototypeKey = String(path).split('.').find((part) => part === '__proto__' || part === 'constructor' || part === 'prototype')
   if (prototypeKey) {
     issues.push({ at, message: `"${path}": the key "${prototypeKey}" is not allowed in a var path` })
+    return
+  }
+  // json-logic-engine reads `../x` as a name in an outer scope, json-logic-js as a key "..": refused, so both agree and an iteration only reaches its own items.
+  if (String(path).includes('../')) {
+    issues.push({ at, message: `"${path}": a var path names keys of its own scope, never "../" outer ones` })
     return
   }
   if (!scope.resolve(String(path)).ok) issues.push({ at, message: `"${path}" is not in the input schema nor a value computed before this formula` })

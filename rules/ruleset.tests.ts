@@ -1,5 +1,6 @@
 import { evaluateRuleSet } from './evaluate.js'
 import { classify } from './classify.js'
+import { FormulaBudgetExceeded } from './formula.budget.js'
 import type { QuotaTestCase, RuleSetDefinition, TestCase } from './ruleset.types.js'
 
 export interface TestMismatch {
@@ -14,7 +15,7 @@ export interface TestOutcome {
   mismatches: TestMismatch[]
 }
 
-/** Runs a rule set's test cases (and its quota tests): each expectation against the actual result. */
+/** Runs a rule set's test cases (and its quota tests): each expectation against the actual result. Throws FormulaBudgetExceeded for a runaway formula. */
 export function runTestCases(def: RuleSetDefinition, tests: TestCase[] = def.tests ?? [], quotaTests: QuotaTestCase[] = def.quotaTests ?? []): TestOutcome[] {
   return [...tests.map((test) => runCase(def, test)), ...quotaTests.map((test) => runQuotaCase(def, test))]
 }
@@ -39,6 +40,7 @@ function runCase(def: RuleSetDefinition, test: TestCase): TestOutcome {
     try {
       result = evaluateRuleSet(def, test.inputs)
     } catch (err) {
+      if (err instanceof FormulaBudgetExceeded) throw err
       return { name: test.name, passed: false, mismatches: [{ field: '(evaluation)', expected: 'a result', actual: (err as Error).message }] }
     }
     const failure = result.failures[0]?.code

@@ -2,6 +2,7 @@ import { Ajv } from 'ajv'
 import { evaluateRuleSet } from './evaluate.js'
 import { validateInputs } from './inputs.validate.js'
 import { anyScope, checkLogic, type Scope } from './logic.check.js'
+import { checkFormulaBudget, type BudgetFailure } from './ruleset.budget.js'
 import { ruleSetDefinitionSchema, type RuleSetDefinition } from './ruleset.schema.js'
 import { schemaScope } from './schema.scope.js'
 
@@ -9,15 +10,17 @@ export interface RuleSetIssue {
   /** Where in the rule set, e.g. `computed[2].formula.if[1]`. */
   path: string
   message: string
+  /** Set where the issue has an error code of its own (the formula budget). */
+  code?: 'FORMULA_BUDGET_EXCEEDED'
 }
 
 export const RULE_SET_MAX_BYTES = 256 * 1024
 /** Whole-document nesting (formulas have their own, tighter limit). */
 export const RULE_SET_MAX_DEPTH = 200
 
-export type RuleSetValidation = { ok: true; definition: RuleSetDefinition } | { ok: false; issues: RuleSetIssue[] }
+export type RuleSetValidation = { ok: true; definition: RuleSetDefinition } | { ok: false; issues: RuleSetIssue[]; overBudget?: BudgetFailure }
 
-/** Everything checked before a rule set is saved: shape, formulas, names, weights, limits, and its test cases' types. */
+/** Everything checked before a rule set is saved: shape, formulas, names, weights, limits, the formula budget, and its test cases' types. */
 export function validateRuleSet(raw: unknown): RuleSetValidation {
   const { depth, bytes } = measure(raw)
   if (depth > RULE_SET_MAX_DEPTH) return fail([{ path: '(root)', message: `nested deeper than ${RULE_SET_MAX_DEPTH} levels` }])
@@ -77,6 +80,12 @@ export function validateRuleSet(raw: unknown): RuleSetValidation {
   const levels = def.bands.map((b) => b.level)
   if (new Set(levels).size !== levels.length) add('bands', 'a level appears in two bands')
   if (issues.length) return fail(issues)
+
+  const overBudget = checkFormulaBudget(def)
+  if (overBudget) {
+    const { error, on } = overBudget
+    return { ok: false, issues: [{ path: error.path, message: `${error.message} ${on.en}`, code: 'FORMULA_BUDGET_EXCEEDED' }], overBudget }
+  }
 
   ;(def.quotaTests ?? []).forEach((test, i) => {
     const ids = new Set(test.candidates.map((c) => c.id))

@@ -1,16 +1,18 @@
 import type { Hono } from 'hono'
 import { z } from 'zod'
+import { checkFormulaBudget } from '../../rules/ruleset.budget.js'
 import { diffRuleSets } from '../../rules/ruleset.diff.js'
 import { ruleSetJsonSchema, testCase } from '../../rules/ruleset.schema.js'
 import { runTestCases } from '../../rules/ruleset.tests.js'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
 import { validateRuleSet } from '../../rules/ruleset.validate.js'
 import { appendAudit, listAudit } from '../audit/audit.repo.js'
-import { ApiError, notFound } from '../errors.js'
+import { ApiError, forbidden, notFound } from '../errors.js'
 import { scoreDocument } from '../evaluations/scoring.js'
-import type { AppDeps, AppEnv } from '../http/context.js'
+import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { idParam, route } from '../http/route.js'
 import { dbId, dbIdQuery } from '../http/schemas.js'
+import { formulaBudgetError, refuseRunaway } from '../rulesets/formula-budget.js'
 import { simulateCycle } from '../rulesets/simulate.service.js'
 import { archiveRuleSet, createDraft, findRuleSet, listRuleSets, publishRuleSet, updateDraft } from '../rulesets/ruleset.repo.js'
 
@@ -18,12 +20,20 @@ const evaluateBody = z.object({ inputs: z.record(z.string(), z.unknown()), role:
 const definitionBody = z.record(z.string(), z.unknown()).describe('A rule set definition: see GET /api/rulesets/schema')
 const testsBody = z.object({ tests: z.array(testCase).max(200).optional() })
 
-/** Full validation (shape, formulas, var paths, weights, limits, test-case types) or a 400 listing every issue with its path. */
+/** Full validation (shape, formulas, var paths, weights, limits, formula budget, test-case types) or a 400 listing every issue with its path. */
 function validDefinition(raw: unknown): RuleSetDefinition {
   const result = validateRuleSet(raw)
   if (result.ok) return result.definition
+  if (result.overBudget) throw formulaBudgetError(result.overBudget.error, result.overBudget.on, result.issues)
   const list = result.issues.slice(0, 10).map((i) => `${i.path}: ${i.message}`).join('; ')
   throw new ApiError(400, 'INVALID_RULE_SET', `Bộ quy tắc không hợp lệ: ${list}`, `Invalid rule set: ${list}`, result.issues)
+}
+
+/** A draft is still being written: only admins run its formulas (they may cost up to a whole budget per evaluation). */
+function assertMayRun(ruleSet: { status: string }, user: SessionUser): void {
+  if (ruleSet.status === 'draft' && !user.roles.includes('admin')) {
+    throw forbidden('Chỉ quản trị viên mới được chạy thử bộ quy tắc đang soạn (bản nháp).', 'Only an admin may run a draft rule set.')
+  }
 }
 
 export function ruleSetRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
@@ -74,16 +84,22 @@ export function ruleSetRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
     return { from: { id: other.id, version: other.version }, to: { id: current.id, version: current.version }, changes: diffRuleSets(other.definition, current.definition) }
   })
 
-  route(app, { method: 'post', path: '/api/rulesets/:id/tests', summary: "Run the rule set's test cases (or the ones given) without publishing", tag: 'rulesets', body: testsBody }, async ({ params, body }) => {
+  route(app, { method: 'post', path: '/api/rulesets/:id/tests', summary: "Run the rule set's test cases (or the ones given: admins) without publishing (a draft: admins only)", tag: 'rulesets', body: testsBody }, async ({ params, body, user }) => {
     const ruleSet = await load(params)
-    const outcomes = runTestCases(ruleSet.definition, body.tests ?? ruleSet.definition.tests ?? [])
+    assertMayRun(ruleSet, user)
+    // Cases of one's own run up to 200 evaluations, each up to a whole budget: the editor's business, not everyone's.
+    if (body.tests && !user.roles.includes('admin')) throw forbidden('Chỉ quản trị viên mới được chạy ca kiểm thử tự soạn.', 'Only an admin may run test cases of their own.')
+    const outcomes = await refuseRunaway(() => runTestCases(ruleSet.definition, body.tests ?? ruleSet.definition.tests ?? []))
     return { passed: outcomes.filter((o) => o.passed).length, failed: outcomes.filter((o) => !o.passed).length, outcomes }
   })
 
   route(app, { method: 'post', path: '/api/rulesets/:id/publish', summary: 'Publish a draft: its test cases must pass; it becomes immutable', tag: 'rulesets', roles: ['admin'] }, async ({ params, user }) => {
     const current = await load(params)
     if (current.status !== 'draft') throw new ApiError(409, 'CONFLICT', 'Chỉ bản nháp mới được ban hành.', 'Only a draft can be published.')
-    const failing = runTestCases(current.definition).filter((o) => !o.passed)
+    // Again at publish: a draft saved before the budget existed, or under a larger one, is held to today's.
+    const overBudget = checkFormulaBudget(current.definition)
+    if (overBudget) throw formulaBudgetError(overBudget.error, overBudget.on)
+    const failing = (await refuseRunaway(() => runTestCases(current.definition))).filter((o) => !o.passed)
     if (failing.length) {
       const list = failing.slice(0, 5).map((f) => `"${f.name}" (${f.mismatches.map((m) => `${m.field}: ${JSON.stringify(m.expected)} ≠ ${JSON.stringify(m.actual)}`).join(', ')})`).join('; ')
       throw new ApiError(400, 'TESTS_FAILED', `Không ban hành được: ${failing.length} ca kiểm thử sai — ${list}`, `Not published: ${failing.length} failing test case(s) — ${list}`, failing)
@@ -118,16 +134,17 @@ export function ruleSetRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
       const cycle = await db.selectFrom('cycles').select(['id', 'ruleset_id']).where('id', '=', body.cycleId).executeTakeFirst()
       if (!cycle) throw notFound('kỳ đánh giá / cycle', body.cycleId)
       const baseline = (await findRuleSet(db, cycle.ruleset_id))!
-      const report = await simulateCycle(db, baseline, candidate, cycle.id)
+      const report = await refuseRunaway(() => simulateCycle(db, baseline, candidate, cycle.id))
       await appendAudit(db, { actor_id: user.id, entity: 'ruleset', entity_id: String(candidate.id), action: 'simulate', reason: null, data: { cycleId: cycle.id, ...report.summary } })
       return report
     },
   )
 
-  route(app, { method: 'post', path: '/api/rulesets/:id/evaluate', summary: 'Score sample inputs: every value, the level and a plain-language trace', tag: 'rulesets', body: evaluateBody }, async ({ params, body }) => {
+  route(app, { method: 'post', path: '/api/rulesets/:id/evaluate', summary: 'Score sample inputs: every value, the level and a plain-language trace (a draft: admins only)', tag: 'rulesets', body: evaluateBody }, async ({ params, body, user }) => {
     const ruleSet = await load(params)
+    assertMayRun(ruleSet, user)
     const role = body.role ?? (body.inputs['role'] === 'leader' ? 'leader' : 'staff')
-    const outcome = scoreDocument(ruleSet.definition, body.inputs, null, role)
+    const outcome = await refuseRunaway(() => scoreDocument(ruleSet.definition, body.inputs, null, role))
     if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
     return { ruleSetId: ruleSet.id, ruleHash: ruleSet.hash, ...outcome.result }
   })
