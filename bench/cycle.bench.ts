@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -31,7 +32,7 @@ export async function cycleBench(staffCount: number, json = false): Promise<void
   const print = json ? (line: string) => console.error(line) : (line: string) => console.log(line)
   const dataDir = mkdtempSync(join(tmpdir(), 'kpi-bench-'))
   const dev = await startDevServer({ cliPath: findTemporalCli(process.env['TEMPORAL_CLI_PATH']), logLevel: 'never' })
-  const config = { ...loadConfig({}), dataDir, temporalAddress: dev.address, taskQueue: 'bench-kpi' }
+  const config = { ...loadConfig({ PAYLOAD_KEY: randomBytes(32).toString('base64') }), dataDir, temporalAddress: dev.address, taskQueue: 'bench-kpi' }
   const system = await startSystem(config, { worker: true })
   await bootstrap(system.db, { adminPassword: 'bench-admin-1', seedDemo: false })
   const bareWorker = await Worker.create({

@@ -19,6 +19,16 @@ export interface Config {
   serveWebApp: boolean
   /** Sign-in throttling, session lifetimes and cookie rules. */
   auth: AuthConfig
+  /**
+   * PAYLOAD_KEY (base64, 32 bytes): encrypts every Temporal payload; PAYLOAD_OLD_KEYS (comma-separated)
+   * still decrypt what earlier keys sealed. Unset: `npm start` makes one in the data folder.
+   */
+  payloadKey: string | undefined
+  payloadOldKeys: string[]
+  /** CODEC_PORT: the loopback port of the Temporal Web UI's codec endpoint (`npm start` and `npm run codec-server`). */
+  codecPort: number
+  /** TEMPORAL_UI_ORIGIN: the Web UI origin the codec endpoint answers (CORS). */
+  temporalUiOrigin: string
 }
 
 /** How sign-in is guarded and how long a session lives. */
@@ -56,6 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     actionDeadlineMs: Number(env['ACTION_DEADLINE_SECONDS'] ?? 60) * 1000,
     serveWebApp: env['WEB_APP'] !== '0',
     auth: loadAuthConfig(env),
+    payloadKey: env['PAYLOAD_KEY'] || undefined,
+    payloadOldKeys: (env['PAYLOAD_OLD_KEYS'] ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    codecPort: Number(env['CODEC_PORT'] ?? 8888),
+    temporalUiOrigin: env['TEMPORAL_UI_ORIGIN'] ?? 'http://localhost:8233',
   }
 }
 

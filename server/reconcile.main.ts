@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client'
 import { loadConfig } from './config.js'
 import { migrate, openDatabase } from './db/database.js'
 import { reconcile } from './evaluations/reconcile.js'
+import { dataConverterOf } from './temporal/data-converter.js'
 
 /**
  * `npm run reconcile [-- --cycle N]`: compares every open evaluation's workflow with the read
@@ -15,7 +16,7 @@ async function run(): Promise<void> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   await migrate(db)
   const connection = await Connection.connect({ address: config.temporalAddress ?? '127.0.0.1:7233' })
-  const report = await reconcile(db, new Client({ connection, namespace: config.temporalNamespace }), cycleId ? { cycleId } : {})
+  const report = await reconcile(db, new Client({ connection, namespace: config.temporalNamespace, ...(dataConverterOf(config) ? { dataConverter: dataConverterOf(config) } : {}) }), cycleId ? { cycleId } : {})
   console.log(JSON.stringify(report, null, 2))
   await connection.close()
   await db.destroy()

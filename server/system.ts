@@ -9,6 +9,8 @@ import { checkAuditChainDaily } from './audit/audit-check.js'
 import { openDatabase, type Db } from './db/database.js'
 import { migrateAsOwner } from './db/migrate-as-owner.js'
 import { reconcileInBackground } from './evaluations/reconcile.js'
+import { startCodecEndpoint, type CodecEndpoint } from './temporal/codec-endpoint.js'
+import { dataConverterOf, embeddedPayloadKey } from './temporal/data-converter.js'
 import { findTemporalCli, startDevServer, type DevServer } from './temporal/temporal-cli.js'
 
 export interface System {
@@ -29,20 +31,25 @@ export interface System {
  * the API app and, when asked, a worker running in this process.
  */
 export async function startSystem(config: Config, options: { worker: boolean; bundle?: WorkflowBundleWithSourceMap }): Promise<System> {
+  // Embedded, the demo encrypts Temporal payloads too, with a key of its own data folder.
+  if (!config.temporalAddress && !config.payloadKey) config = { ...config, payloadKey: embeddedPayloadKey(config.dataDir) }
+  const dataConverter = dataConverterOf(config)
   quietRuntime()
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   await migrateAsOwner(db, config)
   let devServer: DevServer | undefined
+  let codec: CodecEndpoint | undefined
   let address = config.temporalAddress
   if (!address) {
     mkdirSync(config.dataDir, { recursive: true })
-    devServer = await startDevServer({ cliPath: findTemporalCli(config.temporalCliPath), port: 7233, uiPort: 8233, dbFile: join(config.dataDir, 'temporal.sqlite') })
+    codec = startCodecEndpoint(config)
+    devServer = await startDevServer({ cliPath: findTemporalCli(config.temporalCliPath), port: 7233, uiPort: 8233, dbFile: join(config.dataDir, 'temporal.sqlite'), ...(codec ? { uiCodecEndpoint: codec.url } : {}) })
     address = devServer.address
   }
   // A native (Rust) connection, shared with the embedded worker: gRPC runs off the JavaScript
   // thread that serves HTTP and PGlite.
   const connection = await NativeConnection.connect({ address })
-  const client = new Client({ connection, namespace: config.temporalNamespace })
+  const client = new Client({ connection, namespace: config.temporalNamespace, ...(dataConverter ? { dataConverter } : {}) })
   let worker: Worker | undefined
   let workerRun: Promise<void> | undefined
   let stopAuditCheck: (() => void) | undefined
@@ -67,6 +74,7 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
       await workerRun?.catch(() => {})
       await connection.close()
       await devServer?.stop()
+      codec?.close()
       await db.destroy()
     },
   }

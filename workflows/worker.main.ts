@@ -4,6 +4,7 @@ import { openDatabase } from '../server/db/database.js'
 import { migrateAsOwner } from '../server/db/migrate-as-owner.js'
 import { checkAuditChainDaily } from '../server/audit/audit-check.js'
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker'
+import { dataConverterOf } from '../server/temporal/data-converter.js'
 import { createWorker } from './worker.js'
 import { reconcileInBackground } from '../server/evaluations/reconcile.js'
 
@@ -16,7 +17,9 @@ async function run(): Promise<void> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   await migrateAsOwner(db, config)
   const connection = await NativeConnection.connect({ address })
-  const client = new Client({ connection, namespace: config.temporalNamespace })
+  const dataConverter = dataConverterOf(config)
+  if (!dataConverter) console.warn('PAYLOAD_KEY is not set: workflow inputs and results reach Temporal unencrypted.')
+  const client = new Client({ connection, namespace: config.temporalNamespace, ...(dataConverter ? { dataConverter } : {}) })
   const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client })
   console.log(`Worker: ${address}, task queue ${config.taskQueue}`)
   const running = worker.run()

@@ -38,6 +38,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    // The client's payload codec (encryption, see server/temporal/data-converter.ts): one key for both.
+    dataConverter: options.client.options.dataConverter,
     activities: createActivities({ db: options.db, client: options.client, taskQueue: options.taskQueue }),
     ...(options.bundle
       ? { workflowBundle: options.bundle }

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common'
-import { temporal } from '@temporalio/proto'
+import proto from '@temporalio/proto'
 
 const ENCODING = 'binary/encrypted'
 const KEY_ID = 'encryption-key-id'
@@ -43,7 +43,7 @@ export class EncryptionCodec implements PayloadCodec {
     return Promise.resolve(
       payloads.map((payload) => ({
         metadata: { [METADATA_ENCODING_KEY]: utf8(ENCODING), [KEY_ID]: utf8(this.current.id) },
-        data: seal(temporal.api.common.v1.Payload.encode(payload).finish(), this.current.key),
+        data: seal(proto.temporal.api.common.v1.Payload.encode(payload).finish(), this.current.key),
       })),
     )
   }
@@ -61,7 +61,7 @@ export class EncryptionCodec implements PayloadCodec {
     const id = text(payload.metadata?.[KEY_ID])
     const key = this.keys.get(id)
     if (!key) throw new Error(`No payload key with id ${id}: set PAYLOAD_KEY (or PAYLOAD_OLD_KEYS) to the key that encrypted it`)
-    return temporal.api.common.v1.Payload.decode(open(payload.data ?? new Uint8Array(), key))
+    return proto.temporal.api.common.v1.Payload.decode(open(payload.data ?? new Uint8Array(), key))
   }
 }
 

@@ -60,11 +60,14 @@ async function startOnce(options: {
   dbFile?: string
   logLevel?: 'error' | 'never'
   namespaces?: readonly string[]
+  /** The codec endpoint the Web UI decodes payloads with (see codec-server.ts). */
+  uiCodecEndpoint?: string
 }): Promise<DevServer> {
   const port = options.port ?? (await freePort())
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', options.logLevel ?? 'error']
   if (options.dbFile) args.push('--db-filename', options.dbFile)
   for (const ns of options.namespaces ?? []) args.push('--namespace', ns)
+  if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint)
   if (options.uiPort) args.push('--ui-port', String(options.uiPort))
   else args.push('--headless')
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'ignore', 'inherit'] })

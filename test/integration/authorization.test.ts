@@ -171,6 +171,27 @@ describe('authorization: role × route × scope', () => {
     expect(wrong).toEqual([])
   })
 
+  it('keeps personal data out of Temporal: every payload of an evaluation history is ciphertext', async () => {
+    const { workflowService } = t.system.connection
+    const workflowId = `evaluation:${cycleId}:${staffId}`
+    const { history } = await workflowService.getWorkflowExecutionHistory({ namespace: t.config.temporalNamespace, execution: { workflowId } })
+    const payloads: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }[] = []
+    const collect = (node: unknown): void => {
+      if (!node || typeof node !== 'object' || node instanceof Uint8Array) return
+      const o = node as Record<string, unknown>
+      if (o['metadata'] && o['data'] instanceof Uint8Array) payloads.push(o as (typeof payloads)[number])
+      for (const v of Object.values(o)) collect(v)
+    }
+    collect(history)
+    expect(payloads.length).toBeGreaterThan(5)
+    for (const p of payloads) expect(Buffer.from(p.metadata!['encoding']!).toString()).toBe('binary/encrypted')
+    const raw = Buffer.concat(payloads.map((p) => Buffer.from(p.data!))).toString('utf8')
+    expect(raw).not.toContain('Theo kế hoạch công tác')
+    expect(raw).not.toContain('general')
+    // The product itself reads them back.
+    expect((await t.api('GET', `/api/evaluations/${subject}`, as('staff'))).body.data.products.at(-1).reason).toBe('Theo kế hoạch công tác')
+  })
+
   it('scopes the cycle detail, results, exports and lists row by row', async () => {
     const unitsSeen = async (p: Persona) => {
       const detail = (await t.api('GET', `/api/cycles/${cycleId}`, as(p))).body

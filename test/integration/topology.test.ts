@@ -182,6 +182,8 @@ describe('production topology: two API processes, two workers, races and faults'
 
     const people = units.flatMap((u) => [u.staff, u.head])
     const statuses: number[] = []
+    let cutStarted!: () => void
+    const cut = new Promise<void>((resolve) => (cutStarted = resolve))
     const outage = (async () => {
       await sleep(1500)
       const superuser = new pg.Client({ connectionString: adminDatabaseUrl() })
@@ -190,6 +192,7 @@ describe('production topology: two API processes, two workers, races and faults'
       const cutUntil = Date.now() + 10_000
       while (Date.now() < cutUntil) {
         await superuser.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [dbName])
+        cutStarted()
         await sleep(250)
       }
       await superuser.query(`alter database ${dbName} with allow_connections true`)
@@ -207,6 +210,8 @@ describe('production topology: two API processes, two workers, races and faults'
       ...people.map(async (who, i) => {
         const base = i % 2 ? api1.url : api2.url
         const id = await eventually(async () => (await evaluationOf(cycleId, who).catch(() => undefined)) ?? false, 60_000, 'evaluation readable')
+        // Half the people act once the database is cut, whatever the speed of the first half.
+        if (i % 4 >= 2) await cut
         const saved = await act(base, 'PUT', `/api/evaluations/${id}/self-assessment`, who, { data: doc(9, 9) }).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${deaths().join('\n')}`)))
         const submitted = await act(base, 'POST', `/api/evaluations/${id}/submit`, who).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${deaths().join('\n')}`)))
         statuses.push(...saved.seen, ...submitted.seen)

@@ -13,6 +13,8 @@ import type { TestLabel } from './namespaces.js'
 
 export const ADMIN_PASSWORD = 'admin-pass-123'
 export const DEMO_PASSWORD = 'demo-pass-123'
+/** The payload key of every test system and product process: Temporal sees only ciphertext, as in production. */
+export const TEST_PAYLOAD_KEY = Buffer.alloc(32, 7).toString('base64')
 
 export interface ApiResponse<T = any> {
   status: number
@@ -38,7 +40,7 @@ export async function startTestSystem(options: { label: TestLabel; pglite?: bool
   const database = options.pglite ? undefined : await createTestDatabase(options.label)
   const dataDir = mkdtempSync(join(tmpdir(), `kpi-${options.label}-`))
   const config: Config = {
-    ...loadConfig({}),
+    ...loadConfig({ PAYLOAD_KEY: TEST_PAYLOAD_KEY }),
     dataDir,
     databaseUrl: database?.url,
     temporalAddress: options.temporalAddress ?? inject('temporalAddress'),

@@ -19,6 +19,7 @@ export function processEnv(t: TestSystem, extra: Record<string, string> = {}): N
     TASK_QUEUE: t.config.taskQueue,
     TEMPORAL_NAMESPACE: t.config.temporalNamespace,
     WEB_APP: '0',
+    PAYLOAD_KEY: t.config.payloadKey ?? '',
     ...extra,
   }
 }
