@@ -7,6 +7,8 @@ import { loadAuthConfig, type AuthConfig } from './config.js'
 import { ApiError } from './errors.js'
 import { isDatabaseUnavailable } from './db/db-errors.js'
 import { toApiError } from './http/temporal-errors.js'
+import { FormulaBudgetExceeded } from '../rules/formula.budget.js'
+import { formulaBudgetError } from './rulesets/formula-budget.js'
 import { checkCookieWrite, limitBodies } from './http/request-guards.js'
 import type { AppDeps, AppEnv } from './http/context.js'
 import { openApiDocument } from './http/route.js'
@@ -79,6 +81,7 @@ export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Ho
     if ((err as { code?: unknown }).code === '22021' || (err as { code?: unknown }).code === '22P05') {
       err = new ApiError(400, 'VALIDATION_FAILED', 'Dữ liệu chứa ký tự không hợp lệ (ví dụ NUL).', 'The data contains invalid characters (e.g. NUL).')
     }
+    if (err instanceof FormulaBudgetExceeded) err = formulaBudgetError(err)
     err = toApiError(err) as Error
     if (err instanceof ApiError) {
       return c.json({ error: { code: err.code, message: english ? err.en : err.vi, messageEn: err.en, ...(err.details ? { details: err.details } : {}) } }, err.status)

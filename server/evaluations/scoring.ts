@@ -1,4 +1,5 @@
 import { evaluateRuleSet, type EvaluateOptions, type EvaluationResult } from '../../rules/evaluate.js'
+import { FormulaBudgetExceeded } from '../../rules/formula.budget.js'
 import { validateInputs, type InputError } from '../../rules/inputs.validate.js'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
 import { effectiveInputs } from './effective-inputs.js'
@@ -22,7 +23,14 @@ export function scoreDocument(
     const list = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
     return { ok: false, code: 'VALIDATION_FAILED', errors, vi: `Dữ liệu đánh giá không hợp lệ: ${list}`, en: `Invalid evaluation data: ${list}` }
   }
-  const result = evaluateRuleSet(ruleSet, inputs, options)
+  let result: EvaluationResult
+  try {
+    result = evaluateRuleSet(ruleSet, inputs, options)
+  } catch (err) {
+    // A runaway formula is this document's failure, told like any other (never a retried activity or a 500).
+    if (!(err instanceof FormulaBudgetExceeded)) throw err
+    return { ok: false, code: 'FORMULA_BUDGET_EXCEEDED', errors: [], vi: err.text.vi, en: err.text.en }
+  }
   const failure = result.failures[0]
   if (failure) return { ok: false, code: failure.code, errors: [], vi: failure.message.vi, en: failure.message.en }
   return { ok: true, inputs, result }
