@@ -179,7 +179,7 @@ describe('authorization: role × route × scope', () => {
     const collect = (node: unknown): void => {
       if (!node || typeof node !== 'object' || node instanceof Uint8Array) return
       const o = node as Record<string, unknown>
-      if (o['metadata'] && o['data'] instanceof Uint8Array) payloads.push(o as (typeof payloads)[number])
+      if (o['metadata'] && o['data'] instanceof Uint8Array) payloads.push(o)
       for (const v of Object.values(o)) collect(v)
     }
     collect(history)
