@@ -15,7 +15,7 @@ import { startSystem } from '../server/system.js'
 import { findTemporalCli, freePort, startDevServer } from '../server/temporal/temporal-cli.js'
 import { doneSignal, pingUpdate } from './bare.workflows.js'
 import type { LatencyPlan } from './latency.client.js'
-import { fmt, percentile, pool, timed } from './stats.js'
+import { fmt, percentile, pool, timed, environment } from './stats.js'
 
 /** Same number of starts in flight as the launch activity keeps (START_CONCURRENCY). */
 const LAUNCH_CONCURRENCY = 64
@@ -138,9 +138,7 @@ export async function cycleBench(staffCount: number, json = false): Promise<void
     bareWriteP50Ms: writeP50,
     actionP50Ratio: Math.max(submitP50, approveP50) / (bareUpdateP50 + writeP50),
     signOffToClassifiedSeconds: 0,
-    node: process.version,
-    cpus: cpus().length,
-    database: 'pglite',
+    ...environment('pglite'),
     temporal: 'dev server',
   }
   print(`\nwall time launch → classified: ${fmt(wallMs / 1000, 2)} s (incl. ${LATENCY_SAMPLES} sequential submits and approvals, the rest 16 at a time; sign-off → classified ${fmt(rankMs / 1000, 2)} s)`)

@@ -5,18 +5,20 @@ import { ruleSetHash } from '../rules/ruleset.hash.js'
 import type { RuleSetDefinition } from '../rules/ruleset.types.js'
 import type { MemberRow } from '../server/cycles/cycle-members.repo.js'
 import { compare } from '../server/rulesets/simulate.service.js'
-import { fmt, timedSync } from './stats.js'
+import { environment, fmt, timedSync } from './stats.js'
 
 /**
  * `npm run bench -- rules [--evaluations N]`: evaluations per second of the full NĐ 335 set and the
  * wall time of `simulate` on N synthetic evaluations, each beside raw json-logic-js applying the
  * same formulas in the same run.
  */
-export function rulesBench(count: number): void {
+export function rulesBench(count: number, json = false): void {
+  // With --json the human-readable lines go to stderr and stdout carries one JSON line.
+  const print = json ? (line: string) => console.error(line) : (line: string) => console.log(line)
   const def = nd335RuleSet()
   const members = synthetic(count)
   const inputs = members.map((m) => ({ ...m.data, ...(m.adjustments ?? {}), role: m.ruleRole }))
-  console.log(`\n# rules benchmark — ${count.toLocaleString('vi-VN')} synthetic evaluations, Node ${process.version}\n`)
+  print(`\n# rules benchmark — ${count.toLocaleString('vi-VN')} synthetic evaluations, Node ${process.version}\n`)
 
   const raw = () => {
     for (const input of inputs) {
@@ -44,10 +46,21 @@ export function rulesBench(count: number): void {
   })
 
   const perSecond = (ms: number) => count / (ms / 1000)
-  console.log(`${'measure'.padEnd(40)} ${'ours'.padStart(12)}   ${'raw json-logic'.padStart(14)}   ratio`)
-  console.log(`${'evaluations per second'.padEnd(40)} ${fmt(perSecond(fullMs), 0).padStart(12)}   ${fmt(perSecond(rawMs), 0).padStart(14)}   ${fmt(perSecond(fullMs) / perSecond(rawMs), 2)}×`)
-  console.log(`${`simulate ${count.toLocaleString('vi-VN')} (s)`.padEnd(40)} ${fmt(simMs / 1000, 2).padStart(12)}   ${fmt(rawTwiceMs / 1000, 2).padStart(14)}   ${fmt(simMs / rawTwiceMs, 2)}×   (target < 2 s)`)
-  console.log(`  (simulate = validate + score every evaluation with both versions, leaders bottom-up, quota and ranks twice; ${report.summary.up + report.summary.down} change band)`)
+  print(`${'measure'.padEnd(40)} ${'ours'.padStart(12)}   ${'raw json-logic'.padStart(14)}   ratio`)
+  print(`${'evaluations per second'.padEnd(40)} ${fmt(perSecond(fullMs), 0).padStart(12)}   ${fmt(perSecond(rawMs), 0).padStart(14)}   ${fmt(perSecond(fullMs) / perSecond(rawMs), 2)}×`)
+  print(`${`simulate ${count.toLocaleString('vi-VN')} (s)`.padEnd(40)} ${fmt(simMs / 1000, 2).padStart(12)}   ${fmt(rawTwiceMs / 1000, 2).padStart(14)}   ${fmt(simMs / rawTwiceMs, 2)}×   (target < 2 s)`)
+  print(`  (simulate = validate + score every evaluation with both versions, leaders bottom-up, quota and ranks twice; ${report.summary.up + report.summary.down} change band)`)
+  const figures = {
+    suite: 'rules',
+    evaluations: count,
+    evalsPerSecond: perSecond(fullMs),
+    rawEvalsPerSecond: perSecond(rawMs),
+    evalRatio: perSecond(fullMs) / perSecond(rawMs),
+    simulateSeconds: simMs / 1000,
+    rawTwiceSeconds: rawTwiceMs / 1000,
+    ...environment('none'),
+  }
+  if (json) console.log(JSON.stringify(figures))
 }
 
 /** Units of 100: one head (scored as a leader, reviewing the unit) and 99 staff with three products each. */

@@ -1,3 +1,5 @@
+import { cpus } from 'node:os'
+
 /** Percentile of a sample (nearest rank). */
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b)
@@ -31,3 +33,8 @@ export async function pool<T>(items: T[], concurrency: number, task: (item: T, i
 }
 
 export const fmt = (n: number, digits = 1) => n.toLocaleString('vi-VN', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+
+/** The machine a figure was measured on, carried in every suite's JSON line. */
+export function environment(database: 'pglite' | 'postgresql' | 'none') {
+  return { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', database }
+}

@@ -9,7 +9,7 @@ import { migrate, openDatabase } from '../server/db/database.js'
 import { bootstrap } from '../server/seed/bootstrap.js'
 import { freePort } from '../server/temporal/temporal-cli.js'
 import { createTestDatabase } from '../test/support/database.js'
-import { fmt, percentile, pool, timed } from './stats.js'
+import { environment, fmt, percentile, pool, timed } from './stats.js'
 
 const CLIENTS = 50
 const REQUESTS = 2000
@@ -19,12 +19,14 @@ const REQUESTS = 2000
  * database): recording an item over HTTP at 50 concurrent clients, and the month summary of every
  * staff member beside the same aggregation as one plain SQL query.
  */
-export async function worklogBench(staffCount: number, itemsEach = 60): Promise<void> {
+export async function worklogBench(staffCount: number, json = false, itemsEach = 60): Promise<void> {
+  // With --json the human-readable lines go to stderr and stdout carries one JSON line.
+  const print = json ? (line: string) => console.error(line) : (line: string) => console.log(line)
   const database = await createTestDatabase('bench')
   const db = await openDatabase({ databaseUrl: database.url, dataDir: '/tmp', poolSize: 20 })
   await migrate(db)
   await bootstrap(db, { adminPassword: 'bench-admin-1', seedDemo: true, demoPassword: 'bench-demo-1' })
-  console.log(`\n# work-log benchmark — ${staffCount.toLocaleString('vi-VN')} staff × ${itemsEach} items, PostgreSQL, Node ${process.version}\n`)
+  print(`\n# work-log benchmark — ${staffCount.toLocaleString('vi-VN')} staff × ${itemsEach} items, PostgreSQL, Node ${process.version}\n`)
   await seed(db, staffCount, itemsEach)
 
   const app = createApp({ db, client: new Client(), config: { ...loadConfig({}), actionDeadlineMs: 5000 } })
@@ -60,10 +62,21 @@ export async function worklogBench(staffCount: number, itemsEach = 60): Promise<
   await plain()
   const [rows, plainMs] = await timed(plain)
 
-  console.log(`record an item over HTTP, ${CLIENTS} clients, ${REQUESTS} requests: p50 ${fmt(percentile(latencies, 50))} ms, p95 ${fmt(percentile(latencies, 95))} ms`)
-  console.log(`${'month summary'.padEnd(40)} ${'ours'.padStart(10)}   ${'plain SQL'.padStart(10)}   ratio`)
-  console.log(`${`${summary.staff.length.toLocaleString('vi-VN')} staff (s)`.padEnd(40)} ${fmt(summaryMs / 1000, 2).padStart(10)}   ${fmt(plainMs / 1000, 2).padStart(10)}   ${fmt(summaryMs / plainMs, 2)}×   (target < 1 s; SQL: ${rows.rows.length.toLocaleString('vi-VN')} product lines, no a/b/c, no hours)`)
+  print(`record an item over HTTP, ${CLIENTS} clients, ${REQUESTS} requests: p50 ${fmt(percentile(latencies, 50))} ms, p95 ${fmt(percentile(latencies, 95))} ms`)
+  print(`${'month summary'.padEnd(40)} ${'ours'.padStart(10)}   ${'plain SQL'.padStart(10)}   ratio`)
+  print(`${`${summary.staff.length.toLocaleString('vi-VN')} staff (s)`.padEnd(40)} ${fmt(summaryMs / 1000, 2).padStart(10)}   ${fmt(plainMs / 1000, 2).padStart(10)}   ${fmt(summaryMs / plainMs, 2)}×   (target < 1 s; SQL: ${rows.rows.length.toLocaleString('vi-VN')} product lines, no a/b/c, no hours)`)
 
+  const figures = {
+    suite: 'worklog',
+    staff: staffCount,
+    recordP50Ms: percentile(latencies, 50),
+    recordP95Ms: percentile(latencies, 95),
+    summarySeconds: summaryMs / 1000,
+    plainSqlSeconds: plainMs / 1000,
+    summaryRatio: summaryMs / plainMs,
+    ...environment('postgresql'),
+  }
+  if (json) console.log(JSON.stringify(figures))
   await new Promise<void>((r) => server.close(() => r()))
   await db.destroy()
   await database.drop()

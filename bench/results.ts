@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+
+export const SUITES = ['rules', 'worklog', 'cycle'] as const
+export const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url))
+
+/** One figure over the runs: the median and the spread (lowest, highest). */
+export interface Figure {
+  median: number
+  min: number
+  max: number
+  runs: number[]
+}
+
+export interface Results {
+  measuredAt: string
+  runs: number
+  machine: { node: string; cpus: number; cpuModel: string }
+  suites: Record<string, { database: string; figures: Record<string, Figure> }>
+}
+
+/** Median and spread of each numeric figure across runs (pure). */
+export function summarise(lines: Record<string, unknown>[]): Record<string, Figure> {
+  const keys = Object.keys(lines[0] ?? {}).filter((k) => lines.every((l) => typeof l[k] === 'number'))
+  return Object.fromEntries(
+    keys.map((k) => {
+      const runs = lines.map((l) => l[k] as number)
+      const sorted = [...runs].sort((a, b) => a - b)
+      const mid = sorted.length / 2
+      const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+      return [k, { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, runs }]
+    }),
+  )
+}
+
+/** Runs every suite `runs` times, each in a fresh process (no warm caches carried over), and writes bench/results.json. */
+export function runAll(runs: number, json: boolean): void {
+  const suites: Results['suites'] = {}
+  for (const suite of SUITES) {
+    const lines: Record<string, unknown>[] = []
+    for (let i = 1; i <= runs; i++) {
+      console.error(`== ${suite} ${i}/${runs}`)
+      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./run.ts', import.meta.url)), suite, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 })
+      if (child.status !== 0) throw new Error(`bench ${suite} failed (exit ${child.status})`)
+      const last = child.stdout.trim().split('\n').pop()!
+      lines.push(JSON.parse(last) as Record<string, unknown>)
+    }
+    suites[suite] = { database: String(lines[0]!['database']), figures: summarise(lines) }
+  }
+  const results: Results = { measuredAt: new Date().toISOString(), runs, machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' }, suites }
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`)
+  console.error(`written ${RESULTS_FILE}`)
+  if (json) console.log(JSON.stringify(results))
+}
