@@ -13,11 +13,13 @@ import { environment, fmt, percentile, pool, timed } from './stats.js'
 
 const CLIENTS = 50
 const REQUESTS = 2000
+const ROUNDS = 4
 
 /**
  * `npm run bench -- worklog [--staff N]` on PostgreSQL (DATABASE_URL or the local server; a scratch
- * database): recording an item over HTTP at 50 concurrent clients, and the month summary of every
- * staff member beside the same aggregation as one plain SQL query.
+ * database): recording an item over HTTP at 50 concurrent clients beside a bare route of the same
+ * server doing one INSERT on the same pool, and the month summary of every staff member beside the
+ * same aggregation as one plain SQL query.
  */
 export async function worklogBench(staffCount: number, json = false, itemsEach = 60): Promise<void> {
   // With --json the human-readable lines go to stderr and stdout carries one JSON line.
@@ -30,27 +32,47 @@ export async function worklogBench(staffCount: number, json = false, itemsEach =
   await seed(db, staffCount, itemsEach)
 
   const app = createApp({ db, client: new Client(), config: { ...loadConfig({}), actionDeadlineMs: 5000 } })
+  // The baseline: a bare route on the same app, server and pool doing one INSERT of a similar row
+  // (bench only; no authentication, no validation, no audit). Added before the first request.
+  const target = await db.selectFrom('staff').innerJoin('catalogue_products as p', (j) => j.on('p.code', '=', 'B01')).select(['staff.id', 'staff.unit_id', 'p.id as product_id']).where('staff.username', 'like', 'bench.%').orderBy('staff.id').executeTakeFirstOrThrow()
+  app.post('/bench/bare-insert', async (c) => {
+    const body = await c.req.json<{ quantity: number; assignedOn: string; dueOn: string; title: string }>()
+    const row = await db
+      .insertInto('work_items')
+      .values({ staff_id: target.id, unit_id: target.unit_id!, product_id: target.product_id, product_code: 'B01', title: body.title, kind: 'planned', status: 'OPEN', quantity: body.quantity, assigned_on: body.assignedOn, due_on: body.dueOn, created_by: target.id })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    return c.json(row, 201)
+  })
   const port = await freePort()
   const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' })
   const staff = await db.selectFrom('staff').select('id').where('username', 'like', 'bench.%').orderBy('id').limit(CLIENTS).execute()
   const tokens = await Promise.all(staff.map(async (s) => (await createSession(db, s.id)).token))
-  const latencies: number[] = []
-  await pool(Array.from({ length: REQUESTS }, (_, i) => i), CLIENTS, async (i) => {
+  const send = async (path: string, i: number, into: number[] | null) => {
     const [res, ms] = await timed(() =>
-      fetch(`http://127.0.0.1:${port}/api/work-items`, {
+      fetch(`http://127.0.0.1:${port}${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${tokens[i % CLIENTS]}`, 'content-type': 'application/json' },
         body: JSON.stringify({ productCode: 'B01', quantity: 1, assignedOn: '2026-12-01', dueOn: '2026-12-05', title: `Việc ${i}` }),
       }),
     )
-    if (res.status !== 201) throw new Error(`record: ${res.status} ${await res.text()}`)
-    latencies.push(ms)
-  })
+    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+    await res.arrayBuffer()
+    into?.push(ms)
+  }
+  // Both paths measured in alternating rounds, so load from elsewhere on the machine falls on both alike.
+  const latencies: number[] = []
+  const bareLatencies: number[] = []
+  const round = (path: string, into: number[] | null, count: number) => pool(Array.from({ length: count }, (_, i) => i), CLIENTS, (i) => send(path, i, into))
+  await round('/bench/bare-insert', null, 200) // warm-up: connections, JIT
+  await round('/api/work-items', null, 200)
+  for (let r = 0; r < ROUNDS; r++) {
+    await round('/bench/bare-insert', bareLatencies, REQUESTS / ROUNDS)
+    await round('/api/work-items', latencies, REQUESTS / ROUNDS)
+  }
 
   const admin = (await createSession(db, 1)).token
   const get = () => fetch(`http://127.0.0.1:${port}/api/work-items/unit-summary?month=2026-11`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => r.json() as Promise<{ staff: unknown[] }>)
-  await get() // warm-up
-  const [summary, summaryMs] = await timed(get)
   const plain = () =>
     sql`select w.staff_id, w.product_code, p.k, sum(w.quantity) as assigned,
           sum(w.done_quantity) filter (where w.status = 'CONFIRMED') as done,
@@ -59,18 +81,40 @@ export async function worklogBench(staffCount: number, json = false, itemsEach =
         from work_items w join catalogue_products p on p.id = w.product_id
         where w.due_on between '2026-11-01' and '2026-11-30' and w.status in ('OPEN', 'DONE', 'CONFIRMED')
         group by w.staff_id, w.product_code, p.k`.execute(db)
+  await get() // warm-up
   await plain()
-  const [rows, plainMs] = await timed(plain)
+  // The median of three of each, alternating.
+  const summaryRuns: number[] = []
+  const plainRuns: number[] = []
+  let summary: { staff: unknown[] } = { staff: [] }
+  let rows = { rows: [] as unknown[] }
+  for (let r = 0; r < 3; r++) {
+    const [s, ms] = await timed(get)
+    summary = s
+    summaryRuns.push(ms)
+    const [p, pms] = await timed(plain)
+    rows = p
+    plainRuns.push(pms)
+  }
+  const summaryMs = percentile(summaryRuns, 50)
+  const plainMs = percentile(plainRuns, 50)
 
-  print(`record an item over HTTP, ${CLIENTS} clients, ${REQUESTS} requests: p50 ${fmt(percentile(latencies, 50))} ms, p95 ${fmt(percentile(latencies, 95))} ms`)
+  const recordP50 = percentile(latencies, 50)
+  const bareP50 = percentile(bareLatencies, 50)
+  print(`${`record an item over HTTP, ${CLIENTS} clients (ms)`.padEnd(40)} ${'ours'.padStart(10)}   ${'bare INSERT'.padStart(10)}   ratio`)
+  print(`${`p50 of ${REQUESTS} requests each`.padEnd(40)} ${fmt(recordP50).padStart(10)}   ${fmt(bareP50).padStart(10)}   ${fmt(recordP50 / bareP50, 2)}×   (target ≤ 1,5×)`)
+  print(`${'p95'.padEnd(40)} ${fmt(percentile(latencies, 95)).padStart(10)}   ${fmt(percentile(bareLatencies, 95)).padStart(10)}`)
   print(`${'month summary'.padEnd(40)} ${'ours'.padStart(10)}   ${'plain SQL'.padStart(10)}   ratio`)
   print(`${`${summary.staff.length.toLocaleString('vi-VN')} staff (s)`.padEnd(40)} ${fmt(summaryMs / 1000, 2).padStart(10)}   ${fmt(plainMs / 1000, 2).padStart(10)}   ${fmt(summaryMs / plainMs, 2)}×   (target < 1 s; SQL: ${rows.rows.length.toLocaleString('vi-VN')} product lines, no a/b/c, no hours)`)
 
   const figures = {
     suite: 'worklog',
     staff: staffCount,
-    recordP50Ms: percentile(latencies, 50),
+    recordP50Ms: recordP50,
     recordP95Ms: percentile(latencies, 95),
+    bareInsertP50Ms: bareP50,
+    bareInsertP95Ms: percentile(bareLatencies, 95),
+    recordRatio: recordP50 / bareP50,
     summarySeconds: summaryMs / 1000,
     plainSqlSeconds: plainMs / 1000,
     summaryRatio: summaryMs / plainMs,
@@ -89,7 +133,7 @@ async function seed(db: Awaited<ReturnType<typeof openDatabase>>, staffCount: nu
   const root = await db.selectFrom('units').select('id').where('code', '=', 'SNV').executeTakeFirstOrThrow()
   for (let u = 0; u < Math.ceil(staffCount / 100); u++) {
     const unit = await db.insertInto('units').values({ code: `B${u}`, name: `Phòng ${u}`, parent_id: root.id, head_id: null }).returning('id').executeTakeFirstOrThrow()
-    const people = Array.from({ length: Math.min(100, staffCount - u * 100) }, (_, i) => ({ username: `bench.${u}.${i}`, full_name: `Cán bộ ${u}.${i}`, unit_id: unit.id, position_code: null, roles: '["staff"]', scope_unit_ids: '[]', password_hash: hash, email: null }))
+    const people = Array.from({ length: Math.min(100, staffCount - u * 100) }, (_, i) => ({ username: `bench.${u}.${i}`, full_name: `Cán bộ ${u}.${i}`, unit_id: unit.id, position_code: 'CV', roles: '["staff"]', scope_unit_ids: '[]', password_hash: hash, email: null }))
     const ids = (await db.insertInto('staff').values(people).returning('id').execute()).map((r) => r.id)
     const items = ids.flatMap((staffId, s) =>
       Array.from({ length: itemsEach }, (_, n) => {
