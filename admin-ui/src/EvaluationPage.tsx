@@ -6,7 +6,7 @@ import { Message, useAction } from './action'
 import { api } from './api'
 import { formatDateTime, LEVEL_LABELS, STAGE_LABELS, t, type Lang } from './i18n'
 import { localizeVi, translateString } from './rjsf-vi'
-import { declaredLinesSchema, declaredLinesUi, splitLines, withCatalogue, type ProductOption } from './product-lines'
+import { declaredLinesSchema, declaredLinesUi, formLines, splitLines, withCatalogue, type ProductOption } from './product-lines'
 import { ProductTable } from './ProductTable'
 
 interface TraceLine {
@@ -67,7 +67,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   const uiSchema = useMemo(() => (ev?.formSchema.properties?.['products'] ? { ...ev.uiSchema, products: declaredLinesUi(ev.uiSchema['products'] as Record<string, unknown> | undefined) } : (ev?.uiSchema ?? {})), [ev])
   // Lines from the confirmed work log are shown apart and kept as they are; the form edits the declared ones.
   const { fromWorkLog, declared } = splitLines(data)
-  const formData = ev?.formSchema.properties?.['products'] ? { ...data, products: declared } : data
+  const formData = ev?.formSchema.properties?.['products'] ? { ...data, products: formLines(declared) } : data
   const onFormChange = (next: Record<string, unknown>) =>
     setData(ev?.formSchema.properties?.['products'] ? { ...next, products: [...fromWorkLog, ...withCatalogue((next['products'] as Record<string, unknown>[] | undefined) ?? [], ev.productOptions)] } : next)
 

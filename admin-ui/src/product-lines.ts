@@ -15,6 +15,11 @@ export function splitLines(data: Record<string, unknown>): { fromWorkLog: Line[]
   return { fromWorkLog: lines.filter((l) => l['source'] === 'worklog'), declared: lines.filter((l) => l['source'] !== 'worklog') }
 }
 
+/** Declared lines as the form edits them: without what the server sets (the form schema does not allow it). */
+export function formLines(lines: Line[]): Line[] {
+  return lines.map(({ name: _n, k: _k, source: _s, ...rest }) => rest)
+}
+
 /** The declared lines with the catalogue's name and coefficient, as the server will store them (for the live score). */
 export function withCatalogue(lines: Line[], options: ProductOption[]): Line[] {
   const byCode = new Map(options.map((o) => [o.code, o]))

@@ -2,11 +2,12 @@ import { evaluateRuleSet, type EvaluateOptions, type EvaluationResult } from '..
 import { FormulaBudgetExceeded } from '../../rules/formula.budget.js'
 import { validateInputs, type InputError } from '../../rules/inputs.validate.js'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
+import { ApiError } from '../errors.js'
 import { effectiveInputs } from './effective-inputs.js'
 
 export type ScoreOutcome =
   | { ok: true; inputs: Record<string, unknown>; result: EvaluationResult }
-  | { ok: false; code: string; errors: InputError[]; vi: string; en: string }
+  | { ok: false; code: string; errors: InputError[]; vi: string; en: string; details?: unknown }
 
 /** Validates and scores one evaluation document; used by the API (pre-check) and the activities (of record). */
 export function scoreDocument(
@@ -29,11 +30,16 @@ export function scoreDocument(
   } catch (err) {
     // A runaway formula is this document's failure, told like any other (never a retried activity or a 500).
     if (!(err instanceof FormulaBudgetExceeded)) throw err
-    return { ok: false, code: 'FORMULA_BUDGET_EXCEEDED', errors: [], vi: err.text.vi, en: err.text.en }
+    return { ok: false, code: 'FORMULA_BUDGET_EXCEEDED', errors: [], vi: err.text.vi, en: err.text.en, details: { path: err.path, formula: err.formula, reason: err.reason, steps: err.steps, budget: err.budget } }
   }
   const failure = result.failures[0]
   if (failure) return { ok: false, code: failure.code, errors: [], vi: failure.message.vi, en: failure.message.en }
   return { ok: true, inputs, result }
+}
+
+/** The API's answer to a document that cannot be scored: 400 with the failure's code and paths. */
+export function scoreError(outcome: Extract<ScoreOutcome, { ok: false }>): ApiError {
+  return new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.details ?? outcome.errors)
 }
 
 export interface StoredScores {

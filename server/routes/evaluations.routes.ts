@@ -9,7 +9,7 @@ import { listAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 import type { EvaluationRow } from '../db/schema.js'
 import { ApiError, forbidden, notFound, stale, wrongStage } from '../errors.js'
-import { scoreDocument } from '../evaluations/scoring.js'
+import { scoreDocument, scoreError } from '../evaluations/scoring.js'
 import { productRules } from '../evaluations/product-rules.js'
 import { settleProductLines } from '../evaluations/product-lines.js'
 import { isForPosition } from '../worklog/catalogue.repo.js'
@@ -175,7 +175,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     }
     if ('products' in data && hasProducts(ruleSet)) data['products'] = settleProductLines(data['products'], await productRules(db, ev, ruleSet))
     const outcome = scoreDocument(ruleSet.definition, data, null, ev.rule_role)
-    if (!outcome.ok && outcome.code === 'VALIDATION_FAILED') throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
+    if (!outcome.ok && outcome.code === 'VALIDATION_FAILED') throw scoreError(outcome)
     await perform(ev, user, saveUpdate, { data }, options)
     return evaluationView(db, await load(params, user, true), user)
   })
@@ -186,7 +186,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     requireAction(user, ev, 'submit', options)
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
     const outcome = scoreDocument(ruleSet.definition, ev.data, ev.adjustments, ev.rule_role)
-    if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
+    if (!outcome.ok) throw scoreError(outcome)
     return perform(ev, user, submitUpdate, { data: ev.data }, options, outcome.result)
   })
 
@@ -197,7 +197,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
     const adjustments = body.adjustments ?? ev.adjustments
     const outcome = scoreDocument(ruleSet.definition, ev.data, adjustments, ev.rule_role)
-    if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
+    if (!outcome.ok) throw scoreError(outcome)
     return perform(ev, user, approveUpdate, { ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }, options, outcome.result)
   })
 

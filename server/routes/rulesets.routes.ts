@@ -8,7 +8,7 @@ import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
 import { validateRuleSet } from '../../rules/ruleset.validate.js'
 import { appendAudit, listAudit } from '../audit/audit.repo.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
-import { scoreDocument } from '../evaluations/scoring.js'
+import { scoreDocument, scoreError } from '../evaluations/scoring.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { idParam, route } from '../http/route.js'
 import { dbId, dbIdQuery } from '../http/schemas.js'
@@ -145,7 +145,7 @@ export function ruleSetRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
     assertMayRun(ruleSet, user)
     const role = body.role ?? (body.inputs['role'] === 'leader' ? 'leader' : 'staff')
     const outcome = await refuseRunaway(() => scoreDocument(ruleSet.definition, body.inputs, null, role))
-    if (!outcome.ok) throw new ApiError(400, outcome.code, outcome.vi, outcome.en, outcome.errors)
+    if (!outcome.ok) throw scoreError(outcome)
     return { ruleSetId: ruleSet.id, ruleHash: ruleSet.hash, ...outcome.result }
   })
 }
