@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow'
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow'
 import type { CycleDurations } from '../server/db/schema.js'
 import type { createActivities } from './activities.js'
 import {
@@ -33,12 +33,23 @@ const acts = proxyActivities<ReturnType<typeof createActivities>>({
 
 /**
  * The projection of a recorded transition: retried until the database takes it (never dropped; the
- * activity raises an alert after repeated failures). A regular activity, not a local one: it runs
- * only once the workflow task that recorded the transition is in the history, so a worker that
- * dies mid-task never leaves behind a write its retry then decides differently.
+ * activity raises an alert after repeated failures). Release v1–v2 ran it as a regular activity
+ * (histories without the `local-projection` marker still do).
  */
 const projection = proxyActivities<ReturnType<typeof createActivities>>({
   // One statement: a worker that dies holding it is noticed soon, and another worker retries it.
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+})
+
+/**
+ * Since v3 a local activity: written by the worker that holds the workflow task, before the task
+ * completes, so an action is answered after one task instead of three (no activity task to
+ * schedule and poll, no second workflow task for its result). A worker that dies after the write
+ * and before completing the task leaves a write the retried task repeats: the same transition,
+ * recognised by its time-free hash ("already"); a different one is a conflict, reported.
+ */
+const localProjection = proxyLocalActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 })
@@ -147,7 +158,7 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
       await condition(() => recorded.length > projectedVersion || closed)
       const next = recorded[projectedVersion]
       if (!next) return
-      await projection.projectTransition(next)
+      await (patched('local-projection') ? localProjection : projection).projectTransition(next)
       projectedVersion = next.version
       // Added after release v1 (whose histories run without it): whoever must act after a return is told why.
       if ((next.action === 'return' || next.action === 'leaderReturn') && patched('notify-on-return')) {

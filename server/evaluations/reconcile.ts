@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client'
 import { evaluationStateQuery, evaluationWorkflowId } from '../../workflows/definitions.js'
 import type { Db } from '../db/database.js'
-import { projectTransition, raiseAlert, transitionHash } from './transition.projection.js'
+import { isLedgerOf, projectTransition, raiseAlert } from './transition.projection.js'
 
 export interface ReconcileReport {
   checked: number
@@ -63,7 +63,7 @@ export async function reconcile(db: Db, client: Client, options: { cycleId?: num
       const last = wf.transitions[row.version - 1]
       if (!last) return
       const ledger = await db.selectFrom('evaluation_transitions').select('hash').where('evaluation_id', '=', row.id).where('version', '=', row.version).executeTakeFirst()
-      if (ledger?.hash !== transitionHash(last)) return problem(`v${row.version} in the read model is not the transition the workflow recorded`, row.version)
+      if (!isLedgerOf(ledger?.hash, last)) return problem(`v${row.version} in the read model is not the transition the workflow recorded`, row.version)
       if (wf.stage !== row.stage) return problem(`stage ${row.stage} in the read model, ${wf.stage} in the workflow`, row.version)
       return
     }

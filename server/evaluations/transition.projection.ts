@@ -11,8 +11,21 @@ export type ProjectionResult = 'applied' | 'already' | 'conflict'
 
 const ROUND_OUTCOME = { approve: 'APPROVED', return: 'RETURNED', leaderReturn: 'RETURNED_BY_LEADERSHIP' } as const
 
-/** The transition's fingerprint: two different transitions at one version never share it. */
+/**
+ * The transition's fingerprint: two different transitions at one version never share it. Without
+ * the time: a workflow task retried after its worker died records the same decision at a later
+ * workflow time, and its projection must be recognised as the one already written.
+ */
 export function transitionHash(t: Transition): string {
+  const { evaluationId, version, action, from, to, round, actor, payload } = t
+  return createHash('sha256').update(canonicalJson({ evaluationId, version, action, from, to, round, actorId: actor.id, payload })).digest('hex')
+}
+
+/** Whether a ledger hash is this transition's (either fingerprint). */
+export const isLedgerOf = (hash: string | undefined, t: Transition): boolean => hash === transitionHash(t) || hash === legacyHash(t)
+
+/** The fingerprint the ledger kept before the time was left out (rows written by release v1–v2). */
+function legacyHash(t: Transition): string {
   const { evaluationId, version, action, from, to, round, actor, payload, at } = t
   return createHash('sha256').update(canonicalJson({ evaluationId, version, action, from, to, round, actorId: actor.id, payload, at })).digest('hex')
 }
@@ -32,7 +45,7 @@ export async function projectTransition(db: Db, t: Transition): Promise<Projecti
     if (!ev) throw new Error(`evaluation ${t.evaluationId} does not exist`)
     if (ev.version >= t.version) {
       const known = await db.selectFrom('evaluation_transitions').select('hash').where('evaluation_id', '=', ev.id).where('version', '=', t.version).executeTakeFirst()
-      if (known?.hash === hash) return 'already'
+      if (isLedgerOf(known?.hash, t)) return 'already'
       await raiseAlert(db, t, 'CONFLICT', `v${t.version} ${t.action}: the read model holds ${known ? `another transition (${known.hash.slice(0, 12)})` : `an unrecorded v${ev.version}`}`)
       return 'conflict'
     }

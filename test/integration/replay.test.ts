@@ -53,6 +53,12 @@ describe('deploys never break a running cycle', () => {
     const failed: string[] = []
     for await (const result of Worker.runReplayHistories({ workflowBundle: v1Bundle }, v2)) if (result.error) failed.push(result.workflowId)
     expect(failed.sort()).toEqual(withNewPath.sort())
+    // Release v3 projects through a local activity (patched 'local-projection'): none of its evaluation histories is v1's.
+    const v3 = recordedHistories().filter((h) => h.workflowId.startsWith('v3/evaluation-'))
+    expect(v3.length).toBeGreaterThan(0)
+    const v3Failed: string[] = []
+    for await (const result of Worker.runReplayHistories({ workflowBundle: v1Bundle }, v3)) if (result.error) v3Failed.push(result.workflowId)
+    expect(v3Failed.sort()).toEqual(v3.map((h) => h.workflowId).sort())
   })
 
   describe('a cycle started on release v1 finishes on the current worker (patched change: notify on return)', () => {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { evaluationStateQuery, evaluationWorkflowId } from '../../workflows/definitions.js'
-import { transitionHash } from '../../server/evaluations/transition.projection.js'
+import { isLedgerOf } from '../../server/evaluations/transition.projection.js'
 import type { TestSystem } from './harness.js'
 
 /**
@@ -21,8 +21,7 @@ export async function inconsistencies(t: TestSystem, cycleId: number): Promise<s
         const say = (what: string) => problems.push(`evaluation ${row.id}: ${what}`)
         if (wf.stage !== row.stage || wf.version !== row.version) say(`workflow ${wf.stage} v${wf.version}, read model ${row.stage} v${row.version}`)
         const ledger = await db.selectFrom('evaluation_transitions').select(['version', 'hash']).where('evaluation_id', '=', row.id).orderBy('version').execute()
-        const hashes = wf.transitions.map(transitionHash)
-        if (ledger.length !== hashes.length || ledger.some((l, i) => l.version !== i + 1 || l.hash !== hashes[i])) say(`ledger ${ledger.length} rows, workflow ${hashes.length} transitions, or a hash differs`)
+        if (ledger.length !== wf.transitions.length || ledger.some((l, i) => l.version !== i + 1 || !isLedgerOf(l.hash, wf.transitions[i]!))) say(`ledger ${ledger.length} rows, workflow ${wf.transitions.length} transitions, or a hash differs`)
         const audit = await db
           .selectFrom('audit_events')
           .select('action')
