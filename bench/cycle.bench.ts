@@ -5,9 +5,11 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
+import { Client } from '@temporalio/client'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { sql } from 'kysely'
 import { hashPassword } from '../server/auth/password.js'
+import { addProductVersions } from '../server/worklog/catalogue.repo.js'
 import { createSession } from '../server/auth/session.js'
 import { loadConfig } from '../server/config.js'
 import { bootstrap } from '../server/seed/bootstrap.js'
@@ -35,6 +37,8 @@ export async function cycleBench(staffCount: number, json = false): Promise<void
   const config = { ...loadConfig({ PAYLOAD_KEY: randomBytes(32).toString('base64') }), dataDir, temporalAddress: dev.address, taskQueue: 'bench-kpi' }
   const system = await startSystem(config, { worker: true })
   await bootstrap(system.db, { adminPassword: 'bench-admin-1', seedDemo: false })
+  // The baselines run without the product's payload codec: bare Temporal, as the latency client calls it.
+  const bareClient = new Client({ connection: system.connection })
   const bareWorker = await Worker.create({
     connection: await NativeConnection.connect({ address: dev.address }),
     taskQueue: 'bench-bare',
@@ -58,7 +62,7 @@ export async function cycleBench(staffCount: number, json = false): Promise<void
   const bareRun = bareWorker.run()
   const [, bareStartMs] = await timed(() =>
     pool(Array.from({ length: staffCount }, (_, i) => i), LAUNCH_CONCURRENCY, async (i) => {
-      await system.client.workflow.start('emptyWorkflow', { taskQueue: 'bench-bare', workflowId: `bare-start-${i}` })
+      await bareClient.workflow.start('emptyWorkflow', { taskQueue: 'bench-bare', workflowId: `bare-start-${i}` })
     }),
   )
   await new Promise((r) => setTimeout(r, 2000)) // let the empty workflows finish before our turn
@@ -75,7 +79,7 @@ export async function cycleBench(staffCount: number, json = false): Promise<void
   const launchRate = staffCount / (launchMs / 1000)
 
   // 2. A bare Update round trip on a running, idle workflow, sampled alternately with our actions by a client process.
-  const bare = await system.client.workflow.start('bareWorkflow', { taskQueue: 'bench-bare', workflowId: 'bare-update' })
+  const bare = await bareClient.workflow.start('bareWorkflow', { taskQueue: 'bench-bare', workflowId: 'bare-update' })
   await bare.executeUpdate(pingUpdate, { args: [0] })
   await new Promise((r) => setTimeout(r, 2000)) // our evaluation workflows' first tasks settle too
   const sample = (requests: LatencyPlan['requests']) =>
@@ -185,5 +189,7 @@ async function seedOrg(db: Awaited<ReturnType<typeof startSystem>>['db'], staffC
   const ids: number[] = []
   for (let i = 0; i < rows.length; i += 500) ids.push(...(await db.insertInto('staff').values(rows.slice(i, i + 500)).returning('id').execute()).map((r) => r.id))
   await db.updateTable('units').set({ head_id: ids[0]! }).where('id', '=', unit.id).execute()
+  // The one product everybody declares (the catalogue decides its coefficient; no position restriction).
+  await addProductVersions(db, [{ code: 'B01', name: 'Soạn thảo công văn hành chính', unit: 'văn bản', k: 1, normHours: 2, group: 'B', positions: [], validFrom: '2026-01-01' }], leader.id)
   return { unitId: unit.id, headId: ids[0]!, leaderId: leader.id }
 }
