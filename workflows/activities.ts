@@ -4,10 +4,10 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import { appendAudit } from '../server/audit/audit.repo.js'
 import type { Db } from '../server/db/database.js'
 import { markCycleCancelled, recordUnitSignOff } from '../server/cycles/sign-off.repo.js'
-import { rankCycle } from '../server/cycles/ranking.service.js'
+import { RankingError, rankCycle, recordRankingFailure } from '../server/cycles/ranking.service.js'
 import { projectTransition, raiseAlert, resolveAlert } from '../server/evaluations/transition.projection.js'
 import { notifyEvaluation, notifyReturned, publishCycleResults } from '../server/notifications/notification.repo.js'
-import { cancelUpdate, classifyUpdate, evaluationWorkflowId, holdForSignOffUpdate, leaderReturnUpdate, releaseSignOffUpdate, signOffUpdate } from './definitions.js'
+import { RANKING_FAILED, cancelUpdate, classifyUpdate, evaluationWorkflowId, holdForSignOffUpdate, leaderReturnUpdate, releaseSignOffUpdate, signOffUpdate } from './definitions.js'
 import type { EvaluationWorkflowInput } from './evaluation.workflow.js'
 import { SYSTEM_ACTOR, type Actor, type Stage, type Transition } from './stages.js'
 
@@ -167,8 +167,15 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
       return { classified: rows.length }
     },
 
+    /** Ranks the cycle; data that cannot be ranked fails for good (the cycle shows why, an admin retries once it is fixed). */
     async rankCycle(req: { cycleId: number }): Promise<{ classified: number }> {
-      return rankCycle(db, req.cycleId, (n) => Context.current().heartbeat(n))
+      try {
+        return await rankCycle(db, req.cycleId, (n) => Context.current().heartbeat(n))
+      } catch (err) {
+        if (!(err instanceof RankingError)) throw err
+        await recordRankingFailure(db, req.cycleId, err.message)
+        throw ApplicationFailure.create({ type: RANKING_FAILED, message: err.message, nonRetryable: true })
+      }
     },
 
     async publishResults(req: { cycleId: number }): Promise<void> {

@@ -1,14 +1,16 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow'
 import type { createActivities } from './activities.js'
-import { cancelCycleUpdate, cycleStateQuery, returnUnitUpdate, signOffUnitUpdate } from './definitions.js'
+import { RANKING_FAILED, cancelCycleUpdate, cycleStateQuery, retryRankingUpdate, returnUnitUpdate, signOffUnitUpdate } from './definitions.js'
 import { FailureType, type Actor } from './stages.js'
 
 export interface CycleWorkflowInput {
@@ -123,7 +125,22 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
       },
     },
   )
-  setHandler(cycleStateQuery, () => ({ launched, signedOffUnitIds: [...signedOff], status }))
+  let rankingError: string | null = null
+  let rankAgain = false
+  setHandler(
+    retryRankingUpdate,
+    () => {
+      rankAgain = true
+      return Promise.resolve({ retrying: true as const })
+    },
+    {
+      validator: ({ actor }) => {
+        if (!actor.roles.includes('admin')) throw ApplicationFailure.create({ type: FailureType.forbidden, message: 'only an admin retries a ranking', nonRetryable: true })
+        if (status !== 'RANKING_FAILED') throw ApplicationFailure.create({ type: FailureType.notOpen, message: `cycle is ${status}`, nonRetryable: true })
+      },
+    },
+  )
+  setHandler(cycleStateQuery, () => ({ launched, signedOffUnitIds: [...signedOff], status, rankingError }))
 
   if (!launched) {
     // One activity starts everyone (resuming from its heartbeat after a lost worker) and opens the cycle.
@@ -139,7 +156,25 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
   if (cancelled) return 'CANCELLED'
 
   status = 'RANKING'
-  await acts.rankCycle({ cycleId: input.cycleId })
+  if (patched('ranking-retry')) {
+    // Data that cannot be ranked stops the cycle in RANKING_FAILED (shown with its reason) until an admin retries.
+    for (;;) {
+      try {
+        await acts.rankCycle({ cycleId: input.cycleId })
+        break
+      } catch (err) {
+        if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === RANKING_FAILED)) throw err
+        status = 'RANKING_FAILED'
+        rankingError = err.cause.message
+        await condition(() => rankAgain)
+        rankAgain = false
+        rankingError = null
+        status = 'RANKING'
+      }
+    }
+  } else {
+    await acts.rankCycle({ cycleId: input.cycleId })
+  }
   // Each evaluation records its classification (its workflow decides its stage), then results go out.
   await acts.classifyEvaluations({ cycleId: input.cycleId })
   await acts.publishResults({ cycleId: input.cycleId })

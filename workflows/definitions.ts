@@ -44,7 +44,11 @@ export interface UnitActionResult {
 export const signOffUnitUpdate = defineUpdate<UnitActionResult, [{ actor: Actor; unitId: number }]>('signOffUnit')
 export const returnUnitUpdate = defineUpdate<UnitActionResult, [{ actor: Actor; unitId: number; reason: string }]>('returnUnit')
 export const cancelCycleUpdate = defineUpdate<{ cancelled: true; evaluations: number }, [{ actor: Actor; reason: string }]>('cancelCycle')
-export const cycleStateQuery = defineQuery<{ launched: boolean; signedOffUnitIds: number[]; status: string }>('state')
+/** An admin asks a cycle whose ranking failed (RANKING_FAILED) to rank again, once the data is fixed. */
+export const retryRankingUpdate = defineUpdate<{ retrying: true }, [{ actor: Actor }]>('retryRanking')
+/** The failure type of a ranking that data prevents (not retried by itself). */
+export const RANKING_FAILED = 'RankingFailed'
+export const cycleStateQuery = defineQuery<{ launched: boolean; signedOffUnitIds: number[]; status: string; rankingError?: string | null }>('state')
 
 export const evaluationWorkflowId = (cycleId: number, staffId: number) => `evaluation:${cycleId}:${staffId}`
 export const cycleWorkflowId = (cycleId: number) => `cycle:${cycleId}`

@@ -16,6 +16,7 @@ interface Cycle {
   id: number
   name: string
   status: string
+  rankingError: string | null
   ruleSetId: number
   quotaExceptions: { unitId: number; cap: number; reason: string }[]
   periodStart: string
@@ -83,6 +84,18 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
       <p>
         {vi ? 'Trạng thái' : 'Status'}: <strong data-testid="cycle-status">{STAGE_LABELS[cycle.status]?.[lang] ?? cycle.status}</strong>
       </p>
+      {cycle.status === 'RANKING_FAILED' && (
+        <div className="warning" data-testid="ranking-error">
+          <p>
+            {vi ? 'Không xếp loại được kỳ này, cần quản trị viên kiểm tra dữ liệu' : 'The cycle could not be ranked; an administrator must check the data'}: {cycle.rankingError}
+          </p>
+          {isAdmin && (
+            <button data-testid="retry-ranking" onClick={() => act(() => api('POST', `/api/cycles/${id}/ranking/retry`), vi ? 'Đang xếp loại lại.' : 'Ranking again.')}>
+              {vi ? 'Xếp loại lại' : 'Rank again'}
+            </button>
+          )}
+        </div>
+      )}
       <table>
         <thead>
           <tr>

@@ -33,6 +33,7 @@ export const STAGE_LABELS: Record<string, Record<Lang, string>> = {
   LAUNCHING: { vi: 'Đang khởi tạo', en: 'Launching' },
   OPEN: { vi: 'Đang diễn ra', en: 'Open' },
   RANKED: { vi: 'Đang công bố', en: 'Publishing' },
+  RANKING_FAILED: { vi: 'Xếp loại thất bại', en: 'Ranking failed' },
 }
 
 export const LEVEL_LABELS: Record<string, Record<Lang, string>> = {

@@ -19,6 +19,9 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
   return db.transaction().execute(async (trx) => {
     const cycle = await trx.selectFrom('cycles').selectAll().where('id', '=', cycleId).forUpdate().executeTakeFirstOrThrow()
     if (cycle.status === 'RANKED' || cycle.status === 'CLASSIFIED') return { classified: 0 } // a retried activity
+    // Every evaluation of the cycle is ranked or the ranking fails: none is silently left out.
+    const pending = await trx.selectFrom('evaluations').select(['id', 'stage']).where('cycle_id', '=', cycleId).where('stage', 'not in', ['SIGNED_OFF', 'CLASSIFIED', 'CANCELLED']).orderBy('id').limit(5).execute()
+    if (pending.length) throw new RankingError(`evaluations not signed off: ${pending.map((p) => `#${p.id} (${p.stage})`).join(', ')}`)
     const ruleSet = (await findRuleSet(trx, cycle.ruleset_id))!
     const rows = await loadMembers(trx, cycleId, ['SIGNED_OFF', 'CLASSIFIED'])
     const pinned = await pinnedRuleSets(trx, rows)
@@ -48,6 +51,25 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
 
 /** Every signed-off evaluation was scored when approved: failing now would mean corrupted data. */
 function storedOrFail(score: MemberScore, id: number): StoredScores {
-  if (!score.ok) throw new Error(`evaluation ${id} no longer scores: ${score.message}`)
+  if (!score.ok) throw new RankingError(`evaluation #${id} no longer scores: ${score.message}`)
   return score.scores
+}
+
+/** Why a cycle cannot be ranked: data an admin must look at and fix; retrying blindly would not help. */
+export class RankingError extends Error {
+  override name = 'RankingError'
+}
+
+/** Records a failed ranking on the cycle (status RANKING_FAILED, the reason in the audit) for the admin to see. */
+export async function recordRankingFailure(db: Db, cycleId: number, reason: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('cycles').set({ status: 'RANKING_FAILED' }).where('id', '=', cycleId).where('status', 'in', ['OPEN', 'RANKING_FAILED']).execute()
+    await appendAudit(trx, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: 'rankingFailed', reason: reason.slice(0, 2000), data: null })
+  })
+}
+
+/** The reason of the cycle's last failed ranking, while it stands. */
+export async function rankingFailure(db: Db, cycleId: number): Promise<string | null> {
+  const row = await db.selectFrom('audit_events').select('reason').where('entity', '=', 'cycle').where('entity_id', '=', String(cycleId)).where('action', '=', 'rankingFailed').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  return row?.reason ?? null
 }

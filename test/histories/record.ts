@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { execFileSync } from 'node:child_process'
+import { sql } from 'kysely'
 import { loadConfig } from '../../server/config.js'
 import { launchCycle } from '../../server/cycles/cycle.service.js'
 import { bootstrap } from '../../server/seed/bootstrap.js'
@@ -15,7 +16,8 @@ import { doc } from '../support/documents.js'
  * server (PGlite, the demo organisation) and writes each workflow's history, every run of it, to
  * test/histories/<release>/ — the fixtures `replay.test.ts` replays against the current code.
  * Paths: save, submit, return, resubmit, approve, leadership return (one and a unit), sign-off,
- * classification, reminder and escalation, cancel, and the cycle's continue-as-new.
+ * classification (after a ranking that failed and was retried), reminder and escalation, cancel, and
+ * the cycle's continue-as-new.
  */
 const release = process.argv[2]
 if (!release || !/^[\w.-]+$/.test(release)) throw new Error('usage: npm run record-histories -- <release name>')
@@ -75,7 +77,13 @@ async function run(): Promise<void> {
   await api('POST', `/api/cycles/${main}/units/${cchc}/return`, 'gd.tranminh', { reason: 'Trả lại cả đơn vị' })
   for (const who of people.slice(1)) await api('POST', `/api/evaluations/${await idOf(main, who)}/approve`, 'tp.phamlan', {})
   await api('POST', `/api/evaluations/${await idOf(main, 'tp.phamlan')}/approve`, 'gd.tranminh', {})
+  // Ranking that data prevents (since v4): damaged after approval, the cycle stops in RANKING_FAILED; fixed, an admin retries.
+  const damaged = await idOf(main, 'cv.lyson')
+  await sql`update evaluations set data = jsonb_set(data, '{general,ethics}', '99') where id = ${damaged}`.execute(system.db)
   await api('POST', `/api/cycles/${main}/units/${cchc}/sign-off`, 'gd.tranminh')
+  await until(async () => (await api('GET', `/api/cycles/${main}`, admin)).status === 'RANKING_FAILED', 'ranking failed')
+  await sql`update evaluations set data = jsonb_set(data, '{general,ethics}', '8') where id = ${damaged}`.execute(system.db)
+  await api('POST', `/api/cycles/${main}/ranking/retry`, admin)
   await until(async () => (await api('GET', `/api/cycles/${main}`, admin)).status === 'CLASSIFIED', 'classified')
 
   // Cycle 2: cancelled while one evaluation is under review and the others are not submitted.
