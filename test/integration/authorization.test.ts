@@ -117,6 +117,7 @@ describe('authorization: role × route × scope', () => {
       { route: 'GET /api/cycles/{id}', call: get(cy), allow: all },
       { route: 'GET /api/cycles/{id}/results', call: get(`${cy}/results`), allow: all },
       { route: 'GET /api/cycles/{id}/results/export', call: get(`${cy}/results/export?format=csv`), allow: all },
+      { route: 'POST /api/cycles/{id}/ranking/retry', call: send('POST', `${cy}/ranking/retry`), allow: ['admin'] },
       { route: 'POST /api/cycles/{id}/cancel', call: send('POST', `${cy}/cancel`, { reason: 'Thử quyền hủy' }), allow: ['admin'] },
       { route: 'POST /api/cycles/{id}/units/{unitId}/sign-off', call: send('POST', `${cy}/units/${cchc}/sign-off`), allow: ['admin', 'leaderIn'] },
       { route: 'POST /api/cycles/{id}/units/{unitId}/return', call: send('POST', `${cy}/units/${cchc}/return`, { reason: 'Thử quyền trả lại' }), allow: ['admin', 'leaderIn'] },
