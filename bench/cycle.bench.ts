@@ -86,7 +86,13 @@ export async function cycleBench(staffCount: number, json = false): Promise<void
     latencyClient({ base, temporalAddress: dev.address, bareWorkflowId: 'bare-update', settleMs: SETTLE_MS, requests })
 
   // 3. Submit and approve over HTTP, one at a time (latency, each beside a bare Update), then the rest concurrently (throughput).
-  const evaluations: { id: number; staffId: number }[] = await call('GET', `/api/evaluations?cycleId=${cycle.id}`, admin)
+  const evaluations: { id: number; staffId: number }[] = []
+  for (let after = 0; ; ) {
+    const pageOf: { id: number; staffId: number }[] = await call('GET', `/api/evaluations?cycleId=${cycle.id}&limit=500&after=${after}`, admin)
+    if (!pageOf.length) break
+    evaluations.push(...pageOf)
+    after = pageOf.at(-1)!.id
+  }
   const tokens = new Map<number, string>()
   for (const e of evaluations) tokens.set(e.staffId, (await createSession(system.db, e.staffId)).token)
   const head = evaluations.find((e) => e.staffId === headId)!

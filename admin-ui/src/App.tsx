@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
-import { api, ApiFailure } from './api'
+import { api, apiAll, ApiFailure } from './api'
 import { CyclePage } from './CyclePage'
 import { LaunchCycle } from './LaunchCycle'
 import { OrgPage } from './OrgPage'
@@ -129,7 +129,7 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
   const [overdueOnly, setOverdueOnly] = useState(false)
   const [bulkMessage, setBulkMessage] = useState('')
   const load = useCallback(async () => {
-    setTasks(await api<Task[]>('GET', '/api/evaluations?assignedToMe=true'))
+    setTasks(await apiAll<Task>('/api/evaluations?assignedToMe=true'))
     setCycles(await api<Cycle[]>('GET', '/api/cycles'))
   }, [])
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from './action'
-import { api } from './api'
+import { api, apiAll } from './api'
 import { quotaLimit } from '../../rules/classify'
 import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang } from './i18n'
 
@@ -57,7 +57,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
     const c = await api<Cycle>('GET', `/api/cycles/${id}`)
     setCycle(c)
     if (canLead) {
-      setLevels(await api<EvaluationRow[]>('GET', `/api/evaluations?cycleId=${id}`))
+      setLevels(await apiAll<EvaluationRow>(`/api/evaluations?cycleId=${id}`))
       setCap((await api<{ definition: { quota: { cap: number } } }>('GET', `/api/rulesets/${c.ruleSetId}`)).definition.quota.cap)
     }
     if (c.status === 'CLASSIFIED') setResults((await api<{ results: Result[] }>('GET', `/api/cycles/${id}/results`)).results)

@@ -21,3 +21,24 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (!res.ok) throw new ApiFailure(res.status, data?.error?.code ?? 'UNKNOWN', data?.error?.message ?? res.statusText, data?.error?.details)
   return data as T
 }
+
+/** One page of a list and the path of the next one (the `Link: <…>; rel="next"` header), if any. */
+export async function apiPage<T>(path: string): Promise<{ items: T[]; next: string | null }> {
+  const res = await fetch(path, { credentials: 'same-origin', headers: { 'accept-language': document.documentElement.lang } })
+  const data = await res.json()
+  if (!res.ok) throw new ApiFailure(res.status, data?.error?.code ?? 'UNKNOWN', data?.error?.message ?? res.statusText, data?.error?.details)
+  const next = res.headers.get('link')?.match(/<([^>]+)>;\s*rel="next"/)?.[1] ?? null
+  return { items: data as T[], next }
+}
+
+/** Every page of a list (for figures computed over all of it), 500 at a time. */
+export async function apiAll<T>(path: string): Promise<T[]> {
+  const all: T[] = []
+  let next: string | null = `${path}${path.includes('?') ? '&' : '?'}limit=500`
+  while (next) {
+    const pageOf: { items: T[]; next: string | null } = await apiPage<T>(next)
+    all.push(...pageOf.items)
+    next = pageOf.next
+  }
+  return all
+}

@@ -135,7 +135,16 @@ export async function launchCycle(
         updated_at: now,
       }
     })
-    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('evaluations').values(rows.slice(i, i + 1000)).execute()
+    // The evaluations and, as rows the inboxes index, who is party to each.
+    const partiesOf = new Map(people.map((p) => [p.id, org.partiesOf({ id: p.id, unitId: p.unit_id, roles: p.roles, scopeUnitIds: p.scope_unit_ids })]))
+    for (let i = 0; i < rows.length; i += 1000) {
+      const inserted = await trx.insertInto('evaluations').values(rows.slice(i, i + 1000)).returning(['id', 'staff_id']).execute()
+      const parties = inserted.flatMap((e) => {
+        const p = partiesOf.get(e.staff_id)!
+        return [{ person_id: e.staff_id, role: 'owner' as const, evaluation_id: e.id }, ...p.reviewerIds.map((r) => ({ person_id: r, role: 'reviewer' as const, evaluation_id: e.id })), ...p.signOffIds.map((s) => ({ person_id: s, role: 'signoff' as const, evaluation_id: e.id }))]
+      })
+      for (let j = 0; j < parties.length; j += 5000) await trx.insertInto('evaluation_parties').values(parties.slice(j, j + 5000)).onConflict((oc) => oc.doNothing()).execute()
+    }
     await appendAudit(trx, { actor_id: actorId, entity: 'cycle', entity_id: String(cycle.id), action: 'launch', reason: null, data: { ...input, evaluations: rows.length }, ruleset_id: ruleSet.id, rule_hash: ruleSet.hash })
     return { cycleId: cycle.id, unitIds: cycle.unit_ids }
   })

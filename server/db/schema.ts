@@ -114,6 +114,13 @@ export interface EvaluationTable {
   updated_at: Date
 }
 
+/** Who is party to an evaluation, as rows the inboxes index (owner, reviewer, leadership sign-off). */
+export interface EvaluationPartyTable {
+  person_id: number
+  role: 'owner' | 'reviewer' | 'signoff'
+  evaluation_id: number
+}
+
 export interface EvaluationRoundTable {
   evaluation_id: number
   round: number
@@ -170,6 +177,8 @@ export interface NotificationTable {
   message_en: string
   created_at: CreatedAt
   idempotency_key: string
+  /** When the recipient marked it read; null while unread. */
+  read_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface CatalogueProductTable {
@@ -260,6 +269,7 @@ export interface Database {
   rulesets: RuleSetTable
   cycles: CycleTable
   evaluations: EvaluationTable
+  evaluation_parties: EvaluationPartyTable
   evaluation_rounds: EvaluationRoundTable
   unit_sign_offs: UnitSignOffTable
   quota_exceptions: QuotaExceptionTable

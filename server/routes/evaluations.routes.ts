@@ -1,6 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/client'
 import type { Hono } from 'hono'
-import { sql } from 'kysely'
 import { z } from 'zod'
 import type { EvaluationResult } from '../../rules/evaluate.js'
 import { approveUpdate, evaluationWorkflowId, leaderReturnUpdate, returnUpdate, saveUpdate, submitUpdate, type ActionArgs } from '../../workflows/definitions.js'
@@ -15,6 +14,7 @@ import { settleProductLines } from '../evaluations/product-lines.js'
 import { isForPosition } from '../worklog/catalogue.repo.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { actionOptions, type ActionOptions } from '../http/action-options.js'
+import { page, pageQuery } from '../http/paging.js'
 import { idParam, route } from '../http/route.js'
 import { dbIdQuery } from '../http/schemas.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
@@ -26,6 +26,7 @@ const listQuery = z.object({
   stage: z.enum(STAGES).optional(),
   unitId: dbIdQuery.optional(),
   assignedToMe: z.enum(['true', 'false']).optional(),
+  ...pageQuery,
 })
 const expectedVersion = z.number().int().min(0).max(1e9).optional()
 const selfAssessmentBody = z.object({ data: z.record(z.string(), z.unknown()), expectedVersion })
@@ -115,29 +116,35 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     if (nextStage(ev.stage as Stage, action) === null && !options.updateId) throw wrongStage(ev.stage, action)
   }
 
-  route(app, { method: 'get', path: '/api/evaluations', summary: 'Evaluations visible to the user; assignedToMe=true lists what waits for them', tag: 'evaluations', query: listQuery }, async ({ user, query }) => {
+  route(app, { method: 'get', path: '/api/evaluations', summary: 'Evaluations visible to the user; assignedToMe=true lists what waits for them; keyset pages (?after=&limit=, Link: rel="next")', tag: 'evaluations', query: listQuery }, async ({ c, user, query }) => {
     let q = db
       .selectFrom('evaluations as e')
       .innerJoin('staff as s', 's.id', 'e.staff_id')
       .innerJoin('units as u', 'u.id', 'e.unit_id')
       .select(['e.id', 'e.cycle_id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.stage', 'e.round', 'e.total', 'e.level', 'e.final_level', 'e.rank_in_unit', 'e.overdue', 'e.deadline_at', 'e.updated_at'])
       .orderBy('e.id')
-    const me = sql`${JSON.stringify([user.id])}::jsonb`
+    // Through the party rows (indexed by person and role), never a scan of party arrays.
+    const mine = (role?: 'owner' | 'reviewer' | 'signoff') => {
+      let p = db.selectFrom('evaluation_parties').select('evaluation_id').where('person_id', '=', user.id)
+      if (role) p = p.where('role', '=', role)
+      return p
+    }
     if (query.assignedToMe === 'true') {
       q = q.where((eb) =>
         eb.or([
-          eb.and([eb('e.stage', '=', 'SELF_ASSESSMENT'), eb('e.staff_id', '=', user.id)]),
-          eb.and([eb('e.stage', '=', 'UNIT_REVIEW'), eb(sql`e.reviewer_ids`, '@>', me)]),
-          eb.and([eb('e.stage', '=', 'AWAITING_SIGN_OFF'), eb(sql`e.sign_off_ids`, '@>', me)]),
+          eb.and([eb('e.stage', '=', 'SELF_ASSESSMENT'), eb('e.id', 'in', mine('owner'))]),
+          eb.and([eb('e.stage', '=', 'UNIT_REVIEW'), eb('e.id', 'in', mine('reviewer'))]),
+          eb.and([eb('e.stage', '=', 'AWAITING_SIGN_OFF'), eb('e.id', 'in', mine('signoff'))]),
         ]),
       )
     } else if (!user.roles.includes('admin')) {
-      q = q.where((eb) => eb.or([eb('e.staff_id', '=', user.id), eb(sql`e.reviewer_ids`, '@>', me), eb(sql`e.sign_off_ids`, '@>', me)]))
+      q = q.where('e.id', 'in', mine())
     }
     if (query.cycleId) q = q.where('e.cycle_id', '=', query.cycleId)
     if (query.stage) q = q.where('e.stage', '=', query.stage)
     if (query.unitId) q = q.where('e.unit_id', '=', query.unitId)
-    const rows = await q.limit(5000).execute()
+    if (query.after !== undefined) q = q.where('e.id', '>', query.after)
+    const rows = page(c, await q.limit(query.limit + 1).execute(), query.limit)
     return rows.map((r) => ({
       id: r.id,
       cycleId: r.cycle_id,

@@ -131,6 +131,7 @@ describe('authorization: role × route × scope', () => {
       { route: 'POST /api/evaluations/{id}/return', call: send('POST', `${ev}/return`, { reason: 'Thử quyền trả lại' }), allow: ['admin', 'headOwn', 'leaderIn'] },
       { route: 'GET /api/audit/verify', call: get('/api/audit/verify'), allow: ['admin'] },
       { route: 'GET /api/notifications', call: get('/api/notifications'), allow: all },
+      { route: 'POST /api/notifications/read', call: send('POST', '/api/notifications/read', { ids: [1] }), allow: all },
       { route: 'GET /api/catalogue', call: get('/api/catalogue'), allow: all },
       { route: 'POST /api/catalogue', call: send('POST', '/api/catalogue', {}), allow: ['admin'] },
       { route: 'POST /api/catalogue/import', call: send('POST', '/api/catalogue/import?validFrom=2027-01-01', 'code\n'), allow: ['admin'] },
@@ -197,6 +198,39 @@ describe('authorization: role × route × scope', () => {
     expect(raw).not.toContain('general')
     // The product itself reads them back.
     expect((await t.api('GET', `/api/evaluations/${subject}`, as('staff'))).body.data.products.at(-1).reason).toBe('Theo kế hoạch công tác')
+  })
+
+  it('pages every evaluation list by key: Link rel="next" until the end, nothing twice, nothing missed', async () => {
+    const whole = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&limit=500`, as('admin'))).body as { id: number }[]
+    const seen: number[] = []
+    let next: string | null = `/api/evaluations?cycleId=${cycleId}&limit=3`
+    while (next) {
+      const res = await t.system.app.request(next, { headers: { authorization: `Bearer ${as('admin')}` } })
+      seen.push(...((await res.json()) as { id: number }[]).map((e) => e.id))
+      next = res.headers.get('link')?.match(/<([^>]+)>;\s*rel="next"/)?.[1] ?? null
+    }
+    expect(seen).toEqual(whole.map((e) => e.id))
+    expect(whole.length).toBeGreaterThan(3)
+    // Default 50, at most 500; a person sees their own page only.
+    expect((await t.api('GET', `/api/evaluations?limit=501`, as('admin'))).status).toBe(400)
+    expect((await t.api('GET', `/api/evaluations?cycleId=${cycleId}&limit=2`, as('leaderIn'))).body).toHaveLength(2)
+  })
+
+  it('keeps notifications per person, newest first, with read state and pages', async () => {
+    const mine = (await t.api('GET', '/api/notifications', as('staff'))).body as { id: number; readAt: string | null }[]
+    expect(mine.length).toBeGreaterThan(0)
+    expect(mine.every((n) => n.readAt === null)).toBe(true)
+    const others = (await t.api('GET', '/api/notifications', as('otherStaff'))).body as { id: number }[]
+    expect(others.some((n) => mine.some((m) => m.id === n.id))).toBe(false)
+    // Marking someone else's notification read changes nothing.
+    expect((await t.api('POST', '/api/notifications/read', as('otherStaff'), { ids: [mine[0]!.id] })).body).toEqual({ marked: 0 })
+    expect((await t.api('POST', '/api/notifications/read', as('staff'), { ids: [mine[0]!.id] })).body).toEqual({ marked: 1 })
+    expect(((await t.api('GET', '/api/notifications?unread=true', as('staff'))).body as unknown[]).length).toBe(mine.length - 1)
+    expect((await t.api('POST', '/api/notifications/read', as('staff'), {})).status).toBe(400)
+    expect((await t.api('POST', '/api/notifications/read', as('staff'), { all: true })).body).toEqual({ marked: mine.length - 1 })
+    const first = await t.system.app.request('/api/notifications?limit=1', { headers: { authorization: `Bearer ${as('staff')}` } })
+    expect(((await first.json()) as { id: number }[])[0]!.id).toBe(mine[0]!.id)
+    expect(first.headers.get('link') !== null).toBe(mine.length > 1)
   })
 
   it('scopes the cycle detail, results, exports and lists row by row', async () => {

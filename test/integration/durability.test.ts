@@ -87,7 +87,7 @@ describe('durability: the worker is SIGKILLed in the middle of a cycle of a few 
     expect(res.status).toBe(201)
     cycleId = res.body.id
     await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 120_000, 'cycle open')
-    evaluations = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, admin)).body
+    evaluations = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&limit=500`, admin)).body
     expect(evaluations).toHaveLength(STAFF)
     for (const e of evaluations) {
       tokens.set(e.staffId, (await createSession(t.system.db, e.staffId)).token)
