@@ -86,7 +86,7 @@ export function worklogRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
   )
 
   route(app, { method: 'post', path: '/api/work-items', summary: 'Record a work item: assigned by the unit head, planned or arising (needs acceptance) by the staff member', tag: 'worklog', body: createInput, status: 201 }, async ({ user, body }) =>
-    reloaded(await createWorkItem(db, user, body)),
+    view(await createWorkItem(db, user, body)),
   )
 
   route(app, { method: 'patch', path: '/api/work-items/:id', summary: 'Progress (hours, quantity so far) or completion, by the assignee', tag: 'worklog', body: updateInput }, async ({ user, params, body }) =>

@@ -2,15 +2,14 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import { appendAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
-import type { WorkItemTable } from '../db/schema.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import type { SessionUser } from '../http/context.js'
 import { dbId } from '../http/schemas.js'
-import { catalogueOn, isForPosition, isoDate } from './catalogue.repo.js'
+import { isoDate } from './catalogue.repo.js'
+import { planRecord, type RecordContext } from './work-item.record.js'
 import { workLogAccess } from './work-items.access.js'
-import type { Selectable } from 'kysely'
-
-type WorkItemRow = Selectable<WorkItemTable>
+import { batched } from './batched.js'
+import { insertWorkItems, readRecordContexts, type NewWorkItem, type RecordAsk, type WorkItemRow, type WorkItemView } from './work-items.repo.js'
 
 export const createInput = z
   .object({
@@ -41,47 +40,47 @@ export const confirmInput = z.object({
 export const reasonInput = z.object({ reason: z.string().trim().min(3).max(1000) })
 export const extendInput = z.object({ until: isoDate, reason: z.string().trim().min(3).max(1000) })
 
-/** Records a work item: the unit head assigns, a staff member plans or declares an arising task. */
-export async function createWorkItem(db: Db, user: SessionUser, input: z.infer<typeof createInput>): Promise<WorkItemRow> {
-  const staffId = input.staffId ?? user.id
-  const staff = await db.selectFrom('staff').select(['id', 'unit_id', 'position_code']).where('id', '=', staffId).where('active', '=', true).executeTakeFirst()
-  if (!staff) throw notFound('cán bộ / staff member', staffId)
-  if (staff.unit_id === null) throw new ApiError(400, 'VALIDATION_FAILED', 'Cán bộ chưa thuộc đơn vị nào.', 'The staff member belongs to no unit.')
-  const access = await workLogAccess(db, user)
-  const own = staffId === user.id
-  const isHead = access.reads === 'all' || access.heads.has(staff.unit_id)
-  if (!own && !isHead) throw forbidden('Chỉ trưởng đơn vị giao việc cho cán bộ của đơn vị mình.', 'Only the unit head assigns work to their staff.')
-  const kind = input.kind ?? (own ? 'planned' : 'assigned')
-  if (kind === 'assigned' && (own || !isHead)) throw new ApiError(400, 'VALIDATION_FAILED', 'Việc "được giao" do trưởng đơn vị giao cho người khác.', '"Assigned" items are given by the unit head to someone else.')
-  if (!own && kind !== 'assigned') throw new ApiError(400, 'VALIDATION_FAILED', 'Việc giao cho người khác có loại "assigned".', 'Items for someone else are of kind "assigned".')
-  const product = (await catalogueOn(db, input.assignedOn)).find((p) => p.code === input.productCode)
-  if (!product) {
-    throw new ApiError(400, 'UNKNOWN_PRODUCT', `Không có sản phẩm mã ${input.productCode} trong danh mục ngày ${input.assignedOn}.`, `No product ${input.productCode} in the catalogue on ${input.assignedOn}.`)
+/**
+ * Records a work item: the unit head assigns, a staff member plans or declares an arising task.
+ * One read of what the rules check (planRecord), then the write of the item with its audit event;
+ * each goes in one statement with those of concurrent requests (see recording()).
+ */
+export async function createWorkItem(db: Db, user: SessionUser, input: z.infer<typeof createInput>): Promise<WorkItemView> {
+  const { read, write } = recording(db)
+  const plan = planRecord(user, input, await read({ userId: user.id, staffId: input.staffId ?? user.id, productCode: input.productCode, on: input.assignedOn }))
+  const row = await write({ actorId: user.id, plan, input, auditData: { ...input, kind: plan.kind } })
+  return { ...row, full_name: plan.staffName, product_name: plan.product.name, k: plan.product.k }
+}
+
+interface Recording {
+  read: (ask: RecordAsk) => Promise<RecordContext>
+  write: (item: NewWorkItem) => Promise<WorkItemRow>
+}
+const recorders = new WeakMap<Db, Recording>()
+
+/**
+ * The database's batched reads and writes for recording items. Every item's audit event queues on
+ * the audit chain's one lock until its commit is on disk, so concurrent items are written as one
+ * statement (group commit); their reads go together too, so they do not queue one by one for the
+ * pool. A batch the database refuses as a whole (a constraint, bad data such as a NUL in a text: nothing
+ * written) is retried item by item, so only the bad item's request fails.
+ */
+function recording(db: Db): Recording {
+  let r = recorders.get(db)
+  if (!r) {
+    r = {
+      read: batched((asks: RecordAsk[]) => readRecordContexts(db, asks), { inFlight: 2, retryAlone: isStatementRefusal }),
+      write: batched((items: NewWorkItem[]) => insertWorkItems(db, items), { inFlight: 2, retryAlone: isStatementRefusal }),
+    }
+    recorders.set(db, r)
   }
-  if (!isForPosition(product, staff.position_code)) {
-    throw new ApiError(400, 'PRODUCT_NOT_FOR_POSITION', `Sản phẩm ${product.code} không thuộc vị trí việc làm của cán bộ (${staff.position_code ?? 'chưa có'}).`, `Product ${product.code} is not for the staff member's job position (${staff.position_code ?? 'none'}).`, [{ path: 'productCode', message: 'not for the position' }])
-  }
-  return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('work_items')
-      .values({
-        staff_id: staffId,
-        unit_id: staff.unit_id!,
-        product_id: product.id,
-        product_code: product.code,
-        title: input.title ?? null,
-        kind,
-        status: kind === 'arising' ? 'PROPOSED' : 'OPEN',
-        quantity: input.quantity,
-        assigned_on: input.assignedOn,
-        due_on: input.dueOn,
-        created_by: user.id,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    await appendAudit(trx, { actor_id: user.id, entity: 'work_item', entity_id: String(row.id), action: 'create', reason: null, data: { ...input, kind } })
-    return row
-  })
+  return r
+}
+
+/** PostgreSQL refused the statement itself (data exception, integrity constraint): it wrote nothing. */
+function isStatementRefusal(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code
+  return typeof code === 'string' && /^(22|23)/.test(code)
 }
 
 /** The owner's progress (hours, quantity so far) or completion. Confirmed items are closed. */
