@@ -4,7 +4,8 @@ import { CyclePage } from './CyclePage'
 import { LaunchCycle } from './LaunchCycle'
 import { OrgPage } from './OrgPage'
 import { EvaluationPage } from './EvaluationPage'
-import { formatDate, formatDateTime, STAGE_LABELS, t, type Lang } from './i18n'
+import { Bell, NotificationsPage } from './NotificationsPage'
+import { formatDate, formatDateTime, LEVEL_LABELS, STAGE_LABELS, t, type Lang } from './i18n'
 import { useRoute } from './router'
 import { RuleSetPage, RuleSetsPage } from './RuleSetsPage'
 import { UnitBoardPage } from './UnitBoardPage'
@@ -24,6 +25,14 @@ interface Task {
   stage: string
   overdue: boolean
   deadlineAt: string | null
+}
+interface Result {
+  id: number
+  cycleId: number
+  staffId: number
+  finalLevel: string | null
+  total: number | null
+  rankInUnit: number | null
 }
 interface Cycle {
   id: number
@@ -66,6 +75,7 @@ export function App() {
               {me.roles.includes('admin') && <a href="#/org">{lang === 'vi' ? 'Tổ chức' : 'Organisation'}</a>}
               {me.roles.includes('admin') && <a href="#/rulesets">{lang === 'vi' ? 'Bộ quy tắc' : 'Rule sets'}</a>}
             </nav>
+            <Bell lang={lang} />
             <span className="who">
               {me.fullName}
               {me.unitName ? ` — ${me.unitName}` : ''}
@@ -83,6 +93,7 @@ function Page({ me, lang }: { me: Me; lang: Lang }) {
   const [section, id] = useRoute()
   if (section === 'evaluations' && id) return <EvaluationPage key={id} id={Number(id)} lang={lang} />
   if (section === 'org') return <OrgPage lang={lang} />
+  if (section === 'notifications') return <NotificationsPage lang={lang} />
   if (section === 'rulesets' && id) return <RuleSetPage key={id} id={Number(id)} lang={lang} />
   if (section === 'rulesets') return <RuleSetsPage lang={lang} />
   if (section === 'work-log') return <WorkLogPage lang={lang} />
@@ -123,6 +134,7 @@ function Login({ lang, onLogin }: { lang: Lang; onLogin: (me: Me) => void }) {
 
 function Home({ lang, me }: { lang: Lang; me: Me }) {
   const [tasks, setTasks] = useState<Task[]>([])
+  const [latest, setLatest] = useState<Result | null>(null)
   const [cycles, setCycles] = useState<Cycle[]>([])
   const [picked, setPicked] = useState<Set<number>>(new Set())
   const [stageFilter, setStageFilter] = useState('')
@@ -130,8 +142,11 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
   const [bulkMessage, setBulkMessage] = useState('')
   const load = useCallback(async () => {
     setTasks(await apiAll<Task>('/api/evaluations?assignedToMe=true'))
+    // The person's latest classified result, shown once a cycle has ended.
+    const classified = await apiAll<Result>('/api/evaluations?stage=CLASSIFIED')
+    setLatest(classified.filter((r) => r.staffId === me.id).at(-1) ?? null)
     setCycles(await api<Cycle[]>('GET', '/api/cycles'))
-  }, [])
+  }, [me.id])
   useEffect(() => {
     void load()
   }, [load])
@@ -156,6 +171,16 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
   return (
     <>
       {me.roles.includes('admin') && <LaunchCycle lang={lang} />}
+      {latest?.finalLevel && (
+        <section className="card result" data-testid="latest-result">
+          <h2>{lang === 'vi' ? 'Kết quả đánh giá gần nhất' : 'Your latest result'}</h2>
+          <p>
+            <a href={`#/evaluations/${latest.id}`}>{cycles.find((c) => c.id === latest.cycleId)?.name ?? `#${latest.cycleId}`}</a>: <strong>{latest.finalLevel}</strong> — {LEVEL_LABELS[latest.finalLevel]?.[lang]}
+            {latest.total !== null && `, ${latest.total.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')} ${lang === 'vi' ? 'điểm' : 'points'}`}
+            {latest.rankInUnit !== null && (lang === 'vi' ? `, xếp thứ ${latest.rankInUnit} trong đơn vị` : `, rank ${latest.rankInUnit} in the unit`)}
+          </p>
+        </section>
+      )}
       <section className="card">
         <h2>
           {t('myTasks', lang)} <span className="count">{tasks.length}</span>

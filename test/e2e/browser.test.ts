@@ -157,6 +157,18 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await shot(leader, '06-results')
 
     const staff = await signIn('cv.maiphuong')
+    // Home shows the latest result; the bell counts what is unread and lists it with links.
+    const latest = await staff.waitForSelector('[data-testid=latest-result]')
+    expect(await latest.textContent()).toContain('Tháng 11/2026')
+    await staff.waitForSelector('[data-testid=unread-count]')
+    const unread = Number(await staff.textContent('[data-testid=unread-count]'))
+    expect(unread).toBeGreaterThan(0)
+    await staff.click('[data-testid=bell]')
+    await staff.waitForSelector('[data-testid=notice]')
+    expect(await staff.locator('[data-testid=notice].unread').count()).toBe(unread)
+    await shot(staff, '07a-notifications')
+    await staff.click('[data-testid=read-all]')
+    await staff.waitForSelector('[data-testid=unread-count]', { state: 'detached' })
     await staff.goto(`${base}/#/evaluations/${(await t.api('GET', `/api/evaluations?cycleId=${cycleId}`, await t.login('cv.maiphuong'))).body[0].id}`)
     const result = await staff.waitForSelector('[data-testid=result]')
     const text = (await result.textContent()) ?? ''
