@@ -10,6 +10,7 @@ import * as projection from './migrations/2026-12-01-001-projection.js'
 import * as auditChain from './migrations/2026-12-01-002-audit-chain.js'
 import * as prefilledProducts from './migrations/2026-12-01-004-prefilled-products.js'
 import * as sessions from './migrations/2026-12-01-003-sessions.js'
+import * as worklogIndexes from './migrations/2026-12-01-005-worklog-indexes.js'
 import * as readModelScale from './migrations/2026-12-01-006-read-model-scale.js'
 
 export type Db = Kysely<Database>
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-002-audit-chain': auditChain,
   '2026-12-01-004-prefilled-products': prefilledProducts,
   '2026-12-01-003-sessions': sessions,
+  '2026-12-01-005-worklog-indexes': worklogIndexes,
   '2026-12-01-006-read-model-scale': readModelScale,
 }
 

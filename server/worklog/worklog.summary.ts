@@ -2,7 +2,8 @@ import { sql } from 'kysely'
 import { evaluateRuleSet } from '../../rules/evaluate.js'
 import type { Db } from '../db/database.js'
 import { findRuleSet, type RuleSet } from '../rulesets/ruleset.repo.js'
-import { workingDays, type ProductFigure } from './worklog.figures.js'
+import { staffMonths } from './unit-summary.repo.js'
+import { exact, productLines, workingDays, type ProductFigure } from './worklog.figures.js'
 
 export interface StaffSummary {
   staffId: number
@@ -54,9 +55,6 @@ export async function productFiguresByStaff(db: Db, filter: { staffIds?: number[
   return out
 }
 
-/** Sums of decimals as people write them (0.1 + 0.2 = 0.3). */
-const exact = (n: number) => Number(n.toPrecision(15))
-
 /** Hours logged per staff member in a period. */
 export async function hoursLogged(db: Db, filter: { staffIds?: number[]; unitIds?: number[] }, from: string, to: string): Promise<Map<number, number>> {
   let q = db
@@ -75,10 +73,12 @@ export async function hoursLogged(db: Db, filter: { staffIds?: number[]; unitIds
 
 /** The rule set that scores work-log figures outside any cycle: the shipped default (the first published set with a `products` input). */
 export async function workLogRuleSet(db: Db): Promise<RuleSet | undefined> {
-  const rows = await db.selectFrom('rulesets').select(['id', 'code']).where('status', '=', 'published').orderBy('id').execute()
+  // One query: the newest published version of each code is among the published rows themselves.
+  const rows = await db.selectFrom('rulesets').select(['id', 'code', 'version']).where('status', '=', 'published').orderBy('id').execute()
+  const newest = new Map<string, { id: number; version: number }>()
+  for (const r of rows) if ((newest.get(r.code)?.version ?? -Infinity) < r.version) newest.set(r.code, r)
   for (const r of rows) {
-    const newest = await db.selectFrom('rulesets').select('id').where('code', '=', r.code).where('status', '=', 'published').orderBy('version', 'desc').executeTakeFirstOrThrow()
-    const ruleSet = await findRuleSet(db, newest.id)
+    const ruleSet = await findRuleSet(db, newest.get(r.code)!.id)
     if (ruleSet && hasProducts(ruleSet)) return ruleSet
   }
   return undefined
@@ -127,14 +127,15 @@ export interface UnitSummaryRow {
   hours: number
 }
 
-/** The month of a unit (or of several): every staff member's figures, a, b, c and hours. */
+/**
+ * The month of a unit (or of several): every staff member's figures, a, b, c and hours. One SQL
+ * statement (the rule set is looked up alongside; published versions are cached), then pure
+ * product lines and a, b, c per person.
+ */
 export async function unitSummary(db: Db, unitIds: number[], from: string, to: string, asOf = new Date().toISOString().slice(0, 10)): Promise<UnitSummaryRow[]> {
-  const staff = await db.selectFrom('staff').select(['id', 'full_name', 'unit_id']).where('unit_id', 'in', unitIds.length ? unitIds : [-1]).where('active', '=', true).orderBy('id').execute()
-  const figures = await productFiguresByStaff(db, { unitIds }, from, to, asOf < to ? asOf : to)
-  const hours = await hoursLogged(db, { unitIds }, from, to)
-  const ruleSet = await workLogRuleSet(db)
-  return staff.map((s) => {
-    const products = figures.get(s.id) ?? []
-    return { staffId: s.id, fullName: s.full_name, unitId: s.unit_id!, products, scores: ruleSet ? workScores(ruleSet, products) : null, hours: hours.get(s.id) ?? 0 }
+  const [months, ruleSet] = await Promise.all([staffMonths(db, unitIds, from, to, asOf < to ? asOf : to), workLogRuleSet(db)])
+  return months.map((s) => {
+    const products = productLines(s.products)
+    return { staffId: s.id, fullName: s.full_name, unitId: s.unit_id, products, scores: ruleSet ? workScores(ruleSet, products) : null, hours: s.hours === null ? 0 : Number(s.hours.toPrecision(12)) }
   })
 }

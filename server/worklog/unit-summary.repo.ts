@@ -1,0 +1,59 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/database.js'
+import type { ProductColumns } from './worklog.figures.js'
+
+/** One staff member's month as the database sums it: product lines (unsorted, by version) and hours. */
+export interface StaffMonthRow {
+  id: number
+  full_name: string
+  unit_id: number
+  /** Sums per catalogue version, column by column; null when nothing is due. */
+  products: ProductColumns | null
+  hours: number | null
+}
+
+/**
+ * The month of some units in one statement: every active staff member with, for items due in the
+ * period, per product version: assigned = accepted items; done and quality failures = what the unit
+ * head confirmed; delays = items completed after their (extended) due date, or still open once it
+ * has passed `asOf` — and the hours logged in the period.
+ *
+ * Shaped for the planner (migration 2026-12-01-005): the lines are grouped by (staff, product
+ * version) straight from the `work_items_summary` index order, the catalogue joined per version, so
+ * nothing is sorted or hashed on the way. Each staff member's lines travel as one JSON array of
+ * columns: PostgreSQL then formats arrays of one type, not 100,000 small arrays of mixed types
+ * (a third faster for 5,000 staff).
+ */
+export async function staffMonths(db: Db, unitIds: number[], from: string, to: string, asOf: string): Promise<StaffMonthRow[]> {
+  const units = unitIds.length ? unitIds : [-1]
+  const due = sql`coalesce(w.extended_to, w.due_on)`
+  const { rows } = await sql<StaffMonthRow>`
+    with lines as (
+      select w.staff_id, p.code, p.name, p.k,
+        sum(w.quantity) as assigned,
+        coalesce(sum(w.done_quantity) filter (where w.status = 'CONFIRMED'), 0) as done,
+        coalesce(sum(w.quality_failures) filter (where w.status = 'CONFIRMED'), 0) as quality_failures,
+        count(*) filter (where case when w.completed_on is not null then w.completed_on > ${due} else ${asOf}::text > ${due} end) as delays
+      from work_items w
+      join catalogue_products p on p.id = w.product_id
+      where w.unit_id = any(${units}::integer[]) and w.due_on >= ${from} and w.due_on <= ${to} and w.status in ('OPEN', 'DONE', 'CONFIRMED')
+      group by w.staff_id, p.id
+    ), figures as (
+      select staff_id, json_build_array(array_agg(code), array_agg(name), array_agg(k), array_agg(assigned), array_agg(done), array_agg(quality_failures), array_agg(delays)) as products
+      from lines
+      group by staff_id
+    ), hours as (
+      select w.staff_id, sum(u.hours)::float8 as hours
+      from work_item_updates u
+      join work_items w on w.id = u.work_item_id
+      where w.unit_id = any(${units}::integer[]) and u.on_date >= ${from} and u.on_date <= ${to}
+      group by w.staff_id
+    )
+    select s.id, s.full_name, s.unit_id, f.products, h.hours
+    from staff s
+    left join figures f on f.staff_id = s.id
+    left join hours h on h.staff_id = s.id
+    where s.unit_id = any(${units}::integer[]) and s.active
+    order by s.id`.execute(db)
+  return rows
+}
