@@ -22,7 +22,7 @@ import { ruleSetRoutes } from './routes/rulesets.routes.js'
 import { worklogRoutes } from './routes/worklog.routes.js'
 
 export { SESSION_COOKIE }
-const PUBLIC_PATHS = new Set(['/api/health', '/api/auth/login', '/api/openapi.json'])
+const PUBLIC_PATHS = new Set(['/api/health', '/api/auth/login', '/api/openapi.json', '/api/session'])
 
 /**
  * Content-Security-Policy of every answer, the web app's HTML included: scripts and styles from

@@ -74,6 +74,12 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   // Live score preview with the plain-language explanation.
   useEffect(() => {
     if (!ev || !editable) return
+    // An incomplete form is not sent for a score (no 400 in the console): the form shows what is missing.
+    const asFilled = ev.formSchema.properties?.['products'] ? { ...data, products: formLines(splitLines(data).declared) } : data
+    if (validatorVi.validateFormData(asFilled, staffSchema(ev.formSchema, ev.productOptions, 'vi')).errors.length) {
+      setPreview([])
+      return
+    }
     const timer = setTimeout(() => {
       api<{ trace: TraceLine[] }>('POST', `/api/rulesets/${ev.ruleSet.id}/evaluate`, { inputs: data }).then(
         (r) => setPreview(r.trace),

@@ -2,7 +2,7 @@ import type { Hono } from 'hono'
 import { z } from 'zod'
 import { clientAddress } from '../auth/client-address.js'
 import { dummyPasswordHash } from '../auth/password.js'
-import { configuredLifetime, createSession, deleteSession, endSessionsOf } from '../auth/session.js'
+import { configuredLifetime, createSession, deleteSession, endSessionsOf, findSessionUser } from '../auth/session.js'
 import { clearSessionCookie, currentToken, presentedTokens, setSessionCookie } from '../auth/session-cookie.js'
 import { signIn, TooManyAttempts } from '../auth/sign-in.js'
 import type { AuthConfig } from '../config.js'
@@ -52,6 +52,12 @@ export function authRoutes(app: Hono<AppEnv>, deps: AppDeps, auth: AuthConfig): 
     const ended = await endSessionsOf(db, user.id, body.keepCurrent ? currentToken(c) : undefined)
     if (!body.keepCurrent) clearSessionCookie(c, auth)
     return { ok: true, ended }
+  })
+
+  route(app, { method: 'get', path: '/api/session', summary: 'Who is signed in on this browser: {user} or {user: null} (200 either way, so a first visit logs no error)', tag: 'auth', public: true }, async ({ c }) => {
+    const token = currentToken(c)
+    const user = token ? await findSessionUser(db, token, lifetime) : undefined
+    return { user: user ? await findStaffView(db, user.id) : null }
   })
 
   route(app, { method: 'get', path: '/api/me', summary: 'The signed-in user', tag: 'auth' }, async ({ user }) => findStaffView(db, user.id))

@@ -58,6 +58,9 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
 
   it('lets a staff member fill the generated form and submit, with a live explanation', async () => {
     const page = await signIn('cv.maiphuong')
+    // Nothing goes wrong behind the screen: no failed request or error in the console on the way.
+    const consoleErrors: string[] = []
+    page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())))
     // The heading shows before the task list has arrived: wait for the counters to be filled in.
     await page.waitForFunction(() => /Cần nộp: [1-9]/.test(document.querySelector('[data-testid=counters]')?.textContent ?? ''), undefined, { timeout: 10_000 }).catch(() => {})
     expect(await page.textContent('[data-testid=counters]')).toContain('Cần nộp: 1')
@@ -81,6 +84,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await page.click('[data-testid=submit]')
     await page.waitForSelector('[data-testid=message] >> text=Đã nộp')
     expect(await page.textContent('[data-testid=stage]')).toBe('Trưởng đơn vị nhận xét')
+    expect(consoleErrors).toEqual([])
   })
 
   it('lets the unit head return it with a reason, and the staff member resubmit', async () => {

@@ -93,6 +93,7 @@ describe('authorization: role × route × scope', () => {
       { route: 'GET /api/health', call: get('/api/health'), allow: 'public' },
       { route: 'GET /api/openapi.json', call: get('/api/openapi.json'), allow: 'public' },
       { route: 'GET /api/me', call: get('/api/me'), allow: all },
+      { route: 'GET /api/session', call: get('/api/session'), allow: 'public' },
       { route: 'GET /api/units', call: get('/api/units'), allow: all },
       { route: 'POST /api/units', call: send('POST', '/api/units', {}), allow: ['admin'] },
       { route: 'GET /api/staff', call: get('/api/staff'), allow: heads },
