@@ -6,6 +6,8 @@ export interface Notice {
   id: number
   kind: string
   evaluationId: number | null
+  /** A digest: the evaluations it covers (they wait in "my tasks"). */
+  evaluationIds: number[] | null
   message: string
   messageEn: string
   createdAt: string
@@ -82,8 +84,8 @@ export function NotificationsPage({ lang }: { lang: Lang }) {
           {items.map((n) => (
             <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-testid="notice">
               <span className="muted">{formatDateTime(n.createdAt)}</span>{' '}
-              {n.evaluationId ? (
-                <a href={`#/evaluations/${n.evaluationId}`} onClick={() => void (n.readAt ? undefined : markRead({ ids: [n.id] }))}>
+              {n.evaluationId || n.evaluationIds ? (
+                <a href={n.evaluationId ? `#/evaluations/${n.evaluationId}` : '#/'} onClick={() => void (n.readAt ? undefined : markRead({ ids: [n.id] }))}>
                   {vi ? n.message : n.messageEn}
                 </a>
               ) : (

@@ -12,6 +12,7 @@ import * as prefilledProducts from './migrations/2026-12-01-004-prefilled-produc
 import * as sessions from './migrations/2026-12-01-003-sessions.js'
 import * as worklogIndexes from './migrations/2026-12-01-005-worklog-indexes.js'
 import * as readModelScale from './migrations/2026-12-01-006-read-model-scale.js'
+import * as notificationDigests from './migrations/2026-12-01-007-notification-digests.js'
 
 export type Db = Kysely<Database>
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-003-sessions': sessions,
   '2026-12-01-005-worklog-indexes': worklogIndexes,
   '2026-12-01-006-read-model-scale': readModelScale,
+  '2026-12-01-007-notification-digests': notificationDigests,
 }
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) }

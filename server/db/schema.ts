@@ -177,6 +177,8 @@ export interface NotificationTable {
   message_en: string
   created_at: CreatedAt
   idempotency_key: string
+  /** A digest: the evaluations it covers (one reminder or escalation per person, kind and day). */
+  evaluation_ids: ColumnType<number[] | null, string | null | undefined, string | null>
   /** When the recipient marked it read; null while unread. */
   read_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }

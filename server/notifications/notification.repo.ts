@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { appendAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 
@@ -28,11 +29,16 @@ export async function notifyEvaluation(
           ? ['Bản tự đánh giá đã quá hạn nộp.', 'The self-assessment is overdue.']
           : ['Bản đánh giá đã quá hạn nhận xét của trưởng đơn vị.', "The unit head's review is overdue."]
     for (const recipient of recipients) {
-      await trx
-        .insertInto('notifications')
-        .values({ recipient_id: recipient, evaluation_id: ev.id, kind: req.kind, message_vi: vi, message_en: en, idempotency_key: `${req.kind}:${req.phase}:${ev.id}:v${req.version}:${recipient}` })
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .execute()
+      if (recipient === ev.staff_id) {
+        await trx
+          .insertInto('notifications')
+          .values({ recipient_id: recipient, evaluation_id: ev.id, kind: req.kind, message_vi: vi, message_en: en, idempotency_key: `${req.kind}:${req.phase}:${ev.id}:v${req.version}:${recipient}` })
+          .onConflict((oc) => oc.column('idempotency_key').doNothing())
+          .execute()
+      } else {
+        // Reviewers and leaders get one digest per kind and day, however many people it concerns.
+        await addToDigest(trx, recipient, ev.id, req.kind, req.phase)
+      }
     }
     if (req.kind === 'OVERDUE') await trx.updateTable('evaluations').set({ overdue: true }).where('id', '=', ev.id).execute()
     await appendAudit(trx, {
@@ -47,6 +53,43 @@ export async function notifyEvaluation(
       idempotency_key: `evaluation:${ev.id}:${req.kind}:${req.phase}:v${req.version}`,
     })
   })
+}
+
+const DIGEST_TEXT = {
+  REMINDER: {
+    self: (n: number) => [`${n} bản tự đánh giá trong đơn vị của bạn sắp đến hạn nộp.`, `${n} self-assessment(s) in your units are due soon.`],
+    review: (n: number) => [`${n} bản đánh giá đang chờ bạn nhận xét sắp đến hạn.`, `${n} evaluation(s) waiting for your review are due soon.`],
+  },
+  OVERDUE: {
+    self: (n: number) => [`${n} bản tự đánh giá trong đơn vị của bạn đã quá hạn nộp.`, `${n} self-assessment(s) in your units are overdue.`],
+    review: (n: number) => [`${n} bản đánh giá đã quá hạn nhận xét của trưởng đơn vị.`, `${n} unit-head review(s) are overdue.`],
+  },
+} as const
+
+/** The day in Vietnam (Asia/Ho_Chi_Minh) a digest belongs to. */
+const vietnamDay = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(at)
+
+/**
+ * Adds one evaluation to the recipient's digest of the day for this kind and phase: created on the
+ * first, then its list grows (an evaluation already in it is not counted again) and its text says
+ * how many. Unread again whenever it grows.
+ */
+async function addToDigest(db: Db, recipient: number, evaluationId: number, kind: 'REMINDER' | 'OVERDUE', phase: 'self' | 'review'): Promise<void> {
+  const key = `DIGEST:${kind}:${phase}:${recipient}:${vietnamDay(new Date())}`
+  const one = JSON.stringify([evaluationId])
+  const row = await db
+    .insertInto('notifications')
+    .values({ recipient_id: recipient, evaluation_id: null, kind: `${kind}_DIGEST`, message_vi: '', message_en: '', idempotency_key: key, evaluation_ids: one })
+    .onConflict((oc) =>
+      oc.column('idempotency_key').doUpdateSet({
+        evaluation_ids: sql`case when notifications.evaluation_ids @> ${one}::jsonb then notifications.evaluation_ids else notifications.evaluation_ids || ${one}::jsonb end`,
+        read_at: sql`case when notifications.evaluation_ids @> ${one}::jsonb then notifications.read_at else null end`,
+      }),
+    )
+    .returning(['id', sql<number>`jsonb_array_length(evaluation_ids)`.as('n')])
+    .executeTakeFirstOrThrow()
+  const [vi, en] = DIGEST_TEXT[kind][phase](row.n)
+  await db.updateTable('notifications').set({ message_vi: vi, message_en: en }).where('id', '=', row.id).execute()
 }
 
 /** After a return: the owner (a head's return) or the unit head (a leadership return) learns why. Idempotent per version. */

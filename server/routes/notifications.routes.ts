@@ -19,7 +19,7 @@ export function notificationRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
       url.searchParams.set('before', String(items.at(-1)!.id))
       c.header('Link', `<${url.pathname}${url.search}>; rel="next"`)
     }
-    return items.map((r) => ({ id: r.id, kind: r.kind, evaluationId: r.evaluation_id, message: r.message_vi, messageEn: r.message_en, createdAt: r.created_at, readAt: r.read_at }))
+    return items.map((r) => ({ id: r.id, kind: r.kind, evaluationId: r.evaluation_id, evaluationIds: r.evaluation_ids, message: r.message_vi, messageEn: r.message_en, createdAt: r.created_at, readAt: r.read_at }))
   })
 
   route(app, { method: 'post', path: '/api/notifications/read', summary: 'Mark my notifications read: {ids} or {all: true}', tag: 'notifications', body: readBody }, async ({ user, body }) => {
