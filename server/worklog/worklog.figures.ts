@@ -25,30 +25,32 @@ export function workingDays(from: string, to: string): number {
   return count
 }
 
-/** One person's sums per catalogue version, column by column (as the month summary's statement sends them). */
-export type ProductColumns = [code: string[], name: string[], k: number[], assigned: number[], done: number[], qualityFailures: number[], delays: number[]]
+/** One person's sums per catalogue version (by id), column by column, as the month summary's statement sends them. */
+export type ProductColumns = [productId: number[], assigned: number[], done: number[], qualityFailures: number[], delays: number[]]
 
 /**
  * A person's product lines from the sums per catalogue version: versions of a product with the
  * same coefficient make one line (named by the greatest name, as SQL's max would), ordered by code,
  * then coefficient. Runs once per person in a month summary of thousands: plain loops.
  */
-export function productLines(columns: ProductColumns | null): ProductFigure[] {
+export function productLines(columns: ProductColumns | null, versions: ReadonlyMap<number, { code: string; name: string; k: number }>): ProductFigure[] {
   if (!columns) return []
-  const [code, name, k, assigned, done, qualityFailures, delays] = columns
-  const order = code.map((_, i) => i)
-  if (order.length > 1) order.sort((x, y) => (code[x]! < code[y]! ? -1 : code[x]! > code[y]! ? 1 : k[x]! - k[y]!))
+  const [productId, assigned, done, qualityFailures, delays] = columns
+  const version = productId.map((id) => versions.get(id) ?? missingVersion(id))
+  const order = version.map((_, i) => i)
+  if (order.length > 1) order.sort((x, y) => (version[x]!.code < version[y]!.code ? -1 : version[x]!.code > version[y]!.code ? 1 : version[x]!.k - version[y]!.k))
   const lines: Required<ProductFigure>[] = []
   let last: Required<ProductFigure> | undefined
   for (const i of order) {
-    if (last && last.code === code[i] && last.k === k[i]) {
+    const { code, name, k } = version[i]!
+    if (last && last.code === code && last.k === k) {
       last.assigned += assigned[i]!
       last.done += done[i]!
       last.qualityFailures += qualityFailures[i]!
       last.delays += delays[i]!
-      if (name[i]! > last.name) last.name = name[i]!
+      if (name > last.name) last.name = name
     } else {
-      last = { code: code[i]!, name: name[i]!, k: k[i]!, assigned: assigned[i]!, done: done[i]!, qualityFailures: qualityFailures[i]!, delays: delays[i]! }
+      last = { code, name, k, assigned: assigned[i]!, done: done[i]!, qualityFailures: qualityFailures[i]!, delays: delays[i]! }
       lines.push(last)
     }
   }
@@ -57,6 +59,10 @@ export function productLines(columns: ProductColumns | null): ProductFigure[] {
     line.done = exact(line.done)
   }
   return lines
+}
+
+function missingVersion(id: number): never {
+  throw new Error(`catalogue version ${id} is not among the versions given`)
 }
 
 /** Sums of decimals as people write them (0.1 + 0.2 = 0.3). */

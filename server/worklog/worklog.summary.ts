@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { evaluateRuleSet } from '../../rules/evaluate.js'
 import type { Db } from '../db/database.js'
 import { findRuleSet, type RuleSet } from '../rulesets/ruleset.repo.js'
+import { catalogueVersions } from './catalogue-versions.js'
 import { staffMonths } from './unit-summary.repo.js'
 import { exact, productLines, workingDays, type ProductFigure } from './worklog.figures.js'
 
@@ -129,13 +130,14 @@ export interface UnitSummaryRow {
 
 /**
  * The month of a unit (or of several): every staff member's figures, a, b, c and hours. One SQL
- * statement (the rule set is looked up alongside; published versions are cached), then pure
- * product lines and a, b, c per person.
+ * statement (the rule set is looked up alongside; catalogue versions and published rule sets are
+ * remembered once read), then pure product lines and a, b, c per person.
  */
 export async function unitSummary(db: Db, unitIds: number[], from: string, to: string, asOf = new Date().toISOString().slice(0, 10)): Promise<UnitSummaryRow[]> {
   const [months, ruleSet] = await Promise.all([staffMonths(db, unitIds, from, to, asOf < to ? asOf : to), workLogRuleSet(db)])
+  const versions = await catalogueVersions(db, months.flatMap((s) => s.products?.[0] ?? []))
   return months.map((s) => {
-    const products = productLines(s.products)
+    const products = productLines(s.products, versions)
     return { staffId: s.id, fullName: s.full_name, unitId: s.unit_id, products, scores: ruleSet ? workScores(ruleSet, products) : null, hours: s.hours === null ? 0 : Number(s.hours.toPrecision(12)) }
   })
 }
