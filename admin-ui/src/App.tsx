@@ -20,6 +20,8 @@ interface Me {
 }
 interface Task {
   id: number
+  cycleId: number
+  unitId: number
   fullName: string
   unitName: string
   stage: string
@@ -217,6 +219,7 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
             {lang === 'vi' ? 'Chỉ quá hạn' : 'Overdue only'}
           </label>
         </div>
+        <UnitsToSignOff tasks={tasks} lang={lang} />
         {shown.length === 0 ? (
           <p>{t('noTasks', lang)}</p>
         ) : (
@@ -289,5 +292,33 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
         </table>
       </section>
     </>
+  )
+}
+
+/** Leadership signs off per unit: the units waiting, with how many evaluations, the earliest due date and the way to the sign-off. */
+function UnitsToSignOff({ tasks, lang }: { tasks: Task[]; lang: Lang }) {
+  const units = new Map<string, { cycleId: number; unitName: string; count: number; due: string | null; overdue: boolean }>()
+  for (const task of tasks.filter((x) => x.stage === 'AWAITING_SIGN_OFF')) {
+    const key = `${task.cycleId}:${task.unitId}`
+    const u = units.get(key) ?? { cycleId: task.cycleId, unitName: task.unitName, count: 0, due: task.deadlineAt, overdue: false }
+    u.count++
+    if (task.deadlineAt && (!u.due || task.deadlineAt < u.due)) u.due = task.deadlineAt
+    u.overdue ||= task.overdue
+    units.set(key, u)
+  }
+  if (!units.size) return null
+  const vi = lang === 'vi'
+  return (
+    <div data-testid="units-to-sign-off">
+      <h3>{vi ? 'Đơn vị chờ ký duyệt' : 'Units awaiting sign-off'}</h3>
+      <ul>
+        {[...units.values()].map((u) => (
+          <li key={`${u.cycleId}:${u.unitName}`} className={u.overdue ? 'overdue' : ''}>
+            <a href={`#/cycles/${u.cycleId}`}>{u.unitName}</a>: {vi ? `${u.count} bản đánh giá, hạn ${formatDateTime(u.due)}` : `${u.count} evaluation(s), due ${formatDateTime(u.due)}`} —{' '}
+            <a href={`#/cycles/${u.cycleId}`}>{vi ? 'mở để ký duyệt hoặc trả lại' : 'open to sign off or return'}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
   )
 }

@@ -141,7 +141,10 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     expect((await t.api('POST', `/api/evaluations/${headEval.id}/approve`, director, { adjustments: { leader: { unitPlanScore: 90 } } })).status).toBe(200)
 
     const leader = await signIn('gd.tranminh')
-    await leader.click('a:has-text("Tháng 11/2026")')
+    // The leader's tasks name the unit waiting for sign-off, how many, by when, and lead to it.
+    const waiting = await leader.waitForSelector('[data-testid=units-to-sign-off]')
+    expect(await waiting.textContent()).toContain('Phòng Cải cách hành chính và Văn thư lưu trữ: 8 bản đánh giá, hạn')
+    await leader.click('[data-testid=units-to-sign-off] >> text=mở để ký duyệt hoặc trả lại')
     await leader.waitForSelector('[data-testid=cycle]')
     await leader.waitForSelector(`[data-testid=quota-${cchc}]`)
     expect(await leader.textContent(`[data-testid=quota-${cchc}]`)).toMatch(/^\d+ \/ \d+$/)
