@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from './action'
 import { api, apiAll } from './api'
 import { quotaLimit } from '../../rules/classify'
+import { quotaPreview, quotaWarning } from './quota-preview'
 import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang } from './i18n'
 
 interface UnitProgress {
@@ -75,6 +76,13 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
     const good = mine.filter((e) => e.level === 'HTT').length
     const unitCap = cycle.quotaExceptions.find((x) => x.unitId === unitId)?.cap ?? cap
     return { candidates, max: quotaLimit(candidates, good, unitCap), unitCap }
+  }
+  /** Over the quota, the leader first sees who will be rated HTT and confirms. */
+  const signOff = (unitId: number, unitName: string) => {
+    const { max } = quota(unitId)
+    const { cut, tie } = quotaPreview(levels.filter((e) => e.unitId === unitId && e.level === 'HTXS'), max)
+    if (cut.length && !window.confirm(quotaWarning(unitName, cut, tie, max, lang))) return
+    void act(() => api('POST', `/api/cycles/${id}/units/${unitId}/sign-off`), vi ? `Đã ký duyệt ${unitName}.` : `${unitName} signed off.`)
   }
   return (
     <section className="card" data-testid="cycle">
@@ -152,7 +160,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                     vi ? 'Đã ký' : 'Signed'
                   ) : (
                     <div className="actions">
-                      <button data-testid={`sign-off-${u.unitId}`} disabled={(u.byStage['AWAITING_SIGN_OFF'] ?? 0) !== u.total} onClick={() => act(() => api('POST', `/api/cycles/${id}/units/${u.unitId}/sign-off`), vi ? `Đã ký duyệt ${u.unitName}.` : `${u.unitName} signed off.`)}>
+                      <button data-testid={`sign-off-${u.unitId}`} disabled={(u.byStage['AWAITING_SIGN_OFF'] ?? 0) !== u.total} onClick={() => signOff(u.unitId, u.unitName)}>
                         {vi ? 'Ký duyệt' : 'Sign off'}
                       </button>
                       <button className="danger" disabled={reason.trim().length < 3 || !u.byStage['AWAITING_SIGN_OFF']} onClick={() => act(() => api('POST', `/api/cycles/${id}/units/${u.unitId}/return`, { reason }), vi ? 'Đã trả lại đơn vị.' : 'Unit returned.')}>

@@ -152,8 +152,17 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await leader.waitForSelector(`[data-testid=unit-evaluations-${cchc}] >> text=Mai Thị Phương`)
     expect(await leader.locator(`[data-testid=unit-evaluations-${cchc}] li`).count()).toBe(8)
     await shot(leader, '05-cycle-before-sign-off')
+    // Over the quota, the leader is told who the quota will rate HTT before signing; under it, no question.
+    const [candidates, max] = ((await leader.textContent(`[data-testid=quota-${cchc}]`)) ?? '').split(' / ').map(Number)
+    const dialogs: string[] = []
+    leader.on('dialog', (d) => {
+      dialogs.push(d.message())
+      void d.accept()
+    })
     await leader.click(`[data-testid=sign-off-${cchc}]`)
     await leader.waitForSelector('[data-testid=message] >> text=Đã ký duyệt')
+    expect(dialogs.length).toBe(candidates! > max! ? 1 : 0)
+    if (dialogs.length) expect(dialogs[0]).toContain('sẽ được xếp loại HTT theo tỷ lệ')
     await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, director)).body.status === 'CLASSIFIED', 60_000, 'classified')
     await leader.reload()
     await leader.waitForSelector('[data-testid=results]')
