@@ -44,14 +44,59 @@ export function classify(
     const cap = capByUnit.get(group[0]!.unitId) ?? policy.cap
     applyQuota(group, policy, cap, result)
   }
-  const byLevelThenTotal = (x: Candidate, y: Candidate) =>
-    levelOrder(result.get(x.id)!.finalLevel) - levelOrder(result.get(y.id)!.finalLevel) || total(y, policy) - total(x, policy)
-  const rankKey = (c: Candidate) => `${result.get(c.id)!.finalLevel}|${total(c, policy)}`
-  for (const unit of groupBy(candidates, (c) => String(c.unitId)).values()) {
-    competitionRanks(unit, byLevelThenTotal, rankKey, (c, r) => (result.get(c.id)!.rankInUnit = r))
+  // Ranking covers every candidate of the cycle: each one's final level, its order and its total are read once.
+  const rows = candidates.map((c) => result.get(c.id)!)
+  const order = rows.map((r) => levelOrder(r.finalLevel))
+  const totals = candidates.map((c) => total(c, policy))
+  const byLevelThenTotal = (x: number, y: number) => order[x]! - order[y]! || totals[y]! - totals[x]!
+  const sameRank = (x: number, y: number) => rows[x]!.finalLevel === rows[y]!.finalLevel && sameTotal(totals[x]!, totals[y]!)
+  // Candidates sharing an id share a row: which rank it keeps depends on the sorted order, so they keep the sort.
+  const sharedRows = result.size < candidates.length
+  const rank = (indices: number[], assign: (i: number, rank: number) => void) => {
+    const counted = sharedRows ? null : countedRanks(indices, order, totals)
+    if (counted) indices.forEach((i, k) => assign(i, counted[k]!))
+    else competitionRanks(indices, byLevelThenTotal, sameRank, assign)
   }
-  competitionRanks(candidates, byLevelThenTotal, rankKey, (c, r) => (result.get(c.id)!.rankInCycle = r))
-  return candidates.map((c) => result.get(c.id)!)
+  const all = candidates.map((_, i) => i)
+  for (const unit of groupBy(all, (i) => candidates[i]!.unitId).values()) rank(unit, (i, r) => (rows[i]!.rankInUnit = r))
+  rank(all, (i, r) => (rows[i]!.rankInCycle = r))
+  return rows
+}
+
+/**
+ * The competition ranks that sorting by level, then total (highest first) gives: 1 + how many
+ * rank strictly before — found by binary search in each level's sorted totals (a numeric sort of
+ * a Float64Array, no comparator called per pair). Null when a level is unknown or a total is not
+ * a finite number: those keep the sort.
+ */
+function countedRanks(indices: number[], order: number[], totals: number[]): number[] | null {
+  const sizes = LEVELS.map(() => 0)
+  for (const i of indices) {
+    const o = order[i]!
+    if (!(o >= 0 && o < sizes.length) || !Number.isFinite(totals[i])) return null
+    sizes[o]!++
+  }
+  const byLevel = sizes.map((n) => new Float64Array(n))
+  const filled = LEVELS.map(() => 0)
+  for (const i of indices) byLevel[order[i]!]![filled[order[i]!]!++] = totals[i]!
+  for (const sorted of byLevel) sorted.sort()
+  const before = sizes.map((_, o) => sizes.slice(0, o).reduce((sum, n) => sum + n, 0))
+  return indices.map((i) => {
+    const sorted = byLevel[order[i]!]!
+    return 1 + before[order[i]!]! + sorted.length - firstAbove(sorted, totals[i]!)
+  })
+}
+
+/** Index of the first value above `x` in ascending `sorted`. */
+function firstAbove(sorted: Float64Array, x: number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[mid]! > x) hi = mid
+    else lo = mid + 1
+  }
+  return lo
 }
 
 function applyQuota(group: Candidate[], policy: QuotaPolicy, cap: number, out: Map<number, Classified>): void {
@@ -78,15 +123,21 @@ function applyQuota(group: Candidate[], policy: QuotaPolicy, cap: number, out: M
 function competitionRanks<T>(
   items: T[],
   compare: (x: T, y: T) => number,
-  key: (x: T) => string,
+  same: (x: T, y: T) => boolean,
   assign: (x: T, rank: number) => void,
 ): void {
   const sorted = [...items].sort(compare)
   let rank = 0
   sorted.forEach((item, i) => {
-    if (i === 0 || key(sorted[i - 1]!) !== key(item)) rank = i + 1
+    if (i === 0 || !same(sorted[i - 1]!, item)) rank = i + 1
     assign(item, rank)
   })
+}
+
+/** Equal as ranks compare totals: by their text (`${total}`), which for numbers is equality, NaN included. */
+function sameTotal(x: number, y: number): boolean {
+  if (x === y) return true
+  return typeof x === 'number' && typeof y === 'number' ? Number.isNaN(x) && Number.isNaN(y) : String(x) === String(y)
 }
 
 function compareByKeys(x: Candidate, y: Candidate, keys: string[]): number {
@@ -109,8 +160,8 @@ function levelOrder(level: Level): number {
   return LEVELS.indexOf(level)
 }
 
-function groupBy<T>(items: T[], key: (x: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>()
+function groupBy<T, K>(items: T[], key: (x: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>()
   for (const item of items) {
     const k = key(item)
     const list = map.get(k)

@@ -1,8 +1,11 @@
-import jsonLogic from 'json-logic-js'
+import { BAND_LABEL, LEVEL_NAMES, planOf, type NoteStep, type Plan, type TemplatePart } from './evaluate.plan.js'
 import { FORMULA_BUDGET, stepsUsed, withinBudget, type Budget } from './formula.budget.js'
-import { programOf, truthy, type EngineName, type Program } from './program.js'
+import { formatNumber, type NumberLocale } from './number.format.js'
+import { truthy, type EngineName } from './program.js'
 import { roundHalfUp } from './rounding.js'
-import type { Level, Note, RuleSetDefinition, Text } from './ruleset.types.js'
+import type { Level, RuleSetDefinition, Text } from './ruleset.types.js'
+
+export { LEVEL_NAMES }
 
 export interface TraceLine {
   key: string
@@ -33,17 +36,13 @@ export interface EvaluationResult {
   trace: TraceLine[]
 }
 
-export const LEVEL_NAMES: Record<Level, Text> = {
-  HTXS: { vi: 'Hoàn thành xuất sắc nhiệm vụ', en: 'Excellent' },
-  HTT: { vi: 'Hoàn thành tốt nhiệm vụ', en: 'Good' },
-  HT: { vi: 'Hoàn thành nhiệm vụ', en: 'Completed' },
-  KHT: { vi: 'Không hoàn thành nhiệm vụ', en: 'Not completed' },
-}
-
 export interface EvaluateOptions {
   /** `compiled` (default) or `interpreted` (json-logic-js, the reference). */
   engine?: EngineName
-  /** false: no trace lines (simulation of a whole cycle needs only values and levels). */
+  /**
+   * true (default): the trace — what every stored score keeps and the evaluation page shows.
+   * false: no trace lines and no notes (simulation of a whole cycle needs only values and levels).
+   */
   explain?: boolean
   /** Steps and time the whole evaluation may take (default FORMULA_BUDGET). */
   budget?: Budget
@@ -54,98 +53,135 @@ export interface EvaluateOptions {
  * FormulaBudgetExceeded, naming the formula, when the formulas take more than the budget.
  */
 export function evaluateRuleSet(ruleSet: RuleSetDefinition, inputs: Record<string, unknown>, options: EvaluateOptions = {}): EvaluationResult {
-  return withinBudget(() => evaluate(ruleSet, inputs, options), options.budget ?? FORMULA_BUDGET)
+  const plan = planOf(ruleSet, options.engine)
+  return withinBudget(() => evaluate(plan, inputs, options.explain ?? true), options.budget ?? FORMULA_BUDGET)
 }
 
 /** The steps one evaluation takes (the measure the budget applies to). */
 export function evaluationSteps(ruleSet: RuleSetDefinition, inputs: Record<string, unknown>, options: EvaluateOptions = {}): number {
+  const plan = planOf(ruleSet, options.engine)
   return withinBudget(() => {
-    evaluate(ruleSet, inputs, options)
+    evaluate(plan, inputs, options.explain ?? true)
     return stepsUsed()
   }, options.budget ?? FORMULA_BUDGET)
 }
 
-function evaluate(ruleSet: RuleSetDefinition, inputs: Record<string, unknown>, options: EvaluateOptions): EvaluationResult {
-  const program = programOf(ruleSet, options.engine)
-  const explain = options.explain ?? true
+function evaluate(plan: Plan, inputs: Record<string, unknown>, explain: boolean): EvaluationResult {
   const scope: Record<string, unknown> = { ...inputs }
   const values: Record<string, number | null> = {}
   const trace: TraceLine[] = []
-  const roundKeys = new Set(ruleSet.rounding.keys)
   const problems: { key: string; message: string }[] = []
-  ruleSet.computed.forEach((item, i) => {
-    const raw = 'weights' in item ? Object.entries(item.weights).reduce((sum, [path, w]) => sum + (w * (Number(valueAt(scope, path)) || 0)) / 100, 0) : program.computed[i]!(scope)
-    const value = toNumberOrNull(raw)
-    if (typeof raw !== 'number' && !(raw === null && 'formula' in item && item.nullable)) {
+  // Indexed loops throughout: for…of allocated an iterator per loop here (evaluation is the hot path of simulation).
+  for (let i = 0; i < plan.computed.length; i++) {
+    const item = plan.computed[i]!
+    const raw = item.weights ? weighted(item.weights, scope) : item.formula!(scope)
+    const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null
+    if (typeof raw !== 'number' && !(raw === null && item.nullable)) {
       problems.push({ key: item.key, message: `returned ${JSON.stringify(raw) ?? 'undefined'} (${raw === null ? 'null' : typeof raw}) where a number is due` })
     } else if (value !== null && item.scale && (value < item.scale.min - 1e-9 || value > item.scale.max + 1e-9)) {
       problems.push({ key: item.key, message: `returned ${value}, outside its scale ${item.scale.min}–${item.scale.max}` })
     }
-    const shown = value === null ? null : roundKeys.has(item.key) ? roundHalfUp(value, ruleSet.rounding.precision) : Number(value.toPrecision(15))
+    const shown = value === null ? null : item.round ? roundHalfUp(value, plan.precision) : Number(value.toPrecision(15))
     values[item.key] = shown
     scope[item.key] = shown
-    if (explain && shown !== null) trace.push(line(item.key, item.label, shown))
-  })
-  const failures = ruleSet.requirements.filter((_, i) => truthy(program.requirements[i]!(scope))).map((r) => ({ code: r.code, message: r.message }))
-  if (explain) (ruleSet.notes ?? []).forEach((note, i) => trace.push(...renderNote(note, i, program.notes[i]!, scope)))
-  const total = values[ruleSet.totalKey] ?? 0
-  const baseLevel = bandOf(ruleSet, total)
-  const hit = ruleSet.overrides.find((_, i) => truthy(program.overrides[i]!(scope)))
-  const level = hit ? hit.level : baseLevel
-  const bandLabel = { vi: 'Xếp loại theo điểm', en: 'Level by score' }
-  if (explain) trace.push({
-    key: 'level',
-    label: bandLabel,
-    value: baseLevel,
-    text: { vi: `${bandLabel.vi}: ${baseLevel} (${LEVEL_NAMES[baseLevel].vi})`, en: `${bandLabel.en}: ${baseLevel} (${LEVEL_NAMES[baseLevel].en})` },
-  })
-  if (hit && explain) {
-    trace.push({
-      key: 'override',
-      label: hit.label,
-      value: hit.level,
-      text: { vi: `Xếp loại ${hit.level} do: ${hit.label.vi}`, en: `Rated ${hit.level} because: ${hit.label.en}` },
-    })
+    if (explain && shown !== null) {
+      trace.push({ key: item.key, label: item.label, value: shown, text: { vi: item.prefix.vi + formatNumber(shown, 'vi'), en: item.prefix.en + formatNumber(shown, 'en') } })
+    }
   }
-  return { values, total, baseLevel, level, override: hit ? { code: hit.code, label: hit.label } : null, failures, problems, trace }
+  const failures: RequirementFailure[] = []
+  for (let i = 0; i < plan.requirements.length; i++) {
+    const r = plan.requirements[i]!
+    if (truthy(r.failsWhen(scope))) failures.push({ code: r.code, message: r.message })
+  }
+  if (explain) renderNotes(plan.notes, scope, trace)
+  const total = values[plan.totalKey] ?? 0
+  const baseLevel = bandIn(plan.bands, total)
+  let hit: Plan['overrides'][number] | undefined
+  for (let i = 0; i < plan.overrides.length && !hit; i++) if (truthy(plan.overrides[i]!.when(scope))) hit = plan.overrides[i]
+  if (explain) {
+    const band = plan.bandText[baseLevel]
+    trace.push({ key: 'level', label: BAND_LABEL, value: baseLevel, text: { vi: band.vi, en: band.en } })
+  }
+  if (hit && explain) trace.push({ key: 'override', label: hit.label, value: hit.level, text: { vi: hit.text.vi, en: hit.text.en } })
+  return { values, total, baseLevel, level: hit ? hit.level : baseLevel, override: hit ? { code: hit.code, label: hit.label } : null, failures, problems, trace }
 }
 
 /** The band a total falls in: the first band (highest first) whose minimum it reaches. */
 export function bandOf(ruleSet: RuleSetDefinition, total: number): Level {
-  const ordered = [...ruleSet.bands].sort((x, y) => (y.min ?? -Infinity) - (x.min ?? -Infinity))
-  for (const band of ordered) if (band.min === null || total >= band.min) return band.level
+  return bandIn([...ruleSet.bands].sort((x, y) => (y.min ?? -Infinity) - (x.min ?? -Infinity)), total)
+}
+
+function bandIn(ordered: Plan['bands'], total: number): Level {
+  for (let i = 0; i < ordered.length; i++) {
+    const band = ordered[i]!
+    if (band.min === null || total >= band.min) return band.level
+  }
   return ordered[ordered.length - 1]!.level
 }
 
-const viNumber = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 6 })
-const enNumber = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 })
-
-function line(key: string, label: Text, value: number): TraceLine {
-  return { key, label, value, text: { vi: `${label.vi}: ${viNumber.format(value)}`, en: `${label.en}: ${enNumber.format(value)}` } }
+/**
+ * Each note for the whole scope, or once per item of an input array, with {placeholders} filled.
+ * Notes over the same array share each item's data (the item and `$`, the whole scope).
+ */
+function renderNotes(notes: NoteStep[], scope: Record<string, unknown>, trace: TraceLine[]): void {
+  let shared: { each: string[]; data: unknown[] } | null = null
+  for (let n = 0; n < notes.length; n++) {
+    const note = notes[n]!
+    let data: unknown[]
+    if (!note.each) data = [scope]
+    else if (shared && sameArray(shared.each, note.each)) data = shared.data
+    else {
+      const items = varAt(scope, note.each)
+      if (!Array.isArray(items)) continue
+      data = items.map((item: unknown) => ({ ...(item as object), $: scope }))
+      shared = { each: note.each, data }
+    }
+    for (let i = 0; i < data.length; i++) {
+      const item = data[i]
+      if (!truthy(note.when(item))) continue
+      const named: unknown[] = []
+      for (let v = 0; v < note.values.length; v++) named.push(note.values[v]!(item))
+      trace.push({ key: note.key, label: note.text, value: null, text: { vi: fill(note.vi, named, 'vi'), en: fill(note.en, named, 'en') } })
+    }
+  }
 }
 
-/** A note for the whole scope, or one per item of an input array, with {placeholders} filled. */
-function renderNote(note: Note, index: number, program: Program['notes'][number], scope: Record<string, unknown>): TraceLine[] {
-  const items = note.each ? jsonLogic.apply({ var: note.each }, scope) : [scope]
-  if (!Array.isArray(items)) return []
-  const out: TraceLine[] = []
-  for (const item of items) {
-    const data = note.each ? { ...(item as object), $: scope } : item
-    if (!truthy(program.when(data))) continue
-    const named = Object.fromEntries(program.values.map(([k, f]) => [k, f(data)]))
-    const fill = (template: string, format: Intl.NumberFormat) =>
-      template.replace(/\{(\w+)\}/g, (m, name: string) => (name in named ? (typeof named[name] === 'number' ? format.format(named[name]) : String(named[name])) : m))
-    out.push({ key: `note:${index}`, label: note.text, value: null, text: { vi: fill(note.text.vi, viNumber), en: fill(note.text.en, enNumber) } })
+function fill(parts: TemplatePart[], named: unknown[], locale: NumberLocale): string {
+  let out = ''
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!
+    if (typeof part === 'string') out += part
+    else {
+      const value = named[part]
+      out += typeof value === 'number' ? formatNumber(value, locale) : String(value)
+    }
   }
   return out
 }
 
-function valueAt(scope: Record<string, unknown>, path: string): unknown {
-  let node: unknown = scope
-  for (const seg of path.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined
+/** Σ weight × value / 100, a missing or non-numeric value counting 0. */
+function weighted(weights: { path: string[]; weight: number }[], scope: Record<string, unknown>): number {
+  let sum = 0
+  for (let i = 0; i < weights.length; i++) {
+    const { path, weight } = weights[i]!
+    let node: unknown = scope
+    for (let j = 0; j < path.length; j++) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[path[j]!] : undefined
+    sum += (weight * (Number(node) || 0)) / 100
+  }
+  return sum
+}
+
+/** json-logic-js `{ var: path }` on the scope (null when a step is missing), without going through its interpreter. */
+function varAt(scope: unknown, path: string[]): unknown {
+  let node = scope
+  for (let i = 0; i < path.length; i++) {
+    if (node === null || node === undefined) return null
+    node = (node as Record<string, unknown>)[path[i]!]
+    if (node === undefined) return null
+  }
   return node
 }
 
-function toNumberOrNull(raw: unknown): number | null {
-  return typeof raw === 'number' && Number.isFinite(raw) ? raw : null
+function sameArray(x: string[], y: string[]): boolean {
+  return x.length === y.length && x.every((s, i) => s === y[i])
 }

@@ -63,87 +63,122 @@ export class FormulaBudgetExceeded extends Error {
   }
 }
 
-interface Meter {
-  budget: Budget
-  used: number
-  deadline: number
-  nextClockCheck: number
-  /** The formula running now, the step count when it started, and the steps each finished formula took. */
-  formula: FormulaRef
-  formulaStart: number
-  spent: Map<FormulaRef, number>
-}
-
 /** Steps between two looks at the clock (a look costs about as much as 50 steps). */
 const CLOCK_EVERY = 4096
 
-let active: Meter | null = null
 const NONE: FormulaRef = { path: '(root)' }
 
+/*
+ * The meter of the running evaluation, as plain module variables: a step is one addition and one
+ * comparison, with nothing allocated per evaluation or per formula. `nextCheck` is the first step
+ * count at which anything is to be looked at: the budget exceeded or the clock due.
+ */
+let budget: Budget | null = null
+let used = 0
+let deadline = 0
+let nextClock = CLOCK_EVERY
+let nextCheck = Infinity
+/** The formula running now and the step count when it started. */
+let formula: FormulaRef = NONE
+let formulaStart = 0
+/**
+ * The steps each finished formula run took, as pairs in two arrays reused by every evaluation:
+ * written from `spentFrom` to `spentEnd` (an evaluation inside another writes after the outer
+ * one's), never shrunk, so a run allocates nothing. Summed per formula only when the budget is
+ * exceeded, to name the formula that spent the most.
+ */
+const spentBy: FormulaRef[] = []
+const spentSteps: number[] = []
+let spentFrom = 0
+let spentEnd = 0
+
 /** Runs `work` (one evaluation) under one budget shared by every formula it runs. Throws FormulaBudgetExceeded. */
-export function withinBudget<T>(work: () => T, budget: Budget = FORMULA_BUDGET): T {
-  const outer = active
-  active = { budget, used: 0, deadline: performance.now() + budget.ms, nextClockCheck: CLOCK_EVERY, formula: NONE, formulaStart: 0, spent: new Map() }
+export function withinBudget<T>(work: () => T, within: Budget = FORMULA_BUDGET): T {
+  // Only an evaluation started inside another has a meter to put back.
+  const outer = budget ? { budget, used, deadline, nextClock, nextCheck, formula, formulaStart, spentFrom, spentEnd } : null
+  budget = within
+  used = 0
+  deadline = performance.now() + within.ms
+  nextClock = CLOCK_EVERY
+  nextCheck = Math.min(within.steps + 1, nextClock)
+  formula = NONE
+  formulaStart = 0
+  spentFrom = spentEnd
   try {
     return work()
   } finally {
-    active = outer
+    if (outer) ({ budget, used, deadline, nextClock, nextCheck, formula, formulaStart, spentFrom, spentEnd } = outer)
+    else {
+      spentEnd = 0
+      budget = null
+      nextCheck = Infinity
+      formula = NONE
+    }
   }
 }
 
-/** Runs one formula, the steps it takes credited to it; alone (no evaluation around it) it gets a budget of its own. */
-export function runFormula<A, T>(ref: FormulaRef, run: (arg: A) => T, arg: A): T {
-  if (!active) return withinBudget(() => runFormula(ref, run, arg))
-  const meter = active
-  meter.formula = ref
-  meter.formulaStart = meter.used
-  try {
-    return run(arg)
-  } finally {
-    meter.spent.set(ref, (meter.spent.get(ref) ?? 0) + meter.used - meter.formulaStart)
-    meter.formula = NONE
-    meter.formulaStart = meter.used
+/**
+ * One formula made to run under the budget, the steps it takes credited to `ref`; alone (no
+ * evaluation around it) it gets a budget of its own. Any error but the budget's gives `failed`.
+ * One closure and one frame per run: it is called some thirty times per evaluation.
+ */
+export function metered<A, T, F>(ref: FormulaRef, run: (arg: A) => T, failed: F): (arg: A) => T | F {
+  const formulaRun = (arg: A): T | F => {
+    if (!budget) return withinBudget(() => formulaRun(arg))
+    formula = ref
+    formulaStart = used
+    try {
+      return run(arg)
+    } catch (err) {
+      if (err instanceof FormulaBudgetExceeded) throw err
+      return failed
+    } finally {
+      spentBy[spentEnd] = ref
+      spentSteps[spentEnd++] = used - formulaStart
+      formula = NONE
+      formulaStart = used
+    }
   }
+  return formulaRun
 }
 
 /** Steps the current evaluation has taken so far (0 outside one). */
 export function stepsUsed(): number {
-  return active?.used ?? 0
+  return budget ? used : 0
 }
 
 /** One operation applied: a step, plus the length of the array or string it built. Returns the value untouched. */
 export function chargeStep<T>(value: T): T {
-  const meter = active
-  if (meter) {
-    meter.used += 1 + (Array.isArray(value) || typeof value === 'string' ? value.length : 0)
-    check(meter)
-  }
+  used += Array.isArray(value) || typeof value === 'string' ? 1 + value.length : 1
+  if (used >= nextCheck) check()
   return value
 }
 
 /** An iterating operation about to walk over `items`: one step per item. Returns the items untouched. */
 export function chargeItems<T>(items: T): T {
-  const meter = active
-  if (meter && (Array.isArray(items) || typeof items === 'string')) {
-    meter.used += items.length
-    check(meter)
+  if (Array.isArray(items) || typeof items === 'string') {
+    used += items.length
+    if (used >= nextCheck) check()
   }
   return items
 }
 
-function check(meter: Meter): void {
-  if (meter.used > meter.budget.steps) exceeded(meter, 'steps')
-  if (meter.used >= meter.nextClockCheck) {
-    meter.nextClockCheck = meter.used + CLOCK_EVERY
-    if (performance.now() > meter.deadline) exceeded(meter, 'time')
+function check(): void {
+  if (!budget) return
+  if (used > budget.steps) exceeded(budget, 'steps')
+  if (used >= nextClock) {
+    nextClock = used + CLOCK_EVERY
+    if (performance.now() > deadline) exceeded(budget, 'time')
   }
+  nextCheck = Math.min(budget.steps + 1, nextClock)
 }
 
 /** Names the formula that spent the most, counting the running one's steps so far. */
-function exceeded(meter: Meter, reason: 'steps' | 'time'): never {
-  const spent = new Map(meter.spent)
-  spent.set(meter.formula, (spent.get(meter.formula) ?? 0) + meter.used - meter.formulaStart)
-  let worst = meter.formula
+function exceeded(within: Budget, reason: 'steps' | 'time'): never {
+  const spent = new Map<FormulaRef, number>()
+  for (let i = spentFrom; i < spentEnd; i++) spent.set(spentBy[i]!, (spent.get(spentBy[i]!) ?? 0) + spentSteps[i]!)
+  spent.set(formula, (spent.get(formula) ?? 0) + used - formulaStart)
+  let worst = formula
   for (const [ref, steps] of spent) if (steps > (spent.get(worst) ?? 0)) worst = ref
-  throw new FormulaBudgetExceeded(worst, reason, meter.used, meter.budget)
+  throw new FormulaBudgetExceeded(worst, reason, used, within)
 }

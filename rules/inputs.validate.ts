@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { contentCache, contentKey } from './content.cache.js'
 import type { RuleSetDefinition } from './ruleset.types.js'
 
 export interface InputError {
@@ -7,15 +8,16 @@ export interface InputError {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false })
-const cache = new WeakMap<object, ValidateFunction>()
+/** Compiled once per schema content: Ajv itself keeps every schema object it compiled, so one per request would also pile up. */
+const validators = contentCache<object, ValidateFunction>({
+  key: contentKey,
+  build: (schema) => ajv.compile(schema),
+  dropped: (_, schema) => void ajv.removeSchema(schema),
+})
 
 /** Validates an evaluation document against the rule set's input schema. */
 export function validateInputs(ruleSet: RuleSetDefinition, inputs: unknown): InputError[] {
-  let validate = cache.get(ruleSet.inputSchema)
-  if (!validate) {
-    validate = ajv.compile(ruleSet.inputSchema)
-    cache.set(ruleSet.inputSchema, validate)
-  }
+  const validate = validators.get(ruleSet.inputSchema)
   if (validate(inputs)) return []
   return (validate.errors ?? []).map(toInputError)
 }
