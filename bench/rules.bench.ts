@@ -5,7 +5,9 @@ import { ruleSetHash } from '../rules/ruleset.hash.js'
 import type { RuleSetDefinition } from '../rules/ruleset.types.js'
 import type { MemberRow } from '../server/cycles/cycle-members.repo.js'
 import { compare } from '../server/rulesets/simulate.service.js'
-import { environment, fmt, timedSync } from './stats.js'
+import { environment, fmt, percentile, timedSync } from './stats.js'
+
+const ROUNDS = 3
 
 /**
  * `npm run bench -- rules [--evaluations N]`: evaluations per second of the full NĐ 335 set and the
@@ -26,13 +28,22 @@ export function rulesBench(count: number, json = false): void {
       for (const c of def.computed) if ('formula' in c) scope[c.key] = jsonLogic.apply(c.formula as jsonLogic.RulesLogic, scope)
     }
   }
+  // What the product does when it scores a submission (scoreDocument after validation): values,
+  // requirements, notes, bands, overrides and the trace every stored score keeps (explain is the default).
   const full = () => {
     for (const input of inputs) evaluateRuleSet(def, input)
   }
   raw() // warm both paths up once
   full()
-  const [, rawMs] = timedSync(raw)
-  const [, fullMs] = timedSync(full)
+  // Alternating rounds, each path's median: a burst of load from other processes slows both alike.
+  const rawRuns: number[] = []
+  const fullRuns: number[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    rawRuns.push(timedSync(raw)[1])
+    fullRuns.push(timedSync(full)[1])
+  }
+  const rawMs = percentile(rawRuns, 50)
+  const fullMs = percentile(fullRuns, 50)
 
   const candidate: RuleSetDefinition = { ...def, bands: [{ level: 'HTXS', min: 85 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 50 }, { level: 'KHT', min: null }] }
   const side = (d: RuleSetDefinition, id: number) => {
@@ -47,8 +58,8 @@ export function rulesBench(count: number, json = false): void {
 
   const perSecond = (ms: number) => count / (ms / 1000)
   print(`${'measure'.padEnd(40)} ${'ours'.padStart(12)}   ${'raw json-logic'.padStart(14)}   ratio`)
-  print(`${'evaluations per second'.padEnd(40)} ${fmt(perSecond(fullMs), 0).padStart(12)}   ${fmt(perSecond(rawMs), 0).padStart(14)}   ${fmt(perSecond(fullMs) / perSecond(rawMs), 2)}×`)
-  print(`${`simulate ${count.toLocaleString('vi-VN')} (s)`.padEnd(40)} ${fmt(simMs / 1000, 2).padStart(12)}   ${fmt(rawTwiceMs / 1000, 2).padStart(14)}   ${fmt(simMs / rawTwiceMs, 2)}×   (target < 2 s)`)
+  print(`${'evaluations per second (median of 3)'.padEnd(40)} ${fmt(perSecond(fullMs), 0).padStart(12)}   ${fmt(perSecond(rawMs), 0).padStart(14)}   ${fmt(perSecond(fullMs) / perSecond(rawMs), 2)}×`)
+  print(`${`simulate ${count.toLocaleString('vi-VN')} (s)`.padEnd(40)} ${fmt(simMs / 1000, 2).padStart(12)}   ${fmt(rawTwiceMs / 1000, 2).padStart(14)}   ${fmt(simMs / rawTwiceMs, 2)}×   (target < 1 s)`)
   print(`  (simulate = validate + score every evaluation with both versions, leaders bottom-up, quota and ranks twice; ${report.summary.up + report.summary.down} change band)`)
   const figures = {
     suite: 'rules',
