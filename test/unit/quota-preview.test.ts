@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { quotaPreview, quotaWarning } from '../../admin-ui/src/quota-preview'
+import { quotaPreview, quotaWarning } from '../../admin-ui/src/quota-preview.js'
 
 const people = (...totals: number[]) => totals.map((total, i) => ({ fullName: `Cán bộ ${i + 1}`, total }))
 
