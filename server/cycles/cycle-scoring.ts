@@ -36,7 +36,13 @@ export function scoreCycle(ruleSetOf: (m: CycleMember) => RuleSetRef, members: C
   const out = new Map<number, MemberScore>()
   const levelByStaff = new Map<number, Level>()
   const subordinatesOf = new Map<number, number[]>()
-  for (const m of members) for (const reviewer of m.reviewerIds) subordinatesOf.set(reviewer, [...(subordinatesOf.get(reviewer) ?? []), m.staffId])
+  for (const m of members) {
+    for (const reviewer of m.reviewerIds) {
+      const list = subordinatesOf.get(reviewer)
+      if (list) list.push(m.staffId)
+      else subordinatesOf.set(reviewer, [m.staffId])
+    }
+  }
   const score = (m: CycleMember) => {
     const notCompleted = (subordinatesOf.get(m.staffId) ?? []).filter((s) => levelByStaff.get(s) === 'KHT').length
     const extra = m.ruleRole === 'leader' ? { leader: { subordinatesNotCompleted: notCompleted } } : {}
