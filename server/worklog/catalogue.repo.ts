@@ -37,20 +37,16 @@ export function isForPosition(product: Pick<Product, 'positions'>, positionCode:
 
 /** The catalogue as it stands on a date (each product's version valid that day), optionally for one position. */
 export async function catalogueOn(db: Db, date: string, positionCode?: string): Promise<Product[]> {
-  const rows = await db
-    .selectFrom('catalogue_products')
-    .selectAll()
-    .where('valid_from', '<=', date)
-    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', date)]))
-    .orderBy('code')
-    .execute()
-  return rows
-    .map((r) => ({ id: r.id, code: r.code, name: r.name, unit: r.unit_of_measure, k: r.k, normHours: r.norm_hours, group: r.group_code, positions: r.position_codes, validFrom: r.valid_from, validTo: r.valid_to }))
-    .filter((p) => !positionCode || p.positions.includes(positionCode))
+  return (await versionsValid(db, date, date)).filter((p) => !positionCode || p.positions.includes(positionCode))
 }
 
 /** The catalogue of a period, by code: each product's latest version valid at some day of it. */
 export async function catalogueForPeriod(db: Db, from: string, to: string): Promise<Map<string, Product>> {
+  return new Map((await versionsValid(db, from, to)).map((p) => [p.code, p]))
+}
+
+/** Product versions valid on some day from `from` to `to`, by code, then oldest first. */
+async function versionsValid(db: Db, from: string, to: string): Promise<Product[]> {
   const rows = await db
     .selectFrom('catalogue_products')
     .selectAll()
@@ -59,7 +55,7 @@ export async function catalogueForPeriod(db: Db, from: string, to: string): Prom
     .orderBy('code')
     .orderBy('valid_from')
     .execute()
-  return new Map(rows.map((r) => [r.code, { id: r.id, code: r.code, name: r.name, unit: r.unit_of_measure, k: r.k, normHours: r.norm_hours, group: r.group_code, positions: r.position_codes, validFrom: r.valid_from, validTo: r.valid_to }]))
+  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, unit: r.unit_of_measure, k: r.k, normHours: r.norm_hours, group: r.group_code, positions: r.position_codes, validFrom: r.valid_from, validTo: r.valid_to }))
 }
 
 /**
