@@ -30,7 +30,8 @@ export function readmeTable(results: Results): string {
   ]
   const rows = ROWS.flatMap((r) => {
     const f = results.suites[r.suite]?.figures[r.key]
-    return f ? [`| ${r.label} (${r.suite}, ${results.suites[r.suite]!.database}) | ${vi(f.median, r.digits)}${r.unit} | ${vi(f.min, r.digits)}–${vi(f.max, r.digits)}${r.unit} | ${r.target ?? ''} |`] : []
+    const where = results.suites[r.suite]!.database === 'none' ? r.suite : `${r.suite}, ${results.suites[r.suite]!.database}`
+    return f ? [`| ${r.label} (${where}) | ${vi(f.median, r.digits)}${r.unit} | ${vi(f.min, r.digits)}–${vi(f.max, r.digits)}${r.unit} | ${r.target ?? ''} |`] : []
   })
   return [...head, ...rows].join('\n')
 }
