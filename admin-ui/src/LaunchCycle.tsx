@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { api, ApiFailure } from './api'
+import { periodOf, type PeriodKind } from './period'
 import { go } from './router'
 import type { Lang } from './i18n'
 import type { RuleSetMeta, Unit } from './types'
@@ -12,10 +13,8 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
   const vi = lang === 'vi'
   const [units, setUnits] = useState<Unit[]>([])
   const [ruleSets, setRuleSets] = useState<RuleSetMeta[]>([])
-  const now = new Date()
-  const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10)
-  const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).toISOString().slice(0, 10)
-  const [form, setForm] = useState({ name: `Tháng ${now.getUTCMonth() + 1}/${now.getUTCFullYear()}`, periodKind: 'month', periodStart: first, periodEnd: last, ruleSetId: 0, selfDays: 7, reviewDays: 5, reminderDays: 1 })
+  const month = periodOf('month', new Date())
+  const [form, setForm] = useState({ name: month.name, periodKind: 'month', periodStart: month.start, periodEnd: month.end, ruleSetId: 0, selfDays: 7, reviewDays: 5, reminderDays: 1 })
   const [scope, setScope] = useState<Set<number>>(new Set())
   const [error, setError] = useState('')
   useEffect(() => {
@@ -56,7 +55,14 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
         </label>
         <label>
           {vi ? 'Loại kỳ' : 'Kind'}
-          <select value={form.periodKind} onChange={set('periodKind')}>
+          <select
+            value={form.periodKind}
+            onChange={(e) => {
+              // A new kind brings its own current period and name (a quarter never keeps the month's dates).
+              const period = periodOf(e.target.value as PeriodKind, new Date())
+              setForm({ ...form, periodKind: e.target.value, name: period.name, periodStart: period.start, periodEnd: period.end })
+            }}
+          >
             <option value="month">{vi ? 'Tháng' : 'Month'}</option>
             <option value="quarter">{vi ? 'Quý' : 'Quarter'}</option>
             <option value="year">{vi ? 'Năm' : 'Year'}</option>
