@@ -7,6 +7,7 @@ import { api } from './api'
 import { formatDateTime, LEVEL_LABELS, STAGE_LABELS, t, type Lang } from './i18n'
 import { localizeVi, translateString } from './rjsf-vi'
 import { declaredLinesSchema, declaredLinesUi, formLines, splitLines, withCatalogue, type ProductOption } from './product-lines'
+import { fieldLabel } from './field-label'
 import { ProductTable } from './ProductTable'
 
 interface TraceLine {
@@ -107,8 +108,8 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
           {lang === 'vi' ? 'Được trả lại để sửa' : 'Returned for revision'}: {lastReturn.reason} ({formatDateTime(lastReturn.decidedAt)})
         </p>
       )}
-      {lastReturn && ev.stage !== 'SELF_ASSESSMENT' && ev.rounds.length > 1 && <RoundChanges before={ev.rounds[ev.rounds.length - 2]!.data} after={ev.rounds[ev.rounds.length - 1]!.data} lang={lang} />}
-      {lastReturn && ev.stage === 'SELF_ASSESSMENT' && <RoundChanges before={lastRoundData(ev)} after={data} lang={lang} />}
+      {lastReturn && ev.stage !== 'SELF_ASSESSMENT' && ev.rounds.length > 1 && <RoundChanges before={ev.rounds[ev.rounds.length - 2]!.data} after={ev.rounds[ev.rounds.length - 1]!.data} schema={ev.formSchema} lang={lang} />}
+      {lastReturn && ev.stage === 'SELF_ASSESSMENT' && <RoundChanges before={lastRoundData(ev)} after={data} schema={ev.formSchema} lang={lang} />}
       {ev.finalLevel && (
         <p className="result" data-testid="result">
           {lang === 'vi' ? 'Kết quả' : 'Result'}: <strong>{ev.finalLevel}</strong> — {LEVEL_LABELS[ev.finalLevel]?.[lang]}, {ev.total?.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')} {lang === 'vi' ? 'điểm' : 'points'},{' '}
@@ -229,7 +230,7 @@ function lastRoundData(ev: Evaluation): Record<string, unknown> {
 }
 
 /** What changed between two rounds of a self-assessment: every leaf value that differs. */
-function RoundChanges({ before, after, lang }: { before: Record<string, unknown>; after: Record<string, unknown>; lang: Lang }) {
+function RoundChanges({ before, after, schema, lang }: { before: Record<string, unknown>; after: Record<string, unknown>; schema: RJSFSchema; lang: Lang }) {
   const changes: string[] = []
   const walk = (a: unknown, b: unknown, path: string) => {
     if (JSON.stringify(a) === JSON.stringify(b)) return
@@ -237,7 +238,8 @@ function RoundChanges({ before, after, lang }: { before: Record<string, unknown>
       for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k)
       return
     }
-    changes.push(`${path}: ${a === undefined ? '—' : JSON.stringify(a)} → ${b === undefined ? '—' : JSON.stringify(b)}`)
+    const shown = (v: unknown) => (v === undefined ? '—' : typeof v === 'number' ? v.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US') : typeof v === 'string' ? v : JSON.stringify(v))
+    changes.push(`${fieldLabel(path, schema, lang)}: ${shown(a)} → ${shown(b)}`)
   }
   walk(before, after, '')
   return (

@@ -105,7 +105,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await openTask(staff, 'Mai Thị Phương')
     expect(await staff.textContent('[data-testid=returned-reason]')).toContain('Bổ sung minh chứng hồ sơ thẩm định')
     await staff.fill('#root_products_0_done', '9')
-    await staff.waitForSelector('[data-testid=round-changes] >> text=products.0.done: 8 → 9')
+    await staff.waitForSelector('[data-testid=round-changes] >> text=Sản phẩm, công việc trong kỳ › dòng 1 › Số lượng hoàn thành: 8 → 9')
     await shot(staff, '04-returned')
     await staff.click('[data-testid=submit]')
     await staff.waitForSelector('[data-testid=message] >> text=Đã nộp')
