@@ -113,8 +113,9 @@ export async function launchCycle(
       .executeTakeFirstOrThrow()
     const now = new Date(cycle.created_at)
     const deadline = new Date(dueAt('SELF_ASSESSMENT', now.getTime(), cycleCalendar(now.getTime(), durations))!)
+    const partiesOf = new Map(people.map((p) => [p.id, org.partiesOf({ id: p.id, unitId: p.unit_id, roles: p.roles, scopeUnitIds: p.scope_unit_ids })]))
     const rows = people.map((p) => {
-      const parties = org.partiesOf({ id: p.id, unitId: p.unit_id, roles: p.roles, scopeUnitIds: p.scope_unit_ids })
+      const parties = partiesOf.get(p.id)!
       const pinned = pickRuleSet({ ruleRole: parties.ruleRole, positionCode: p.position_code, unitCode: unitCodes.get(p.unit_id!)! }, assignable, ruleSet.id)
       return {
         cycle_id: cycle.id,
@@ -136,7 +137,6 @@ export async function launchCycle(
       }
     })
     // The evaluations and, as rows the inboxes index, who is party to each.
-    const partiesOf = new Map(people.map((p) => [p.id, org.partiesOf({ id: p.id, unitId: p.unit_id, roles: p.roles, scopeUnitIds: p.scope_unit_ids })]))
     for (let i = 0; i < rows.length; i += 1000) {
       const inserted = await trx.insertInto('evaluations').values(rows.slice(i, i + 1000)).returning(['id', 'staff_id']).execute()
       const parties = inserted.flatMap((e) => {

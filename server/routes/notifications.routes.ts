@@ -1,7 +1,7 @@
 import type { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppDeps, AppEnv } from '../http/context.js'
-import { pageQuery } from '../http/paging.js'
+import { page, pageQuery } from '../http/paging.js'
 import { route } from '../http/route.js'
 
 const listQuery = z.object({ unread: z.enum(['true', 'false']).optional(), before: z.coerce.number().int().min(1).max(2_147_483_647).optional(), limit: pageQuery.limit })
@@ -12,13 +12,7 @@ export function notificationRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
     let q = db.selectFrom('notifications').selectAll().where('recipient_id', '=', user.id).orderBy('id', 'desc')
     if (query.unread === 'true') q = q.where('read_at', 'is', null)
     if (query.before !== undefined) q = q.where('id', '<', query.before)
-    const rows = await q.limit(query.limit + 1).execute()
-    const items = rows.slice(0, query.limit)
-    if (rows.length > query.limit) {
-      const url = new URL(c.req.url)
-      url.searchParams.set('before', String(items.at(-1)!.id))
-      c.header('Link', `<${url.pathname}${url.search}>; rel="next"`)
-    }
+    const items = page(c, await q.limit(query.limit + 1).execute(), query.limit, 'before')
     return items.map((r) => ({ id: r.id, kind: r.kind, evaluationId: r.evaluation_id, evaluationIds: r.evaluation_ids, message: r.message_vi, messageEn: r.message_en, createdAt: r.created_at, readAt: r.read_at }))
   })
 
