@@ -20,6 +20,10 @@ import { notificationRoutes } from './routes/notifications.routes.js'
 import { orgRoutes } from './routes/org.routes.js'
 import { ruleSetRoutes } from './routes/rulesets.routes.js'
 import { worklogRoutes } from './routes/worklog.routes.js'
+import { formsRoutes } from './routes/forms.routes.js'
+import { calendarRoutes } from './routes/calendar.routes.js'
+import { integrationsRoutes } from './routes/integrations.routes.js'
+import { petitionsRoutes } from './routes/petitions.routes.js'
 
 export { SESSION_COOKIE }
 const PUBLIC_PATHS = new Set(['/api/health', '/api/auth/login', '/api/openapi.json', '/api/session'])
@@ -69,6 +73,10 @@ export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Ho
   notificationRoutes(app, deps)
   worklogRoutes(app, deps)
   auditRoutes(app, deps)
+  formsRoutes(app, deps)
+  calendarRoutes(app, deps)
+  integrationsRoutes(app, deps)
+  petitionsRoutes(app, deps)
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'Không tìm thấy đường dẫn.', messageEn: 'No such route.' } }, 404))

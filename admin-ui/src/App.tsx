@@ -10,6 +10,8 @@ import { useRoute } from './router'
 import { RuleSetPage, RuleSetsPage } from './RuleSetsPage'
 import { UnitBoardPage } from './UnitBoardPage'
 import { WorkLogPage } from './WorkLogPage'
+import { HolidaysPage } from './HolidaysPage'
+import { IntegrationsPage } from './IntegrationsPage'
 
 interface Me {
   id: number
@@ -77,6 +79,8 @@ export function App() {
               {me.roles.some((r) => r !== 'staff') && <a href="#/unit-board">{lang === 'vi' ? 'Bảng đơn vị' : 'Unit board'}</a>}
               {me.roles.includes('admin') && <a href="#/org">{lang === 'vi' ? 'Tổ chức' : 'Organisation'}</a>}
               {me.roles.includes('admin') && <a href="#/rulesets">{lang === 'vi' ? 'Bộ quy tắc' : 'Rule sets'}</a>}
+              {me.roles.includes('admin') && <a href="#/calendar">{lang === 'vi' ? 'Lịch làm việc' : 'Calendar'}</a>}
+              {me.roles.includes('admin') && <a href="#/integrations">{lang === 'vi' ? 'Kết nối' : 'Connections'}</a>}
             </nav>
             <Bell lang={lang} />
             <span className="who">
@@ -100,6 +104,8 @@ function Page({ me, lang }: { me: Me; lang: Lang }) {
   if (section === 'rulesets' && id) return <RuleSetPage key={id} id={Number(id)} lang={lang} />
   if (section === 'rulesets') return <RuleSetsPage lang={lang} />
   if (section === 'work-log') return <WorkLogPage lang={lang} />
+  if (section === 'calendar' && me.roles.includes('admin')) return <HolidaysPage lang={lang} />
+  if (section === 'integrations' && me.roles.includes('admin')) return <IntegrationsPage lang={lang} />
   if (section === 'unit-board') return <UnitBoardPage lang={lang} me={me} />
   if (section === 'cycles' && id) return <CyclePage key={id} id={Number(id)} lang={lang} canLead={me.roles.includes('leader') || me.roles.includes('admin')} isAdmin={me.roles.includes('admin')} />
   return <Home lang={lang} me={me} />

@@ -13,6 +13,9 @@ import * as sessions from './migrations/2026-12-01-003-sessions.js'
 import * as worklogIndexes from './migrations/2026-12-01-005-worklog-indexes.js'
 import * as readModelScale from './migrations/2026-12-01-006-read-model-scale.js'
 import * as notificationDigests from './migrations/2026-12-01-007-notification-digests.js'
+import * as calendar from './migrations/2026-12-01-008-calendar.js'
+import * as integrations from './migrations/2026-12-01-009-integrations.js'
+import * as petitions from './migrations/2026-12-01-010-petitions.js'
 
 export type Db = Kysely<Database>
 
@@ -27,6 +30,9 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-005-worklog-indexes': worklogIndexes,
   '2026-12-01-006-read-model-scale': readModelScale,
   '2026-12-01-007-notification-digests': notificationDigests,
+  '2026-12-01-008-calendar': calendar,
+  '2026-12-01-009-integrations': integrations,
+  '2026-12-01-010-petitions': petitions,
 }
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) }

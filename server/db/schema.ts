@@ -1,3 +1,6 @@
+import type { CalendarTables } from './schema.calendar.js'
+import type { IntegrationsTables } from './schema.integrations.js'
+import type { PetitionsTables } from './schema.petitions.js'
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 
 type Json<T> = ColumnType<T, string, string>
@@ -262,7 +265,7 @@ export interface ProjectionAlertTable {
   resolved_at: Date | null
 }
 
-export interface Database {
+export interface Database extends CalendarTables, IntegrationsTables, PetitionsTables {
   units: UnitTable
   positions: PositionTable
   staff: StaffTable

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openApiDocument } from '../../server/http/route.js'
 import { doc } from '../support/documents.js'
-import { DEMO_PASSWORD, eventually, startTestSystem, type ApiResponse, type TestSystem } from '../support/harness.js'
+import { DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { PERSONAS, SIGNED_IN, type Case, type MatrixContext, type Persona } from '../support/authorization/context.js'
+import { calendarCases } from '../support/authorization/calendar.cases.js'
+import { formsCases } from '../support/authorization/forms.cases.js'
+import { integrationsCases } from '../support/authorization/integrations.cases.js'
+import { petitionsCases } from '../support/authorization/petitions.cases.js'
 
 /**
  * Every route × every kind of caller, on a classified cycle of two units (CCHC and VP): admin, a
@@ -10,8 +15,6 @@ import { DEMO_PASSWORD, eventually, startTestSystem, type ApiResponse, type Test
  * a route gets 401 (anonymous), 403 or 404 and changes nothing; one who may gets past the checks
  * (a business answer such as 409 after the cycle closed is fine). Reads are also checked row by row.
  */
-const PERSONAS = ['anonymous', 'admin', 'leaderIn', 'leaderOut', 'headOwn', 'headOther', 'staff', 'otherStaff'] as const
-type Persona = (typeof PERSONAS)[number]
 const USERNAMES: Record<Exclude<Persona, 'anonymous'>, string> = {
   admin: 'admin',
   leaderIn: 'pgd.hoangyen',
@@ -21,7 +24,6 @@ const USERNAMES: Record<Exclude<Persona, 'anonymous'>, string> = {
   staff: 'cv.maiphuong',
   otherStaff: 'cv.hoangnam',
 }
-const SIGNED_IN = PERSONAS.filter((p) => p !== 'anonymous')
 
 describe('authorization: role × route × scope', () => {
   let t: TestSystem
@@ -75,12 +77,6 @@ describe('authorization: role × route × scope', () => {
   })
   afterAll(async () => t?.stop())
 
-  interface Case {
-    route: string
-    call: (token: string | undefined) => Promise<ApiResponse>
-    /** Who may use it; everyone else must be refused. 'public' routes answer anonymous callers too. */
-    allow: readonly Persona[] | 'public'
-  }
   const all = SIGNED_IN
   const cases = (): Case[] => {
     const ev = `/api/evaluations/${subject}`
@@ -89,7 +85,12 @@ describe('authorization: role × route × scope', () => {
     const get = (path: string) => (tk: string | undefined) => t.api('GET', path, tk)
     const send = (method: string, path: string, body?: unknown) => (tk: string | undefined) => t.api(method, path, tk, body)
     const heads = ['admin', 'leaderIn', 'leaderOut', 'headOwn', 'headOther'] as const
+    const ctx: MatrixContext = { t, cycleId, cchc, vp, subject, staffId, item, draft, get, send }
     return [
+      ...formsCases(ctx),
+      ...calendarCases(ctx),
+      ...integrationsCases(ctx),
+      ...petitionsCases(ctx),
       { route: 'GET /api/health', call: get('/api/health'), allow: 'public' },
       { route: 'GET /api/openapi.json', call: get('/api/openapi.json'), allow: 'public' },
       { route: 'GET /api/me', call: get('/api/me'), allow: all },

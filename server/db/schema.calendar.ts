@@ -1,0 +1,3 @@
+/** Tables of the calendar feature (see its migration). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface CalendarTables {}

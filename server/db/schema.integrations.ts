@@ -1,0 +1,3 @@
+/** Tables of the integrations feature (see its migration). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface IntegrationsTables {}
