@@ -156,7 +156,7 @@ export interface AuditEventTable {
   id: Generated<number>
   at: CreatedAt
   actor_id: number | null
-  entity: 'evaluation' | 'cycle' | 'unit' | 'staff' | 'ruleset' | 'auth' | 'work_item' | 'catalogue'
+  entity: 'evaluation' | 'cycle' | 'unit' | 'staff' | 'ruleset' | 'auth' | 'work_item' | 'catalogue' | 'calendar' | 'integration' | 'petition' | 'delegation'
   entity_id: string
   action: string
   from_stage: string | null
