@@ -5,8 +5,9 @@ import type { CycleWorkflowInput } from '../../workflows/cycle.workflow.js'
 import { cycleWorkflowId } from '../../workflows/definitions.js'
 import { cycleCalendar, dueAt } from '../../workflows/stages.js'
 import { appendAudit } from '../audit/audit.repo.js'
+import { cycleLaunchDurations } from '../calendar/calendar.service.js'
+import { isIsoDay } from '../calendar/working-days.js'
 import type { Db } from '../db/database.js'
-import type { CycleDurations } from '../db/schema.js'
 import { ApiError } from '../errors.js'
 import { dbId } from '../http/schemas.js'
 import { loadOrg } from '../org/org.repo.js'
@@ -15,7 +16,8 @@ import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { hasProducts, productFiguresByStaff } from '../worklog/worklog.summary.js'
 
 const DAY = 86_400
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(s)), 'ngày không hợp lệ / invalid date')
+/** A real day (V8's Date.parse takes 2026-02-30 for 02/03). */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isIsoDay, 'ngày không hợp lệ / invalid date')
 
 export const launchInput = z
   .object({
@@ -28,8 +30,16 @@ export const launchInput = z
     assignRuleSets: z.boolean().optional(),
     /** Units in scope with their subtrees; omitted = the whole organisation. */
     unitIds: z.array(dbId).max(5000).optional(),
+    /**
+     * Deadlines in working days (default 5, 5 and 1: see server/calendar/cycle-deadlines.ts), counted
+     * from the later of the launch day and the period's end, each due at 23:59:59 Asia/Ho_Chi_Minh.
+     * A `*Seconds` value given instead wins for its deadline (tests count in seconds).
+     */
     durations: z
       .object({
+        selfAssessmentWorkingDays: z.number().int().min(1).max(60),
+        reviewWorkingDays: z.number().int().min(1).max(60),
+        reminderWorkingDays: z.number().int().min(0).max(10),
         selfAssessmentSeconds: z.number().int().min(1).max(366 * DAY),
         reviewSeconds: z.number().int().min(1).max(366 * DAY),
         reminderBeforeSeconds: z.number().int().min(0).max(366 * DAY),
@@ -39,8 +49,6 @@ export const launchInput = z
   })
   .refine((v) => v.periodStart <= v.periodEnd, { message: 'periodStart phải trước periodEnd / must not be after periodEnd', path: ['periodEnd'] })
 export type LaunchInput = z.infer<typeof launchInput>
-
-const DEFAULT_DURATIONS: CycleDurations = { selfAssessmentSeconds: 7 * DAY, reviewSeconds: 5 * DAY, reminderBeforeSeconds: DAY }
 
 /**
  * Launches a cycle: one transaction writes the cycle and one evaluation per staff member in
@@ -81,7 +89,11 @@ export async function launchCycle(
   if (busy.n > 0) {
     throw new ApiError(409, 'DUPLICATE', `${busy.n} cán bộ đã có kỳ đánh giá đang chạy cho cùng kỳ.`, `${busy.n} staff already have a running cycle for the same period.`)
   }
-  const durations = { ...DEFAULT_DURATIONS, ...input.durations }
+  // The workflows count their deadlines in seconds from the cycle's created_at (launchEvaluations
+  // passes it as opensAt): it is set here, at a whole second, and the seconds computed from it land
+  // each deadline on 23:59:59 of its working day.
+  const opensAt = new Date(Math.floor(Date.now() / 1000) * 1000)
+  const durations = await cycleLaunchDurations(db, opensAt, input.periodEnd, input.durations ?? {})
   const assignable = input.assignRuleSets === false ? [] : await assignableRuleSets(db)
   const unitCodes = new Map((await db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.id, u.code]))
   const hashes = new Map<number, string>([[ruleSet.id, ruleSet.hash], ...assignable.map((a) => [a.id, a.hash] as [number, string])])
@@ -108,6 +120,7 @@ export async function launchCycle(
         unit_ids: JSON.stringify([...new Set(people.map((p) => p.unit_id!))].sort((a, b) => a - b)),
         durations: JSON.stringify(durations),
         created_by: actorId,
+        created_at: opensAt.toISOString(),
       })
       .returning(['id', 'unit_ids', 'created_at'])
       .executeTakeFirstOrThrow()
