@@ -23,6 +23,7 @@ import { worklogRoutes } from './routes/worklog.routes.js'
 import { formsRoutes } from './routes/forms.routes.js'
 import { calendarRoutes } from './routes/calendar.routes.js'
 import { integrationsRoutes } from './routes/integrations.routes.js'
+import { API_KEY_PATHS } from './integrations/key-auth.js'
 import { petitionsRoutes } from './routes/petitions.routes.js'
 
 export { SESSION_COOKIE }
@@ -57,6 +58,8 @@ export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Ho
   app.use('/api/*', ...limitBodies)
   app.use('/api/*', async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next()
+    // Connected systems call these with an API key instead of a session (checked by their routes).
+    if (API_KEY_PATHS.has(c.req.path) && c.req.header('x-kpi-key')) return next()
     if (!bearerToken(c)) checkCookieWrite(c)
     const token = currentToken(c)
     const user = token ? await findSessionUser(deps.db, token, lifetime) : undefined
