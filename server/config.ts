@@ -29,6 +29,22 @@ export interface Config {
   codecPort: number
   /** TEMPORAL_UI_ORIGIN: the Web UI origin the codec endpoint answers (CORS). */
   temporalUiOrigin: string
+  /** Delivery of results to the national cán bộ, công chức, viên chức database. */
+  nationalDb: NationalDbConfig
+}
+
+/** Where and how results go to the national database (read by the worker's activities). */
+export interface NationalDbConfig {
+  /** NATIONAL_DB_URL: the endpoint receiving `{"records":[…]}`; unset → nothing is sent (records stay pending, health degrades once due). */
+  url: string | undefined
+  /** NATIONAL_DB_TOKEN: sent as `Authorization: Bearer …` (the credentials the national database issues). */
+  token: string | undefined
+  /** NATIONAL_DB_AGENCY_CODE: the agency's code in the national list; unset → the code of the person's top-level unit. */
+  agencyCode: string | undefined
+  /** NATIONAL_DB_BATCH_SIZE (default 100): records per request. */
+  batchSize: number
+  /** NATIONAL_DB_TIMEOUT_SECONDS (default 30): one request's time limit (a timeout is retried with back-off). */
+  timeoutMs: number
 }
 
 /** How sign-in is guarded and how long a session lives. */
@@ -70,6 +86,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     payloadOldKeys: (env['PAYLOAD_OLD_KEYS'] ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     codecPort: Number(env['CODEC_PORT'] ?? 8888),
     temporalUiOrigin: env['TEMPORAL_UI_ORIGIN'] ?? 'http://localhost:8233',
+    nationalDb: loadNationalDbConfig(env),
+  }
+}
+
+export function loadNationalDbConfig(env: NodeJS.ProcessEnv = process.env): NationalDbConfig {
+  const positive = (name: string, fallback: number) => {
+    const value = Number(env[name] || fallback)
+    return Number.isFinite(value) && value > 0 ? value : fallback
+  }
+  return {
+    url: env['NATIONAL_DB_URL'] || undefined,
+    token: env['NATIONAL_DB_TOKEN'] || undefined,
+    agencyCode: env['NATIONAL_DB_AGENCY_CODE'] || undefined,
+    batchSize: Math.min(1000, Math.floor(positive('NATIONAL_DB_BATCH_SIZE', 100))),
+    timeoutMs: positive('NATIONAL_DB_TIMEOUT_SECONDS', 30) * 1000,
   }
 }
 

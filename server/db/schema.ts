@@ -32,6 +32,8 @@ export interface StaffTable {
   scope_unit_ids: Json<number[]>
   password_hash: string
   active: Generated<boolean>
+  /** Personal identification number (số định danh cá nhân, 12 digits): the national database's key; unique where set. */
+  personal_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface SessionTable {

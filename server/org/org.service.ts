@@ -4,8 +4,21 @@ import { appendAudit } from '../audit/audit.repo.js'
 import { generatePassword, hashPassword } from '../auth/password.js'
 import type { Db } from '../db/database.js'
 import { ApiError } from '../errors.js'
+import { personalIdMessage, personalIdProblem } from '../integrations/personal-id.js'
 
 export const ROLES = ['staff', 'unit_head', 'leader', 'admin'] as const
+
+/** A personal identification number (số định danh cá nhân), checked for its structure (see personal-id.ts). */
+export const personalId = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    const problem = personalIdProblem(value, new Date().getUTCFullYear())
+    if (problem) {
+      const [vi, en] = personalIdMessage(problem)
+      ctx.addIssue({ code: 'custom', message: `${vi} / ${en}` })
+    }
+  })
 
 export const staffInput = z.object({
   username: z.string().regex(/^[a-z0-9._-]{3,60}$/, 'chữ thường, số, . _ - (3–60 ký tự) / lowercase letters, digits, . _ -'),
@@ -16,6 +29,7 @@ export const staffInput = z.object({
   roles: z.array(z.enum(ROLES)).min(1).max(4),
   scopeUnitCodes: z.array(z.string().min(1).max(40)).max(500).optional(),
   password: z.string().min(8).max(200).optional(),
+  personalId: personalId.optional().nullable(),
 })
 export type StaffInput = z.infer<typeof staffInput>
 
@@ -76,7 +90,9 @@ export interface RowError {
 /** Checks staff rows without writing: the per-row errors, and the rows as they would be created. */
 export async function checkStaff(db: Db, inputs: unknown[]): Promise<{ errors: RowError[]; parsed: StaffInput[] }> {
   const units = new Map((await db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.code, u.id]))
-  const existing = new Set((await db.selectFrom('staff').select('username').execute()).map((s) => s.username))
+  const people = await db.selectFrom('staff').select(['username', 'personal_id']).execute()
+  const existing = new Set(people.map((s) => s.username))
+  const personalIds = new Set(people.flatMap((s) => (s.personal_id ? [s.personal_id] : [])))
   const errors: RowError[] = []
   const parsed: StaffInput[] = []
   const seen = new Set<string>()
@@ -91,6 +107,10 @@ export async function checkStaff(db: Db, inputs: unknown[]): Promise<{ errors: R
     if (s.unitCode && !units.has(s.unitCode)) errors.push({ row: i + 1, path: 'unitCode', message: `không có đơn vị / no unit ${s.unitCode}` })
     for (const code of s.scopeUnitCodes ?? []) if (!units.has(code)) errors.push({ row: i + 1, path: 'scopeUnitCodes', message: `không có đơn vị / no unit ${code}` })
     if (!s.unitCode && !s.roles.every((role) => role === 'admin')) errors.push({ row: i + 1, path: 'unitCode', message: 'bắt buộc / required' })
+    if (s.personalId) {
+      if (personalIds.has(s.personalId)) errors.push({ row: i + 1, path: 'personalId', message: `đã có người mang số này / already used: ${s.personalId}` })
+      personalIds.add(s.personalId)
+    }
     seen.add(s.username)
     parsed.push(s)
   })
@@ -127,6 +147,7 @@ export async function createStaff(db: Db, inputs: unknown[], actorId: number | n
           roles: JSON.stringify(s.roles),
           scope_unit_ids: JSON.stringify((s.scopeUnitCodes ?? []).map((c) => units.get(c)!)),
           password_hash: hash,
+          personal_id: s.personalId ?? null,
         })
         .returning('id')
         .executeTakeFirstOrThrow()
@@ -146,6 +167,7 @@ export function staffFromCsvRow(r: Record<string, string>): Record<string, unkno
     positionCode: r['positionCode'] || null,
     roles: (r['roles'] ?? '').split(';').map((x) => x.trim()).filter(Boolean),
     email: r['email'] || null,
+    personalId: r['personalId'] || null,
     ...(r['scopeUnitCodes'] ? { scopeUnitCodes: r['scopeUnitCodes'].split(';').map((x) => x.trim()).filter(Boolean) } : {}),
   }
 }
@@ -158,6 +180,7 @@ export const staffUpdate = z.object({
   roles: z.array(z.enum(ROLES)).min(1).max(4).optional(),
   scopeUnitCodes: z.array(z.string().min(1).max(40)).max(500).optional(),
   active: z.boolean().optional(),
+  personalId: personalId.nullable().optional(),
 })
 
 /** Edits a staff account (changes apply to cycles launched afterwards; running ones keep their parties). */
@@ -170,6 +193,10 @@ export async function updateStaff(db: Db, id: number, input: z.infer<typeof staf
   await db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('staff').select('id').where('id', '=', id).forUpdate().executeTakeFirst()
     if (!current) throw new ApiError(404, 'NOT_FOUND', `Không tìm thấy cán bộ #${id}.`, `No staff member #${id}.`)
+    if (input.personalId) {
+      const holder = await trx.selectFrom('staff').select('id').where('personal_id', '=', input.personalId).where('id', '!=', id).executeTakeFirst()
+      if (holder) throw new ApiError(409, 'DUPLICATE', `Số định danh cá nhân ${input.personalId} đã thuộc về người khác.`, `Personal ID ${input.personalId} already belongs to someone else.`)
+    }
     if (input.positionCode) {
       await trx.insertInto('positions').values({ code: input.positionCode, name: POSITION_NAMES[input.positionCode] ?? input.positionCode }).onConflict((oc) => oc.column('code').doNothing()).execute()
     }
@@ -183,6 +210,7 @@ export async function updateStaff(db: Db, id: number, input: z.infer<typeof staf
         ...(input.roles !== undefined ? { roles: JSON.stringify(input.roles) } : {}),
         ...(input.scopeUnitCodes !== undefined ? { scope_unit_ids: JSON.stringify(input.scopeUnitCodes.map((c) => units.get(c)!)) } : {}),
         ...(input.active !== undefined ? { active: input.active } : {}),
+        ...(input.personalId !== undefined ? { personal_id: input.personalId } : {}),
       })
       .where('id', '=', id)
       .execute()

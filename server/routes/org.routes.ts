@@ -18,17 +18,28 @@ export function orgRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
     return (await listUnits(db)).find((u) => u.id === id)
   })
 
-  route(app, { method: 'get', path: '/api/staff', summary: 'Staff', tag: 'org', roles: ['admin', 'leader', 'unit_head'] }, async () => listStaffViews(db))
+  /** Personal IDs are shown to admins only (they manage them); other readers never see them. */
+  const withPersonalIds = async <T extends { id: number }>(views: T[]): Promise<(T & { personalId: string | null })[]> => {
+    const ids = views.map((v) => v.id)
+    const rows = ids.length ? await db.selectFrom('staff').select(['id', 'personal_id']).where('id', 'in', ids).execute() : []
+    const byId = new Map(rows.map((r) => [r.id, r.personal_id]))
+    return views.map((v) => ({ ...v, personalId: byId.get(v.id) ?? null }))
+  }
+
+  route(app, { method: 'get', path: '/api/staff', summary: 'Staff (personal IDs for admins only)', tag: 'org', roles: ['admin', 'leader', 'unit_head'] }, async ({ user }) => {
+    const views = await listStaffViews(db)
+    return user.roles.includes('admin') ? withPersonalIds(views) : views
+  })
 
   route(app, { method: 'post', path: '/api/staff', summary: 'Create a staff account (password generated when omitted)', tag: 'org', roles: ['admin'], body: staffInput, status: 201 }, async ({ body, user }) => {
     const [created] = await createStaff(db, [body], user.id)
-    return { ...(await listStaffViews(db, created!.id))[0], ...(created!.password ? { password: created!.password } : {}) }
+    return { ...(await withPersonalIds(await listStaffViews(db, created!.id)))[0], ...(created!.password ? { password: created!.password } : {}) }
   })
 
-  route(app, { method: 'patch', path: '/api/staff/:id', summary: 'Edit a staff account: name, unit, position, roles, leadership scope, active', tag: 'org', roles: ['admin'], body: staffUpdate }, async ({ params, body, user }) => {
+  route(app, { method: 'patch', path: '/api/staff/:id', summary: 'Edit a staff account: name, unit, position, roles, leadership scope, active, personal ID (12 digits, unique)', tag: 'org', roles: ['admin'], body: staffUpdate }, async ({ params, body, user }) => {
     const id = idParam(params, 'id', 'cán bộ / staff member')
     await updateStaff(db, id, body, user.id)
-    return (await listStaffViews(db, id))[0] ?? { id, active: false }
+    return (await withPersonalIds(await listStaffViews(db, id)))[0] ?? { id, active: false }
   })
 
   route(
@@ -36,7 +47,7 @@ export function orgRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
     {
       method: 'post',
       path: '/api/staff/import',
-      summary: 'Import staff from CSV or XLSX (raw body or multipart field "file"; columns username, fullName, unitCode, positionCode, roles, email): all rows or none; ?dryRun=true previews the errors per row',
+      summary: 'Import staff from CSV or XLSX (raw body or multipart field "file"; columns username, fullName, unitCode, positionCode, roles, email, personalId): all rows or none; ?dryRun=true previews the errors per row',
       tag: 'org',
       roles: ['admin'],
       status: 201,

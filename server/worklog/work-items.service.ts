@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import { appendAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
+import type { WorkItemSourceColumns } from '../db/schema.integrations.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import type { SessionUser } from '../http/context.js'
 import { dbId } from '../http/schemas.js'
@@ -88,6 +89,7 @@ export async function updateWorkItem(db: Db, user: SessionUser, id: number, inpu
   return db.transaction().execute(async (trx) => {
     const item = await lockItem(trx, id)
     if (item.staff_id !== user.id) throw forbidden('Chỉ người thực hiện cập nhật tiến độ.', 'Only the assignee updates progress.')
+    if (item.source_system_id) throw systemItem()
     if (item.status !== 'OPEN') throw new ApiError(409, 'WRONG_STAGE', `Việc đang ở trạng thái ${item.status}: không cập nhật được.`, `The item is ${item.status}: it cannot be updated.`)
     if (input.expectedVersion !== undefined && input.expectedVersion !== item.version) throw new ApiError(409, 'CONFLICT', 'Việc vừa được cập nhật ở nơi khác; hãy tải lại.', 'The item was just changed elsewhere; reload it.')
     const step = input.progress ?? input.complete!
@@ -124,6 +126,8 @@ export async function decideWorkItem(
     const access = await workLogAccess(trx, user)
     if (item.staff_id === user.id) throw forbidden('Không tự xác nhận việc của chính mình.', 'Nobody confirms their own work.')
     if (!(access.reads === 'all' || access.heads.has(item.unit_id))) throw forbidden('Chỉ trưởng đơn vị của người thực hiện mới xác nhận.', "Only the assignee's unit head decides.")
+    // The system that sent the task owns its deadline; the unit head still confirms its quality.
+    if (item.source_system_id && decision.kind === 'extend') throw systemItem()
     const expected = { confirm: 'DONE', accept: 'PROPOSED', reject: 'PROPOSED', extend: 'OPEN' }[decision.kind]
     if (item.status !== expected) throw new ApiError(409, 'WRONG_STAGE', `Việc đang ở trạng thái ${item.status}.`, `The item is ${item.status}, expected ${expected}.`)
     const today = new Date().toISOString().slice(0, 10)
@@ -146,8 +150,12 @@ export async function decideWorkItem(
   })
 }
 
-async function lockItem(db: Db, id: number): Promise<WorkItemRow> {
-  const item = await db.selectFrom('work_items').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+/** 409: the item came from a connected system (e-Office…), which alone changes it. */
+const systemItem = () =>
+  new ApiError(409, 'SYSTEM_ITEM_READ_ONLY', 'Việc này được đồng bộ từ hệ thống giao việc; hãy cập nhật trên hệ thống đó.', 'This task comes from the task-assignment system; update it there.')
+
+async function lockItem(db: Db, id: number): Promise<WorkItemRow & { source_system_id: number | null }> {
+  const item = await db.withTables<WorkItemSourceColumns>().selectFrom('work_items').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
   if (!item) throw notFound('công việc / work item', id)
   return item
 }
