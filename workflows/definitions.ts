@@ -10,9 +10,18 @@ import type { Actor, ProcessState, Transition } from './stages.js'
 export interface ActionArgs {
   actor: Actor
   expectedVersion?: number
+  /**
+   * The caller writes the recorded transition to the read model itself before it answers (the API
+   * does, since release v5): the Update answers as soon as the transition is recorded, and the
+   * workflow's own projection follows as a regular activity — the guarantee if the caller died first.
+   */
+  writeThrough?: boolean
 }
 
-/** Each action's Update answers with the transition it recorded, once the read model shows it. */
+/**
+ * Each action's Update answers with the transition it recorded: once the read model shows it, or
+ * at once when the caller writes it through (`writeThrough`).
+ */
 export const saveUpdate = defineUpdate<Transition, [ActionArgs & { data: Record<string, unknown> }]>('save')
 export const submitUpdate = defineUpdate<Transition, [ActionArgs & { data: Record<string, unknown> }]>('submit')
 export const approveUpdate = defineUpdate<Transition, [ActionArgs & { adjustments?: Record<string, unknown>; comment?: string }]>('approve')

@@ -86,13 +86,25 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
     return next
   }
 
-  /** Records the transition, then answers once the read model shows it. */
-  const act = async (action: Action, { actor, expectedVersion }: ActionArgs, payload: TransitionPayload): Promise<Transition> => {
+  /**
+   * Since v5 a caller may write the transition through to the read model itself (the API does):
+   * decided once, when the workflow starts, so a workflow that began on older code keeps its ways.
+   */
+  const writeThroughAllowed = patched('api-write-through')
+  /** Versions whose caller writes them through: projected by a regular activity, which holds no workflow task. */
+  const writtenThrough = new Set<number>()
+
+  /** Records the transition, then answers once the read model shows it (or at once, for a caller that writes it through). */
+  const act = async (action: Action, { actor, expectedVersion, writeThrough }: ActionArgs, payload: TransitionPayload): Promise<Transition> => {
     const next = { ...check(action, actor, expectedVersion), payload }
     state.stage = next.to
     state.version = next.version
     state.round = next.round
     recorded.push(next)
+    if (writeThroughAllowed && writeThrough) {
+      writtenThrough.add(next.version)
+      return next
+    }
     await condition(() => projectedVersion >= next.version)
     return next
   }
@@ -158,7 +170,9 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
       await condition(() => recorded.length > projectedVersion || closed)
       const next = recorded[projectedVersion]
       if (!next) return
-      await (patched('local-projection') ? localProjection : projection).projectTransition(next)
+      // A local activity would hold the workflow task, and with it the Update's answer, until written.
+      await (writtenThrough.has(next.version) ? projection : patched('local-projection') ? localProjection : projection).projectTransition(next)
+      writtenThrough.delete(next.version)
       projectedVersion = next.version
       // Added after release v1 (whose histories run without it): whoever must act after a return is told why.
       if ((next.action === 'return' || next.action === 'leaderReturn') && patched('notify-on-return')) {

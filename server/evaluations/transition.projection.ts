@@ -36,12 +36,14 @@ function legacyHash(t: Transition): string {
  * once: the ledger is keyed by (evaluation, version) and carries the hash, so repeating the same
  * transition is "already", and a different one at a version already written is a "conflict",
  * raised as an alert and logged, never taken for done. Throws (to be retried) when the previous
- * version is not written yet or the database fails.
+ * version is not written yet or the database fails. `seen` is the row as the caller last read it
+ * (the API, just before the action), used for the first attempt when it is the previous version.
  */
-export async function projectTransition(db: Db, t: Transition): Promise<ProjectionResult> {
+export async function projectTransition(db: Db, t: Transition, seen?: EvaluationRow): Promise<ProjectionResult> {
   const hash = transitionHash(t)
   for (let attempt = 0; attempt < 3; attempt++) {
-    const ev = await db.selectFrom('evaluations').selectAll().where('id', '=', t.evaluationId).executeTakeFirst()
+    // The row the caller read just before the action saves a read: the write is guarded by its version anyway.
+    const ev = attempt === 0 && seen?.id === t.evaluationId && seen.version === t.version - 1 ? seen : await db.selectFrom('evaluations').selectAll().where('id', '=', t.evaluationId).executeTakeFirst()
     if (!ev) throw new Error(`evaluation ${t.evaluationId} does not exist`)
     if (ev.version >= t.version) {
       const known = await db.selectFrom('evaluation_transitions').select('hash').where('evaluation_id', '=', ev.id).where('version', '=', t.version).executeTakeFirst()

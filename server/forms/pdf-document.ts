@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import PDFDocument from 'pdfkit'
 
@@ -12,6 +13,9 @@ const FONTS = {
   symbols: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
 } as const
 export type FontName = keyof typeof FONTS
+let fontBytes: Map<string, Buffer> | undefined
+/** The font files, read once per process (on the first print, not at start). */
+const fonts = () => (fontBytes ??= new Map(Object.entries(FONTS).map(([name, path]) => [name, readFileSync(path)])))
 
 /** A4 with the margins of an administrative document (NĐ 30/2020: left 30 mm, others 20 mm). */
 const MM = 72 / 25.4
@@ -21,7 +25,7 @@ export const BODY_SIZE = 10.5
 /** A new A4 document with the fonts registered and the title in its metadata. */
 export function newDocument(title: string): Doc {
   const doc = new PDFDocument({ size: 'A4', margins: PAGE, bufferPages: true, info: { Title: title, Author: 'KPI Công vụ', Creator: 'KPI Công vụ' }, lang: 'vi-VN' })
-  for (const [name, path] of Object.entries(FONTS)) doc.registerFont(name, path)
+  for (const [name, bytes] of fonts()) doc.registerFont(name, bytes)
   doc.font('regular').fontSize(BODY_SIZE)
   return doc
 }

@@ -10,6 +10,7 @@ import type { EvaluationRow } from '../db/schema.js'
 import { ApiError, forbidden, notFound, stale, wrongStage } from '../errors.js'
 import { scoreDocument, scoreError } from '../evaluations/scoring.js'
 import { productRules } from '../evaluations/product-rules.js'
+import { writeThrough } from '../evaluations/write-through.js'
 import { settleProductLines } from '../evaluations/product-lines.js'
 import { isForPosition } from '../worklog/catalogue.repo.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
@@ -83,15 +84,16 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   }
   const handle = (ev: EvaluationRow) => client.workflow.getHandle(evaluationWorkflowId(ev.cycle_id, ev.staff_id))
   /**
-   * Sends the action's Update to the evaluation's workflow — the only decider — and answers once
-   * the workflow has recorded the transition and written it to the read model, so every API
-   * instance shows it: the new stage, version, round, due date, score and next actions. With an
+   * Sends the action's Update to the evaluation's workflow — the only decider — and, once the
+   * workflow has recorded the transition, writes it through to the read model before it answers
+   * (the workflow's own projection follows, and finds it there), so every API instance shows it: the new stage, version, round, due date, score and next actions. With an
    * Idempotency-Key a repeated request gets the first answer; with an expected version a moved-on
    * evaluation answers 409 STALE.
    */
   const perform = async <A extends ActionArgs,>(ev: EvaluationRow, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: Omit<A, 'actor' | 'expectedVersion'>, options: ActionOptions, scored?: EvaluationResult) => {
-    const full = { ...args, actor: actorOf(user), ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) } as A
+    const full = { ...args, actor: actorOf(user), writeThrough: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) } as A
     const recorded = await viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [full], ...(options.updateId ? { updateId: options.updateId } : {}) }))
+    await writeThrough(db, recorded, ev)
     const now = { ...ev, stage: recorded.to, version: recorded.version, round: recorded.round }
     return {
       id: ev.id,
