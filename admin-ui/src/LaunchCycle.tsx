@@ -1,22 +1,57 @@
 import { useEffect, useState, type FormEvent } from 'react'
+import { countingStart, DEFAULT_WORKING_DAYS } from '../../server/calendar/cycle-deadlines'
+import { isIsoDay } from '../../server/calendar/working-days'
 import { api, ApiFailure } from './api'
 import { periodOf, type PeriodKind } from './period'
 import { go } from './router'
 import type { Lang } from './i18n'
 import type { RuleSetMeta, Unit } from './types'
 
+/** What the server says N working days give (GET /api/calendar/working-days). */
+interface WorkingDeadline {
+  date: string
+  dueAt: string
+  label: { vi: string; en: string }
+}
 
-const DAY = 86_400
+const within = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max
 
-/** The admin launches a cycle: period, units in scope, published rule set, deadlines in days. */
+/**
+ * The deadlines the working days give, as the launch will set them: the self-assessment counted
+ * from the later of today and the period's end, the review from the self-assessment's due day;
+ * null while a figure is out of range.
+ */
+function useDeadlinePreview(periodEnd: string, selfDays: number, reviewDays: number): { self: WorkingDeadline; review: WorkingDeadline } | null {
+  const [preview, setPreview] = useState<{ self: WorkingDeadline; review: WorkingDeadline } | null>(null)
+  useEffect(() => {
+    setPreview(null)
+    if (!isIsoDay(periodEnd) || !within(selfDays, 1, 60) || !within(reviewDays, 1, 60)) return
+    let live = true
+    const timer = setTimeout(() => {
+      void (async () => {
+        const self = await api<WorkingDeadline>('GET', `/api/calendar/working-days?from=${countingStart(new Date(), periodEnd)}&days=${selfDays}`)
+        const review = await api<WorkingDeadline>('GET', `/api/calendar/working-days?from=${self.date}&days=${reviewDays}`)
+        if (live) setPreview({ self, review })
+      })().catch(() => undefined)
+    }, 250)
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
+  }, [periodEnd, selfDays, reviewDays])
+  return preview
+}
+
+/** The admin launches a cycle: period, units in scope, published rule set, deadlines in working days with the dates they give. */
 export function LaunchCycle({ lang }: { lang: Lang }) {
   const vi = lang === 'vi'
   const [units, setUnits] = useState<Unit[]>([])
   const [ruleSets, setRuleSets] = useState<RuleSetMeta[]>([])
   const month = periodOf('month', new Date())
-  const [form, setForm] = useState({ name: month.name, periodKind: 'month', periodStart: month.start, periodEnd: month.end, ruleSetId: 0, selfDays: 7, reviewDays: 5, reminderDays: 1 })
+  const [form, setForm] = useState({ name: month.name, periodKind: 'month', periodStart: month.start, periodEnd: month.end, ruleSetId: 0, selfDays: DEFAULT_WORKING_DAYS.selfAssessmentWorkingDays, reviewDays: DEFAULT_WORKING_DAYS.reviewWorkingDays, reminderDays: DEFAULT_WORKING_DAYS.reminderWorkingDays })
   const [scope, setScope] = useState<Set<number>>(new Set())
   const [error, setError] = useState('')
+  const preview = useDeadlinePreview(form.periodEnd, form.selfDays, form.reviewDays)
   useEffect(() => {
     void api<Unit[]>('GET', '/api/units').then(setUnits)
     void api<RuleSetMeta[]>('GET', '/api/rulesets').then((all) => {
@@ -37,7 +72,7 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
         periodEnd: form.periodEnd,
         ruleSetId: Number(form.ruleSetId),
         ...(scope.size ? { unitIds: [...scope] } : {}),
-        durations: { selfAssessmentSeconds: form.selfDays * DAY, reviewSeconds: form.reviewDays * DAY, reminderBeforeSeconds: form.reminderDays * DAY },
+        durations: { selfAssessmentWorkingDays: form.selfDays, reviewWorkingDays: form.reviewDays, reminderWorkingDays: form.reminderDays },
       })
       go(`#/cycles/${cycle.id}`)
     } catch (err) {
@@ -90,17 +125,36 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
           </select>
         </label>
         <label>
-          {vi ? 'Hạn tự đánh giá (ngày)' : 'Self-assessment (days)'}
-          <input type="number" min={1} max={366} value={form.selfDays} onChange={set('selfDays')} />
+          {vi ? 'Tự đánh giá (ngày làm việc)' : 'Self-assessment (working days)'}
+          <input type="number" min={1} max={60} required value={form.selfDays} onChange={set('selfDays')} data-testid="self-working-days" />
         </label>
         <label>
-          {vi ? 'Hạn nhận xét (ngày)' : 'Review (days)'}
-          <input type="number" min={1} max={366} value={form.reviewDays} onChange={set('reviewDays')} />
+          {vi ? 'Nhận xét (ngày làm việc)' : 'Review (working days)'}
+          <input type="number" min={1} max={60} required value={form.reviewDays} onChange={set('reviewDays')} data-testid="review-working-days" />
         </label>
         <label>
-          {vi ? 'Nhắc trước (ngày)' : 'Remind before (days)'}
-          <input type="number" min={0} max={366} value={form.reminderDays} onChange={set('reminderDays')} />
+          {vi ? 'Nhắc khi còn (ngày làm việc)' : 'Remind with (working days left)'}
+          <input type="number" min={0} max={10} required value={form.reminderDays} onChange={set('reminderDays')} />
         </label>
+        <div className="muted" data-testid="deadline-preview" aria-live="polite">
+          {preview ? (
+            <>
+              <div>
+                {vi ? 'Hạn tự đánh giá: ' : 'Self-assessment due: '}
+                <strong data-testid="self-due">{preview.self.label[lang]}</strong>
+              </div>
+              <div>
+                {vi ? 'Hạn nhận xét: ' : 'Review due: '}
+                <strong data-testid="review-due">{preview.review.label[lang]}</strong>
+              </div>
+              <div>{reminderText(form.reminderDays, vi)}</div>
+            </>
+          ) : within(form.selfDays, 1, 60) && within(form.reviewDays, 1, 60) && within(form.reminderDays, 0, 10) ? (
+            <div>{vi ? 'Đang tính hạn theo lịch làm việc…' : 'Working out the due dates…'}</div>
+          ) : (
+            <div className="error">{vi ? 'Số ngày làm việc: tự đánh giá và nhận xét 1–60, nhắc trước 0–10.' : 'Working days: self-assessment and review 1–60, reminder 0–10.'}</div>
+          )}
+        </div>
         <fieldset>
           <legend>{vi ? 'Đơn vị (bỏ trống = toàn cơ quan)' : 'Units (none = the whole organisation)'}</legend>
           {units.map((u) => (
@@ -122,4 +176,11 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
       )}
     </section>
   )
+}
+
+/** When the reminder comes, in words (the launch sets it at 00:00 of the n-th last working day). */
+function reminderText(n: number, vi: boolean): string {
+  if (n === 0) return vi ? 'Không nhắc trước hạn.' : 'No reminder before the due date.'
+  if (n === 1) return vi ? 'Nhắc lúc 00:00 ngày hết hạn.' : 'Reminder at 00:00 on the due day.'
+  return vi ? `Nhắc lúc 00:00 khi còn ${n} ngày làm việc (kể cả ngày hết hạn).` : `Reminder at 00:00 with ${n} working days left (the due day included).`
 }
