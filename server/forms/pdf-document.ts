@@ -179,15 +179,18 @@ export function signatures(doc: Doc, blocks: SignatureBlock[]): void {
   doc.moveDown(0.6)
   const width = contentWidth(doc) / blocks.length
   const top = doc.y
-  let bottom = top
+  const options = { width: width - 6, align: 'center' as const }
+  // Titles first, then every name on one line below the tallest title, with room to sign between.
+  let titlesEnd = top
   blocks.forEach((b, i) => {
-    const x = PAGE.left + i * width
-    const options = { width, align: 'center' as const }
-    doc.font('italic').fontSize(9.5).text(b.date ? `Ngày ${b.date}` : 'Ngày …/…/……', x, top, options)
+    doc.font('italic').fontSize(9.5).text(b.date ? `Ngày ${b.date}` : 'Ngày …/…/……', PAGE.left + i * width + 3, top, options)
     doc.font('bold').fontSize(10).text(b.title, options)
     doc.font('italic').fontSize(9).text(`(${b.role})`, options)
-    doc.moveDown(2.6)
-    doc.font('bold').fontSize(10).text(b.name || ' ', options)
+    titlesEnd = Math.max(titlesEnd, doc.y)
+  })
+  let bottom = titlesEnd
+  blocks.forEach((b, i) => {
+    doc.font('bold').fontSize(10).text(b.name || ' ', PAGE.left + i * width + 3, titlesEnd + 42, options)
     bottom = Math.max(bottom, doc.y)
   })
   doc.x = PAGE.left

@@ -1,5 +1,5 @@
 import type { SummaryModel } from './unit-summary.model.js'
-import { heading, nationalHeader, newDocument, signatures, table, title, toBuffer } from './pdf-document.js'
+import { ensureSpace, heading, nationalHeader, newDocument, signatures, table, title, toBuffer } from './pdf-document.js'
 
 /** The unit's summary list of results in a cycle, on A4. */
 export async function renderUnitSummary(m: SummaryModel): Promise<Buffer> {
@@ -18,6 +18,7 @@ export async function renderUnitSummary(m: SummaryModel): Promise<Buffer> {
     ],
     m.rows.length ? m.rows.map((r) => ({ cells: [r.number, r.fullName, r.position, r.total, r.level, r.rank] })) : [{ cells: ['', 'Không có kết quả nào.', '', '', '', ''], italic: true }],
   )
+  ensureSpace(doc, 130) // the counts stay together with their heading
   heading(doc, `Tổng hợp theo mức xếp loại (${m.totalCount} người)`)
   table(
     doc,
