@@ -93,7 +93,8 @@ export async function launchCycle(
   // passes it as opensAt): it is set here, at a whole second, and the seconds computed from it land
   // each deadline on 23:59:59 of its working day.
   const opensAt = new Date(Math.floor(Date.now() / 1000) * 1000)
-  const durations = await cycleLaunchDurations(db, opensAt, input.periodEnd, input.durations ?? {})
+  // Other settings in `durations` (a feature's own windows) are kept as given.
+  const durations = { ...input.durations, ...(await cycleLaunchDurations(db, opensAt, input.periodEnd, input.durations ?? {})) }
   const assignable = input.assignRuleSets === false ? [] : await assignableRuleSets(db)
   const unitCodes = new Map((await db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.id, u.code]))
   const hashes = new Map<number, string>([[ruleSet.id, ruleSet.hash], ...assignable.map((a) => [a.id, a.hash] as [number, string])])
