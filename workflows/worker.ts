@@ -4,6 +4,8 @@ import type { Client } from '@temporalio/client'
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import type { Db } from '../server/db/database.js'
 import { createActivities } from './activities.js'
+import { createNationalDbActivities } from './national-db.activities.js'
+import { loadNationalDbConfig } from '../server/config.js'
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url))
 /** The bundle `npm run build` writes beside the compiled worker (build/workflow-bundle.js): production workers load it as is. */
@@ -40,7 +42,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     // The client's payload codec (encryption, see server/temporal/data-converter.ts): one key for both.
     dataConverter: options.client.options.dataConverter,
-    activities: createActivities({ db: options.db, client: options.client, taskQueue: options.taskQueue }),
+    activities: { ...createActivities({ db: options.db, client: options.client, taskQueue: options.taskQueue }), ...createNationalDbActivities({ db: options.db, config: loadNationalDbConfig() }) },
     ...(options.bundle
       ? { workflowBundle: options.bundle }
       : existsSync(prebuiltBundle)

@@ -6,7 +6,7 @@ import type { Case, MatrixContext } from './context.js'
  * anonymous 401, any signed-in user without a key 403.
  */
 export const integrationsCases = (ctx: MatrixContext): Case[] => {
-  const { t, get, send } = ctx
+  const { t, get, send, cycleId } = ctx
   let system: Promise<{ id: number; keyId: number }> | undefined
   /** A connected system of the fixture, created once by the admin when a case first needs it. */
   const fixture = () =>
@@ -24,6 +24,10 @@ export const integrationsCases = (ctx: MatrixContext): Case[] => {
     { route: 'POST /api/integrations/systems/{id}/keys/{keyId}/revoke', call: onSystem('POST', (s) => `/api/integrations/systems/${s.id}/keys/${s.keyId}/revoke`), allow: ['admin'] },
     { route: 'GET /api/integrations/calls', call: get('/api/integrations/calls'), allow: ['admin'] },
     { route: 'POST /api/integrations/tasks', call: send('POST', '/api/integrations/tasks', { tasks: [{ externalId: 'M-2' }] }), allow: [] },
+    { route: 'PUT /api/integrations/national-db/decision', call: send('PUT', '/api/integrations/national-db/decision', { cycleId }), allow: ['admin'] },
+    { route: 'POST /api/integrations/national-db/send', call: send('POST', '/api/integrations/national-db/send', { cycleId }), allow: ['admin'] },
+    { route: 'GET /api/integrations/national-db/status', call: get(`/api/integrations/national-db/status?cycleId=${cycleId}`), allow: ['admin'] },
+    { route: 'GET /api/integrations/national-db/export', call: get(`/api/integrations/national-db/export?cycleId=${cycleId}&format=csv`), allow: ['admin'] },
     { route: 'POST /api/integrations/tasks/import', call: onSystem('POST', (s) => `/api/integrations/tasks/import?systemId=${s.id}&dryRun=true`, csv), allow: ['admin'] },
   ]
 }
