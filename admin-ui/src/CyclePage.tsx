@@ -4,6 +4,7 @@ import { api, apiAll } from './api'
 import { quotaLimit } from '../../rules/classify'
 import { quotaPreview, quotaWarning } from './quota-preview'
 import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang } from './i18n'
+import { PrintButton } from './PrintButton'
 
 interface UnitProgress {
   unitId: number
@@ -124,6 +125,12 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                   </button>
                 ) : (
                   u.unitName
+                )}
+                {cycle.status === 'CLASSIFIED' && (
+                  <>
+                    {' '}
+                    <PrintButton href={`/api/cycles/${id}/units/${u.unitId}/summary.pdf`} lang={lang} kind="list" />
+                  </>
                 )}
                 {canLead && openUnit === u.unitId && (
                   <div data-testid={`unit-evaluations-${u.unitId}`}>

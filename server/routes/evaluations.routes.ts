@@ -38,7 +38,8 @@ const returnBody = z.object({ reason: z.string().trim().min(3).max(2000), expect
 const parties = (ev: EvaluationRow) => ({ ownerId: ev.staff_id, reviewerIds: ev.reviewer_ids, signOffIds: ev.sign_off_ids })
 const actorOf = (user: SessionUser) => ({ id: user.id, roles: user.roles })
 
-function canView(user: SessionUser, ev: EvaluationRow): boolean {
+/** Who may see an evaluation (and print its form): admin and its parties. */
+export function canView(user: SessionUser, ev: EvaluationRow): boolean {
   const p = parties(ev)
   return user.roles.includes('admin') || p.ownerId === user.id || p.reviewerIds.includes(user.id) || p.signOffIds.includes(user.id)
 }
