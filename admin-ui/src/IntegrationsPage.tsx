@@ -1,6 +1,28 @@
+import { useCallback, useEffect, useState } from 'react'
+import { api } from './api'
 import type { Lang } from './i18n'
+import { CallsPanel } from './integrations/CallsPanel'
+import { NationalDbPanel } from './integrations/NationalDbPanel'
+import { SystemsPanel } from './integrations/SystemsPanel'
+import type { CallView, SystemView } from './integrations/types'
 
 /** The admin's connections: connected systems, keys, last calls, rejected rows, sync status. */
 export function IntegrationsPage({ lang }: { lang: Lang }) {
-  return <h2>{lang === 'vi' ? 'Kết nối hệ thống' : 'Connected systems'}</h2>
+  const [systems, setSystems] = useState<SystemView[]>([])
+  const [calls, setCalls] = useState<CallView[]>([])
+  const load = useCallback(async () => {
+    setSystems(await api<SystemView[]>('GET', '/api/integrations/systems'))
+    setCalls(await api<CallView[]>('GET', '/api/integrations/calls?limit=50'))
+  }, [])
+  useEffect(() => {
+    void load()
+  }, [load])
+  return (
+    <>
+      <h2>{lang === 'vi' ? 'Kết nối hệ thống' : 'Connected systems'}</h2>
+      <SystemsPanel lang={lang} systems={systems} reload={load} />
+      <CallsPanel lang={lang} calls={calls} />
+      <NationalDbPanel lang={lang} />
+    </>
+  )
 }

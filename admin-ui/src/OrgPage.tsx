@@ -14,6 +14,8 @@ interface Staff {
   unitName: string | null
   positionCode: string | null
   roles: string[]
+  /** Số định danh cá nhân (12 digits): listed for admins only. */
+  personalId?: string | null
 }
 interface Preview {
   rows: number
@@ -76,7 +78,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
           {vi ? 'Cán bộ' : 'Staff'} <span className="count">{staff.length}</span>
         </h2>
         <table>
-          <TableHead lang={lang} vi={['Tài khoản', 'Họ và tên', 'Đơn vị', 'Chức danh', 'Vai trò', '']} en={['Username', 'Name', 'Unit', 'Position', 'Roles', '']} />
+          <TableHead lang={lang} vi={['Tài khoản', 'Họ và tên', 'Đơn vị', 'Chức danh', 'Số định danh cá nhân', 'Vai trò', '']} en={['Username', 'Name', 'Unit', 'Position', 'Personal ID', 'Roles', '']} />
           <tbody>
             {staff.map((s) => (
               <tr key={s.id}>
@@ -84,6 +86,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
                 <td>{s.fullName}</td>
                 <td>{s.unitName}</td>
                 <td>{s.positionCode}</td>
+                <td>{s.personalId ?? '—'}</td>
                 <td>{s.roles.map((r) => (vi ? ROLE_VI[r] : r)).join(', ')}</td>
                 <td>
                   <button className="secondary" onClick={() => setEditing(s)}>
@@ -101,7 +104,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
             onSubmit={(e) => {
               e.preventDefault()
               void act(async () => {
-                await api('PATCH', `/api/staff/${editing.id}`, { fullName: editing.fullName, positionCode: editing.positionCode, roles: editing.roles, unitCode: units.find((u) => u.id === editing.unitId)?.code })
+                await api('PATCH', `/api/staff/${editing.id}`, { fullName: editing.fullName, positionCode: editing.positionCode, roles: editing.roles, unitCode: units.find((u) => u.id === editing.unitId)?.code, personalId: editing.personalId?.trim() || null })
                 setEditing(null)
                 return vi ? 'Đã lưu.' : 'Saved.'
               })
@@ -120,6 +123,10 @@ export function OrgPage({ lang }: { lang: Lang }) {
             <label>
               {vi ? 'Chức danh' : 'Position'}
               <input value={editing.positionCode ?? ''} onChange={(e) => setEditing({ ...editing, positionCode: e.target.value || null })} />
+            </label>
+            <label>
+              {vi ? 'Số định danh cá nhân (12 chữ số)' : 'Personal ID (12 digits)'}
+              <input inputMode="numeric" pattern="\d{12}" maxLength={12} data-testid="personal-id" value={editing.personalId ?? ''} onChange={(e) => setEditing({ ...editing, personalId: e.target.value })} />
             </label>
             <fieldset>
               <legend>{vi ? 'Vai trò' : 'Roles'}</legend>

@@ -1,0 +1,54 @@
+import { formatDateTime, type Lang } from '../i18n'
+import { TableHead } from '../TableHead'
+import type { CallView } from './types'
+
+/** The latest calls of connected systems and the rows they had refused, with the reasons. */
+export function CallsPanel({ lang, calls }: { lang: Lang; calls: CallView[] }) {
+  const vi = lang === 'vi'
+  return (
+    <section className="card" data-testid="calls">
+      <h2>{vi ? 'Các lần gọi gần đây' : 'Latest calls'}</h2>
+      {calls.length === 0 && <p className="muted">{vi ? 'Chưa có lần gọi nào.' : 'No calls yet.'}</p>}
+      {calls.length > 0 && (
+        <table>
+          <TableHead lang={lang} vi={['Thời điểm', 'Hệ thống', 'Đường dẫn', 'Kết quả', 'Số dòng', 'Nhận', 'Không đổi', 'Dòng bị từ chối']} en={['At', 'System', 'Endpoint', 'Answer', 'Rows', 'Taken', 'Unchanged', 'Refused rows']} />
+          <tbody>
+            {calls.map((c) => (
+              <tr key={c.id}>
+                <td>{formatDateTime(c.at)}</td>
+                <td>{c.systemCode ?? '—'}</td>
+                <td>
+                  <code>{c.endpoint}</code>
+                </td>
+                <td className={c.status >= 400 ? 'error' : undefined}>
+                  {c.status}
+                  {c.errorCode ? ` ${c.errorCode}` : ''}
+                </td>
+                <td>{c.rows}</td>
+                <td>{c.accepted}</td>
+                <td>{c.unchanged}</td>
+                <td>
+                  {c.rejected.length === 0 ? (
+                    '—'
+                  ) : (
+                    <details>
+                      <summary>{c.rejected.length}</summary>
+                      <ul>
+                        {c.rejected.map((r) => (
+                          <li key={r.row}>
+                            {vi ? 'Dòng' : 'Row'} {r.row}
+                            {r.externalId ? ` (${r.externalId})` : ''}: {vi ? r.message : r.messageEn}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}

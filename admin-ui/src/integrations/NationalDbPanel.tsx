@@ -1,0 +1,126 @@
+import { useCallback, useEffect, useState } from 'react'
+import { Message, useAction } from '../action'
+import { api } from '../api'
+import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, type Lang } from '../i18n'
+import { TableHead } from '../TableHead'
+import type { SyncStatus } from './types'
+
+const STATES: Record<SyncStatus['records'][number]['status'], [string, string]> = {
+  sent: ['đã gửi', 'sent'],
+  refused: ['bị từ chối', 'refused'],
+  invalid: ['thiếu dữ liệu', 'incomplete'],
+  pending: ['đang chờ gửi', 'pending'],
+}
+
+/**
+ * The national-database delivery of a classified cycle: the decision (number, date) it cites, the
+ * "Gửi" button, the due date (3 working days) and each person's record state with the reason.
+ */
+export function NationalDbPanel({ lang }: { lang: Lang }) {
+  const vi = lang === 'vi'
+  const [cycles, setCycles] = useState<{ id: number; name: string; status: string }[]>([])
+  const [cycleId, setCycleId] = useState<number | null>(null)
+  const [sync, setSync] = useState<SyncStatus | null>(null)
+  const [decision, setDecision] = useState({ number: '', date: '' })
+
+  useEffect(() => {
+    void api<{ id: number; name: string; status: string }[]>('GET', '/api/cycles').then((all) => {
+      const classified = all.filter((c) => c.status === 'CLASSIFIED')
+      setCycles(classified)
+      setCycleId((id) => id ?? classified[0]?.id ?? null)
+    })
+  }, [])
+  const load = useCallback(async () => {
+    if (cycleId === null) return setSync(null)
+    const s = await api<SyncStatus>('GET', `/api/integrations/national-db/status?cycleId=${cycleId}`)
+    setSync(s)
+    setDecision(s.decision ?? { number: '', date: '' })
+  }, [cycleId])
+  useEffect(() => {
+    void load()
+  }, [load])
+  const { message, act } = useAction(load)
+
+  if (!cycles.length) {
+    return (
+      <section className="card" data-testid="national-db">
+        <h2>{vi ? 'Gửi kết quả lên CSDL quốc gia' : 'Results to the national database'}</h2>
+        <p className="muted">{vi ? 'Chưa có kỳ đánh giá nào đã xếp loại.' : 'No classified cycle yet.'}</p>
+      </section>
+    )
+  }
+  const started = Boolean(sync?.startedAt)
+  return (
+    <section className="card" data-testid="national-db">
+      <h2>{vi ? 'Gửi kết quả lên CSDL quốc gia' : 'Results to the national database'}</h2>
+      <label>
+        {vi ? 'Kỳ đánh giá' : 'Cycle'}{' '}
+        <select value={cycleId ?? ''} onChange={(e) => setCycleId(Number(e.target.value))}>
+          {cycles.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Message message={message} />
+      {sync && (
+        <>
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault()
+              void act(() => api('PUT', '/api/integrations/national-db/decision', { cycleId, ...decision }), vi ? 'Đã lưu quyết định.' : 'Decision saved.')
+            }}
+          >
+            <label>
+              {vi ? 'Số quyết định' : 'Decision number'}
+              <input required disabled={started} value={decision.number} onChange={(e) => setDecision({ ...decision, number: e.target.value })} />
+            </label>
+            <label>
+              {vi ? 'Ngày quyết định' : 'Decision date'}
+              <input required type="date" disabled={started} value={decision.date} onChange={(e) => setDecision({ ...decision, date: e.target.value })} />
+            </label>
+            {!started && <button type="submit">{vi ? 'Lưu quyết định' : 'Save decision'}</button>}
+            <button type="button" disabled={!sync.decision} onClick={() => void act(async () => ((await api<{ started: boolean }>('POST', '/api/integrations/national-db/send', { cycleId })).started ? (vi ? 'Đã bắt đầu gửi.' : 'Sending started.') : vi ? 'Đang gửi rồi.' : 'Already sending.'), (text) => text)}>
+              {vi ? 'Gửi' : 'Send'}
+            </button>
+            <button type="button" className="secondary" onClick={() => void load()}>
+              {vi ? 'Tải lại' : 'Reload'}
+            </button>
+          </form>
+          <p data-testid="sync-summary">
+            {vi ? 'Đã gửi' : 'Sent'} {sync.counts.sent} · {vi ? 'bị từ chối' : 'refused'} {sync.counts.refused} · {vi ? 'thiếu dữ liệu' : 'incomplete'} {sync.counts.invalid} · {vi ? 'đang chờ' : 'pending'} {sync.counts.pending}
+            {sync.dueAt && ` · ${vi ? 'hạn' : 'due'} ${formatDateTime(sync.dueAt)}`}
+            {sync.finishedAt && ` · ${vi ? 'xong lúc' : 'finished'} ${formatDateTime(sync.finishedAt)}`}
+          </p>
+          {sync.overdue && <p className="error">{vi ? 'Quá hạn 3 ngày làm việc mà chưa gửi xong.' : 'Not delivered within 3 working days.'}</p>}
+          {sync.decision && (
+            <p className="muted">
+              {vi ? 'Tải tệp' : 'Download'}: <a href={`/api/integrations/national-db/export?cycleId=${sync.cycleId}&format=json`}>JSON</a> · <a href={`/api/integrations/national-db/export?cycleId=${sync.cycleId}&format=csv`}>CSV</a>
+            </p>
+          )}
+          {sync.records.length > 0 && (
+            <table>
+              <TableHead lang={lang} vi={['Họ và tên', 'Số định danh', 'Điểm', 'Xếp loại', 'Trạng thái', 'Lý do', 'Gửi lúc']} en={['Name', 'Personal ID', 'Score', 'Level', 'State', 'Reason', 'Sent at']} />
+              <tbody>
+                {sync.records.map((r) => (
+                  <tr key={r.staffId}>
+                    <td>{r.fullName}</td>
+                    <td>{typeof r.record['personalId'] === 'string' ? r.record['personalId'] : '—'}</td>
+                    <td>{typeof r.record['score'] === 'number' ? formatNumber(r.record['score'], lang) : '—'}</td>
+                    <td>{typeof r.record['level'] === 'string' ? (LEVEL_LABELS[r.record['level']]?.[lang] ?? r.record['level']) : '—'}</td>
+                    <td className={r.status === 'refused' || r.status === 'invalid' ? 'error' : undefined}>{vi ? STATES[r.status][0] : STATES[r.status][1]}</td>
+                    <td>{r.reason ?? ''}</td>
+                    <td>{r.sentAt ? formatDateTime(r.sentAt) : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {sync.decision && <p className="muted">{vi ? `Quyết định ${sync.decision.number} ngày ${formatDate(sync.decision.date)}.` : `Decision ${sync.decision.number} of ${formatDate(sync.decision.date)}.`}</p>}
+        </>
+      )}
+    </section>
+  )
+}
