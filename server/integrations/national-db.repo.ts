@@ -5,7 +5,8 @@ import type { NationalDbRecordStatus } from '../db/schema.integrations.js'
 import { ApiError, notFound } from '../errors.js'
 import { recordHash, toNationalRecord, type NationalDbRecord } from './national-db.mapping.js'
 import type { RecordResult } from './national-db.adapter.js'
-import { addWorkingDaysSimple } from './working-days.js'
+import { addWorkingDays, vnDay } from '../calendar/working-days.js'
+import { loadCalendar } from '../calendar/holidays.repo.js'
 
 /** Results must reach the national database within this many working days of locking. */
 export const DELIVERY_WORKING_DAYS = 3
@@ -79,6 +80,9 @@ export async function prepareRecords(db: Db, cycleId: number, agencyCode: string
   const found = await resultSources(db, cycleId, agencyCode)
   if (!found || found.cycle.status !== 'CLASSIFIED') throw new ApiError(409, 'CYCLE_NOT_CLASSIFIED', 'Kỳ chưa xếp loại hoặc chưa có quyết định.', 'The cycle is not classified or has no decision.')
   const { sources, sync, cycle } = found
+  const lockedAt = cycle.classified_at ?? sync.started_at ?? new Date()
+  // Due at the end (23:59:59 Vietnam time) of the 3rd working day after the results locked, holidays counted.
+  const dueAt = sync.due_at ?? addWorkingDays(lockedAt, DELIVERY_WORKING_DAYS, await loadCalendar(db, vnDay(lockedAt)))
   return db.transaction().execute(async (trx) => {
     const existing = new Map((await trx.selectFrom('national_db_records').select(['staff_id', 'status', 'record_hash']).where('cycle_id', '=', cycleId).forUpdate().execute()).map((r) => [r.staff_id, r]))
     for (const src of sources) {
@@ -93,7 +97,6 @@ export async function prepareRecords(db: Db, cycleId: number, agencyCode: string
       }
     }
     const started = sync.started_at ?? new Date()
-    const dueAt = sync.due_at ?? addWorkingDaysSimple(cycle.classified_at ?? started, DELIVERY_WORKING_DAYS)
     await trx.updateTable('national_db_syncs').set({ started_at: started, due_at: dueAt, finished_at: null }).where('cycle_id', '=', cycleId).execute()
     const pending = await trx.selectFrom('national_db_records').select((eb) => eb.fn.countAll<number>().as('n')).where('cycle_id', '=', cycleId).where('status', '=', 'pending').executeTakeFirstOrThrow()
     return { dueAt: dueAt.getTime(), pending: Number(pending.n) }
