@@ -10,6 +10,15 @@ export function nd335RuleSet(): RuleSetDefinition {
   return load('nd335.ruleset.json')
 }
 
+/**
+ * The first NĐ 335 content (rules/defaults/nd335-v1.ruleset.json): three 0–10 boxes of general
+ * criteria and every intermediate value rounded as it is computed. No longer published on first
+ * start; kept because cycles launched on it keep scoring with it, so its behaviour stays tested.
+ */
+export function nd335FlatRuleSet(): RuleSetDefinition {
+  return load('nd335-v1.ruleset.json')
+}
+
 /** An example of a department's own KPI set (Khung KPIs style): a different structure, no code. */
 export function departmentKpiRuleSet(): RuleSetDefinition {
   return load('department-kpi.ruleset.json')

@@ -21,7 +21,10 @@ export interface ComputedStep {
   weights: { path: string[]; weight: number }[] | null
   nullable: boolean
   scale: { min: number; max: number } | undefined
+  /** Rounded as computed: later formulas see the rounded value. */
   round: boolean
+  /** Rounded for display only: values and the trace show it rounded, later formulas see the full value. */
+  display: boolean
   /** `label: ` in each language, the start of the value's trace line. */
   prefix: Text
 }
@@ -73,6 +76,7 @@ const plans: Record<EngineName, ContentCache<RuleSetDefinition, Plan>> = {
 function build(def: RuleSetDefinition, engine: EngineName): Plan {
   const program = programOf(def, engine)
   const roundKeys = new Set(def.rounding.keys)
+  const displayKeys = new Set(def.rounding.display ?? [])
   return {
     computed: def.computed.map((item, i) => ({
       key: item.key,
@@ -82,6 +86,7 @@ function build(def: RuleSetDefinition, engine: EngineName): Plan {
       nullable: 'formula' in item && Boolean(item.nullable),
       scale: item.scale,
       round: roundKeys.has(item.key),
+      display: !roundKeys.has(item.key) && displayKeys.has(item.key),
       prefix: { vi: `${item.label.vi}: `, en: `${item.label.en}: ` },
     })),
     precision: def.rounding.precision,

@@ -21,7 +21,10 @@ export interface RequirementFailure {
 }
 
 export interface EvaluationResult {
-  /** Every computed value, rounded as the rule set declares (others normalised: no 0.30000000000000004). */
+  /**
+   * Every computed value as shown and stored: rounded as the rule set declares (`rounding.keys` and
+   * `rounding.display`), others normalised (no 0.30000000000000004). A `display` value was used in full.
+   */
   values: Record<string, number | null>
   total: number
   /** Level from the bands alone. */
@@ -81,9 +84,10 @@ function evaluate(plan: Plan, inputs: Record<string, unknown>, explain: boolean)
     } else if (value !== null && item.scale && (value < item.scale.min - 1e-9 || value > item.scale.max + 1e-9)) {
       problems.push({ key: item.key, message: `returned ${value}, outside its scale ${item.scale.min}–${item.scale.max}` })
     }
-    const shown = value === null ? null : item.round ? roundHalfUp(value, plan.precision) : Number(value.toPrecision(15))
+    // Only `round` keys are rounded in the arithmetic; a `display` key is shown rounded and used in full.
+    const shown = value === null ? null : item.round || item.display ? roundHalfUp(value, plan.precision) : Number(value.toPrecision(15))
     values[item.key] = shown
-    scope[item.key] = shown
+    scope[item.key] = item.display ? value : shown
     if (explain && shown !== null) {
       trace.push({ key: item.key, label: item.label, value: shown, text: { vi: item.prefix.vi + formatNumber(shown, 'vi'), en: item.prefix.en + formatNumber(shown, 'en') } })
     }

@@ -1,12 +1,31 @@
 /**
- * Half-up rounding without binary float artefacts: the value is first normalised to 15
- * significant digits (so 1.005 is treated as the decimal 1.005, not 1.00499999…), then the
- * decimal point is shifted in the string form before Math.round.
+ * Half-up rounding of a decimal figure computed in binary floating point.
+ *
+ * The method (scaled integers with a relative tolerance): the value is scaled by 10^precision
+ * and split into its integer part n and fraction f; it rounds up when f ≥ ½ − ε, with
+ * ε = |scaled| × 2⁻⁴⁶ (about 1.4 × 10⁻¹⁴ of the value). The tolerance absorbs the float error of
+ * computing the figure — 85.185 is stored as 85.18499999999999517…, and the NĐ 335 total of 500
+ * products comes out at most 3 × 10⁻¹⁴ from the decimal result (test/unit/rounding.test.ts checks
+ * it against exact rational arithmetic) — while a figure that is genuinely below a half stays
+ * below: for the decree's inputs (quarter points, coefficients with two decimals, A converted
+ * products) such a total is at least 1 / (2.4 × 10⁶ × A) from the half, above ε for any A below
+ * 10⁵. The integer is then divided by an exact power of ten, which gives the double nearest the
+ * decimal result (as parsing "85.19" does). Outside the range where the scaled value is small
+ * (≥ 2²⁶, or a precision above 10) the value is first normalised to 15 significant digits and
+ * shifted in its string form, which is slower and has the same effect.
  */
 export function roundHalfUp(value: number, precision: number): number {
   if (!Number.isFinite(value)) return value
-  const fast = roundHalfUpFast(value, precision)
-  if (fast !== undefined) return fast
+  const power = POWERS[precision]
+  if (power !== undefined) {
+    const scaled = Math.abs(value) * power
+    if (scaled < SCALED_LIMIT) {
+      const whole = Math.floor(scaled)
+      const up = scaled - whole >= 0.5 - scaled * HALF_TOLERANCE
+      const result = ((value < 0 ? -1 : 1) * (up ? whole + 1 : whole)) / power
+      return Object.is(result, -0) ? 0 : result
+    }
+  }
   const normalised = Number(value.toPrecision(15))
   const sign = normalised < 0 ? -1 : 1
   const shifted = Math.round(Number(`${Math.abs(normalised)}e${precision}`))
@@ -15,23 +34,7 @@ export function roundHalfUp(value: number, precision: number): number {
 }
 
 const POWERS = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
-/** Below this the float product is within 1e-8 of the decimal one, far from the 1e-6 margin. */
-const FAST_LIMIT = 2 ** 26
-
-/**
- * The same result without strings, where it cannot differ: the shifted value is small and not
- * within 1e-6 of a half, so the 15-digit normalisation and the float multiplication (each off
- * by far less) cannot move Math.round. Dividing the integer by an exact power of ten rounds
- * correctly, as parsing `${shifted}e-${precision}` does. Undefined: take the string path.
- */
-function roundHalfUpFast(value: number, precision: number): number | undefined {
-  const power = POWERS[precision]
-  if (power === undefined || !Number.isInteger(precision)) return undefined
-  const sign = value < 0 ? -1 : 1
-  const scaled = Math.abs(value) * power
-  if (!(scaled < FAST_LIMIT)) return undefined
-  const fraction = scaled - Math.floor(scaled)
-  if (Math.abs(fraction - 0.5) < 1e-6) return undefined
-  const result = (sign * Math.round(scaled)) / power
-  return Object.is(result, -0) ? 0 : result
-}
+/** Relative tolerance on a half: 2⁻⁴⁶ ≈ 1.4 × 10⁻¹⁴ (64 units in the last place of a double). */
+const HALF_TOLERANCE = 2 ** -46
+/** Below this the tolerance stays under 10⁻⁶ of a unit of the last kept digit. */
+const SCALED_LIMIT = 2 ** 26

@@ -99,7 +99,17 @@ export const ruleSetDefinitionSchema = z
     overrides: z.array(z.object({ code, when: logic, level, label: text })).max(50),
     notes: z.array(note).max(100).optional(),
     quota: quotaPolicy,
-    rounding: z.object({ precision: z.number().int().min(0).max(6), mode: z.literal('half-up'), keys: z.array(key).max(200) }),
+    /**
+     * `keys`: rounded as they are computed, and later formulas use the rounded value (e.g. the total,
+     * before banding). `display`: shown and stored rounded, but later formulas use the full value, so
+     * only the keys are ever rounded in the arithmetic (NĐ 335 from its Mẫu 01 version on).
+     */
+    rounding: z.object({
+      precision: z.number().int().min(0).max(6),
+      mode: z.literal('half-up'),
+      keys: z.array(key).max(200),
+      display: z.array(key).max(200).optional().meta({ title: 'Chỉ làm tròn khi hiển thị (tính tiếp bằng giá trị đầy đủ)' }),
+    }),
     tests: z.array(testCase).max(200).optional(),
     quotaTests: z.array(quotaTestCase).max(50).optional(),
   })

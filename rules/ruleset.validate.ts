@@ -74,6 +74,10 @@ export function validateRuleSet(raw: unknown): RuleSetValidation {
   })
   if (!computed.has(def.totalKey)) add('totalKey', `"${def.totalKey}" is not a computed value`)
   def.rounding.keys.forEach((k, i) => computed.has(k) || add(`rounding.keys[${i}]`, `"${k}" is not a computed value`))
+  ;(def.rounding.display ?? []).forEach((k, i) => {
+    if (!computed.has(k)) add(`rounding.display[${i}]`, `"${k}" is not a computed value`)
+    else if (def.rounding.keys.includes(k)) add(`rounding.display[${i}]`, `"${k}" is already rounded in the arithmetic (rounding.keys)`)
+  })
   def.quota.tieBreak.forEach((k, i) => computed.has(k) || add(`quota.tieBreak[${i}]`, `"${k}" is not a computed value`))
   const lowest = def.bands.filter((b) => b.min === null)
   if (lowest.length !== 1) add('bands', 'exactly one band must have no minimum (the lowest)')

@@ -118,7 +118,7 @@ describe('the formula budget at save', () => {
   it('refuses a formula whose cost grows with the inputs: found with the largest inputs the schema allows', () => {
     // ~4,000 steps per product: harmless on the test cases (≤ 4 products), 2,000,000 steps with the 500 the schema allows.
     const perProduct = { reduce: [{ var: 'products' }, { '+': [{ var: 'accumulator' }, { reduce: [zeros(1000), { '+': [{ var: 'accumulator' }, { '*': [1, 1] }] }, 0] }] }, 0] }
-    const { def, at } = withFormula('generalScore', { '+': [{ var: 'general.ethics' }, { var: 'general.competence' }, { var: 'general.innovation' }, { '*': [0, perProduct] }] })
+    const { def, at } = withFormula('generalScore', { '+': [{ var: 'ethicsScore' }, { var: 'competenceScore' }, { var: 'innovationScore' }, { '*': [0, perProduct] }] })
     for (const t of def.tests!) expect(() => evaluateRuleSet(def, t.inputs)).not.toThrow()
     const result = validateRuleSet(def)
     expect(result.ok ? [] : result.issues).toEqual([{ path: `computed[${at}].formula`, code: 'FORMULA_BUDGET_EXCEEDED', message: expect.stringMatching(/more than 1000000 computation steps with the largest inputs/) }])

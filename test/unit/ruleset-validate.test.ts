@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { departmentKpiRuleSet, nd335RuleSet } from '../../rules/defaults.js'
+import { departmentKpiRuleSet, nd335FlatRuleSet, nd335RuleSet } from '../../rules/defaults.js'
 import { evaluateRuleSet } from '../../rules/evaluate.js'
 import { runTestCases } from '../../rules/ruleset.tests.js'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
@@ -130,7 +130,9 @@ describe('exact arithmetic', () => {
 
 describe('explanations', () => {
   it('explains a score in plain Vietnamese (stable trace)', () => {
-    const r = evaluateRuleSet(base(), base().tests![0]!.inputs)
+    // The first content's trace (its three general boxes); Mẫu 01's is asserted in mau01-rules.test.ts.
+    const flat = nd335FlatRuleSet()
+    const r = evaluateRuleSet(flat, flat.tests![0]!.inputs)
     expect(r.trace.map((l) => l.text.vi)).toMatchInlineSnapshot(`
       [
         "Tổng sản phẩm quy đổi được giao: 15",
@@ -146,7 +148,7 @@ describe('explanations', () => {
         "Xếp loại theo điểm: HTXS (Hoàn thành xuất sắc nhiệm vụ)",
       ]
     `)
-    const leader = evaluateRuleSet(base(), { ...base().tests![0]!.inputs, role: 'leader', leader: { subordinatesNotCompleted: 2, unitPlanScore: 80 }, overrides: { discipline: 'warning' } })
+    const leader = evaluateRuleSet(flat, { ...flat.tests![0]!.inputs, role: 'leader', leader: { subordinatesNotCompleted: 2, unitPlanScore: 80 }, overrides: { discipline: 'warning' } })
     expect(leader.trace.slice(-3).map((l) => l.text.vi)).toEqual([
       'Kết quả cấp dưới: 2 người không hoàn thành nhiệm vụ nên chỉ được 50%',
       'Xếp loại theo điểm: HTT (Hoàn thành tốt nhiệm vụ)',

@@ -3,12 +3,14 @@ import { nd335RuleSet } from '../../rules/defaults.js'
 import { evaluateRuleSet } from '../../rules/evaluate.js'
 import { validateInputs } from '../../rules/inputs.validate.js'
 import { roundHalfUp } from '../../rules/rounding.js'
+import { assessment, general } from '../support/documents.js'
 
 const ruleSet = nd335RuleSet()
 
 const workedExample = {
   role: 'staff',
-  general: { ethics: 9, competence: 9, innovation: 9 },
+  general: general(9),
+  assessment,
   products: [
     { code: 'VB', k: 1, assigned: 10, done: 9, qualityFailures: 0, delays: 1 },
     { code: 'BC', k: 2.5, assigned: 2, done: 2, qualityFailures: 1, delays: 0 },
@@ -20,7 +22,7 @@ const workedExample = {
 describe('NĐ 335 default rule set', () => {
   it('scores the worked example of domain.md §5: 90.97 → HTXS', () => {
     const r = evaluateRuleSet(ruleSet, workedExample)
-    expect(r.values).toMatchObject({ A: 15, generalScore: 27, a: 93.33, b: 89.17, c: 91.67, task: 63.97, total: 90.97 })
+    expect(r.values).toMatchObject({ A: 15, ethicsScore: 9, competenceScore: 9, innovationScore: 9, generalScore: 27, a: 93.33, b: 89.17, c: 91.67, task: 63.97, total: 90.97 })
     expect(r.values['d']).toBeNull()
     expect(r.level).toBe('HTXS')
     expect(r.override).toBeNull()
@@ -79,23 +81,24 @@ describe('NĐ 335 default rule set', () => {
     const at = (e: number, c: number, i: number, done: number) =>
       evaluateRuleSet(ruleSet, {
         role: 'staff',
-        general: { ethics: e, competence: c, innovation: i },
+        general: general(e, c, i),
+        assessment,
         products: [{ code: 'X', k: 1, assigned: 10, done, qualityFailures: 0, delays: 0 }],
       })
     expect(at(10, 10, 0, 10)).toMatchObject({ total: 90, level: 'HTXS' }) // 20 + 70
     expect(at(0, 0, 0, 10)).toMatchObject({ total: 70, level: 'HTT' })
     expect(at(10, 5, 0, 5)).toMatchObject({ total: 50, level: 'HT' }) // 15 + 35
-    expect(at(10, 4.99, 0, 5)).toMatchObject({ total: 49.99, level: 'KHT' })
+    expect(at(10, 4.75, 0, 5)).toMatchObject({ total: 49.75, level: 'KHT' })
   })
 
   it('validates inputs against the input schema with readable paths', () => {
     expect(validateInputs(ruleSet, workedExample)).toEqual([])
     const errors = validateInputs(ruleSet, {
       role: 'staff',
-      general: { ethics: 11, competence: 9, innovation: 9 },
+      general: { ...general(9), ethics: { politics: 5.5, discipline: 4.5 } },
       products: [{ code: 'VB', k: 1, assigned: -1, done: 1, qualityFailures: 0, delays: 0 }],
     })
-    expect(errors.map((e) => e.path).sort()).toEqual(['general.ethics', 'products[0].assigned'])
+    expect(errors.map((e) => e.path).sort()).toEqual(['general.ethics.politics', 'products[0].assigned'])
   })
 })
 

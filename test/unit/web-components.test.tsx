@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { staffSchema } from '../../admin-ui/src/EvaluationPage'
 import { JsonField, ruleSetUiSchema } from '../../admin-ui/src/JsonField'
 import { localizeVi, translateString } from '../../admin-ui/src/rjsf-vi'
-import { nd335RuleSet } from '../../rules/defaults.js'
+import { nd335FlatRuleSet, nd335RuleSet } from '../../rules/defaults.js'
 import { ruleSetJsonSchema } from '../../rules/ruleset.schema.js'
 
 const validator = customizeValidator({}, localizeVi)
@@ -18,15 +18,16 @@ describe('web components', () => {
     const html = renderToStaticMarkup(
       <Form schema={staffSchema(def.inputSchema)} uiSchema={def.uiSchema} formData={def.initialInputs} validator={validator} translateString={translateString('vi')} />,
     )
-    expect(html).toContain('Chính trị, đạo đức, lối sống, ý thức kỷ luật')
+    expect(html).toContain('Phẩm chất chính trị, đạo đức, văn hóa công vụ')
     expect(html).toContain('Sản phẩm, công việc trong kỳ')
     expect(html).toContain('title="Thêm"')
     expect(html).not.toContain('Trường hợp đặc biệt') // overrides: set by the reviewer
     expect(html).not.toContain('Vai trò')
+    expect(html).not.toContain('Nhận xét, đánh giá của cấp có thẩm quyền') // review: the authority's
   })
 
   it('localizes validation messages of the form into Vietnamese', () => {
-    const { errors } = validator.validateFormData({ general: { ethics: 11, competence: 'x', innovation: 5 }, products: [] }, staffSchema(nd335RuleSet().inputSchema))
+    const { errors } = validator.validateFormData({ general: { ethics: 11, competence: 'x', innovation: 5 }, products: [] }, staffSchema(nd335FlatRuleSet().inputSchema))
     const byProperty = Object.fromEntries(errors.map((e) => [e.property, e.message]))
     expect(byProperty['.general.ethics']).toBe('phải ≤ 10')
     expect(byProperty['.general.competence']).toBe('phải là số')
