@@ -1,6 +1,10 @@
 /** Error codes the API returns; a string-literal union so clients can switch on them. */
 export type ErrorCode =
   | 'BAD_REQUEST'
+  | 'NOT_A_WEEKEND'
+  | 'NO_WORKING_DAY'
+  | 'RECORDED_NOT_SHOWN'
+  | 'PROJECTION_CONFLICT'
   | 'VALIDATION_FAILED'
   | 'UNAUTHENTICATED'
   | 'INVALID_CREDENTIALS'

@@ -85,6 +85,13 @@ export interface CycleDurations {
   selfAssessmentSeconds: number
   reviewSeconds: number
   reminderBeforeSeconds: number
+  /** The working-day settings the seconds were computed from at launch, and the due instants they gave. */
+  selfAssessmentWorkingDays?: number
+  reviewWorkingDays?: number
+  reminderWorkingDays?: number
+  workingDaysFrom?: string
+  selfAssessmentDueAt?: string
+  reviewDueAt?: string
 }
 
 export interface EvaluationTable {
