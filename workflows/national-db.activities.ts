@@ -1,4 +1,3 @@
-/* eslint-disable no-restricted-imports -- activities run in the worker, outside the workflow sandbox (like activities.ts) */
 import { ApplicationFailure } from '@temporalio/common'
 import { Context } from '@temporalio/activity'
 import type { NationalDbConfig } from '../server/config.js'

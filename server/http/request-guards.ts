@@ -5,7 +5,7 @@ import { ApiError } from '../errors.js'
 /** Bodies are capped: 1 MiB for JSON, 10 MiB for the spreadsheet imports. */
 const JSON_LIMIT = 1 << 20
 const IMPORT_LIMIT = 10 << 20
-const IMPORT_PATHS = /^\/api\/(staff|catalogue)\/import$/
+const IMPORT_PATHS = /^\/api\/(staff|catalogue|integrations\/tasks)\/import$/
 
 const tooLarge = (limit: number) =>
   new ApiError(413, 'PAYLOAD_TOO_LARGE', `Nội dung yêu cầu quá lớn (tối đa ${limit >> 20} MiB).`, `The request body is too large (at most ${limit >> 20} MiB).`)

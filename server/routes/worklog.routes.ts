@@ -192,5 +192,8 @@ function view(r: Record<string, unknown> & { id: number }) {
     hours: r['hours'],
     qualityFailures: r['quality_failures'],
     version: r['version'],
+    /** Set for an item a connected system (e-Office) sent: read-only for the staff member. */
+    sourceSystemId: r['source_system_id'] ?? null,
+    externalId: r['external_id'] ?? null,
   }
 }
