@@ -77,7 +77,10 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
                 </td>
                 <td>{formatDate(i.extendedTo ?? i.dueOn)}</td>
                 <td>
-                  {i.status === 'OPEN' && (
+                  {i.status === 'OPEN' && i.sourceSystemId ? (
+                    <span className="muted">{vi ? 'Cập nhật từ hệ thống giao việc' : 'Updated by the task system'}</span>
+                  ) : null}
+                  {i.status === 'OPEN' && !i.sourceSystemId && (
                     <div className="actions">
                       <button className="secondary" onClick={() => progress(i, false)}>
                         {vi ? 'Ghi giờ' : 'Log hours'}

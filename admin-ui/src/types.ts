@@ -21,6 +21,8 @@ export interface RuleSetMeta {
 
 export interface WorkItem {
   id: number
+  /** Sent by a connected system (e-Office): its progress comes from there, not from the staff member. */
+  sourceSystemId?: number | null
   fullName: string
   productCode: string
   productName: string
