@@ -9,6 +9,9 @@ import { localizeVi, translateString } from './rjsf-vi'
 import { declaredLinesSchema, declaredLinesUi, formLines, splitLines, withCatalogue, type ProductOption } from './product-lines'
 import { fieldLabel } from './field-label'
 import { ProductTable } from './ProductTable'
+import { AssessmentSection, CriteriaTable, FormHeading, type FigureRow } from './form/Mau01Form'
+import { assessmentComplete, assessmentFields, criteriaProblems, generalCriteria, withValue } from './form/mau01.model'
+import { approvalBody, authorityGeneral, REVIEWED_STAGES, uiWithoutKeys, withAssessment, withoutKeys } from './form/evaluation-form'
 
 interface TraceLine {
   key: string
@@ -16,11 +19,14 @@ interface TraceLine {
 }
 interface Evaluation {
   id: number
+  cycleId: number
   fullName: string
   unitName: string
   stage: string
   round: number
   data: Record<string, unknown>
+  adjustments: Record<string, unknown> | null
+  deadlineAt: string | null
   total: number | null
   level: string | null
   finalLevel: string | null
@@ -29,11 +35,27 @@ interface Evaluation {
   ruleSet: { id: number; version: number }
   formSchema: RJSFSchema & { properties?: Record<string, RJSFSchema>; required?: string[] }
   uiSchema: Record<string, unknown>
-  scores: { trace?: TraceLine[] } | null
-  rounds: { round: number; data: Record<string, unknown>; outcome: string | null; reason: string | null; decidedAt: string | null }[]
+  scores: { trace?: TraceLine[]; values?: Record<string, number | null> } | null
+  rounds: { round: number; data: Record<string, unknown>; scores: { values?: Record<string, number | null> } | null; outcome: string | null; reason: string | null; decidedAt: string | null }[]
   allowedActions: string[]
   productOptions: ProductOption[]
 }
+
+interface CycleInfo {
+  name: string
+  periodStart: string
+  periodEnd: string
+}
+interface ComputedInfo {
+  key: string
+  label: { vi: string; en: string }
+  scale?: { max: number }
+}
+interface RuleSetInfo {
+  definition: { computed: ComputedInfo[]; totalKey: string }
+}
+/** The task score, shown under the general criteria as Mẫu 01's part B (a rule set without it shows the total alone). */
+const TASK_KEY = 'task'
 
 const OUTCOMES: Record<string, Record<Lang, string>> = {
   APPROVED: { vi: 'được duyệt', en: 'approved' },
@@ -48,52 +70,94 @@ const validatorEn = customizeValidator({})
 export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   const [ev, setEv] = useState<Evaluation | null>(null)
   const [data, setData] = useState<Record<string, unknown>>({})
-  const [preview, setPreview] = useState<TraceLine[]>([])
+  const [preview, setPreview] = useState<{ trace: TraceLine[]; values: Record<string, number | null> } | null>(null)
   const [note, setNote] = useState('')
-  const [general, setGeneral] = useState<Record<string, number> | null>(null)
+  // The authority's column (the person's scores with their adjustments) and the authority's comment and level.
+  const [authority, setAuthority] = useState<Record<string, unknown>>({})
+  const [review, setReview] = useState<{ comment?: string; proposedLevel?: string }>({})
+  const [cycle, setCycle] = useState<CycleInfo | null>(null)
+  const [computed, setComputed] = useState<RuleSetInfo['definition'] | null>(null)
   const load = useCallback(async () => {
     const e = await api<Evaluation>('GET', `/api/evaluations/${id}`)
     setEv(e)
     setData(e.data)
-    const g = (e.data['general'] ?? null) as Record<string, number> | null
-    setGeneral(g ? { ...g } : null)
+    setAuthority(authorityGeneral(e.data, e.adjustments))
+    const given = (e.adjustments?.['assessment'] ?? {}) as { comment?: string; proposedLevel?: string }
+    setReview({ comment: given.comment ?? '', proposedLevel: given.proposedLevel ?? '' })
   }, [id])
   const { message, act } = useAction(load, () => setNote(''))
   useEffect(() => {
     void load()
   }, [load])
+  // The cycle's name and period, and the labels and maxima of the computed figures, for the form's head and foot.
+  const cycleId = ev?.cycleId
+  const ruleSetId = ev?.ruleSet.id
+  useEffect(() => {
+    if (cycleId === undefined) return
+    api<CycleInfo>('GET', `/api/cycles/${cycleId}`).then(setCycle, () => setCycle(null))
+  }, [cycleId])
+  useEffect(() => {
+    if (ruleSetId === undefined) return
+    api<RuleSetInfo>('GET', `/api/rulesets/${ruleSetId}`).then((r) => setComputed(r.definition), () => setComputed(null))
+  }, [ruleSetId])
 
   const editable = ev?.allowedActions.includes('submit') ?? false
-  const schema = useMemo(() => (ev ? staffSchema(ev.formSchema, ev.productOptions, lang) : {}), [ev, lang])
-  const uiSchema = useMemo(() => (ev?.formSchema.properties?.['products'] ? { ...ev.uiSchema, products: declaredLinesUi(ev.uiSchema['products'] as Record<string, unknown> | undefined) } : (ev?.uiSchema ?? {})), [ev])
+  const reviewing = ev?.allowedActions.includes('approve') ?? false
+  // Mẫu 01's table and review are generated from the rule set's schema; the form below keeps the rest (product lines).
+  const general = useMemo(() => (ev ? generalCriteria(ev.formSchema as Record<string, unknown>, ev.uiSchema) : null), [ev])
+  const fields = useMemo(() => (ev ? assessmentFields(ev.formSchema as Record<string, unknown>) : null), [ev])
+  const ownKeys = useMemo(() => [...(general ? ['general'] : []), ...(fields?.strengths || fields?.weaknesses || fields?.proposedLevel ? ['assessment'] : [])], [general, fields])
+  const schema = useMemo(() => (ev ? withoutKeys(staffSchema(ev.formSchema, ev.productOptions, lang), ownKeys) : {}), [ev, lang, ownKeys])
+  const uiSchema = useMemo(() => {
+    const ui = uiWithoutKeys(ev?.uiSchema ?? {}, ownKeys)
+    return ev?.formSchema.properties?.['products'] ? { ...ui, products: declaredLinesUi(ev.uiSchema['products'] as Record<string, unknown> | undefined) } : ui
+  }, [ev, ownKeys])
+  const problems = useMemo(() => (general && editable ? criteriaProblems(data, general, lang) : new Map<string, string>()), [data, general, editable, lang])
+  const authorityProblems = useMemo(() => (general && reviewing ? criteriaProblems(authority, general, lang) : new Map<string, string>()), [authority, general, reviewing, lang])
   // Lines from the confirmed work log are shown apart and kept as they are; the form edits the declared ones.
   const { fromWorkLog, declared } = splitLines(data)
-  const formData = ev?.formSchema.properties?.['products'] ? { ...data, products: formLines(declared) } : data
-  const onFormChange = (next: Record<string, unknown>) =>
-    setData(ev?.formSchema.properties?.['products'] ? { ...next, products: [...fromWorkLog, ...withCatalogue((next['products'] as Record<string, unknown>[] | undefined) ?? [], ev.productOptions)] } : next)
+  // The generated form holds only what it shows (its schema admits no other key).
+  const formOwn = Object.fromEntries(Object.entries(data).filter(([k]) => !ownKeys.includes(k)))
+  const formData = ev?.formSchema.properties?.['products'] ? { ...formOwn, products: formLines(declared) } : formOwn
+  const onFormChange = (next: Record<string, unknown>) => {
+    // Only what the form shows comes from it; the general criteria and the review are edited above it.
+    const rest = Object.fromEntries(Object.entries(next).filter(([k]) => !ownKeys.includes(k)))
+    setData((prev) => ({ ...prev, ...rest, ...(ev?.formSchema.properties?.['products'] ? { products: [...fromWorkLog, ...withCatalogue((next['products'] as Record<string, unknown>[] | undefined) ?? [], ev.productOptions)] } : {}) }))
+  }
 
   // Live score preview with the plain-language explanation.
   useEffect(() => {
     if (!ev || !editable) return
     // An incomplete form is not sent for a score (no 400 in the console): the form shows what is missing.
     const asFilled = ev.formSchema.properties?.['products'] ? { ...data, products: formLines(splitLines(data).declared) } : data
-    if (validatorVi.validateFormData(asFilled, staffSchema(ev.formSchema, ev.productOptions, 'vi')).errors.length) {
-      setPreview([])
+    const incomplete = (general && criteriaProblems(data, general, 'vi').size > 0) || (fields && !assessmentComplete(data, fields))
+    if (incomplete || validatorVi.validateFormData(asFilled, staffSchema(ev.formSchema, ev.productOptions, 'vi')).errors.length) {
+      setPreview(null)
       return
     }
     const timer = setTimeout(() => {
-      api<{ trace: TraceLine[] }>('POST', `/api/rulesets/${ev.ruleSet.id}/evaluate`, { inputs: data }).then(
-        (r) => setPreview(r.trace),
-        () => setPreview([]),
+      api<{ trace: TraceLine[]; values: Record<string, number | null> }>('POST', `/api/rulesets/${ev.ruleSet.id}/evaluate`, { inputs: data }).then(
+        (r) => setPreview({ trace: r.trace, values: r.values }),
+        () => setPreview(null),
       )
     }, 300)
     return () => clearTimeout(timer)
-  }, [data, ev, editable])
+  }, [data, ev, editable, general, fields])
 
   if (!ev) return null
   const save = () => api('PUT', `/api/evaluations/${id}/self-assessment`, { data })
   const lastReturn = [...ev.rounds].reverse().find((r) => r.outcome === 'RETURNED' || r.outcome === 'RETURNED_BY_LEADERSHIP')
-  const trace = editable ? preview : (ev.scores?.trace ?? [])
+  const trace = editable ? (preview?.trace ?? []) : (ev.scores?.trace ?? [])
+  const reviewed = REVIEWED_STAGES.has(ev.stage) || (ev.adjustments !== null && Object.keys(ev.adjustments).length > 0)
+  // The authority's column: being filled at approval, shown once they approved (or adjusted), empty before.
+  const authorityDoc = reviewing || reviewed ? authority : null
+  const submitted = ev.rounds[ev.rounds.length - 1]?.scores?.values ?? null
+  const selfValues = editable ? (preview?.values ?? null) : submitted
+  const authorityValues = reviewed && !reviewing ? (ev.scores?.values ?? null) : null
+  const figures: FigureRow[] = (computed?.computed ?? [])
+    .filter((c) => c.key === TASK_KEY || c.key === computed?.totalKey)
+    .map((c) => ({ key: c.key, title: c.label[lang], maximum: c.scale?.max ?? null, self: selfValues?.[c.key] ?? null, authority: authorityValues?.[c.key] ?? null }))
+  const invalid = (found: Map<string, string>) => (found.size ? (lang === 'vi' ? 'Điểm tiêu chí chưa hợp lệ: xem các ô được đánh dấu.' : 'Some scores are not valid: see the marked boxes.') : null)
 
   return (
     <section className="card" data-testid="evaluation">
@@ -110,11 +174,35 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       )}
       {lastReturn && ev.stage !== 'SELF_ASSESSMENT' && ev.rounds.length > 1 && <RoundChanges before={ev.rounds[ev.rounds.length - 2]!.data} after={ev.rounds[ev.rounds.length - 1]!.data} schema={ev.formSchema} lang={lang} />}
       {lastReturn && ev.stage === 'SELF_ASSESSMENT' && <RoundChanges before={lastRoundData(ev)} after={data} schema={ev.formSchema} lang={lang} />}
+      <FormHeading cycle={cycle} deadlineAt={ev.stage === 'SELF_ASSESSMENT' || ev.stage === 'UNIT_REVIEW' || ev.stage === 'AWAITING_SIGN_OFF' ? ev.deadlineAt : null} lang={lang} />
       {ev.finalLevel && (
         <p className="result" data-testid="result">
           {lang === 'vi' ? 'Kết quả' : 'Result'}: <strong>{ev.finalLevel}</strong> — {LEVEL_LABELS[ev.finalLevel]?.[lang]}, {ev.total?.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')} {lang === 'vi' ? 'điểm' : 'points'},{' '}
           {lang === 'vi' ? `xếp thứ ${ev.rankInUnit} trong đơn vị` : `rank ${ev.rankInUnit} in the unit`}
         </p>
+      )}
+      {general && (
+        <CriteriaTable
+          general={general}
+          self={data}
+          authority={authorityDoc}
+          editing={editable ? 'self' : reviewing ? 'authority' : null}
+          onChange={(path, value) => (editable ? setData((d) => withValue(d, path, value)) : setAuthority((a) => withValue(a, path, value)))}
+          problems={editable ? problems : authorityProblems}
+          figures={figures}
+          lang={lang}
+        />
+      )}
+      {fields && (fields.strengths || fields.review) && (
+        <AssessmentSection
+          fields={fields}
+          own={(data['assessment'] ?? {}) as Record<string, unknown>}
+          review={reviewing || reviewed ? review : null}
+          editing={editable ? 'self' : reviewing ? 'authority' : null}
+          onOwnChange={(key, value) => setData((d) => withAssessment(d, key, value))}
+          onReviewChange={(key, value) => setReview((r) => ({ ...r, [key]: value }))}
+          lang={lang}
+        />
       )}
       {editable ? (
         <>
@@ -127,6 +215,8 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
           translateString={translateString(lang)}
           onChange={(e) => onFormChange(e.formData as Record<string, unknown>)}
           onSubmit={() => act(async () => {
+            const problem = invalid(problems)
+            if (problem) throw new Error(problem)
             await save()
             await api('POST', `/api/evaluations/${id}/submit`)
           }, lang === 'vi' ? 'Đã nộp bản tự đánh giá.' : 'Self-assessment submitted.')}
@@ -157,21 +247,8 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       )}
       {(ev.allowedActions.includes('approve') || ev.allowedActions.includes('leaderReturn')) && (
         <div className="review">
-          {ev.allowedActions.includes('approve') && general && (
-            <fieldset data-testid="adjust-general">
-              <legend>{lang === 'vi' ? 'Điều chỉnh điểm tiêu chí chung (0–10)' : 'Adjust general criteria (0–10)'}</legend>
-              <div className="inline-form">
-                {Object.entries(general).map(([k, v]) => (
-                  <label key={k}>
-                    {String((ev.formSchema.properties?.['general'] as { properties?: Record<string, { title?: string }> } | undefined)?.properties?.[k]?.title ?? k)}
-                    <input type="number" min={0} max={10} step="0.5" value={v} data-testid={`adjust-${k}`} onChange={(e) => setGeneral({ ...general, [k]: Number(e.target.value) })} />
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-          )}
           <label>
-            {lang === 'vi' ? 'Nhận xét / lý do trả lại' : 'Comment / reason for return'}
+            {fields?.review ? (lang === 'vi' ? 'Lý do trả lại' : 'Reason for return') : lang === 'vi' ? 'Nhận xét / lý do trả lại' : 'Comment / reason for return'}
             <textarea data-testid="note" value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
           </label>
           <div className="actions">
@@ -179,9 +256,13 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
               <button
                 data-testid="approve"
                 onClick={() => {
-                  const changed = general && JSON.stringify(general) !== JSON.stringify(ev.data['general'])
-                  const body = { ...(note ? { comment: note } : {}), ...(changed ? { adjustments: { general } } : {}) }
-                  void act(() => api('POST', `/api/evaluations/${id}/approve`, body), lang === 'vi' ? 'Đã duyệt.' : 'Approved.')
+                  // Mẫu 01: the authority's comment is part of the form; earlier rule sets take the note as the comment.
+                  const body = fields?.review ? approvalBody(ev.data, authority, review, ev.adjustments) : { ...approvalBody(ev.data, authority, null, ev.adjustments), ...(note ? { comment: note } : {}) }
+                  void act(async () => {
+                    const problem = invalid(authorityProblems)
+                    if (problem) throw new Error(problem)
+                    return api('POST', `/api/evaluations/${id}/approve`, body)
+                  }, lang === 'vi' ? 'Đã duyệt.' : 'Approved.')
                 }}
               >
                 {lang === 'vi' ? 'Duyệt' : 'Approve'}
@@ -216,7 +297,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
 
 /** The form staff fill: the rule set's input schema without what the reviewer sets or the role. */
 export function staffSchema(schema: Evaluation['formSchema'], productOptions: ProductOption[] = [], lang: Lang = 'vi'): RJSFSchema {
-  const hidden = new Set(['role', 'overrides', 'leader'])
+  const hidden = new Set(['role', 'overrides', 'leader', 'review'])
   const properties = Object.fromEntries(
     Object.entries(schema.properties ?? {})
       .filter(([k]) => !hidden.has(k))
