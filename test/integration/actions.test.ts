@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../server/app.js'
 import { projectTransition } from '../../server/evaluations/transition.projection.js'
@@ -93,6 +94,30 @@ describe('actions: idempotency keys, expected versions, status codes, conflict d
     await t.system.db.updateTable('evaluation_transitions').set({ hash: 'not-the-recorded-one' }).where('evaluation_id', '=', own.id).where('version', '=', 2).execute()
     const reported = await reconcile(t.system.db, t.system.client, { cycleId })
     expect(reported.reported).toEqual([{ evaluationId: own.id, problem: 'v2 in the read model is not the transition the workflow recorded' }])
+  })
+
+  it('answers 503 RECORDED_NOT_SHOWN when the read model cannot take a recorded action, and shows it by itself once it can', async () => {
+    const other = await t.login('cv.lyson')
+    const own = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, other)).body[0]
+    expect((await call('PUT', `/api/evaluations/${own.id}/self-assessment`, other, { data: doc(8, 9) })).body).toMatchObject({ version: 1 })
+    // The ledger refuses every write for a while, as a failing disk or a lost primary would.
+    await sql`create function test_refuse_ledger() returns trigger language plpgsql as $$ begin raise exception 'simulated outage'; end $$`.execute(t.system.db)
+    await sql`create trigger test_refuse_ledger before insert on evaluation_transitions for each row execute function test_refuse_ledger()`.execute(t.system.db)
+    const key = { 'idempotency-key': 'submit-during-outage' }
+    const during = await call('POST', `/api/evaluations/${own.id}/submit`, other, {}, key)
+    expect(during).toMatchObject({ status: 503, body: { error: { code: 'RECORDED_NOT_SHOWN' } } })
+    expect(during.body.error.message).toMatch(/đã được ghi nhận/)
+    // The workflow decided; the read model does not show it yet.
+    const staffId = (await t.api('GET', '/api/me', other)).body.id
+    expect(await t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, staffId)).query(evaluationStateQuery)).toMatchObject({ stage: 'UNIT_REVIEW', version: 2 })
+    expect((await call('GET', `/api/evaluations/${own.id}`, other)).body).toMatchObject({ stage: 'SELF_ASSESSMENT', version: 1 })
+    await sql`drop trigger test_refuse_ledger on evaluation_transitions`.execute(t.system.db)
+    await sql`drop function test_refuse_ledger()`.execute(t.system.db)
+    // Nobody repeats anything: the workflow's own projection gets it through.
+    await eventually(async () => (await call('GET', `/api/evaluations/${own.id}`, other)).body.version === 2, 60_000, 'the recorded submit shown')
+    // A careful client that repeats with its key gets the first answer, and nothing happens twice.
+    expect(await call('POST', `/api/evaluations/${own.id}/submit`, other, {}, key)).toMatchObject({ status: 200, body: { stage: 'UNIT_REVIEW', version: 2 } })
+    expect((await call('GET', `/api/evaluations/${own.id}/audit`, other)).body.map((e: { action: string }) => e.action)).toEqual(['save', 'submit'])
   })
 
   it('answers 503 with a clear message, not 500, when Temporal cannot be reached', async () => {
