@@ -1,17 +1,20 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react'
 import { api, apiAll, ApiFailure } from './api'
-import { CyclePage } from './CyclePage'
-import { LaunchCycle } from './LaunchCycle'
-import { OrgPage } from './OrgPage'
-import { EvaluationPage } from './EvaluationPage'
 import { Bell, NotificationsPage } from './NotificationsPage'
 import { formatDate, formatDateTime, LEVEL_LABELS, STAGE_LABELS, t, type Lang } from './i18n'
 import { useRoute } from './router'
-import { RuleSetPage, RuleSetsPage } from './RuleSetsPage'
-import { UnitBoardPage } from './UnitBoardPage'
-import { WorkLogPage } from './WorkLogPage'
-import { HolidaysPage } from './HolidaysPage'
-import { IntegrationsPage } from './IntegrationsPage'
+
+// Each screen is loaded when first opened: the sign-in page downloads none of them (issue 16, point 7).
+const CyclePage = lazy(() => import('./CyclePage').then((m) => ({ default: m.CyclePage })))
+const LaunchCycle = lazy(() => import('./LaunchCycle').then((m) => ({ default: m.LaunchCycle })))
+const OrgPage = lazy(() => import('./OrgPage').then((m) => ({ default: m.OrgPage })))
+const EvaluationPage = lazy(() => import('./EvaluationPage').then((m) => ({ default: m.EvaluationPage })))
+const RuleSetPage = lazy(() => import('./RuleSetsPage').then((m) => ({ default: m.RuleSetPage })))
+const RuleSetsPage = lazy(() => import('./RuleSetsPage').then((m) => ({ default: m.RuleSetsPage })))
+const UnitBoardPage = lazy(() => import('./UnitBoardPage').then((m) => ({ default: m.UnitBoardPage })))
+const WorkLogPage = lazy(() => import('./WorkLogPage').then((m) => ({ default: m.WorkLogPage })))
+const HolidaysPage = lazy(() => import('./HolidaysPage').then((m) => ({ default: m.HolidaysPage })))
+const IntegrationsPage = lazy(() => import('./IntegrationsPage').then((m) => ({ default: m.IntegrationsPage })))
 
 interface Me {
   id: number
@@ -91,7 +94,9 @@ export function App() {
           </>
         )}
       </header>
-      <main>{me === undefined ? null : me ? <Page me={me} lang={lang} /> : <Login lang={lang} onLogin={setMe} />}</main>
+      <main>
+        <Suspense fallback={<p className="loading">{lang === 'vi' ? 'Đang tải…' : 'Loading…'}</p>}>{me === undefined ? null : me ? <Page me={me} lang={lang} /> : <Login lang={lang} onLogin={setMe} />}</Suspense>
+      </main>
     </div>
   )
 }

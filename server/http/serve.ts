@@ -2,11 +2,22 @@ import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
-import type { Hono } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { compress } from 'hono/compress'
 import type { AppEnv } from './context.js'
 import { projectRoot } from '../paths.js'
 
 export const distDir = resolve(projectRoot, 'dist')
+
+/** Vite names what it builds `assets/<name>-<8-character hash>.<ext>`: a new content is a new name. */
+const HASHED_ASSET = /^\/assets\/[^/]+-[\w-]{8}\.\w+$/
+export const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+/**
+ * Answers that carry a secret (session token, a connected system's key shown once) are never
+ * compressed: a secret compressed beside text the client chose leaks through the size (BREACH).
+ */
+const CARRIES_SECRET = /^\/api\/(auth\/|session$|integrations\/systems)/
 
 /** Builds the web app into dist/ when it is not there yet (first `npm start` on a fresh clone). */
 export async function ensureWebAppBuilt(): Promise<void> {
@@ -16,25 +27,45 @@ export async function ensureWebAppBuilt(): Promise<void> {
   await build({ configFile: resolve(projectRoot, 'vite.config.ts'), logLevel: 'warn' })
 }
 
+/** Hashed files are kept a year without asking again; anything else (index.html) is checked each time. */
+function cacheControl(_path: string, c: Context): void {
+  c.header('Cache-Control', HASHED_ASSET.test(c.req.path) ? IMMUTABLE : 'no-cache')
+}
+
 /**
- * Adds the built web app (dir, dist/ by default) to the app: its files, and index.html for every
- * other path outside /api. Registered after createApp's middleware, so the files get the same
- * security headers (Content-Security-Policy, …) as the API. False when there is no build.
+ * Adds the built web app (dir, dist/ by default) to the app: its files, sent brotli- or
+ * gzip-compressed as built (`file.br`, `file.gz` from vite.config.ts) when the browser accepts it,
+ * and index.html for every other path outside /api and /assets (a missing chunk is a 404, not a
+ * page of HTML). Registered after createApp's middleware, so the files get the same security
+ * headers (Content-Security-Policy, …) as the API. False when there is no build.
  */
 export function serveWebApp(app: Hono<AppEnv>, dir = distDir): boolean {
   if (!existsSync(resolve(dir, 'index.html'))) return false
   const root = relative(process.cwd(), dir) || '.'
-  const files = serveStatic({ root })
-  const index = serveStatic({ path: `${root}/index.html` })
-  const notApi = (handler: typeof files): typeof files => (c, next) => (c.req.path.startsWith('/api/') ? next() : handler(c, next))
-  app.use('/*', notApi(files))
-  app.get('*', notApi(index))
+  const files = serveStatic({ root, precompressed: true, onFound: cacheControl })
+  const index = serveStatic({ path: `${root}/index.html`, onFound: cacheControl })
+  const outside = (prefixes: string[], handler: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> => (c, next) => (prefixes.some((p) => c.req.path.startsWith(p)) ? next() : handler(c, next))
+  app.use('/*', outside(['/api/'], files))
+  app.get('*', outside(['/api/', '/assets/'], index))
   return true
 }
 
-/** Serves the API and, when built, the web app from dist/ on one port (unknown paths → index.html). */
-export function listen(app: Hono<AppEnv>, port: number, webApp = true): { close(): Promise<void> } {
-  if (webApp) serveWebApp(app)
-  const server = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' })
+/**
+ * The app as sent over the network: JSON and other text answers gzip-compressed when the client
+ * accepts it and the answer is not compressed already (the web app's files are, at build time).
+ * Tests that call `app.request` in-process see the answers unchanged.
+ */
+export function compressed(app: Hono<AppEnv>): Hono {
+  const gzip = compress()
+  const outer = new Hono()
+  outer.use('*', (c, next) => (CARRIES_SECRET.test(c.req.path) ? next() : gzip(c, next)))
+  outer.all('*', (c) => app.fetch(c.req.raw, c.env))
+  return outer
+}
+
+/** Serves the API and, when built, the web app (dir, dist/ by default) on one port (unknown paths → index.html). */
+export function listen(app: Hono<AppEnv>, port: number, webApp = true, dir = distDir): { close(): Promise<void> } {
+  if (webApp) serveWebApp(app, dir)
+  const server = serve({ fetch: compressed(app).fetch, port, hostname: '0.0.0.0' })
   return { close: () => new Promise((r) => server.close(() => r())) }
 }
