@@ -97,7 +97,11 @@ export async function cycleBench(staffCount: number, json = false): Promise<void
   for (const e of evaluations) tokens.set(e.staffId, (await createSession(system.db, e.staffId)).token)
   const head = evaluations.find((e) => e.staffId === headId)!
   const staff = evaluations.filter((e) => e !== head)
-  const document = (e: { staffId: number }) => ({ general: { ethics: 8, competence: 8, innovation: 8 }, products: [{ code: 'B01', k: 1, assigned: 10, done: 7 + (e.staffId % 4), qualityFailures: 0, delays: 0, reason: 'Theo kế hoạch công tác' }] })
+  const document = (e: { staffId: number }) => ({
+    // Mẫu 01: 8 points in each group (I: 4 + 4, II and III: 4 × 2), and the person's review.
+    general: { ethics: { politics: 4, discipline: 4 }, competence: { expertise: 2, taskResponse: 2, responsibility: 2, serviceAttitude: 2 }, innovation: { renewal: 2, creativity: 2, daringThought: 2, daringAction: 2 } },
+    assessment: { strengths: 'Hoàn thành nhiệm vụ được giao', weaknesses: 'Cần chủ động hơn', proposedLevel: 'HTT' },
+    products: [{ code: 'B01', k: 1, assigned: 10, done: 7 + (e.staffId % 4), qualityFailures: 0, delays: 0, reason: 'Theo kế hoạch công tác' }] })
   for (const e of evaluations) await call('PUT', `/api/evaluations/${e.id}/self-assessment`, tokens.get(e.staffId)!, { data: document(e) })
   const submits = await sample(evaluations.slice(0, LATENCY_SAMPLES).map((e) => ({ method: 'POST', path: `/api/evaluations/${e.id}/submit`, token: tokens.get(e.staffId)!, opens: `/api/evaluations/${e.id}` })))
   await pool(evaluations.slice(LATENCY_SAMPLES), 16, async (e) => void (await call('POST', `/api/evaluations/${e.id}/submit`, tokens.get(e.staffId)!)))

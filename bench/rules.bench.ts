@@ -94,7 +94,7 @@ function synthetic(count: number): MemberRow[] {
       unitId,
       positionCode: head ? 'TP' : 'CV',
       ruleRole: head ? 'leader' : 'staff',
-      data: { general: { ethics: int(6, 10), competence: int(6, 10), innovation: int(5, 10) }, products },
+      data: { general: mau01General(int(6, 10), int(6, 10), int(5, 10)), assessment: ASSESSMENT, products },
       adjustments: head ? { leader: { unitPlanScore: int(60, 100) } } : random() < 0.01 ? { overrides: { discipline: 'reprimand' } } : null,
       reviewerIds: head ? [] : [headStaffId],
       ruleSetId: 1,
@@ -108,4 +108,20 @@ function synthetic(count: number): MemberRow[] {
     })
   }
   return members
+}
+
+/** The person's review, filled as submission requires. */
+const ASSESSMENT = { strengths: 'Hoàn thành nhiệm vụ được giao', weaknesses: 'Cần chủ động hơn', proposedLevel: 'HTT' }
+
+/** Mẫu 01's general criteria with groups I, II, III scoring these points (out of 10), spread in quarter points over their criteria. */
+function mau01General(ethics: number, competence: number, innovation: number) {
+  const spread = (points: number, keys: string[]) => {
+    const quarters = Math.round(points * 4)
+    return Object.fromEntries(keys.map((k, i) => [k, (Math.floor(quarters / keys.length) + (i < quarters % keys.length ? 1 : 0)) / 4]))
+  }
+  return {
+    ethics: spread(ethics, ['politics', 'discipline']),
+    competence: spread(competence, ['expertise', 'taskResponse', 'responsibility', 'serviceAttitude']),
+    innovation: spread(innovation, ['renewal', 'creativity', 'daringThought', 'daringAction']),
+  }
 }

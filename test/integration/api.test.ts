@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { departmentKpiRuleSet, nd335RuleSet } from '../../rules/defaults.js'
 import { DEMO_PASSWORD, startTestSystem, type TestSystem } from '../support/harness.js'
+import { assessment, general } from '../support/documents.js'
 import { mutants } from '../support/mutate.js'
 
 describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
@@ -125,7 +126,8 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
     const evaluated = await t.api('POST', '/api/rulesets/1/evaluate', admin, {
       inputs: {
         role: 'staff',
-        general: { ethics: 9, competence: 9, innovation: 9 },
+        general: general(9),
+        assessment,
         products: [
           { code: 'VB', k: 1, assigned: 10, done: 9, qualityFailures: 0, delays: 1 },
           { code: 'BC', k: 2.5, assigned: 2, done: 2, qualityFailures: 1, delays: 0 },
@@ -135,7 +137,7 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
     expect(evaluated.status).toBe(200)
     expect(evaluated.body).toMatchObject({ total: 90.97, level: 'HTXS' })
     expect(evaluated.body.trace.find((l: { key: string }) => l.key === 'b')).toMatchObject({ label: { vi: 'Chất lượng (%)' }, value: 89.17 })
-    const empty = await t.api('POST', '/api/rulesets/1/evaluate', admin, { inputs: { general: { ethics: 1, competence: 1, innovation: 1 }, products: [] } })
+    const empty = await t.api('POST', '/api/rulesets/1/evaluate', admin, { inputs: { general: general(1), assessment, products: [] } })
     expect(empty).toMatchObject({ status: 400, body: { error: { code: 'NOTHING_ASSIGNED' } } })
     expect((await t.api('PUT', '/api/rulesets/1', admin, nd335RuleSet())).status).toBe(409)
     // Lowering the HTXS threshold to 85 saves (it is well-formed) but cannot be published: its test cases now fail.
@@ -146,7 +148,13 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
     const refused = await t.api('POST', `/api/rulesets/${draft.body.id}/publish`, admin)
     expect(refused.status).toBe(400)
     expect(refused.body.error.code).toBe('TESTS_FAILED')
-    expect(refused.body.error.details.map((f: { name: string }) => f.name)).toEqual(['Nhiều sản phẩm, hệ số khác nhau, có chậm tiến độ', 'Lãnh đạo: chậm tiến độ và bị trả lại'])
+    expect(refused.body.error.details.map((f: { name: string }) => f.name)).toEqual([
+      'Nhiều sản phẩm, hệ số khác nhau, có chậm tiến độ',
+      'Lãnh đạo: chậm tiến độ và bị trả lại',
+      'Mẫu 01: điểm từng tiêu chí khác nhau, cộng theo nhóm',
+      'Làm tròn một lần: tổng 89,9948 → 89,99 HTT (làm tròn từng bước cho 90,00 HTXS)',
+      'Làm tròn một lần: 85,1944… → 85,19 (làm tròn từng bước cho 85,2)',
+    ])
     expect(refused.body.error.details[0].mismatches).toEqual([{ field: 'level', expected: 'HTT', actual: 'HTXS' }])
     // The admin updates the expectations, and the draft publishes.
     const fixed = { ...lowered, tests: lowered.tests!.map((c) => (c.expect.total !== undefined && c.expect.total >= 85 && c.expect.level === 'HTT' ? { ...c, expect: { ...c.expect, level: 'HTXS' as const } } : c)) }

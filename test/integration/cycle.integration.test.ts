@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { assessment, general as groups } from '../support/documents.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
-/** A self-assessment with one product of the catalogue (10 assigned): total = sum(general) + 7 × done. */
+/** A self-assessment with one product of the catalogue (10 assigned): total = sum(general) + 7 × done (general: points of groups I, II, III). */
 const doc = (general: [number, number, number], done: number, code = 'B01') => ({
-  general: { ethics: general[0], competence: general[1], innovation: general[2] },
+  general: groups(...general),
+  assessment,
   products: [{ code, k: 1, assigned: 10, done, qualityFailures: 0, delays: 0, reason: 'Theo kế hoạch công tác' }],
 })
 
@@ -92,9 +94,10 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     const nothing = await t.api('POST', `/api/evaluations/${id}/submit`, me)
     expect(nothing.status).toBe(400)
     expect(nothing.body.error.code).toBe('NOTHING_ASSIGNED')
-    const tooHigh = await t.api('PUT', `/api/evaluations/${id}/self-assessment`, me, { data: doc([11, 9, 9], 9) })
+    const over = doc([9, 9, 9], 9)
+    const tooHigh = await t.api('PUT', `/api/evaluations/${id}/self-assessment`, me, { data: { ...over, general: { ...over.general, ethics: { politics: 5.5, discipline: 4.5 } } } })
     expect(tooHigh.status).toBe(400)
-    expect(tooHigh.body.error.details.map((d: { path: string }) => d.path)).toEqual(['general.ethics'])
+    expect(tooHigh.body.error.details.map((d: { path: string }) => d.path)).toEqual(['general.ethics.politics'])
     const selfOverride = await t.api('PUT', `/api/evaluations/${id}/self-assessment`, me, { data: { ...doc([9, 9, 9], 9), overrides: { discipline: 'none' } } })
     expect(selfOverride.status).toBe(400)
     const other = await t.api('PUT', `/api/evaluations/${evalOf.get('cv.tranbao')}/self-assessment`, me, { data: doc([9, 9, 9], 9) })

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { createSession } from '../../server/auth/session.js'
 import { cycleWorkflowId } from '../../workflows/definitions.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { assessment, general } from '../support/documents.js'
 import { kill9, startWorker, type ProductProcess } from '../support/topology.js'
 
 const STAFF = 300
@@ -91,7 +92,7 @@ describe('durability: the worker is SIGKILLed in the middle of a cycle of a few 
     expect(evaluations).toHaveLength(STAFF)
     for (const e of evaluations) {
       tokens.set(e.staffId, (await createSession(t.system.db, e.staffId)).token)
-      const data = { general: { ethics: 8, competence: 8, innovation: 8 }, products: [{ code: 'B01', k: 1, assigned: 10, done: 8 + (e.staffId % 3), qualityFailures: 0, delays: 0, reason: 'Theo kế hoạch công tác' }] }
+      const data = { general: general(8), assessment, products: [{ code: 'B01', k: 1, assigned: 10, done: 8 + (e.staffId % 3), qualityFailures: 0, delays: 0, reason: 'Theo kế hoạch công tác' }] }
       expect((await t.api('PUT', `/api/evaluations/${e.id}/self-assessment`, tokens.get(e.staffId), { data })).status).toBe(200)
     }
   })

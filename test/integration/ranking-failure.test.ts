@@ -37,7 +37,7 @@ describe('a cycle whose ranking fails', () => {
 
   it('stops in RANKING_FAILED with the reason when a row no longer scores, instead of retrying for ever', async () => {
     // Data damaged behind the application's back after approval.
-    await sql`update evaluations set data = jsonb_set(data, '{general,ethics}', '99') where id = ${broken}`.execute(t.system.db)
+    await sql`update evaluations set data = jsonb_set(data, '{general,ethics,politics}', '99') where id = ${broken}`.execute(t.system.db)
     const cchc = (await cycle()).unitIds[0]
     expect((await t.api('POST', `/api/cycles/${cycleId}/units/${cchc}/sign-off`, admin)).status).toBe(200)
     const failed = await eventually(async () => ((await cycle()).status === 'RANKING_FAILED' ? cycle() : undefined), 60_000, 'ranking failed')
@@ -53,7 +53,7 @@ describe('a cycle whose ranking fails', () => {
     await eventually(async () => (await failures()) === 2, 60_000, 'second failure')
     expect((await cycle()).status).toBe('RANKING_FAILED')
 
-    await sql`update evaluations set data = jsonb_set(data, '{general,ethics}', '8') where id = ${broken}`.execute(t.system.db)
+    await sql`update evaluations set data = jsonb_set(data, '{general,ethics,politics}', '4') where id = ${broken}`.execute(t.system.db)
     expect((await t.api('POST', `/api/cycles/${cycleId}/ranking/retry`, admin)).status).toBe(200)
     await eventually(async () => (await cycle()).status === 'CLASSIFIED', 60_000, 'classified')
     expect((await t.api('GET', `/api/cycles/${cycleId}/results`, admin)).body.results).toHaveLength(8)

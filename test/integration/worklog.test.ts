@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { assessment, general as groups } from '../support/documents.js'
 
 /** A month of one unit's work log on real PostgreSQL, its summary, and the evaluation it pre-fills. */
 describe('the work log feeds the task-result score', () => {
@@ -142,12 +143,12 @@ describe('the work log feeds the task-result score', () => {
     const other = (await t.api('GET', `/api/evaluations?cycleId=${launched.body.id}&assignedToMe=true`, await t.login('cv.hoangnam'))).body[0]
     expect((await t.api('GET', `/api/evaluations/${other.id}`, admin)).body.data.products).toEqual([])
 
-    const general = { ethics: 9, competence: 9, innovation: 8 }
+    const general = { ...groups(9, 9, 8), assessment }
     const tampered = evaluation.data.products.map((p: { code: string; done: number }) => (p.code === 'B05' ? { ...p, done: 10 } : p))
-    expect((await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: tampered } })).body.error.code).toBe('WORKLOG_READ_ONLY')
+    expect((await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { ...general, products: tampered } })).body.error.code).toBe('WORKLOG_READ_ONLY')
     const extra = { code: 'D01', k: 1, assigned: 1, done: 1, qualityFailures: 0, delays: 0, source: 'self' }
-    expect((await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: [...evaluation.data.products, extra] } })).body.error.code).toBe('REASON_REQUIRED')
-    const ok = await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: [...evaluation.data.products, { ...extra, reason: 'Nhiệm vụ đột xuất ngày 28/11 chưa kịp ghi nhật ký' }] } })
+    expect((await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { ...general, products: [...evaluation.data.products, extra] } })).body.error.code).toBe('REASON_REQUIRED')
+    const ok = await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { ...general, products: [...evaluation.data.products, { ...extra, reason: 'Nhiệm vụ đột xuất ngày 28/11 chưa kịp ghi nhật ký' }] } })
     expect(ok.status, JSON.stringify(ok.body)).toBe(200)
     const stored = async (id: number, token: string) => (await t.api('GET', `/api/evaluations/${id}`, token)).body.data.products
     expect((await stored(mine.id, staff)).at(-1)).toEqual({ code: 'D01', name: 'Nhiệm vụ đột xuất do lãnh đạo giao', k: 1, assigned: 1, done: 1, qualityFailures: 0, delays: 0, source: 'self', reason: 'Nhiệm vụ đột xuất ngày 28/11 chưa kịp ghi nhật ký' })
@@ -155,13 +156,13 @@ describe('the work log feeds the task-result score', () => {
     // Name and coefficient come from the catalogue, the source from the launch's pre-fill: never from the request.
     const lines = evaluation.data.products.length
     const add = (token: string, id: number, prefilled: object[], line: object) =>
-      t.api('PUT', `/api/evaluations/${id}/self-assessment`, token, { data: { general, products: [...prefilled, { assigned: 10, done: 10, qualityFailures: 0, delays: 0, reason: 'Tự khai thêm', ...line }] } })
+      t.api('PUT', `/api/evaluations/${id}/self-assessment`, token, { data: { ...general, products: [...prefilled, { assigned: 10, done: 10, qualityFailures: 0, delays: 0, reason: 'Tự khai thêm', ...line }] } })
     expect((await add(staff, mine.id, evaluation.data.products, { code: 'B01', k: 8, name: 'Tên tự đặt' })).status).toBe(200)
     expect((await stored(mine.id, staff)).at(-1)).toMatchObject({ code: 'B01', name: 'Soạn thảo công văn hành chính', k: 1, source: 'self' })
     expect((await add(staff, mine.id, evaluation.data.products, { code: 'ZZZ99', k: 50 })).body.error).toMatchObject({ code: 'UNKNOWN_PRODUCT', details: [{ path: `products[${lines}].code` }] })
     expect((await add(staff, mine.id, evaluation.data.products, { code: 'A01', k: 1 })).body.error).toMatchObject({ code: 'PRODUCT_NOT_FOR_POSITION', details: [{ path: `products[${lines}].code` }] })
     expect((await add(staff, mine.id, evaluation.data.products, { code: 'B01', k: 1, source: 'worklog' })).body.error.code).toBe('WORKLOG_READ_ONLY')
-    const dropped = await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { general, products: evaluation.data.products.slice(1) } })
+    const dropped = await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { ...general, products: evaluation.data.products.slice(1) } })
     expect(dropped.body.error.code).toBe('WORKLOG_READ_ONLY')
     // Someone with no work log cannot pass a self-declared line off as confirmed.
     const nam = await t.login('cv.hoangnam')
