@@ -143,7 +143,7 @@ describe('the work log feeds the task-result score', () => {
     const other = (await t.api('GET', `/api/evaluations?cycleId=${launched.body.id}&assignedToMe=true`, await t.login('cv.hoangnam'))).body[0]
     expect((await t.api('GET', `/api/evaluations/${other.id}`, admin)).body.data.products).toEqual([])
 
-    const general = { ...groups(9, 9, 8), assessment }
+    const general = { general: groups(9, 9, 8), assessment }
     const tampered = evaluation.data.products.map((p: { code: string; done: number }) => (p.code === 'B05' ? { ...p, done: 10 } : p))
     expect((await t.api('PUT', `/api/evaluations/${mine.id}/self-assessment`, staff, { data: { ...general, products: tampered } })).body.error.code).toBe('WORKLOG_READ_ONLY')
     const extra = { code: 'D01', k: 1, assigned: 1, done: 1, qualityFailures: 0, delays: 0, source: 'self' }
