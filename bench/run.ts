@@ -1,6 +1,7 @@
 import { cycleBench } from './cycle.bench.js'
 import { runAll } from './results.js'
 import { rulesBench } from './rules.bench.js'
+import { scaleBench } from './scale.bench.js'
 import { worklogBench } from './worklog.bench.js'
 
 /**
@@ -20,7 +21,8 @@ async function run(): Promise<void> {
   if (suite === 'cycle') return cycleBench(option('staff', 2000), json)
   if (suite === 'rules') return rulesBench(option('evaluations', 50_000), json)
   if (suite === 'worklog') return worklogBench(option('staff', 5000), json)
-  throw new Error(`unknown benchmark "${suite}" (known: all, cycle, rules, worklog)`)
+  if (suite === 'scale') return scaleBench(option('staff', 50_000), json)
+  throw new Error(`unknown benchmark "${suite}" (known: all, cycle, rules, worklog, scale)`)
 }
 
 run().then(

@@ -50,6 +50,9 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
         : { workflowsPath, bundlerOptions }),
     // The read-model backstop mostly waits (its grace period): slots are cheap.
     maxConcurrentActivityTaskExecutions: 200,
+    // At province scale (50,000 evaluation workflows, mostly waiting weeks on a timer) the sticky
+    // cache would keep them all in memory; beyond this many, a workflow is replayed when it next acts.
+    maxCachedWorkflows: Number(process.env['WORKER_MAX_CACHED_WORKFLOWS'] ?? 1000),
   })
 }
 

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Client } from '@temporalio/client'
+import { NativeConnection, Worker } from '@temporalio/worker'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { hashPassword } from '../server/auth/password.js'
+import { createSession } from '../server/auth/session.js'
+import { rankCycle } from '../server/cycles/ranking.service.js'
+import { migrate, openDatabase, type Db } from '../server/db/database.js'
+import { createDraft, findRuleSet } from '../server/rulesets/ruleset.repo.js'
+import { simulateCycle } from '../server/rulesets/simulate.service.js'
+import { bootstrap } from '../server/seed/bootstrap.js'
+import { findTemporalCli, freePort, startDevServer } from '../server/temporal/temporal-cli.js'
+import { addProductVersions } from '../server/worklog/catalogue.repo.js'
+import { startProcess, type ProductProcess } from '../test/support/topology.js'
+import { emptyWorkflow } from './bare.workflows.js'
+import { doc } from '../test/support/documents.js'
+import { environment, fmt, percentile, pool, timed } from './stats.js'
+
+const UNITS = 400
+/** Self-assessments of the default rule set that differ from person to person (some reach HTXS). */
+const syntheticDocument = (i: number) => doc(7 + (i % 5) * 0.5, 6 + (i % 5))
+const START_CONCURRENCY = 64
+const READ_CLIENTS = 50
+const READ_SECONDS = 5
+/** Bare starts measured for the baseline rate (the rate, not the count, is compared). */
+const BARE_STARTS = 10_000
+
+/**
+ * `npm run bench -- scale --staff 50000 [--json]`: a province in one cycle, in the production
+ * topology — the API and the worker as separate processes (`server.main.ts`, `worker.main.ts`) on
+ * PostgreSQL (DATABASE_URL, else a fresh database on 127.0.0.1:5432) and the Temporal dev server.
+ * Seeds N staff in 400 units, launches, drives a sample of actions, then measures, each beside a
+ * baseline taken in the same run: launch rate ÷ bare `workflow.start`; the review inbox, the unit
+ * board and the results page at 50 concurrent clients ÷ one evaluation by id; ranking of N; a rule
+ * change simulated over N; the peak memory of both processes.
+ */
+export async function scaleBench(staffCount: number, json = false): Promise<void> {
+  const print = json ? (line: string) => console.error(line) : (line: string) => console.log(line)
+  const database = await freshDatabase()
+  const dev = await startDevServer({ cliPath: findTemporalCli(process.env['TEMPORAL_CLI_PATH']), logLevel: 'never' })
+  const payloadKey = randomBytes(32).toString('base64')
+  const db = await openDatabase({ databaseUrl: database.url, dataDir: '' })
+  const processes: ProductProcess[] = []
+  try {
+    print(`\n# scale benchmark — ${staffCount} staff in ${UNITS} units, PostgreSQL + Temporal dev server, API and worker as separate processes\n`)
+    await migrate(db)
+    await bootstrap(db, { adminPassword: 'bench-admin-1', seedDemo: false })
+    const [org, seedMs] = await timed(() => seedProvince(db, staffCount))
+    print(`seeded ${staffCount} staff in ${fmt(seedMs / 1000, 1)} s`)
+
+    const env = { ...process.env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: dev.address, TASK_QUEUE: 'bench-scale', WEB_APP: '0', PAYLOAD_KEY: payloadKey, SEED_DEMO: '0' }
+    const port = await freePort()
+    const api = await startProcess('api', 'server/server.main.ts', { ...env, PORT: String(port) }, 'ready')
+    const worker = await startProcess('worker', 'workflows/worker.main.ts', env, 'Worker:')
+    processes.push(api, worker)
+    const base = `http://127.0.0.1:${port}`
+    const call = async (method: string, path: string, token: string, body?: unknown) => {
+      const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
+      return res.json()
+    }
+    const admin = (await createSession(db, 1)).token
+
+    // 1. Launch rate beside bare starts of an empty workflow on the same server.
+    const bareConnection = await NativeConnection.connect({ address: dev.address })
+    const bareClient = new Client({ connection: bareConnection })
+    const bareWorker = await Worker.create({ connection: bareConnection, taskQueue: 'bench-bare', workflowsPath: fileURLToPath(new URL('./bare.workflows.ts', import.meta.url)) })
+    const bareRun = bareWorker.run()
+    const bareCount = Math.min(staffCount, BARE_STARTS)
+    const [, bareMs] = await timed(() => pool(Array.from({ length: bareCount }, (_, i) => i), START_CONCURRENCY, async (i) => void (await bareClient.workflow.start(emptyWorkflow, { taskQueue: 'bench-bare', workflowId: `bare-${i}` }))))
+    bareWorker.shutdown()
+    await bareRun
+    const ruleSetId = (await db.selectFrom('rulesets').select('id').where('status', '=', 'published').orderBy('id').executeTakeFirstOrThrow()).id
+    const [cycle, launchMs] = await timed(async () => {
+      const c = await call('POST', '/api/cycles', admin, { name: 'Kỳ toàn tỉnh', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId, unitIds: [org.rootId] })
+      while ((await db.selectFrom('cycles').select('status').where('id', '=', c.id).executeTakeFirstOrThrow()).status !== 'OPEN') await new Promise((r) => setTimeout(r, 200))
+      return c as { id: number }
+    })
+    const bareRate = bareCount / (bareMs / 1000)
+    const launchRate = staffCount / (launchMs / 1000)
+    print(`launch: ${fmt(launchRate)} workflows/s beside ${fmt(bareRate)} bare starts/s (${fmt(launchRate / bareRate, 2)}×)`)
+
+    // 2. A sample of the process: 100 people of one unit save and submit, their head approves half.
+    const unit = org.units[0]!
+    const sample = (await db.selectFrom('evaluations').select(['id', 'staff_id']).where('cycle_id', '=', cycle.id).where('unit_id', '=', unit.id).where('staff_id', '<>', unit.headId).orderBy('id').limit(100).execute())
+    const headToken = (await createSession(db, unit.headId)).token
+    await pool(sample, 8, async (e, i) => {
+      const token = (await createSession(db, e.staff_id)).token
+      await call('PUT', `/api/evaluations/${e.id}/self-assessment`, token, { data: syntheticDocument(i) })
+      await call('POST', `/api/evaluations/${e.id}/submit`, token)
+    })
+    await pool(sample.slice(0, 50), 8, async (e) => void (await call('POST', `/api/evaluations/${e.id}/approve`, headToken, {})))
+
+    // 3. Reads at 50 concurrent clients: the head's inbox and unit board, beside one evaluation by id.
+    const read = async (path: () => string) => {
+      const samples: number[] = []
+      const until = performance.now() + READ_SECONDS * 1000
+      await Promise.all(Array.from({ length: READ_CLIENTS }, async () => {
+        while (performance.now() < until) samples.push((await timed(() => call('GET', path(), headToken)))[1])
+      }))
+      return percentile(samples, 95)
+    }
+    const pkP95 = await read(() => `/api/evaluations/${sample[Math.floor(Math.random() * sample.length)]!.id}`)
+    const inboxP95 = await read(() => '/api/evaluations?assignedToMe=true')
+    const boardP95 = await read(() => `/api/evaluations?cycleId=${cycle.id}&unitId=${unit.id}`)
+
+    // 4. Ranking of everyone. Driving N sign-offs through the API would measure the Updates, not the
+    // ranking: the bench marks every evaluation signed off with a scored document (as the projection would).
+    await sql`update evaluations set stage = 'SIGNED_OFF', data = d.doc::jsonb from (select id, ${sql.raw(`(array[${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `'${JSON.stringify(syntheticDocument(i))}'`).join(',')}])`)}[1 + id % 8] as doc from evaluations) d where evaluations.id = d.id and evaluations.cycle_id = ${cycle.id}`.execute(db)
+    const [, rankMs] = await timed(() => rankCycle(db, cycle.id))
+    print(`ranking + classification of ${staffCount}: ${fmt(rankMs / 1000, 2)} s (the read model's ranks and levels; each workflow's classify Update is not timed)`)
+    await db.updateTable('cycles').set({ status: 'CLASSIFIED' }).where('id', '=', cycle.id).execute()
+    const resultsP95 = await read(() => `/api/cycles/${cycle.id}/results`)
+
+    // 5. A rule change simulated over everyone: the HTXS band moved from 90 to 88.
+    const baseline = (await findRuleSet(db, ruleSetId))!
+    const changed = { ...baseline.definition, bands: [{ level: 'HTXS' as const, min: 88 }, { level: 'HTT' as const, min: 70 }, { level: 'HT' as const, min: 50 }, { level: 'KHT' as const, min: null }] }
+    const candidate = await createDraft(db, changed, 1)
+    const [, simulateMs] = await timed(() => simulateCycle(db, baseline, candidate, cycle.id))
+
+    const apiPeakMiB = peakMiB(api)
+    const workerPeakMiB = peakMiB(worker)
+    const row = (label: string, value: string, target: string) => print(`${label.padEnd(40)} ${value.padStart(12)}   (target ${target})`)
+    print('')
+    row('launch rate ÷ bare workflow.start', `${fmt(launchRate / bareRate, 2)}×`, '≥ 0,8×')
+    row('review inbox p95 (50 clients)', `${fmt(inboxP95)} ms`, '< 30 ms')
+    row('unit board p95 (50 clients)', `${fmt(boardP95)} ms`, '< 30 ms')
+    row('results page p95 (50 clients)', `${fmt(resultsP95)} ms`, '< 30 ms')
+    row('  baseline: one evaluation by id p95', `${fmt(pkP95)} ms`, '—')
+    row(`ranking + classification of ${staffCount}`, `${fmt(rankMs / 1000, 2)} s`, '< 10 s')
+    row(`simulate a rule change over ${staffCount}`, `${fmt(simulateMs / 1000, 2)} s`, '< 1 s')
+    row('API peak memory', `${fmt(apiPeakMiB, 0)} MiB`, '< 512 MiB')
+    row('worker peak memory', `${fmt(workerPeakMiB, 0)} MiB`, '< 512 MiB')
+    if (json) {
+      console.log(JSON.stringify({ suite: 'scale', staff: staffCount, launchRatio: launchRate / bareRate, launchRate, bareStartRate: bareRate, inboxP95Ms: inboxP95, boardP95Ms: boardP95, resultsP95Ms: resultsP95, pkP95Ms: pkP95, rankSeconds: rankMs / 1000, simulateSeconds: simulateMs / 1000, apiPeakMiB, workerPeakMiB, ...environment('postgresql'), temporal: 'dev server' }))
+    }
+    await bareConnection.close()
+  } finally {
+    for (const p of processes) p.child.kill('SIGTERM')
+    await db.destroy()
+    await dev.stop()
+    await database.drop()
+  }
+}
+
+/** The process's peak resident memory (VmHWM), in MiB. */
+function peakMiB(p: ProductProcess): number {
+  const status = readFileSync(`/proc/${p.child.pid}/status`, 'utf8')
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024
+}
+
+/** A fresh database on the PostgreSQL server (DATABASE_URL's, else 127.0.0.1:5432), dropped at the end. */
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = new URL(process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres')
+  const name = `kpi_bench_scale_${randomBytes(4).toString('hex')}`
+  const admin = async (statement: string) => {
+    const c = new pg.Client({ connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).toString() })
+    await c.connect()
+    await c.query(statement)
+    await c.end()
+  }
+  await admin(`create database ${name}`)
+  return { url: Object.assign(new URL(server), { pathname: `/${name}` }).toString(), drop: () => admin(`drop database if exists ${name} with (force)`) }
+}
+
+/** A directorate (its director signs off everything) and 400 units with a head each, inserted set-based. */
+async function seedProvince(db: Db, staffCount: number) {
+  const hash = await hashPassword('bench-pass-1')
+  const root = await db.insertInto('units').values({ code: 'TINH', name: 'Ủy ban nhân dân tỉnh (bench)', parent_id: null, head_id: null }).returning('id').executeTakeFirstOrThrow()
+  const director = await db.insertInto('staff').values({ username: 'ct.bench', full_name: 'Chủ tịch', unit_id: root.id, position_code: null, roles: '["leader"]', scope_unit_ids: '[]', password_hash: hash, email: null }).returning('id').executeTakeFirstOrThrow()
+  await db.updateTable('units').set({ head_id: director.id }).where('id', '=', root.id).execute()
+  await sql`insert into units (code, name, parent_id) select 'U' || i, 'Đơn vị ' || i, ${root.id}::int from generate_series(1, ${UNITS}::int) i`.execute(db)
+  const units = await db.selectFrom('units').select('id').where('parent_id', '=', root.id).orderBy('id').execute()
+  const perUnit = Math.ceil(staffCount / UNITS)
+  await sql`
+    insert into staff (username, full_name, unit_id, position_code, roles, scope_unit_ids, password_hash)
+    select 'cv.' || i, 'Cán bộ ' || i, (${sql.raw(`array[${units.map((u) => u.id).join(',')}]`)})[1 + (i - 1) / ${perUnit}::int], null,
+           case when (i - 1) % ${perUnit}::int = 0 then '["unit_head","staff"]'::jsonb else '["staff"]'::jsonb end, '[]'::jsonb, ${hash}
+    from generate_series(1, ${staffCount}::int) i`.execute(db)
+  await sql`update units u set head_id = s.id from staff s where s.unit_id = u.id and s.roles @> '["unit_head"]'::jsonb`.execute(db)
+  await addProductVersions(db, [{ code: 'B01', name: 'Soạn thảo công văn hành chính', unit: 'văn bản', k: 1, normHours: 2, group: 'B', positions: [], validFrom: '2026-01-01' }], director.id)
+  const heads = await db.selectFrom('units').select(['id', 'head_id']).where('parent_id', '=', root.id).orderBy('id').execute()
+  return { rootId: root.id, units: heads.map((u) => ({ id: u.id, headId: u.head_id! })) }
+}
