@@ -6,8 +6,10 @@ import type { Db } from '../server/db/database.js'
 import { markCycleCancelled, recordUnitSignOff } from '../server/cycles/sign-off.repo.js'
 import { RankingError, rankCycle, recordRankingFailure } from '../server/cycles/ranking.service.js'
 import { projectTransition, raiseAlert, resolveAlert } from '../server/evaluations/transition.projection.js'
-import { notifyEvaluation, notifyReturned, publishCycleResults } from '../server/notifications/notification.repo.js'
-import { RANKING_FAILED, cancelUpdate, classifyUpdate, evaluationWorkflowId, holdForSignOffUpdate, leaderReturnUpdate, releaseSignOffUpdate, signOffUpdate } from './definitions.js'
+import { notifyEvaluation, notifyReturned, notifyRevisedResults, publishCycleResults } from '../server/notifications/notification.repo.js'
+import { lockResults } from '../server/cycles/results-lock.js'
+import { notifyPetitionDue, openPetitionWindow, recordAnswer, recordPetition, reopenUnit, type RecordedPetition } from '../server/petitions/petition.repo.js'
+import { RANKING_FAILED, cancelUpdate, classifyUpdate, evaluationStateQuery, evaluationWorkflowId, holdForSignOffUpdate, leaderReturnUpdate, releaseSignOffUpdate, signOffUpdate } from './definitions.js'
 import type { EvaluationWorkflowInput } from './evaluation.workflow.js'
 import { SYSTEM_ACTOR, type Actor, type Stage, type Transition } from './stages.js'
 
@@ -136,7 +138,7 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
       const signed = await inPool(staffIds, UNIT_CONCURRENCY, (s) => update(req.cycleId, s, signOffUpdate, { actor: req.actor, token: req.token }, `signoff:${req.token}`))
       const failed = signed.find((r): r is Refusal => !r.ok)
       if (failed) throw new Error(`sign-off of evaluation of staff ${failed.staffId} not recorded: ${failed.message}`) // retried: the holds stay
-      await recordUnitSignOff(db, req.cycleId, req.unitId, req.actor, staffIds.length)
+      await recordUnitSignOff(db, req.cycleId, req.unitId, req.actor, staffIds.length, req.token)
       return { unitId: req.unitId, evaluations: staffIds.length }
     },
 
@@ -160,11 +162,16 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
       return { evaluations: rows.length }
     },
 
-    /** After ranking: each evaluation records its classification, 64 at a time. */
-    async classifyEvaluations(req: { cycleId: number }): Promise<{ classified: number }> {
-      const rows = await db.selectFrom('evaluations').select(['staff_id', 'stage']).where('cycle_id', '=', req.cycleId).where('stage', 'in', ['SIGNED_OFF', 'CLASSIFIED']).execute()
-      const outcomes = await inPool(rows, START_CONCURRENCY, (r) => update(req.cycleId, r.staff_id, classifyUpdate, { actor: SYSTEM_ACTOR }, `classify:${req.cycleId}`))
-      const failed = outcomes.find((o, i) => !o.ok && !(o.code === 'FINISHED' && rows[i]!.stage === 'CLASSIFIED')) as Refusal | undefined
+    /**
+     * After ranking: each evaluation signed off records its classification, 64 at a time (those
+     * classified already — a retried activity, or a re-classification after petitions — are skipped:
+     * their workflows have ended).
+     */
+    async classifyEvaluations(req: { cycleId: number; revision?: number }): Promise<{ classified: number }> {
+      const rows = await db.selectFrom('evaluations').select(['staff_id', 'stage']).where('cycle_id', '=', req.cycleId).where('stage', '=', 'SIGNED_OFF').execute()
+      const key = req.revision === undefined ? `classify:${req.cycleId}` : `classify:${req.cycleId}:r${req.revision}`
+      const outcomes = await inPool(rows, START_CONCURRENCY, (r) => update(req.cycleId, r.staff_id, classifyUpdate, { actor: SYSTEM_ACTOR }, key))
+      const failed = outcomes.find((o): o is Refusal => !o.ok)
       if (failed) throw new Error(`evaluation of staff ${failed.staffId} not classified: ${failed.code} ${failed.message}`)
       return { classified: rows.length }
     },
@@ -183,10 +190,86 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
     async publishResults(req: { cycleId: number }): Promise<void> {
       await publishCycleResults(db, req.cycleId, (n) => Context.current().heartbeat(n))
     },
+
+    // Publication and petitions (release v6): the cycle workflow decides, these store and tell.
+
+    /** Results published: stores when, and when the petition window closes (working days, or seconds in tests). */
+    async openPetitionWindow(req: { cycleId: number }): Promise<{ publishedAt: number; closesAt: number }> {
+      return openPetitionWindow(db, req.cycleId)
+    },
+
+    /** Stores a petition the cycle workflow accepted, its authority and answer deadline; tells the authority. */
+    async recordPetition(req: { cycleId: number; evaluationId: number; filedBy: number; reason: string; key: string }): Promise<RecordedPetition> {
+      return recordPetition(db, req)
+    },
+
+    /** Stores the authority's answer and tells the filer. */
+    async recordPetitionAnswer(req: { petitionId: number; decision: 'accept' | 'reject'; actorId: number; reason: string }): Promise<void> {
+      await recordAnswer(db, req)
+    },
+
+    async notifyPetitionDue(req: { petitionId: number; kind: 'REMINDER' | 'OVERDUE' }): Promise<void> {
+      await notifyPetitionDue(db, req)
+    },
+
+    /**
+     * An accepted petition: the unit leaves the signed-off set, and the classified evaluation's
+     * workflow (ended) runs again under the same id, carrying its recorded transitions, and records
+     * `reopen` (CLASSIFIED → UNIT_REVIEW). A retry finds the new run and does nothing.
+     */
+    async reopenEvaluation(req: { cycleId: number; evaluationId: number; unitId: number; petitionId: number; reason: string }): Promise<void> {
+      await reopenUnit(db, req)
+      const ev = await db.selectFrom('evaluations').select(['id', 'staff_id', 'reviewer_ids', 'sign_off_ids', 'stage', 'version', 'round']).where('id', '=', req.evaluationId).executeTakeFirstOrThrow()
+      const workflowId = evaluationWorkflowId(req.cycleId, ev.staff_id)
+      const handle = client.workflow.getHandle(workflowId)
+      const { status } = await handle.describe()
+      if (status.name === 'RUNNING') return // the new run started on an earlier attempt
+      const previous = await handle.query(evaluationStateQuery)
+      if (previous.stage !== 'CLASSIFIED' || previous.version !== ev.version) throw fail('CONFLICT', `evaluation ${ev.id} is ${previous.stage} v${previous.version} in its workflow, ${ev.stage} v${ev.version} in the read model`)
+      const cycle = await db.selectFrom('cycles').select(['durations', 'created_at']).where('id', '=', req.cycleId).executeTakeFirstOrThrow()
+      const input: EvaluationWorkflowInput = {
+        evaluationId: ev.id,
+        cycleId: req.cycleId,
+        ownerId: ev.staff_id,
+        reviewerIds: ev.reviewer_ids,
+        signOffIds: ev.sign_off_ids,
+        opensAt: new Date(cycle.created_at).getTime(),
+        durations: cycle.durations,
+        resume: { stage: 'UNIT_REVIEW', version: previous.version, round: previous.round, transitions: previous.transitions, petitionId: req.petitionId, reason: req.reason },
+      }
+      try {
+        await client.workflow.start('evaluationWorkflow', { taskQueue, workflowId, args: [input], workflowIdReusePolicy: 'ALLOW_DUPLICATE' })
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
+      }
+    },
+
+    /** Ranks the cycle again after reopened units were signed off again; answers whose final level changed. */
+    async rerankCycle(req: { cycleId: number; revision: number }): Promise<{ changed: { evaluationId: number; staffId: number; from: string | null; to: string }[] }> {
+      try {
+        const { changed } = await rankCycle(db, req.cycleId, (n) => Context.current().heartbeat(n), req.revision)
+        return { changed }
+      } catch (err) {
+        if (!(err instanceof RankingError)) throw err
+        await recordRankingFailure(db, req.cycleId, err.message)
+        throw ApplicationFailure.create({ type: RANKING_FAILED, message: err.message, nonRetryable: true })
+      }
+    },
+
+    /** Tells everyone whose final level changed, and everyone reopened, their result after the re-classification. */
+    async publishRevisedResults(req: { cycleId: number; revision: number; changed: { evaluationId: number; from: string | null; to: string }[]; reopenedIds: number[] }): Promise<void> {
+      await notifyRevisedResults(db, req)
+    },
+
+    /** Window closed, petitions answered, re-reviews classified: the results are locked and go to the national database. */
+    async lockResults(req: { cycleId: number }): Promise<{ lockedAt: string; nationalDb: 'started' | 'already' | 'waiting' }> {
+      return lockResults(db, client, taskQueue, req.cycleId)
+    },
   }
 
+  /** The unit's evaluations a sign-off holds: all but those classified already (a unit signed off again after a petition). */
   async function unitMembers(cycleId: number, unitId: number): Promise<number[]> {
-    const rows = await db.selectFrom('evaluations').select('staff_id').where('cycle_id', '=', cycleId).where('unit_id', '=', unitId).orderBy('id').execute()
+    const rows = await db.selectFrom('evaluations').select('staff_id').where('cycle_id', '=', cycleId).where('unit_id', '=', unitId).where('stage', '<>', 'CLASSIFIED').orderBy('id').execute()
     return rows.map((r) => r.staff_id)
   }
 

@@ -7,10 +7,11 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow'
 import type { createActivities } from './activities.js'
-import { RANKING_FAILED, cancelCycleUpdate, cycleStateQuery, retryRankingUpdate, returnUnitUpdate, signOffUnitUpdate } from './definitions.js'
+import { RANKING_FAILED, answerPetitionUpdate, cancelCycleUpdate, cycleStateQuery, filePetitionUpdate, retryRankingUpdate, returnUnitUpdate, signOffUnitUpdate } from './definitions.js'
 import { FailureType, type Actor } from './stages.js'
 
 export interface CycleWorkflowInput {
@@ -50,6 +51,21 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
   let signOffSeq = input.signOffSeq ?? 0
   /** Units with a leadership action running: one at a time per unit, and a cancel waits for them all. */
   const busyUnits = new Set<number>()
+  // Publication and petitions (release v6): the window, the open petitions, the units reopened by an accepted one.
+  let published = false
+  let closesAt = 0
+  let windowOpen = false
+  let locked = false
+  let reclassifying = false
+  let accepting = 0
+  let revision = 0
+  let filings = 0
+  const petitions = new Map<number, { evaluationId: number; unitId: number; authorityIds: number[]; answered: boolean }>()
+  /** Evaluations with a petition waiting for its answer, or accepted and not classified again yet. */
+  const busyEvaluations = new Set<number>()
+  /** Evaluations reopened since the last classification, and their units. */
+  const reopened = new Map<number, number>()
+
 
   const checkUnitAction = (actor: Actor, unitId: number) => {
     if (!actor.roles.includes('leader') && !actor.roles.includes('admin')) {
@@ -119,7 +135,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
         if (!actor.roles.includes('admin')) {
           throw ApplicationFailure.create({ type: FailureType.forbidden, message: 'only an admin cancels a cycle', nonRetryable: true })
         }
-        if (cancelled || status === 'RANKING' || status === 'CLASSIFIED' || signedOff.size === input.unitIds.length) {
+        if (cancelled || published || status === 'RANKING' || status === 'CLASSIFIED' || signedOff.size === input.unitIds.length) {
           throw ApplicationFailure.create({ type: FailureType.notOpen, message: `cycle is ${status}`, nonRetryable: true })
         }
       },
@@ -140,7 +156,80 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
       },
     },
   )
-  setHandler(cycleStateQuery, () => ({ launched, signedOffUnitIds: [...signedOff], status, rankingError }))
+  const refusePetition = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true })
+  const checkFiling = ({ actor, ownerId, evaluationId }: { actor: Actor; ownerId: number; evaluationId: number }) => {
+    if (actor.id !== ownerId) throw refusePetition(FailureType.forbidden, 'only the evaluated person petitions about their result')
+    if (!published || !windowOpen || locked || Date.now() >= closesAt) throw refusePetition(FailureType.petitionWindowClosed, 'the petition window is not open')
+    if (busyEvaluations.has(evaluationId)) throw refusePetition(FailureType.petitionOpen, `evaluation ${evaluationId} already has an open petition`)
+  }
+  setHandler(
+    filePetitionUpdate,
+    async (req) => {
+      checkFiling(req)
+      busyEvaluations.add(req.evaluationId)
+      try {
+        const p = await acts.recordPetition({ cycleId: input.cycleId, evaluationId: req.evaluationId, filedBy: req.actor.id, reason: req.reason, key: `${workflowInfo().runId}:${++filings}` })
+        const petition = { evaluationId: p.evaluationId, unitId: p.unitId, authorityIds: p.authorityIds, answered: false }
+        petitions.set(p.id, petition)
+        void watchAnswer(p.id, petition, p.remindAt, p.answerDueAt)
+        return { id: p.id, answerDueAt: new Date(p.answerDueAt).toISOString() }
+      } catch (err) {
+        busyEvaluations.delete(req.evaluationId)
+        throw err
+      }
+    },
+    { validator: checkFiling },
+  )
+  const checkAnswer = ({ actor, petitionId }: { actor: Actor; petitionId: number }) => {
+    const p = petitions.get(petitionId)
+    if (!p) throw refusePetition(FailureType.forbidden, `petition ${petitionId} is not this cycle's`)
+    const authority = actor.roles.includes('admin') || p.authorityIds.includes(actor.id)
+    if (!authority) throw refusePetition(FailureType.forbidden, 'only the competent authority answers a petition')
+    if (p.answered) throw refusePetition(FailureType.petitionAnswered, `petition ${petitionId} is answered already`)
+  }
+  setHandler(
+    answerPetitionUpdate,
+    async (req) => {
+      checkAnswer(req)
+      const p = petitions.get(req.petitionId)!
+      p.answered = true
+      if (req.decision === 'reject') {
+        await acts.recordPetitionAnswer({ petitionId: req.petitionId, decision: 'reject', actorId: req.actor.id, reason: req.reason })
+        busyEvaluations.delete(p.evaluationId)
+        return { id: req.petitionId, status: 'REJECTED' as const }
+      }
+      // Not while the cycle is being ranked again: the reopened evaluation would be missing from it.
+      accepting++
+      try {
+        await condition(() => !reclassifying)
+        await acts.recordPetitionAnswer({ petitionId: req.petitionId, decision: 'accept', actorId: req.actor.id, reason: req.reason })
+        signedOff.delete(p.unitId)
+        reopened.set(p.evaluationId, p.unitId)
+        await acts.reopenEvaluation({ cycleId: input.cycleId, evaluationId: p.evaluationId, unitId: p.unitId, petitionId: req.petitionId, reason: req.reason })
+      } finally {
+        accepting--
+      }
+      return { id: req.petitionId, status: 'ACCEPTED' as const }
+    },
+    { validator: checkAnswer },
+  )
+
+  /** A petition's answer is due: a reminder to the authority before, an escalation after (unless answered meanwhile). */
+  async function watchAnswer(petitionId: number, p: { answered: boolean }, remindAt: number, dueAt: number): Promise<void> {
+    for (const [at, kind] of [[remindAt, 'REMINDER'], [dueAt, 'OVERDUE']] as const) {
+      if (at > Date.now() && (await condition(() => p.answered, at - Date.now()))) return
+      if (p.answered) return
+      await acts.notifyPetitionDue({ petitionId, kind })
+    }
+  }
+
+  setHandler(cycleStateQuery, () => ({
+    launched,
+    signedOffUnitIds: [...signedOff],
+    status,
+    rankingError,
+    ...(published ? { petitionClosesAt: new Date(closesAt).toISOString(), openPetitionIds: [...petitions].filter(([, p]) => !p.answered).map(([id]) => id), reopenedUnitIds: [...new Set(reopened.values())] } : {}),
+  }))
 
   if (!launched) {
     // One activity starts everyone (resuming from its heartbeat after a lost worker) and opens the cycle.
@@ -157,29 +246,70 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
 
   status = 'RANKING'
   if (patched('ranking-retry')) {
-    // Data that cannot be ranked stops the cycle in RANKING_FAILED (shown with its reason) until an admin retries.
-    for (;;) {
-      try {
-        await acts.rankCycle({ cycleId: input.cycleId })
-        break
-      } catch (err) {
-        if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === RANKING_FAILED)) throw err
-        status = 'RANKING_FAILED'
-        rankingError = err.cause.message
-        await condition(() => rankAgain)
-        rankAgain = false
-        rankingError = null
-        status = 'RANKING'
-      }
-    }
+    await untilRanked(() => acts.rankCycle({ cycleId: input.cycleId }))
   } else {
     await acts.rankCycle({ cycleId: input.cycleId })
   }
   // Each evaluation records its classification (its workflow decides its stage), then results go out.
   await acts.classifyEvaluations({ cycleId: input.cycleId })
+  // Since release v6 the published results open a petition window; cycles that reached this point before end here.
+  const petitionsOn = patched('petitions')
   await acts.publishResults({ cycleId: input.cycleId })
   status = 'CLASSIFIED'
+  if (!petitionsOn) return status
+
+  ;({ closesAt } = await acts.openPetitionWindow({ cycleId: input.cycleId }))
+  published = true
+  windowOpen = Date.now() < closesAt
+  status = 'PUBLISHED'
+  const windowTimer = (async () => {
+    if (windowOpen) await sleep(closesAt - Date.now())
+    windowOpen = false
+  })()
+  const unanswered = () => [...petitions.values()].some((p) => !p.answered)
+  // Re-classify once every unit reopened by an accepted petition is signed off again.
+  const reclassifyDue = () => reopened.size > 0 && signedOff.size === input.unitIds.length && busyUnits.size === 0 && accepting === 0
+  for (;;) {
+    await condition(() => reclassifyDue() || (!windowOpen && !unanswered() && reopened.size === 0 && accepting === 0))
+    if (!reclassifyDue()) break
+    reclassifying = true
+    status = 'RANKING'
+    const reopenedIds = [...reopened.keys()]
+    revision++
+    const { changed } = await untilRanked(() => acts.rerankCycle({ cycleId: input.cycleId, revision }))
+    await acts.classifyEvaluations({ cycleId: input.cycleId, revision })
+    await acts.publishRevisedResults({ cycleId: input.cycleId, revision, changed, reopenedIds })
+    for (const id of reopenedIds) {
+      reopened.delete(id)
+      busyEvaluations.delete(id)
+    }
+    status = 'PUBLISHED'
+    reclassifying = false
+  }
+  await windowTimer
+  await condition(allHandlersFinished)
+  locked = true
+  await acts.lockResults({ cycleId: input.cycleId })
+  status = 'LOCKED'
   return status
+
+  /** Data that cannot be ranked stops the cycle in RANKING_FAILED (shown with its reason) until an admin retries. */
+  async function untilRanked<T>(rank: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await rank()
+      } catch (err) {
+        if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === RANKING_FAILED)) throw err
+        const before = status
+        status = 'RANKING_FAILED'
+        rankingError = err.cause.message
+        await condition(() => rankAgain)
+        rankAgain = false
+        rankingError = null
+        status = before
+      }
+    }
+  }
 
   async function carryOn(): Promise<never> {
     await condition(allHandlersFinished)

@@ -57,7 +57,40 @@ export const cancelCycleUpdate = defineUpdate<{ cancelled: true; evaluations: nu
 export const retryRankingUpdate = defineUpdate<{ retrying: true }, [{ actor: Actor }]>('retryRanking')
 /** The failure type of a ranking that data prevents (not retried by itself). */
 export const RANKING_FAILED = 'RankingFailed'
-export const cycleStateQuery = defineQuery<{ launched: boolean; signedOffUnitIds: number[]; status: string; rankingError?: string | null }>('state')
+/**
+ * Petitions (since release v6, behind `patched('petitions')`): after publication the cycle workflow
+ * stays open for the petition window and decides every petition — is the window open, is one already
+ * open for this evaluation, may this person answer it. The API passes what it read (the evaluation,
+ * its owner and unit) and the workflow checks the actor against it.
+ */
+export interface PetitionFiling {
+  actor: Actor
+  evaluationId: number
+  /** The evaluated person (only they may petition), their unit and the evaluation's version, as the read model shows them. */
+  ownerId: number
+  unitId: number
+  reason: string
+}
+export interface PetitionAnswer {
+  actor: Actor
+  petitionId: number
+  decision: 'accept' | 'reject'
+  reason: string
+}
+export const filePetitionUpdate = defineUpdate<{ id: number; answerDueAt: string }, [PetitionFiling]>('filePetition')
+export const answerPetitionUpdate = defineUpdate<{ id: number; status: 'ACCEPTED' | 'REJECTED' }, [PetitionAnswer]>('answerPetition')
+
+export interface CycleState {
+  launched: boolean
+  signedOffUnitIds: number[]
+  status: string
+  rankingError?: string | null
+  /** After publication (release v6): the window's close (ISO), the open petitions and the units under re-review. */
+  petitionClosesAt?: string | null
+  openPetitionIds?: number[]
+  reopenedUnitIds?: number[]
+}
+export const cycleStateQuery = defineQuery<CycleState>('state')
 
 export const evaluationWorkflowId = (cycleId: number, staffId: number) => `evaluation:${cycleId}:${staffId}`
 export const cycleWorkflowId = (cycleId: number) => `cycle:${cycleId}`

@@ -15,7 +15,7 @@ import {
   submitUpdate,
   type ActionArgs,
 } from './definitions.js'
-import { FailureType, checkpointApplies, checkpoints, cycleCalendar, mayAct, transition, type Action, type Actor, type EvaluationParties, type Stage, type Transition, type TransitionPayload } from './stages.js'
+import { FailureType, SYSTEM_ACTOR, checkpointApplies, checkpoints, cycleCalendar, mayAct, transition, type Action, type Actor, type EvaluationParties, type Stage, type Transition, type TransitionPayload } from './stages.js'
 
 export interface EvaluationWorkflowInput extends EvaluationParties {
   evaluationId: number
@@ -23,6 +23,22 @@ export interface EvaluationWorkflowInput extends EvaluationParties {
   /** When the cycle opened (epoch ms): with the durations, the cycle's calendar of due dates. */
   opensAt: number
   durations: CycleDurations
+  /**
+   * A new run of a classified evaluation whose petition was accepted (release v6): it carries the
+   * transitions the previous run recorded, so the version sequence and the record continue, and
+   * starts by recording `reopen` (CLASSIFIED → UNIT_REVIEW).
+   */
+  resume?: EvaluationResume
+}
+
+export interface EvaluationResume {
+  stage: 'UNIT_REVIEW'
+  /** The version and round the previous run ended at (the reopening records version + 1, round + 1). */
+  version: number
+  round: number
+  transitions: Transition[]
+  petitionId: number
+  reason: string
 }
 
 /** Notifications: short, idempotent DB writes. */
@@ -67,10 +83,11 @@ const refuse = (type: string, message: string, details: unknown[] = []) => Appli
  * answers. So an answered action is visible to every API instance at once.
  */
 export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promise<Stage> {
-  const state = { evaluationId: input.evaluationId, stage: 'SELF_ASSESSMENT' as Stage, version: 0, round: 1 }
+  const resume = input.resume
+  const state = resume ? { evaluationId: input.evaluationId, stage: 'CLASSIFIED' as Stage, version: resume.version, round: resume.round } : { evaluationId: input.evaluationId, stage: 'SELF_ASSESSMENT' as Stage, version: 0, round: 1 }
   const calendar = cycleCalendar(input.opensAt, input.durations)
-  const recorded: Transition[] = []
-  let projectedVersion = 0
+  const recorded: Transition[] = resume ? [...resume.transitions] : []
+  let projectedVersion = recorded.length
   /** The token of the unit sign-off holding this evaluation, if one does. */
   let heldBy: string | null = null
   let closed = false
@@ -110,7 +127,9 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
   }
 
   /** A repeated step of the same sign-off or cancellation answers with what it recorded the first time. */
-  const already = (action: Action, matches: (t: Transition) => boolean) => recorded.find((t) => t.action === action && matches(t))
+  // Only this run's: a reopened evaluation carries the classification of its previous run.
+  const runStart = resume ? resume.transitions.length : 0
+  const already = (action: Action, matches: (t: Transition) => boolean) => recorded.find((t, i) => i >= runStart && t.action === action && matches(t))
 
   setHandler(saveUpdate, (args) => act('save', args, { data: args.data }), { validator: (a) => void check('save', a.actor, a.expectedVersion) })
   setHandler(submitUpdate, (args) => act('submit', args, { data: args.data }), { validator: (a) => void check('submit', a.actor, a.expectedVersion) })
@@ -164,6 +183,18 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
   })
   setHandler(evaluationStateQuery, () => ({ ...state, projectedVersion, transitions: recorded, heldBy }))
 
+  if (resume) {
+    // The reopening is this run's first decision: recorded before any Update is taken.
+    if (resume.transitions.length !== resume.version) throw refuse(FailureType.conflict, `resume at v${resume.version} carries ${resume.transitions.length} transitions`)
+    const next = transition(state, 'reopen', SYSTEM_ACTOR, {}, Date.now(), calendar)
+    if (!next) throw refuse(FailureType.wrongStage, `cannot reopen in ${state.stage}`)
+    const reopened = { ...next, payload: { reason: `Mở lại do kiến nghị được chấp nhận: ${resume.reason}`, petitionId: resume.petitionId } }
+    state.stage = reopened.to
+    state.version = reopened.version
+    state.round = reopened.round
+    recorded.push(reopened)
+  }
+
   // The projector: every recorded transition reaches the read model once, in version order.
   const projector = (async () => {
     for (;;) {
@@ -182,8 +213,9 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
   })()
 
   // The calendar: one durable timer at a time, untouched by actions (they never reschedule it).
+  // A reopened evaluation's calendar has passed: its re-review is watched by the petition's answer, not by reminders.
   const watcher = (async () => {
-    for (const checkpoint of checkpoints(calendar)) {
+    for (const checkpoint of resume ? [] : checkpoints(calendar)) {
       if (checkpoint.at > Date.now() && (await condition(() => closed, checkpoint.at - Date.now()))) return
       if (closed) return
       if (checkpointApplies(checkpoint, state.stage)) {

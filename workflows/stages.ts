@@ -5,7 +5,7 @@ import type { CycleDurations } from '../server/db/schema.js'
 export const STAGES = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED', 'CANCELLED'] as const
 export type Stage = (typeof STAGES)[number]
 
-export type Action = 'save' | 'submit' | 'approve' | 'return' | 'leaderReturn' | 'signOff' | 'classify' | 'cancel'
+export type Action = 'save' | 'submit' | 'approve' | 'return' | 'leaderReturn' | 'signOff' | 'classify' | 'cancel' | 'reopen'
 
 const transitions: Record<Action, Partial<Record<Stage, Stage>>> = {
   save: { SELF_ASSESSMENT: 'SELF_ASSESSMENT' },
@@ -16,6 +16,8 @@ const transitions: Record<Action, Partial<Record<Stage, Stage>>> = {
   signOff: { AWAITING_SIGN_OFF: 'SIGNED_OFF' },
   classify: { SIGNED_OFF: 'CLASSIFIED' },
   cancel: { SELF_ASSESSMENT: 'CANCELLED', UNIT_REVIEW: 'CANCELLED', AWAITING_SIGN_OFF: 'CANCELLED', SIGNED_OFF: 'CANCELLED' },
+  /** A petition accepted by the competent authority: the classified evaluation goes back to its unit head. */
+  reopen: { CLASSIFIED: 'UNIT_REVIEW' },
 }
 
 /** Who acts when the process itself moves an evaluation (classification after ranking). */
@@ -53,6 +55,7 @@ export function mayAct(actor: Actor, action: Action, parties: EvaluationParties)
     case 'signOff':
       return actor.id !== parties.ownerId && (parties.signOffIds.includes(actor.id) || actor.roles.includes('admin'))
     case 'classify':
+    case 'reopen':
       return actor.roles.includes('system')
     case 'cancel':
       return actor.roles.includes('admin')
@@ -67,6 +70,8 @@ export interface TransitionPayload {
   adjustments?: Record<string, unknown>
   comment?: string
   reason?: string
+  /** A reopening: the accepted petition that reopened the evaluation. */
+  petitionId?: number
 }
 
 /**
@@ -148,14 +153,15 @@ export function checkpointApplies(checkpoint: Checkpoint, stage: Stage): boolean
 export function transition(state: ProcessState, action: Action, actor: Actor, payload: TransitionPayload, now: number, calendar: CycleCalendar): Transition | null {
   const to = nextStage(state.stage, action)
   if (to === null) return null
-  const due = dueAt(to, now, calendar)
+  // A reopened evaluation is reviewed again outside the cycle's calendar (its dates have passed).
+  const due = action === 'reopen' ? null : dueAt(to, now, calendar)
   return {
     evaluationId: state.evaluationId,
     action,
     from: state.stage,
     to,
     version: state.version + 1,
-    round: action === 'return' ? state.round + 1 : state.round,
+    round: action === 'return' || action === 'reopen' ? state.round + 1 : state.round,
     actor,
     payload,
     deadlineAt: due === null ? null : new Date(due).toISOString(),
@@ -177,4 +183,10 @@ export const FailureType = {
   signOffInProgress: 'SIGN_OFF_IN_PROGRESS',
   /** Another leadership action on the same unit is running. */
   unitBusy: 'UNIT_BUSY',
+  /** Outside the petition window (not published yet, closed, or results locked). */
+  petitionWindowClosed: 'PETITION_WINDOW_CLOSED',
+  /** The evaluation already has a petition waiting for its answer (or under the re-review it led to). */
+  petitionOpen: 'PETITION_OPEN',
+  /** The petition has been answered already. */
+  petitionAnswered: 'PETITION_ANSWERED',
 } as const

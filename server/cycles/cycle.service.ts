@@ -43,6 +43,11 @@ export const launchInput = z
         selfAssessmentSeconds: z.number().int().min(1).max(366 * DAY),
         reviewSeconds: z.number().int().min(1).max(366 * DAY),
         reminderBeforeSeconds: z.number().int().min(0).max(366 * DAY),
+        /** Petitions after publication: the window (default 5 working days) and the authority's answer time (default 10). */
+        petitionWorkingDays: z.number().int().min(1).max(30),
+        petitionAnswerWorkingDays: z.number().int().min(1).max(60),
+        petitionSeconds: z.number().int().min(1).max(366 * DAY),
+        petitionAnswerSeconds: z.number().int().min(1).max(366 * DAY),
       })
       .partial()
       .optional(),

@@ -15,10 +15,16 @@ const BATCH = 500
  * 3. ranks within unit and cycle. One transaction; idempotent (a retry rewrites the same values).
  * It writes results, never a stage: each evaluation's workflow records its classification next.
  */
-export async function rankCycle(db: Db, cycleId: number, progress: (done: number) => void = () => {}): Promise<{ classified: number }> {
+export async function rankCycle(db: Db, cycleId: number, progress: (done: number) => void = () => {}, revision?: number): Promise<{ classified: number; changed: LevelChange[] }> {
   return db.transaction().execute(async (trx) => {
     const cycle = await trx.selectFrom('cycles').selectAll().where('id', '=', cycleId).forUpdate().executeTakeFirstOrThrow()
-    if (cycle.status === 'RANKED' || cycle.status === 'CLASSIFIED') return { classified: 0 } // a retried activity
+    const auditKey = revision === undefined ? `cycle:${cycleId}:rank` : `cycle:${cycleId}:rank:r${revision}`
+    if (revision === undefined && (cycle.status === 'RANKED' || cycle.status === 'CLASSIFIED')) return { classified: 0, changed: [] } // a retried activity
+    if (revision !== undefined) {
+      // A re-ranking after accepted petitions (the cycle stays CLASSIFIED): a retried activity answers what the first attempt found.
+      const done = await trx.selectFrom('audit_events').select('data').where('idempotency_key', '=', auditKey).executeTakeFirst()
+      if (done) return { classified: 0, changed: ((done.data ?? {}) as { changed?: LevelChange[] }).changed ?? [] }
+    }
     // Every evaluation of the cycle is ranked or the ranking fails: none is silently left out.
     const pending = await trx.selectFrom('evaluations').select(['id', 'stage']).where('cycle_id', '=', cycleId).where('stage', 'not in', ['SIGNED_OFF', 'CLASSIFIED', 'CANCELLED']).orderBy('id').limit(5).execute()
     if (pending.length) throw new RankingError(`evaluations not signed off: ${pending.map((p) => `#${p.id} (${p.stage})`).join(', ')}`)
@@ -28,6 +34,9 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
     const scores = scoreCycle((m) => pinned.get(m.ruleSetId)!, rows)
     const scoresById = new Map(rows.map((r) => [r.id, storedOrFail(scores.get(r.id)!, r.id)]))
     const classified = classifyCycle(ruleSet, rows, scores, await quotaCaps(trx, cycleId))
+    const before = new Map((await trx.selectFrom('evaluations').select(['id', 'staff_id', 'final_level']).where('cycle_id', '=', cycleId).execute()).map((r) => [r.id, r]))
+    const changed: LevelChange[] =
+      revision === undefined ? [] : classified.flatMap((c) => (before.get(c.id)?.final_level !== c.finalLevel ? [{ evaluationId: c.id, staffId: before.get(c.id)!.staff_id, from: before.get(c.id)?.final_level ?? null, to: c.finalLevel }] : []))
     for (let i = 0; i < classified.length; i += BATCH) {
       progress(i)
       const batch = classified.slice(i, i + BATCH)
@@ -43,10 +52,18 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
         from (values ${sql.join(values)}) as v(id, scores, total, level, override_code, final_level, quota_cut, quota_tie, rank_in_unit, rank_in_cycle)
         where e.id = v.id`.execute(trx)
     }
-    await trx.updateTable('cycles').set({ status: 'RANKED' }).where('id', '=', cycleId).execute()
-    await appendAudit(trx, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: 'rank', reason: null, data: { evaluations: classified.length }, idempotency_key: `cycle:${cycleId}:rank` })
-    return { classified: classified.length }
+    if (revision === undefined) await trx.updateTable('cycles').set({ status: 'RANKED' }).where('id', '=', cycleId).execute()
+    await appendAudit(trx, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: revision === undefined ? 'rank' : 'rerank', reason: null, data: { evaluations: classified.length, ...(revision === undefined ? {} : { revision, changed }) }, idempotency_key: auditKey })
+    return { classified: classified.length, changed }
   })
+}
+
+/** A final level that a re-ranking changed (after accepted petitions): the person is told. */
+export interface LevelChange {
+  evaluationId: number
+  staffId: number
+  from: string | null
+  to: string
 }
 
 /** Every signed-off evaluation was scored when approved: failing now would mean corrupted data. */

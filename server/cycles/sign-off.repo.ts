@@ -4,16 +4,17 @@ import type { Db } from '../db/database.js'
 
 /**
  * Records a unit's sign-off once every evaluation of it has recorded its own (the evaluation
- * workflows decide stages; this is the unit's business record and audit). Idempotent.
+ * workflows decide stages; this is the unit's business record and audit). Idempotent per sign-off
+ * token (a unit reopened by an accepted petition is signed off again under a new token).
  */
-export async function recordUnitSignOff(db: Db, cycleId: number, unitId: number, actor: Actor, evaluations: number): Promise<void> {
+export async function recordUnitSignOff(db: Db, cycleId: number, unitId: number, actor: Actor, evaluations: number, token?: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('unit_sign_offs')
       .values({ cycle_id: cycleId, unit_id: unitId, signed_by: actor.id, signed_at: new Date() })
       .onConflict((oc) => oc.columns(['cycle_id', 'unit_id']).doNothing())
       .execute()
-    await appendAudit(trx, { actor_id: actor.id, entity: 'unit', entity_id: `${cycleId}:${unitId}`, action: 'signOff', reason: null, data: { evaluations }, idempotency_key: `signoff:${cycleId}:${unitId}` })
+    await appendAudit(trx, { actor_id: actor.id, entity: 'unit', entity_id: `${cycleId}:${unitId}`, action: 'signOff', reason: null, data: { evaluations }, idempotency_key: token ? `signoff:${cycleId}:${unitId}:${token}` : `signoff:${cycleId}:${unitId}` })
   })
 }
 

@@ -79,6 +79,10 @@ export interface CycleTable {
   created_by: number
   created_at: CreatedAt
   classified_at: Date | null
+  /** Publication and petitions (migration 2026-12-01-010): results out to the units, the window's close, the lock. */
+  published_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  petition_closes_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  results_locked_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface CycleDurations {
@@ -92,6 +96,11 @@ export interface CycleDurations {
   workingDaysFrom?: string
   selfAssessmentDueAt?: string
   reviewDueAt?: string
+  /** The petition window after publication, and the competent authority's time to answer (working days, or seconds in tests). */
+  petitionWorkingDays?: number
+  petitionSeconds?: number
+  petitionAnswerWorkingDays?: number
+  petitionAnswerSeconds?: number
 }
 
 export interface EvaluationTable {

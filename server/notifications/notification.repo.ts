@@ -131,3 +131,40 @@ export async function publishCycleResults(db: Db, cycleId: number, progress: (do
   await db.updateTable('cycles').set({ status: 'CLASSIFIED', classified_at: new Date() }).where('id', '=', cycleId).where('status', '=', 'RANKED').execute()
   await appendAudit(db, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: 'publish', reason: null, data: { evaluations: rows.length }, idempotency_key: `cycle:${cycleId}:publish` })
 }
+
+/**
+ * After a re-ranking (accepted petitions): everyone whose final level changed, and everyone whose
+ * evaluation was reopened, is told their result again. Idempotent per revision.
+ */
+export async function notifyRevisedResults(db: Db, req: { cycleId: number; revision: number; changed: { evaluationId: number; from: string | null; to: string }[]; reopenedIds: number[] }): Promise<void> {
+  const from = new Map(req.changed.map((c) => [c.evaluationId, c.from]))
+  const ids = [...new Set([...req.changed.map((c) => c.evaluationId), ...req.reopenedIds])]
+  if (!ids.length) return
+  const rows = await db.selectFrom('evaluations').select(['id', 'staff_id', 'final_level', 'total', 'rank_in_unit']).where('cycle_id', '=', req.cycleId).where('id', 'in', ids).execute()
+  for (const r of rows) {
+    const level = r.final_level ?? ''
+    const before = from.get(r.id)
+    const [vi, en] =
+      before !== undefined
+        ? [`Kết quả của bạn được xếp loại lại: ${LEVEL_VI[before ?? ''] ?? before ?? '—'} → ${LEVEL_VI[level] ?? level} (${level}), ${r.total?.toLocaleString('vi-VN')} điểm, xếp thứ ${r.rank_in_unit} trong đơn vị.`, `Your result was re-classified: ${before ?? '—'} → ${level}, ${r.total} points, rank ${r.rank_in_unit} in the unit.`]
+        : [`Kết quả sau khi xem xét lại: ${LEVEL_VI[level] ?? level} (${level}), ${r.total?.toLocaleString('vi-VN')} điểm, xếp thứ ${r.rank_in_unit} trong đơn vị.`, `Result after the review: ${level}, ${r.total} points, rank ${r.rank_in_unit} in the unit.`]
+    await db
+      .insertInto('notifications')
+      .values({ recipient_id: r.staff_id, evaluation_id: r.id, kind: before !== undefined ? 'RESULT_CHANGED' : 'RESULT', message_vi: vi, message_en: en, idempotency_key: `RESULT:${r.id}:r${req.revision}` })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute()
+  }
+  await appendAudit(db, { actor_id: null, entity: 'cycle', entity_id: String(req.cycleId), action: 'republish', reason: null, data: { revision: req.revision, changed: req.changed.length, reopened: req.reopenedIds.length }, idempotency_key: `cycle:${req.cycleId}:publish:r${req.revision}` })
+}
+
+/** Tells every active admin something about a cycle that needs them (once per key). */
+export async function notifyAdmins(db: Db, req: { cycleId: number; kind: string; vi: string; en: string; key: string }): Promise<void> {
+  const admins = await db.selectFrom('staff').select('id').where('active', '=', true).where(sql<boolean>`roles @> '["admin"]'::jsonb`).execute()
+  for (const a of admins) {
+    await db
+      .insertInto('notifications')
+      .values({ recipient_id: a.id, evaluation_id: null, kind: req.kind, message_vi: req.vi, message_en: req.en, idempotency_key: `${req.key}:${a.id}` })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute()
+  }
+}

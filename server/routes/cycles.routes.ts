@@ -6,6 +6,7 @@ import { cancelCycleUpdate, cycleWorkflowId, retryRankingUpdate, returnUnitUpdat
 import { appendAudit } from '../audit/audit.repo.js'
 import { cycleProgress, launchCycle, launchInput, scopedProgress } from '../cycles/cycle.service.js'
 import { rankingFailure } from '../cycles/ranking.service.js'
+import type { CycleRow } from '../db/schema.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { actionOptions } from '../http/action-options.js'
@@ -14,6 +15,7 @@ import { viaWorkflow } from '../http/temporal-errors.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { toCsv } from '../org/csv.js'
 import { canSeeUnit, visibleUnitsOf } from '../org/visibility.js'
+import { publishedList } from '../cycles/published-list.js'
 
 const reasonBody = z.object({ reason: z.string().trim().min(3).max(2000) })
 const exceptionBody = z.object({ cap: z.number().gt(0).max(1), reason: z.string().trim().min(3).max(2000) })
@@ -138,13 +140,26 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     },
   )
 
+  route(app, { method: 'get', path: '/api/cycles/:id/units/:unitId/published', summary: "A unit's published results — name, position, level, rank \"3 / 12\", total — for everyone in the unit and whoever sees its results (after publication)", tag: 'cycles' }, async ({ params, user }) => {
+    const cycle = await loadCycle(params)
+    const unitId = idParam(params, 'unitId', 'đơn vị / unit')
+    const member = await db.selectFrom('evaluations').select('id').where('cycle_id', '=', cycle.id).where('unit_id', '=', unitId).where('staff_id', '=', user.id).executeTakeFirst()
+    if (!member && !canSeeUnit(await visibleUnitsOf(db, user.id), unitId)) throw forbidden('Chỉ người trong đơn vị (và cấp có thẩm quyền) xem được danh sách kết quả của đơn vị.', "Only the unit's members (and those who oversee it) see the unit's results.")
+    if (!cycle.published_at) throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kết quả của kỳ đánh giá chưa được công bố.', 'The results of the cycle are not published yet.')
+    const list = await publishedList(db, cycle.id, unitId)
+    if (!list) throw notFound('đơn vị trong kỳ / unit in cycle', unitId)
+    return { cycleId: cycle.id, cycleName: cycle.name, publishedAt: cycle.published_at, petitionClosesAt: cycle.petition_closes_at, resultsLockedAt: cycle.results_locked_at, ...list }
+  })
+
   route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/sign-off', summary: "Leadership signs off a unit's batch", tag: 'cycles', roles: ['leader', 'admin'] }, async ({ c, params, user }) => {
     const cycle = await loadCycle(params)
     const unitId = idParam(params, 'unitId', 'đơn vị / unit')
     const { updateId } = actionOptions(c, user.id)
     const rows = await checkLeadership(cycle.id, unitId, user)
-    if (cycle.status !== 'OPEN') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá không ở trạng thái đang mở.', `The cycle is ${cycle.status}.`)
-    const waiting = rows.filter((r) => r.stage !== 'AWAITING_SIGN_OFF').length
+    // After publication, a unit reopened by an accepted petition is signed off again (its classified evaluations stay as they are).
+    const again = cycle.status === 'CLASSIFIED' && cycle.published_at !== null && cycle.results_locked_at === null && rows.some((r) => r.stage !== 'CLASSIFIED')
+    if (cycle.status !== 'OPEN' && !again) throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá không ở trạng thái đang mở.', `The cycle is ${cycle.status}.`)
+    const waiting = rows.filter((r) => r.stage !== 'AWAITING_SIGN_OFF' && r.stage !== 'CLASSIFIED').length
     if (waiting) throw new ApiError(409, 'UNIT_NOT_READY', `Còn ${waiting} bản đánh giá của đơn vị chưa được trưởng đơn vị duyệt.`, `${waiting} evaluation(s) of the unit are not approved by the unit head yet.`)
     const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(signOffUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId }], ...(updateId ? { updateId } : {}) }))
     return { ...result, progress: await cycleProgress(db, cycle.id) }
@@ -192,7 +207,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   })
 }
 
-function toCycleView(c: { id: number; name: string; period_kind: string; period_start: string; period_end: string; ruleset_id: number; status: string; unit_ids: unknown; durations: unknown; created_at: Date; classified_at: Date | null }) {
+function toCycleView(c: CycleRow) {
   return {
     id: c.id,
     name: c.name,
@@ -205,5 +220,9 @@ function toCycleView(c: { id: number; name: string; period_kind: string; period_
     durations: c.durations,
     createdAt: c.created_at,
     classifiedAt: c.classified_at,
+    // Publication and petitions: the status stays CLASSIFIED; these say where the results stand.
+    publishedAt: c.published_at,
+    petitionClosesAt: c.petition_closes_at,
+    resultsLockedAt: c.results_locked_at,
   }
 }

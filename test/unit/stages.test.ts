@@ -12,13 +12,23 @@ describe('stage transitions', () => {
   })
 
   it('refuses every action out of turn', () => {
-    const allowed = new Set(['SELF_ASSESSMENT:save', 'SELF_ASSESSMENT:submit', 'UNIT_REVIEW:return', 'UNIT_REVIEW:approve', 'AWAITING_SIGN_OFF:leaderReturn', 'AWAITING_SIGN_OFF:signOff', 'SIGNED_OFF:classify'])
-    const actions: Action[] = ['save', 'submit', 'approve', 'return', 'leaderReturn', 'signOff', 'classify']
+    const allowed = new Set(['SELF_ASSESSMENT:save', 'SELF_ASSESSMENT:submit', 'UNIT_REVIEW:return', 'UNIT_REVIEW:approve', 'AWAITING_SIGN_OFF:leaderReturn', 'AWAITING_SIGN_OFF:signOff', 'SIGNED_OFF:classify', 'CLASSIFIED:reopen'])
+    const actions: Action[] = ['save', 'submit', 'approve', 'return', 'leaderReturn', 'signOff', 'classify', 'reopen']
     for (const stage of STAGES) {
       for (const action of actions) {
         expect(nextStage(stage, action) !== null, `${stage}:${action}`).toBe(allowed.has(`${stage}:${action}`))
       }
     }
+  })
+
+  it('reopens a classified evaluation at unit review (an accepted petition): next version, next round, no calendar due date, decided by the system alone', () => {
+    const calendar = cycleCalendar(0, { selfAssessmentSeconds: 10, reviewSeconds: 10, reminderBeforeSeconds: 1 })
+    const t = transition({ evaluationId: 7, stage: 'CLASSIFIED', version: 9, round: 2 }, 'reopen', { id: 0, roles: ['system'] }, { reason: 'kiến nghị', petitionId: 3 }, 50_000, calendar)
+    expect(t).toMatchObject({ action: 'reopen', from: 'CLASSIFIED', to: 'UNIT_REVIEW', version: 10, round: 3, deadlineAt: null })
+    expect(transition({ evaluationId: 7, stage: 'UNIT_REVIEW', version: 10, round: 3 }, 'reopen', { id: 0, roles: ['system'] }, {}, 50_000, calendar)).toBeNull()
+    const parties = { ownerId: 1, reviewerIds: [2], signOffIds: [3] }
+    expect(mayAct({ id: 0, roles: ['system'] }, 'reopen', parties)).toBe(true)
+    for (const id of [1, 2, 3]) expect(mayAct({ id, roles: ['leader', 'admin'] }, 'reopen', parties)).toBe(false)
   })
 
   it('cancels anything not yet classified (a cycle is cancelled before ranking)', () => {
