@@ -1,0 +1,86 @@
+import { useCallback, useEffect, useState } from 'react'
+import { Message, useAction } from '../action'
+import { api } from '../api'
+import { formatDateTime, type Lang } from '../i18n'
+import { PETITION_STATUS, type Petition, type PublishedCycle } from './types'
+
+/**
+ * On a classified evaluation, for its owner: until when a petition (kiến nghị) may be filed, the
+ * "Kiến nghị" button with a reason dialog, and the petitions filed with their answers.
+ */
+export function PetitionPanel({ evaluation, lang, onChange }: { evaluation: { id: number; cycleId: number; staffId: number; stage: string }; lang: Lang; onChange?: () => void }) {
+  const vi = lang === 'vi'
+  const [cycle, setCycle] = useState<PublishedCycle | null>(null)
+  const [mine, setMine] = useState<Petition[]>([])
+  const [open, setOpen] = useState(false)
+  const [reason, setReason] = useState('')
+  const load = useCallback(async () => {
+    setCycle(await api<PublishedCycle>('GET', `/api/cycles/${evaluation.cycleId}`))
+    setMine((await api<Petition[]>('GET', `/api/petitions?cycleId=${evaluation.cycleId}`)).filter((p) => p.evaluationId === evaluation.id))
+  }, [evaluation.cycleId, evaluation.id])
+  useEffect(() => {
+    void load()
+  }, [load])
+  const { message, act } = useAction(load, () => {
+    setOpen(false)
+    setReason('')
+    onChange?.()
+  })
+  if (!cycle?.publishedAt) return null
+  const windowOpen = !cycle.resultsLockedAt && cycle.petitionClosesAt !== null && new Date(cycle.petitionClosesAt).getTime() > Date.now()
+  const waiting = mine.some((p) => p.status === 'OPEN')
+  return (
+    <section className="card" data-testid="petition-panel">
+      <h2>{vi ? 'Kiến nghị về kết quả' : 'Petition about the result'}</h2>
+      {cycle.resultsLockedAt ? (
+        <p className="muted">{vi ? `Kết quả đã khóa lúc ${formatDateTime(cycle.resultsLockedAt)}.` : `Results locked on ${formatDateTime(cycle.resultsLockedAt)}.`}</p>
+      ) : (
+        <p data-testid="petition-window">
+          {windowOpen
+            ? vi
+              ? `Bạn có thể kiến nghị đến hết ${formatDateTime(cycle.petitionClosesAt)}.`
+              : `You may petition until ${formatDateTime(cycle.petitionClosesAt)}.`
+            : vi
+              ? 'Đã hết hạn kiến nghị.'
+              : 'The petition window has closed.'}
+        </p>
+      )}
+      <Message message={message} />
+      {windowOpen && evaluation.stage === 'CLASSIFIED' && !waiting && !open && (
+        <button type="button" onClick={() => setOpen(true)} data-testid="petition-open">
+          {vi ? 'Kiến nghị' : 'Petition'}
+        </button>
+      )}
+      {open && (
+        <form
+          role="dialog"
+          aria-label={vi ? 'Kiến nghị' : 'Petition'}
+          onSubmit={(e) => {
+            e.preventDefault()
+            void act(() => api('POST', `/api/evaluations/${evaluation.id}/petitions`, { reason }), vi ? 'Đã gửi kiến nghị.' : 'Petition filed.')
+          }}
+        >
+          <label>
+            {vi ? 'Lý do kiến nghị (10–2000 ký tự)' : 'Reason (10–2000 characters)'}
+            <textarea required minLength={10} maxLength={2000} rows={4} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="petition-reason" />
+          </label>
+          <button type="submit">{vi ? 'Gửi kiến nghị' : 'File the petition'}</button>{' '}
+          <button type="button" className="secondary" onClick={() => setOpen(false)}>
+            {vi ? 'Hủy' : 'Cancel'}
+          </button>
+        </form>
+      )}
+      {mine.length > 0 && (
+        <ul data-testid="petition-list">
+          {mine.map((p) => (
+            <li key={p.id}>
+              {formatDateTime(p.filedAt)} — {p.reason} — <strong>{vi ? PETITION_STATUS[p.status][0] : PETITION_STATUS[p.status][1]}</strong>
+              {p.status === 'OPEN' && ` (${vi ? 'hạn trả lời' : 'answer due'} ${formatDateTime(p.answerDueAt)})`}
+              {p.answerReason && `: ${p.answerReason}`}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
