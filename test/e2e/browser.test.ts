@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listen } from '../../server/http/serve.js'
 import { freePort } from '../../server/temporal/temporal-cli.js'
 import { ADMIN_PASSWORD, DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { doc, general } from '../support/documents.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const artifacts = resolve(import.meta.dirname, '../artifacts')
@@ -66,9 +67,12 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     expect(await page.textContent('[data-testid=counters]')).toContain('Cần nộp: 1')
     await shot(page, '01-staff-tasks')
     await openTask(page, 'Mai Thị Phương')
-    await page.fill('#root_general_ethics', '9')
-    await page.fill('#root_general_competence', '9')
-    await page.fill('#root_general_innovation', '8')
+    // Mẫu 01: each criterion of groups I–III, then the person's own review.
+    const scores = { 'ethics.politics': '4.5', 'ethics.discipline': '4.5', 'competence.expertise': '2.25', 'competence.taskResponse': '2.25', 'competence.responsibility': '2.25', 'competence.serviceAttitude': '2.25', 'innovation.renewal': '2', 'innovation.creativity': '2', 'innovation.daringThought': '2', 'innovation.daringAction': '2' }
+    for (const [path, value] of Object.entries(scores)) await page.fill(`[data-testid="self-general.${path}"]`, value)
+    await page.fill('[data-testid=assessment-strengths]', 'Hoàn thành đúng hạn các hồ sơ')
+    await page.fill('[data-testid=assessment-weaknesses]', 'Cần chủ động hơn')
+    await page.selectOption('[data-testid=assessment-proposedLevel]', 'HTT')
     await page.click('#root_products__add')
     // The product is chosen from the catalogue of her position; its name and coefficient come with it.
     await page.selectOption('#root_products_0_code', { label: 'B05 — Thẩm định hồ sơ thủ tục hành chính (hồ sơ; k = 1,5)' })
@@ -112,14 +116,17 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
 
     await head.goto(base)
     await openTask(head, 'Mai Thị Phương')
-    await head.fill('[data-testid=note]', 'Đạt yêu cầu')
-    await head.fill('[data-testid=adjust-innovation]', '7')
+    await head.fill('[data-testid=review-comment]', 'Đạt yêu cầu')
+    await head.fill('[data-testid="authority-general.innovation.renewal"]', '1')
     await head.click('[data-testid=approve]')
     await head.waitForSelector('[data-testid=message] >> text=Đã duyệt')
     expect(await head.textContent('[data-testid=stage]')).toBe('Chờ lãnh đạo ký duyệt')
     expect(await head.textContent('[data-testid=rounds]')).toContain('Vòng 1: trả lại để sửa — Bổ sung minh chứng hồ sơ thẩm định')
     const approved = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&stage=AWAITING_SIGN_OFF`, await t.login('admin'))).body[0]
-    expect((await t.api('GET', `/api/evaluations/${approved.id}`, await t.login('admin'))).body.adjustments).toEqual({ general: { ethics: 9, competence: 9, innovation: 7 } })
+    expect((await t.api('GET', `/api/evaluations/${approved.id}`, await t.login('admin'))).body.adjustments).toEqual({
+      general: { ethics: { politics: 4.5, discipline: 4.5 }, competence: { expertise: 2.25, taskResponse: 2.25, responsibility: 2.25, serviceAttitude: 2.25 }, innovation: { renewal: 1, creativity: 2, daringThought: 2, daringAction: 2 } },
+      assessment: { comment: 'Đạt yêu cầu' },
+    })
   })
 
   it('lets leadership sign the unit off, and the staff member see level and rank', async () => {
@@ -128,7 +135,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     for (const [i, username] of others.entries()) {
       const token = await t.login(username)
       const [own] = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, token)).body.filter((e: { stage: string }) => e.stage === 'SELF_ASSESSMENT')
-      const data = { general: { ethics: 8, competence: 8, innovation: 7 }, products: [{ code: 'B01', k: 1, assigned: 10, done: 9 - (i % 3), qualityFailures: 0, delays: 0, reason: 'Theo kế hoạch công tác' }] }
+      const data = { ...doc(8, 9 - (i % 3)), general: general(8, 8, 7) }
       expect((await t.api('PUT', `/api/evaluations/${own.id}/self-assessment`, token, { data })).status).toBe(200)
       expect((await t.api('POST', `/api/evaluations/${own.id}/submit`, token)).status).toBe(200)
     }
@@ -229,7 +236,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await page.waitForSelector('[data-testid=ruleset]')
     await page.click('[data-testid=new-draft]')
     await page.waitForSelector('[data-testid=save-ruleset]')
-    const quality = page.locator('textarea[id$="computed_3_formula"]') // computed[3] = b, quality
+    const quality = page.locator('textarea[id$="computed_6_formula"]') // computed[6] = b, quality
     const original = await quality.inputValue()
     expect(original).toContain('"qualityFailures"')
     await quality.fill('{"eval":["1"]}')
