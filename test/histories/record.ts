@@ -17,7 +17,9 @@ import { doc } from '../support/documents.js'
  * test/histories/<release>/ — the fixtures `replay.test.ts` replays against the current code.
  * Paths: save, submit, return, resubmit, approve, leadership return (one and a unit), sign-off,
  * classification (after a ranking that failed and was retried), reminder and escalation, cancel, and
- * the cycle's continue-as-new.
+ * the cycle's continue-as-new; since v6 the petitions: publication, a petition answered late
+ * (reminder, escalation) and rejected, another accepted (the evaluation's new run from `reopen`),
+ * re-review, the unit signed off again, re-classification and the lock after the window.
  */
 const release = process.argv[2]
 if (!release || !/^[\w.-]+$/.test(release)) throw new Error('usage: npm run record-histories -- <release name>')
@@ -79,10 +81,10 @@ async function run(): Promise<void> {
   await api('POST', `/api/evaluations/${await idOf(main, 'tp.phamlan')}/approve`, 'gd.tranminh', {})
   // Ranking that data prevents (since v4): damaged after approval, the cycle stops in RANKING_FAILED; fixed, an admin retries.
   const damaged = await idOf(main, 'cv.lyson')
-  await sql`update evaluations set data = jsonb_set(data, '{general,ethics}', '99') where id = ${damaged}`.execute(system.db)
+  await sql`update evaluations set data = jsonb_set(data, '{general,ethics,politics}', '99') where id = ${damaged}`.execute(system.db)
   await api('POST', `/api/cycles/${main}/units/${cchc}/sign-off`, 'gd.tranminh')
   await until(async () => (await api('GET', `/api/cycles/${main}`, admin)).status === 'RANKING_FAILED', 'ranking failed')
-  await sql`update evaluations set data = jsonb_set(data, '{general,ethics}', '8') where id = ${damaged}`.execute(system.db)
+  await sql`update evaluations set data = jsonb_set(data, '{general,ethics,politics}', '4') where id = ${damaged}`.execute(system.db)
   await api('POST', `/api/cycles/${main}/ranking/retry`, admin)
   await until(async () => (await api('GET', `/api/cycles/${main}`, admin)).status === 'CLASSIFIED', 'classified')
 
@@ -94,10 +96,34 @@ async function run(): Promise<void> {
   await api('POST', `/api/evaluations/${lyson}/submit`, 'cv.lyson', {})
   await api('POST', `/api/cycles/${cancelled}/cancel`, admin, { reason: 'Khai báo nhầm' })
 
+  // Cycle 3 (since v6): publication and petitions, with a 20 s window and answers due within 3 s.
+  const petitions = await launchCycle(system.db, system.client, config.taskQueue, { ...input, name: 'Ghi lịch sử — kiến nghị', periodStart: '2027-01-01', periodEnd: '2027-01-31', durations: { petitionSeconds: 20, petitionAnswerSeconds: 3 } }, 1)
+  await until(async () => (await api('GET', `/api/cycles/${petitions}`, admin)).status === 'OPEN', 'cycle 3 open')
+  for (const who of people) {
+    const id = await idOf(petitions, who)
+    await api('PUT', `/api/evaluations/${id}/self-assessment`, who, { data: doc(8, 9) })
+    await api('POST', `/api/evaluations/${id}/submit`, who, {})
+  }
+  const petitioner = await idOf(petitions, 'cv.tongmai')
+  for (const who of people.slice(1)) await api('POST', `/api/evaluations/${await idOf(petitions, who)}/approve`, 'tp.phamlan', who === 'cv.tongmai' ? { adjustments: { overrides: { discipline: 'reprimand' } } } : {})
+  await api('POST', `/api/evaluations/${await idOf(petitions, 'tp.phamlan')}/approve`, 'gd.tranminh', { adjustments: { leader: { unitPlanScore: 90 } } })
+  await api('POST', `/api/cycles/${petitions}/units/${cchc}/sign-off`, 'gd.tranminh')
+  await until(async () => Boolean((await api('GET', `/api/cycles/${petitions}`, admin)).publishedAt), 'cycle 3 published')
+  const rejected = await api('POST', `/api/evaluations/${petitioner}/petitions`, 'cv.tongmai', { reason: 'Tôi không bị khiển trách trong tháng.' })
+  await sleep(4000) // the reminder and the escalation of the late answer
+  await api('POST', `/api/petitions/${rejected.id}/reject`, 'gd.tranminh', { reason: 'Biên bản còn hiệu lực' })
+  const accepted = await api('POST', `/api/evaluations/${petitioner}/petitions`, 'cv.tongmai', { reason: 'Biên bản khiển trách đã bị hủy.' })
+  await api('POST', `/api/petitions/${accepted.id}/accept`, 'gd.tranminh', { reason: 'Đã xác minh' })
+  await until(async () => (await api('GET', `/api/evaluations/${petitioner}`, 'cv.tongmai')).stage === 'UNIT_REVIEW', 'reopened')
+  await api('POST', `/api/evaluations/${petitioner}/approve`, 'tp.phamlan', { adjustments: {} })
+  await api('POST', `/api/cycles/${petitions}/units/${cchc}/sign-off`, 'gd.tranminh')
+  await until(async () => (await api('GET', `/api/evaluations/${petitioner}`, 'cv.tongmai')).stage === 'CLASSIFIED', 're-classified')
+  await until(async () => Boolean((await api('GET', `/api/cycles/${petitions}`, admin)).resultsLockedAt), 'cycle 3 locked')
+
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
   let written = 0
-  for (const cycleId of [main, cancelled]) {
+  for (const cycleId of [main, cancelled, petitions]) {
     const rows = await system.db.selectFrom('evaluations').select('staff_id').where('cycle_id', '=', cycleId).execute()
     for (const id of [cycleWorkflowId(cycleId), ...rows.map((r) => evaluationWorkflowId(cycleId, r.staff_id))]) {
       for await (const run of system.client.workflow.list({ query: `WorkflowId = '${id}'` })) {
