@@ -27,9 +27,14 @@ export async function ensureWebAppBuilt(): Promise<void> {
   await build({ configFile: resolve(projectRoot, 'vite.config.ts'), logLevel: 'warn' })
 }
 
-/** Hashed files are kept a year without asking again; anything else (index.html) is checked each time. */
-function cacheControl(_path: string, c: Context): void {
+/**
+ * Hashed files are kept a year without asking again; anything else (index.html) is checked each
+ * time. With the page, the browser is told to ask who is signed in at once, beside the scripts,
+ * instead of a round trip later when they have run: one round trip less before the sign-in form.
+ */
+function onFound(path: string, c: Context): void {
   c.header('Cache-Control', HASHED_ASSET.test(c.req.path) ? IMMUTABLE : 'no-cache')
+  if (path.endsWith('index.html')) c.header('Link', '</api/session>; rel=preload; as=fetch; crossorigin=anonymous')
 }
 
 /**
@@ -42,8 +47,8 @@ function cacheControl(_path: string, c: Context): void {
 export function serveWebApp(app: Hono<AppEnv>, dir = distDir): boolean {
   if (!existsSync(resolve(dir, 'index.html'))) return false
   const root = relative(process.cwd(), dir) || '.'
-  const files = serveStatic({ root, precompressed: true, onFound: cacheControl })
-  const index = serveStatic({ path: `${root}/index.html`, onFound: cacheControl })
+  const files = serveStatic({ root, precompressed: true, onFound })
+  const index = serveStatic({ path: `${root}/index.html`, onFound })
   const outside = (prefixes: string[], handler: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> => (c, next) => (prefixes.some((p) => c.req.path.startsWith(p)) ? next() : handler(c, next))
   app.use('/*', outside(['/api/'], files))
   app.get('*', outside(['/api/', '/assets/'], index))

@@ -1,0 +1,226 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { resolve } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { IMMUTABLE, listen } from '../../server/http/serve.js'
+import { freePort } from '../../server/temporal/temporal-cli.js'
+import { ADMIN_PASSWORD, DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const artifacts = resolve(import.meta.dirname, '../artifacts/delivery')
+/** This file's own build, so it never empties dist/ under another browser test. */
+const webDir = resolve(tmpdir(), `kpi-delivery-web-${process.pid}`)
+const SIGN_IN_BUDGET = 120 * 1024
+/**
+ * Slow 4G as Lighthouse defines it for mobile: 150 ms round trip, 1,6 Mbit/s down, 750 kbit/s up.
+ * Chrome DevTools' preset of the same name adds 562,5 ms to every request instead (its stand-in
+ * for opening a connection), which puts the floor of any page that needs its HTML and then a
+ * script at 1,1 s before a byte of the script arrives: printed for information.
+ */
+const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 }
+const DEVTOOLS_SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9 }
+
+type Persona = 'admin' | 'cv.maiphuong' | 'gd.tranminh' | null
+interface Screen {
+  name: string
+  who: Persona
+  /** The hash route, once the ids are known. */
+  path: () => string
+  /** What shows once the screen has its data. */
+  ready: string
+}
+
+/** How the web app is delivered, and whether everyone can use it: compression, caching, the sign-in payload, axe, phone width. */
+describe('delivery and accessibility of the web app', () => {
+  let t: TestSystem
+  let browser: Browser
+  let base: string
+  let http: { close(): Promise<void> }
+  let cycleId: number
+  let evaluationId: number
+  const contexts = new Map<string, BrowserContext>()
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the browser tests: install Debian's package (apt-get install chromium); ${CHROMIUM} is missing`)
+    mkdirSync(artifacts, { recursive: true })
+    // vitest sets NODE_ENV=test, which would build React for development: users get the production build.
+    const nodeEnv = process.env['NODE_ENV']
+    process.env['NODE_ENV'] = 'production'
+    try {
+      await build({ configFile: resolve(import.meta.dirname, '../../vite.config.ts'), logLevel: 'warn', build: { outDir: webDir, emptyOutDir: true } })
+    } finally {
+      process.env['NODE_ENV'] = nodeEnv
+    }
+    t = await startTestSystem({ label: 'delivery' })
+    const port = await freePort()
+    http = listen(t.system.app, port, true, webDir)
+    base = `http://127.0.0.1:${port}`
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+    const admin = await t.login('admin')
+    const cchc = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'CCHC').id
+    const launched = await t.api('POST', '/api/cycles', admin, { name: 'Tháng 11/2026', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1, unitIds: [cchc] })
+    cycleId = launched.body.id
+    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 60_000, 'cycle open')
+    const mine = await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, await t.login('cv.maiphuong'))
+    evaluationId = mine.body[0].id
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await http?.close()
+    await t?.stop()
+    rmSync(webDir, { recursive: true, force: true })
+  })
+
+  /** A page signed in as the persona (one browser session per persona and width), or signed out. */
+  async function open(who: Persona, width: number): Promise<Page> {
+    const key = `${who}@${width}`
+    let context = contexts.get(key)
+    if (!context) {
+      context = await browser.newContext({ viewport: { width, height: width < 500 ? 812 : 768 }, locale: 'vi-VN' })
+      if (who) {
+        const page = await context.newPage()
+        await page.goto(base)
+        await page.fill('input[autocomplete=username]', who)
+        await page.fill('input[type=password]', who === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD)
+        await page.click('button[type=submit]')
+        await page.waitForSelector('[data-testid=counters]')
+        await page.close()
+      }
+      contexts.set(key, context)
+    }
+    return context.newPage()
+  }
+
+  const screens: Screen[] = [
+    { name: 'sign-in', who: null, path: () => '#/', ready: 'form.login' },
+    { name: 'home (staff)', who: 'cv.maiphuong', path: () => '#/', ready: '[data-testid=counters] >> text=Cần nộp: 1' },
+    { name: 'home (admin, launch form)', who: 'admin', path: () => '#/', ready: '[data-testid=launch]' },
+    { name: 'evaluation', who: 'cv.maiphuong', path: () => `#/evaluations/${evaluationId}`, ready: '[data-testid=evaluation]' },
+    { name: 'cycle', who: 'gd.tranminh', path: () => `#/cycles/${cycleId}`, ready: '[data-testid=cycle] tbody tr' },
+    { name: 'work log', who: 'cv.maiphuong', path: () => '#/work-log', ready: '[data-testid=my-day]' },
+    { name: 'rule sets', who: 'admin', path: () => '#/rulesets', ready: '[data-testid=rulesets] a' },
+    { name: 'rule set', who: 'admin', path: () => '#/rulesets/1', ready: '[data-testid=ruleset]' },
+  ]
+  async function show(screen: Screen, width: number): Promise<Page> {
+    const page = await open(screen.who, width)
+    await page.goto(`${base}/${screen.path()}`)
+    await page.waitForSelector(screen.ready)
+    await page.waitForLoadState('networkidle')
+    return page
+  }
+  const fileName = (name: string) => name.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')
+
+  it('sends hashed files compressed and immutable, index.html revalidated, API answers gzipped', async () => {
+    const index = await fetch(base, { headers: { 'accept-encoding': 'br, gzip' } })
+    expect(index.headers.get('cache-control')).toBe('no-cache')
+    const html = await index.text()
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!)
+    expect(assets.some((a) => a.endsWith('.js'))).toBe(true)
+    expect(assets.some((a) => a.endsWith('.css'))).toBe(true)
+    for (const asset of assets) {
+      const br = await fetch(base + asset, { headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } })
+      expect(br.status).toBe(200)
+      expect(br.headers.get('content-encoding')).toBe('br')
+      expect(br.headers.get('cache-control')).toBe(IMMUTABLE)
+      expect(br.headers.get('vary')).toMatch(/accept-encoding/i)
+      const gz = await fetch(base + asset, { headers: { 'accept-encoding': 'gzip' } })
+      expect(gz.headers.get('content-encoding')).toBe('gzip')
+      const plain = await fetch(base + asset, { headers: { 'accept-encoding': 'identity' } })
+      expect(plain.headers.get('content-encoding')).toBeNull()
+      // What arrives compressed is what was built.
+      expect(await gz.text()).toBe(await plain.text())
+    }
+    // A chunk of another release is missing, not an HTML page a browser would try to run.
+    expect((await fetch(`${base}/assets/EvaluationPage-AAAAAAAA.js`)).status).toBe(404)
+    expect((await fetch(`${base}/cycles/1`)).headers.get('content-type')).toMatch(/^text\/html/)
+
+    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })
+    expect(login.status).toBe(200)
+    // The answer carrying the session token is never compressed (BREACH).
+    expect(login.headers.get('content-encoding')).toBeNull()
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    const ruleSet = await fetch(`${base}/api/rulesets/1`, { headers: { cookie, 'accept-encoding': 'gzip' } })
+    expect(ruleSet.status).toBe(200)
+    expect(ruleSet.headers.get('content-encoding')).toBe('gzip')
+    expect(ruleSet.headers.get('vary')).toMatch(/accept-encoding/i)
+    // (node's fetch decompresses it, as a browser does)
+    expect((await ruleSet.json()).id).toBe(1)
+  })
+
+  /** A first visit to the sign-in page under the network conditions: what it downloads, and when the form is there. */
+  async function firstVisit(conditions: typeof SLOW_4G) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'vi-VN' })
+    const page = await context.newPage()
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Network.enable')
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
+    await cdp.send('Network.emulateNetworkConditions', conditions)
+    const files: { url: string; bytes: number; encoding: string | undefined }[] = []
+    const sessionAsked: string[] = []
+    page.on('request', (request) => void (request.url().endsWith('/api/session') && sessionAsked.push(request.resourceType())))
+    page.on('requestfinished', (request) => {
+      if (!['script', 'stylesheet'].includes(request.resourceType())) return
+      void (async () => {
+        const [sizes, response] = await Promise.all([request.sizes(), request.response()])
+        files.push({ url: request.url(), bytes: sizes.responseBodySize, encoding: response?.headers()['content-encoding'] })
+      })()
+    })
+    await page.goto(base, { waitUntil: 'commit' })
+    await page.waitForSelector('form.login button[type=submit]')
+    // From the start of the navigation, as the browser counts it.
+    const usableAfter = await page.evaluate(() => performance.now())
+    await page.waitForLoadState('networkidle')
+    await context.close()
+    return { files, sessionAsked, usableAfter, bytes: files.reduce((sum, f) => sum + f.bytes, 0) }
+  }
+
+  it(`loads the sign-in page with < ${SIGN_IN_BUDGET / 1024} kB of compressed JavaScript and CSS, no screen's code, in < 1,5 s on slow 4G`, async () => {
+    const visit = await firstVisit(SLOW_4G)
+    const devtools = await firstVisit(DEVTOOLS_SLOW_4G)
+    console.log(
+      `sign-in page: ${visit.files.length} files, ${(visit.bytes / 1024).toFixed(1)} kB compressed JS+CSS; usable after ${Math.round(visit.usableAfter)} ms on slow 4G (Lighthouse: 150 ms, 1,6 Mbit/s), ${Math.round(devtools.usableAfter)} ms on DevTools' "Slow 4G" preset`,
+    )
+    expect(visit.files.length).toBeGreaterThanOrEqual(2)
+    expect(visit.files.filter((f) => f.encoding !== 'br')).toEqual([])
+    expect(visit.bytes).toBeLessThan(SIGN_IN_BUDGET)
+    expect(visit.files.filter((f) => /EvaluationPage|RuleSetsPage|rjsf|CyclePage|WorkLogPage|LaunchCycle/.test(f.url))).toEqual([])
+    // Who is signed in is asked once, beside the scripts (the page's Link: preload), not after they have run.
+    expect(visit.sessionAsked).toHaveLength(1)
+    expect(visit.usableAfter).toBeLessThan(1500)
+  })
+
+  describe('accessibility (axe-core, WCAG 2.1 A and AA): no serious or critical violation', () => {
+    it.each(screens.map((s) => [s.name, s] as const))('%s', async (_name, screen) => {
+      const page = await show(screen, 1366)
+      await page.screenshot({ path: resolve(artifacts, `${fileName(screen.name)}.png`), fullPage: true })
+      const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      expect(serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+      await page.close()
+    })
+  })
+
+  describe('at phone width (375 px) the page never scrolls sideways', () => {
+    it.each(screens.map((s) => [s.name, s] as const))('%s', async (_name, screen) => {
+      const page = await show(screen, 375)
+      await page.screenshot({ path: resolve(artifacts, `${fileName(screen.name)}-375.png`), fullPage: true })
+      const overflow = await page.evaluate(() => {
+        const width = document.documentElement.clientWidth
+        const clips = (el: Element) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX)
+        const sticksOut = (el: Element) => el.getBoundingClientRect().right > width + 1
+        // The outermost elements reaching past the right edge outside any scrolling box: what to fix.
+        const wide = Array.from(document.querySelectorAll('body *')).filter((el) => {
+          if (!sticksOut(el) || (el.parentElement && sticksOut(el.parentElement))) return false
+          for (let up = el.parentElement; up; up = up.parentElement) if (clips(up)) return false
+          return true
+        })
+        return { scrollWidth: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} (${Math.round(el.getBoundingClientRect().right)} px)`) }
+      })
+      expect(overflow.scrollWidth, `too wide: ${overflow.wide.join('; ')}`).toBeLessThanOrEqual(overflow.width)
+      await page.close()
+    })
+  })
+})
