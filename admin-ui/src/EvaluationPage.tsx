@@ -12,6 +12,9 @@ import { ProductTable } from './ProductTable'
 import { AssessmentSection, CriteriaTable, FormHeading, type FigureRow } from './form/Mau01Form'
 import { assessmentComplete, assessmentFields, criteriaProblems, generalCriteria, withValue } from './form/mau01.model'
 import { approvalBody, authorityGeneral, REVIEWED_STAGES, uiWithoutKeys, withAssessment, withoutKeys } from './form/evaluation-form'
+import { PetitionPanel } from './petitions/PetitionPanel'
+import { PublishedList } from './petitions/PublishedList'
+import { PrintButton } from './PrintButton'
 
 interface TraceLine {
   key: string
@@ -20,6 +23,9 @@ interface TraceLine {
 interface Evaluation {
   id: number
   cycleId: number
+  staffId: number
+  isOwner: boolean
+  unitId: number
   fullName: string
   unitName: string
   stage: string
@@ -164,6 +170,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       <h2>
         {ev.fullName} <span className="muted">— {ev.unitName}</span>
       </h2>
+      {ev.stage !== 'CANCELLED' && <PrintButton href={`/api/evaluations/${ev.id}/form.pdf`} lang={lang} />}
       <p>
         {t('stage', lang)}: <strong data-testid="stage">{STAGE_LABELS[ev.stage]?.[lang] ?? ev.stage}</strong> · {lang === 'vi' ? 'Vòng' : 'Round'} {ev.round}
       </p>
@@ -181,6 +188,8 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
           {lang === 'vi' ? `xếp thứ ${ev.rankInUnit} trong đơn vị` : `rank ${ev.rankInUnit} in the unit`}
         </p>
       )}
+      {ev.isOwner && ev.stage === 'CLASSIFIED' && <PetitionPanel evaluation={ev} lang={lang} onChange={() => void load()} />}
+      {ev.isOwner && ev.stage === 'CLASSIFIED' && <PublishedList cycleId={ev.cycleId} unitId={ev.unitId} lang={lang} />}
       {general && (
         <CriteriaTable
           general={general}

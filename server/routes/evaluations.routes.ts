@@ -237,6 +237,8 @@ async function evaluationView(db: Db, ev: EvaluationWithPerson, user: SessionUse
     id: ev.id,
     cycleId: ev.cycle_id,
     staffId: ev.staff_id,
+    /** Whether the caller is the evaluated person (who may petition, for one). */
+    isOwner: ev.staff_id === user.id,
     fullName: ev.full_name,
     username: ev.username,
     unitId: ev.unit_id,

@@ -84,7 +84,7 @@ describe('durability: the worker is SIGKILLed in the middle of a cycle of a few 
   })
 
   it('launches the cycle and every evaluation workflow', async () => {
-    const res = await t.api('POST', '/api/cycles', admin, { name: 'Kiểm tra độ bền', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1, unitIds: [unitId] })
+    const res = await t.api('POST', '/api/cycles', admin, { name: 'Kiểm tra độ bền', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1, unitIds: [unitId], durations: { petitionSeconds: 2 } })
     expect(res.status).toBe(201)
     cycleId = res.body.id
     await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 120_000, 'cycle open')
@@ -151,7 +151,8 @@ describe('durability: the worker is SIGKILLed in the middle of a cycle of a few 
     expect((await t.api('POST', `/api/cycles/${cycleId}/units/${unitId}/sign-off`, director)).status).toBe(200)
     await kill9(worker)
     worker = await startWorker(t, 'worker')
-    expect(await t.system.client.workflow.getHandle(cycleWorkflowId(cycleId)).result()).toBe('CLASSIFIED')
+    // Published, the petition window (2 s here) passes with no petition, and the results lock.
+    expect(await t.system.client.workflow.getHandle(cycleWorkflowId(cycleId)).result()).toBe('LOCKED')
     expect((await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status).toBe('CLASSIFIED')
 
     const actions = await t.system.db
