@@ -6,6 +6,7 @@ import { Message, useAction } from './action'
 import { api, ApiFailure } from './api'
 import { go } from './router'
 import { JsonField, ruleSetUiSchema } from './JsonField'
+import { LabelledSelectWidget } from './LabelledSelectWidget'
 import { formatDateTime, type Lang } from './i18n'
 import { TableHead } from './TableHead'
 import { localizeVi, translateString } from './rjsf-vi'
@@ -140,6 +141,7 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
         uiSchema={{ ...uiSchema, 'ui:submitButtonOptions': { norender: true } }}
         formData={draft}
         fields={{ json: JsonField }}
+        widgets={{ SelectWidget: LabelledSelectWidget }}
         validator={validator}
         translateString={translateString(lang)}
         disabled={!editable}
@@ -191,13 +193,16 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
     <div className="simulation" data-testid="simulation">
       <h3>{vi ? 'Mô phỏng trên một kỳ đánh giá' : 'Simulate on a cycle'}</h3>
       <div className="inline-form">
-        <select value={cycleId} onChange={(e) => setCycleId(Number(e.target.value))}>
-          {cycles.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
+        <label>
+          {vi ? 'Kỳ đánh giá' : 'Cycle'}
+          <select value={cycleId} onChange={(e) => setCycleId(Number(e.target.value))}>
+            {cycles.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
         <button className="secondary" onClick={() => void run()} data-testid="simulate">
           {vi ? 'Mô phỏng' : 'Simulate'}
         </button>
@@ -273,7 +278,7 @@ function TryIt({ id, lang, sample }: { id: number; lang: Lang; sample: unknown }
   return (
     <details className="try-it" data-testid="try-it">
       <summary>{vi ? 'Thử trên dữ liệu mẫu (phiên bản đã lưu)' : 'Try it on sample inputs (saved version)'}</summary>
-      <textarea className="json" rows={8} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+      <textarea className="json" aria-label={vi ? 'Dữ liệu mẫu (JSON)' : 'Sample inputs (JSON)'} rows={8} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
       <button className="secondary" onClick={() => void run()}>
         {vi ? 'Tính điểm' : 'Score'}
       </button>

@@ -7,6 +7,7 @@ import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IMMUTABLE, listen } from '../../server/http/serve.js'
 import { freePort } from '../../server/temporal/temporal-cli.js'
+import { doc } from '../support/documents.js'
 import { ADMIN_PASSWORD, DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -31,6 +32,8 @@ interface Screen {
   path: () => string
   /** What shows once the screen has its data. */
   ready: string
+  /** What to open first (a closed panel, a draft). */
+  prepare?: (page: Page) => Promise<void>
 }
 
 /** How the web app is delivered, and whether everyone can use it: compression, caching, the sign-in payload, axe, phone width. */
@@ -41,6 +44,8 @@ describe('delivery and accessibility of the web app', () => {
   let http: { close(): Promise<void> }
   let cycleId: number
   let evaluationId: number
+  let classifiedId: number
+  let classifiedEvaluationId: number
   const contexts = new Map<string, BrowserContext>()
 
   beforeAll(async () => {
@@ -61,11 +66,15 @@ describe('delivery and accessibility of the web app', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
     const admin = await t.login('admin')
     const cchc = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'CCHC').id
-    const launched = await t.api('POST', '/api/cycles', admin, { name: 'Tháng 11/2026', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1, unitIds: [cchc] })
-    cycleId = launched.body.id
-    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 60_000, 'cycle open')
+    // October, classified: the results, charts and read-only evaluations are screens too.
+    classifiedId = await launch(admin, cchc, 'Tháng 10/2026', '2026-10-01', '2026-10-31')
+    await classify(classifiedId, cchc)
+    // November, open: the forms.
+    cycleId = await launch(admin, cchc, 'Tháng 11/2026', '2026-11-01', '2026-11-30')
     const mine = await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, await t.login('cv.maiphuong'))
     evaluationId = mine.body[0].id
+    const done = await t.api('GET', `/api/evaluations?cycleId=${classifiedId}`, await t.login('cv.maiphuong'))
+    classifiedEvaluationId = done.body[0].id
   })
   afterAll(async () => {
     await browser?.close()
@@ -73,6 +82,33 @@ describe('delivery and accessibility of the web app', () => {
     await t?.stop()
     rmSync(webDir, { recursive: true, force: true })
   })
+
+  async function launch(admin: string, unitId: number, name: string, periodStart: string, periodEnd: string): Promise<number> {
+    const launched = await t.api('POST', '/api/cycles', admin, { name, periodKind: 'month', periodStart, periodEnd, ruleSetId: 1, unitIds: [unitId] })
+    expect(launched.status).toBe(201)
+    await eventually(async () => (await t.api('GET', `/api/cycles/${launched.body.id}`, admin)).body.status === 'OPEN', 60_000, 'cycle open')
+    return launched.body.id
+  }
+
+  /** The whole unit through the API, with scores far enough apart for every level to appear: submitted, approved, signed off. */
+  async function classify(id: number, unitId: number): Promise<void> {
+    const people: [string, number, number][] = [['cv.maiphuong', 10, 10], ['cvc.luongtuan', 9, 10], ['cv.hoangnam', 8, 9], ['ptp.ngocha', 8, 8], ['cv.huynhduc', 7, 7], ['cv.tongmai', 6, 6], ['cv.lyson', 5, 4], ['tp.phamlan', 9, 9]]
+    for (const [username, g, done] of people) {
+      const token = await t.login(username)
+      const [own] = (await t.api('GET', `/api/evaluations?cycleId=${id}&assignedToMe=true`, token)).body.filter((e: { stage: string }) => e.stage === 'SELF_ASSESSMENT')
+      expect((await t.api('PUT', `/api/evaluations/${own.id}/self-assessment`, token, { data: doc(g, done) })).status).toBe(200)
+      expect((await t.api('POST', `/api/evaluations/${own.id}/submit`, token)).status).toBe(200)
+    }
+    const head = await t.login('tp.phamlan')
+    for (const e of (await t.api('GET', `/api/evaluations?cycleId=${id}&assignedToMe=true&stage=UNIT_REVIEW`, head)).body) {
+      expect((await t.api('POST', `/api/evaluations/${e.id}/approve`, head, {})).status).toBe(200)
+    }
+    const director = await t.login('gd.tranminh')
+    const [headEval] = (await t.api('GET', `/api/evaluations?cycleId=${id}&assignedToMe=true&stage=UNIT_REVIEW`, director)).body
+    expect((await t.api('POST', `/api/evaluations/${headEval.id}/approve`, director, { adjustments: { leader: { unitPlanScore: 90 } } })).status).toBe(200)
+    expect((await t.api('POST', `/api/cycles/${id}/units/${unitId}/sign-off`, director)).status).toBe(200)
+    await eventually(async () => ['CLASSIFIED', 'PUBLISHED'].includes((await t.api('GET', `/api/cycles/${id}`, director)).body.status), 60_000, 'classified')
+  }
 
   /** A page signed in as the persona (one browser session per persona and width), or signed out. */
   async function open(who: Persona, width: number): Promise<Page> {
@@ -99,15 +135,29 @@ describe('delivery and accessibility of the web app', () => {
     { name: 'home (staff)', who: 'cv.maiphuong', path: () => '#/', ready: '[data-testid=counters] >> text=Cần nộp: 1' },
     { name: 'home (admin, launch form)', who: 'admin', path: () => '#/', ready: '[data-testid=launch]' },
     { name: 'evaluation', who: 'cv.maiphuong', path: () => `#/evaluations/${evaluationId}`, ready: '[data-testid=evaluation]' },
-    { name: 'cycle', who: 'gd.tranminh', path: () => `#/cycles/${cycleId}`, ready: '[data-testid=cycle] tbody tr' },
+    { name: 'evaluation (classified)', who: 'cv.maiphuong', path: () => `#/evaluations/${classifiedEvaluationId}`, ready: '[data-testid=result]' },
+    { name: 'cycle (open)', who: 'gd.tranminh', path: () => `#/cycles/${cycleId}`, ready: '[data-testid=cycle] tbody tr' },
+    { name: 'cycle (results and charts)', who: 'gd.tranminh', path: () => `#/cycles/${classifiedId}`, ready: '[data-testid=distribution]' },
     { name: 'work log', who: 'cv.maiphuong', path: () => '#/work-log', ready: '[data-testid=my-day]' },
     { name: 'rule sets', who: 'admin', path: () => '#/rulesets', ready: '[data-testid=rulesets] a' },
     { name: 'rule set', who: 'admin', path: () => '#/rulesets/1', ready: '[data-testid=ruleset]' },
+    {
+      name: 'rule editor (draft, try-it open)',
+      who: 'admin',
+      path: () => '#/rulesets/1',
+      ready: '[data-testid=ruleset]',
+      prepare: async (page) => {
+        await page.click('[data-testid=new-draft]')
+        await page.waitForSelector('[data-testid=save-ruleset]')
+        await page.click('[data-testid=try-it] summary')
+      },
+    },
   ]
   async function show(screen: Screen, width: number): Promise<Page> {
     const page = await open(screen.who, width)
     await page.goto(`${base}/${screen.path()}`)
     await page.waitForSelector(screen.ready)
+    await screen.prepare?.(page)
     await page.waitForLoadState('networkidle')
     return page
   }

@@ -1,0 +1,24 @@
+import { getDefaultRegistry } from '@rjsf/core'
+import type { WidgetProps } from '@rjsf/utils'
+
+const Select = getDefaultRegistry().widgets['SelectWidget']!
+
+/**
+ * RJSF's select, with a name for screen readers where RJSF draws no label: the choice between the
+ * forms of an anyOf / oneOf field ("Chọn dạng của mục 4"). Other selects keep their field's label.
+ */
+export function LabelledSelectWidget(props: WidgetProps) {
+  const chooser = /__(?:any|one)of_select$/.exec(props.id)
+  if (!chooser) return <Select {...props} />
+  const item = /_(\d+)__(?:any|one)of_select$/.exec(props.id)
+  const n = item ? Number(item[1]) + 1 : null
+  const vi = document.documentElement.lang !== 'en'
+  return (
+    <>
+      <label className="visually-hidden" htmlFor={props.id}>
+        {vi ? `Chọn dạng${n ? ` của mục ${n}` : ''}` : `Choose the kind${n ? ` of item ${n}` : ''}`}
+      </label>
+      <Select {...props} />
+    </>
+  )
+}
