@@ -192,7 +192,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
           </label>
           <label>
             {vi ? 'Tỷ lệ ngoại lệ (%)' : 'Exception cap (%)'}
-            <input type="number" min={1} max={100} value={exceptionCap} onChange={(e) => setExceptionCap(e.target.value)} />
+            <input type="number" inputMode="numeric" min={1} max={100} value={exceptionCap} onChange={(e) => setExceptionCap(e.target.value)} />
           </label>
           {isAdmin && (
             <button className="danger" disabled={reason.trim().length < 3} onClick={() => window.confirm(vi ? 'Hủy kỳ đánh giá này?' : 'Cancel this cycle?') && act(() => api('POST', `/api/cycles/${id}/cancel`, { reason }), vi ? 'Đã hủy kỳ.' : 'Cycle cancelled.')}>

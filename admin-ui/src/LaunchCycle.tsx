@@ -126,15 +126,15 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
         </label>
         <label>
           {vi ? 'Tự đánh giá (ngày làm việc)' : 'Self-assessment (working days)'}
-          <input type="number" min={1} max={60} required value={form.selfDays} onChange={set('selfDays')} data-testid="self-working-days" />
+          <input type="number" inputMode="numeric" min={1} max={60} required value={form.selfDays} onChange={set('selfDays')} data-testid="self-working-days" />
         </label>
         <label>
           {vi ? 'Nhận xét (ngày làm việc)' : 'Review (working days)'}
-          <input type="number" min={1} max={60} required value={form.reviewDays} onChange={set('reviewDays')} data-testid="review-working-days" />
+          <input type="number" inputMode="numeric" min={1} max={60} required value={form.reviewDays} onChange={set('reviewDays')} data-testid="review-working-days" />
         </label>
         <label>
           {vi ? 'Nhắc khi còn (ngày làm việc)' : 'Remind with (working days left)'}
-          <input type="number" min={0} max={10} required value={form.reminderDays} onChange={set('reminderDays')} />
+          <input type="number" inputMode="numeric" min={0} max={10} required value={form.reminderDays} onChange={set('reminderDays')} />
         </label>
         <div className="muted" data-testid="deadline-preview" aria-live="polite">
           {preview ? (

@@ -122,7 +122,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
           </label>
           <label>
             {vi ? 'Số lượng' : 'Quantity'}
-            <input type="number" min="0.01" step="any" required value={form.quantity} onChange={(e) => setForm({ ...form, quantity: e.target.value })} />
+            <input type="number" inputMode="decimal" min="0.01" step="any" required value={form.quantity} onChange={(e) => setForm({ ...form, quantity: e.target.value })} />
           </label>
           <label>
             {vi ? 'Hạn' : 'Due'}
