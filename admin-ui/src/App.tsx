@@ -15,6 +15,7 @@ const UnitBoardPage = lazy(() => import('./UnitBoardPage').then((m) => ({ defaul
 const WorkLogPage = lazy(() => import('./WorkLogPage').then((m) => ({ default: m.WorkLogPage })))
 const HolidaysPage = lazy(() => import('./HolidaysPage').then((m) => ({ default: m.HolidaysPage })))
 const IntegrationsPage = lazy(() => import('./IntegrationsPage').then((m) => ({ default: m.IntegrationsPage })))
+const PetitionsPage = lazy(() => import('./petitions/PetitionsPage').then((m) => ({ default: m.PetitionsPage })))
 
 interface Me {
   id: number
@@ -82,6 +83,7 @@ export function App() {
               {me.roles.some((r) => r !== 'staff') && <a href="#/unit-board">{lang === 'vi' ? 'Bảng đơn vị' : 'Unit board'}</a>}
               {me.roles.includes('admin') && <a href="#/org">{lang === 'vi' ? 'Tổ chức' : 'Organisation'}</a>}
               {me.roles.includes('admin') && <a href="#/rulesets">{lang === 'vi' ? 'Bộ quy tắc' : 'Rule sets'}</a>}
+              <a href="#/petitions">{lang === 'vi' ? 'Kiến nghị' : 'Petitions'}</a>
               {me.roles.includes('admin') && <a href="#/calendar">{lang === 'vi' ? 'Lịch làm việc' : 'Calendar'}</a>}
               {me.roles.includes('admin') && <a href="#/integrations">{lang === 'vi' ? 'Kết nối' : 'Connections'}</a>}
             </nav>
@@ -111,6 +113,7 @@ function Page({ me, lang }: { me: Me; lang: Lang }) {
   if (section === 'work-log') return <WorkLogPage lang={lang} />
   if (section === 'calendar' && me.roles.includes('admin')) return <HolidaysPage lang={lang} />
   if (section === 'integrations' && me.roles.includes('admin')) return <IntegrationsPage lang={lang} />
+  if (section === 'petitions') return <PetitionsPage lang={lang} />
   if (section === 'unit-board') return <UnitBoardPage lang={lang} me={me} />
   if (section === 'cycles' && id) return <CyclePage key={id} id={Number(id)} lang={lang} canLead={me.roles.includes('leader') || me.roles.includes('admin')} isAdmin={me.roles.includes('admin')} />
   return <Home lang={lang} me={me} />

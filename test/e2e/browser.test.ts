@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listen } from '../../server/http/serve.js'
 import { freePort } from '../../server/temporal/temporal-cli.js'
+import { buildWebApp } from '../support/web-build.js'
 import { ADMIN_PASSWORD, DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 import { doc, general } from '../support/documents.js'
 
@@ -23,10 +23,10 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the browser tests: install Debian's package (apt-get install chromium); ${CHROMIUM} is missing`)
     mkdirSync(artifacts, { recursive: true })
-    await build({ configFile: resolve(import.meta.dirname, '../../vite.config.ts'), logLevel: 'warn' })
+    const webDir = await buildWebApp()
     t = await startTestSystem({ label: 'e2e' })
     const port = await freePort()
-    http = listen(t.system.app, port)
+    http = listen(t.system.app, port, true, webDir)
     base = `http://127.0.0.1:${port}`
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
     const admin = await t.login('admin')

@@ -1,19 +1,18 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { resolve } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IMMUTABLE, listen } from '../../server/http/serve.js'
 import { freePort } from '../../server/temporal/temporal-cli.js'
+import { buildWebApp } from '../support/web-build.js'
 import { doc } from '../support/documents.js'
 import { ADMIN_PASSWORD, DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const artifacts = resolve(import.meta.dirname, '../artifacts/delivery')
 /** This file's own build, so it never empties dist/ under another browser test. */
-const webDir = resolve(tmpdir(), `kpi-delivery-web-${process.pid}`)
+let webDir = ''
 const SIGN_IN_BUDGET = 120 * 1024
 /**
  * Slow 4G as Lighthouse defines it for mobile: 150 ms round trip, 1,6 Mbit/s down, 750 kbit/s up.
@@ -51,14 +50,7 @@ describe('delivery and accessibility of the web app', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the browser tests: install Debian's package (apt-get install chromium); ${CHROMIUM} is missing`)
     mkdirSync(artifacts, { recursive: true })
-    // vitest sets NODE_ENV=test, which would build React for development: users get the production build.
-    const nodeEnv = process.env['NODE_ENV']
-    process.env['NODE_ENV'] = 'production'
-    try {
-      await build({ configFile: resolve(import.meta.dirname, '../../vite.config.ts'), logLevel: 'warn', build: { outDir: webDir, emptyOutDir: true } })
-    } finally {
-      process.env['NODE_ENV'] = nodeEnv
-    }
+    webDir = await buildWebApp()
     t = await startTestSystem({ label: 'delivery' })
     const port = await freePort()
     http = listen(t.system.app, port, true, webDir)
