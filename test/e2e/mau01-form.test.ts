@@ -206,4 +206,25 @@ describe('in the browser: the Mẫu 01 form, self and authority side by side', (
       expect(cut).toBe(0)
     }
   })
+
+  it('prints: the screen prints as the form alone (no menu, no buttons), and "In phiếu" opens the Mẫu 01 PDF', async () => {
+    const { id } = await evaluationOf('cv.maiphuong')
+    const page = await signIn('cv.maiphuong')
+    await page.goto(`${base}/#/evaluations/${id}`)
+    await page.waitForSelector('[data-testid=mau01-table]')
+    const link = page.locator('[data-testid=print-button]')
+    expect(await link.getAttribute('href')).toBe(`/api/evaluations/${id}/form.pdf`)
+    // The PDF behind the button, fetched with the page's own session.
+    const pdf = await page.evaluate(async (href) => {
+      const res = await fetch(href!)
+      return { type: res.headers.get('content-type'), head: new TextDecoder().decode((await res.arrayBuffer()).slice(0, 5)) }
+    }, await link.getAttribute('href'))
+    expect(pdf).toEqual({ type: 'application/pdf', head: '%PDF-' })
+    await page.emulateMedia({ media: 'print' })
+    const shown = async (selector: string) => page.$$eval(selector, (els) => els.filter((e) => getComputedStyle(e).display !== 'none').length)
+    expect(await shown('header, nav, button, [data-testid=print-button]')).toBe(0)
+    expect(await shown('[data-testid=mau01-table]')).toBe(1)
+    expect(await text(page, 'authority-total')).toBe('88,67')
+    await page.pdf({ path: resolve(artifacts, 'mau01-04-print.pdf'), format: 'A4' })
+  })
 })
