@@ -231,7 +231,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
 
   it('lets an admin edit a formula, see failing test cases block publishing, fix it and publish', async () => {
     const page = await signIn('admin', ADMIN_PASSWORD, 1100)
-    await page.click('nav >> text=Bộ quy tắc')
+    await page.click('nav a[href="#/rulesets"]')
     await page.click('a:has-text("NĐ 335/2025 – công chức")')
     await page.waitForSelector('[data-testid=ruleset]')
     await page.click('[data-testid=new-draft]')
@@ -292,7 +292,7 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
 
   it('lets an admin see the organisation and import staff after a preview of errors per row', async () => {
     const page = await signIn('admin', ADMIN_PASSWORD, 1100)
-    await page.click('nav >> text=Tổ chức')
+    await page.click('nav a[href="#/org"]')
     await page.waitForSelector('[data-testid=org-units] >> text=Phòng Cải cách hành chính và Văn thư lưu trữ')
     const header = 'username,fullName,unitCode,positionCode,roles,email\n'
     await page.setInputFiles('[data-testid=import-file]', { name: 'can-bo.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}cv.moi1,Nguyễn Văn Mới,VP,CV,staff,\ncv.moi2,,KHONGCO,CV,staff,\n`) })
