@@ -50,9 +50,10 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
         : { workflowsPath, bundlerOptions }),
     // The read-model backstop mostly waits (its grace period): slots are cheap.
     maxConcurrentActivityTaskExecutions: 200,
-    // At province scale (50,000 evaluation workflows, mostly waiting weeks on a timer) the sticky
-    // cache would keep them all in memory; beyond this many, a workflow is replayed when it next acts.
-    maxCachedWorkflows: Number(process.env['WORKER_MAX_CACHED_WORKFLOWS'] ?? 1000),
+    // Bounds the workflows kept in memory between tasks (others replay when they next act). Off by
+    // default: a cap below a unit's size makes its sign-off replay every evaluation twice (measured:
+    // a 2,000-person unit's sign-off then outran the 60 s action deadline with a cap of 1,000).
+    ...(process.env['WORKER_MAX_CACHED_WORKFLOWS'] ? { maxCachedWorkflows: Number(process.env['WORKER_MAX_CACHED_WORKFLOWS']) } : {}),
   })
 }
 
