@@ -3,6 +3,7 @@ import type { ComputedValue, RuleSetDefinition } from '../../rules/ruleset.types
 import { LEVELS, type Level } from '../../rules/ruleset.types.js'
 import { effectiveInputs } from '../evaluations/effective-inputs.js'
 import { quantity, score, viDate } from './vi-format.js'
+import { uiOrdered } from '../../rules/ui-order.js'
 
 /** What Mẫu số 01 is printed from: an evaluation with its rule set, people and dates, as read from the database. */
 export interface FormSource {
@@ -98,7 +99,7 @@ export function generalCriteria(inputSchema: Record<string, unknown>, uiSchema?:
 function childrenOf(schema: Record<string, unknown>, path: string[], ui: Record<string, unknown> | undefined): Criterion[] {
   const props = asObject(schema['properties']) ?? {}
   const out: Criterion[] = []
-  for (const key of ordered(Object.keys(props), ui?.['ui:order'])) {
+  for (const key of uiOrdered(Object.keys(props), ui?.['ui:order'])) {
     const prop = props[key]
     if (!isObject(prop)) continue
     const title = typeof prop['title'] === 'string' ? prop['title'] : key
@@ -111,15 +112,6 @@ function childrenOf(schema: Record<string, unknown>, path: string[], ui: Record<
     }
   }
   return out
-}
-
-/** The keys in ui:order's order (its '*' standing for the rest), else as declared. */
-function ordered(keys: string[], order: unknown): string[] {
-  if (!Array.isArray(order)) return keys
-  const named = order.filter((k): k is string => typeof k === 'string' && k !== '*' && keys.includes(k))
-  const rest = keys.filter((k) => !named.includes(k))
-  const star = order.indexOf('*')
-  return star < 0 ? [...named, ...rest] : [...named.slice(0, star), ...rest, ...named.slice(star)]
 }
 
 /** What to print for one evaluation on Mẫu 01A (staff) or 01B (leaders). Pure. */

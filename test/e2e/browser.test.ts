@@ -1,57 +1,31 @@
-import { existsSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listen } from '../../server/http/serve.js'
-import { freePort } from '../../server/temporal/temporal-cli.js'
-import { buildWebApp } from '../support/web-build.js'
-import { ADMIN_PASSWORD, DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { openCycle, startBrowserSystem, type BrowserSystem } from '../support/browser.js'
+import { ADMIN_PASSWORD, eventually, type TestSystem } from '../support/harness.js'
 import { doc, general } from '../support/documents.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const artifacts = resolve(import.meta.dirname, '../artifacts')
 
 /** The staff ⇄ unit head ⇄ leadership flow in real Chromium against the real server and web app. */
 describe('in the browser: submit, return, resubmit, approve, sign off, see the result', () => {
   let t: TestSystem
-  let browser: Browser
+  let sys: BrowserSystem
   let base: string
-  let http: { close(): Promise<void> }
   let cycleId: number
   let cchc: number
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the browser tests: install Debian's package (apt-get install chromium); ${CHROMIUM} is missing`)
-    mkdirSync(artifacts, { recursive: true })
-    const webDir = await buildWebApp()
-    t = await startTestSystem({ label: 'e2e' })
-    const port = await freePort()
-    http = listen(t.system.app, port, true, webDir)
-    base = `http://127.0.0.1:${port}`
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+    sys = await startBrowserSystem('e2e', artifacts)
+    ;({ t, base } = sys)
     const admin = await t.login('admin')
     cchc = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'CCHC').id
-    const launched = await t.api('POST', '/api/cycles', admin, { name: 'Tháng 11/2026', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId: 1, unitIds: [cchc] })
-    cycleId = launched.body.id
-    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 60_000, 'cycle open')
+    cycleId = await openCycle(t, admin, cchc, { name: 'Tháng 11/2026', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30' })
   })
-  afterAll(async () => {
-    await browser?.close()
-    await http?.close()
-    await t?.stop()
-  })
+  afterAll(async () => sys?.stop())
 
-  /** A fresh browser session signed in as the user, on the home page. */
-  async function signIn(username: string, password = DEMO_PASSWORD, width = 1024): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width, height: 900 }, locale: 'vi-VN' })).newPage()
-    await page.goto(base)
-    await page.fill('input[autocomplete=username]', username)
-    await page.fill('input[type=password]', password)
-    await page.click('button[type=submit]')
-    await page.waitForSelector('text=Việc cần xử lý')
-    return page
-  }
-  const shot = (page: Page, name: string) => page.screenshot({ path: resolve(artifacts, `${name}.png`), fullPage: true })
+  const signIn = (username: string, password?: string, width?: number) => sys.signIn(username, password, width)
+  const shot = (page: Page, name: string) => sys.shot(page, name)
   const openTask = async (page: Page, fullName: string) => {
     await page.click(`a:has-text("${fullName}")`)
     await page.waitForSelector('[data-testid=evaluation]')

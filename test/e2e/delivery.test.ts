@@ -1,18 +1,13 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { IMMUTABLE, listen } from '../../server/http/serve.js'
-import { freePort } from '../../server/temporal/temporal-cli.js'
-import { buildWebApp } from '../support/web-build.js'
+import { IMMUTABLE } from '../../server/http/serve.js'
+import { openCycle, startBrowserSystem, type BrowserSystem } from '../support/browser.js'
 import { doc } from '../support/documents.js'
-import { ADMIN_PASSWORD, DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { ADMIN_PASSWORD, DEMO_PASSWORD, eventually, type TestSystem } from '../support/harness.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const artifacts = resolve(import.meta.dirname, '../artifacts/delivery')
-/** This file's own build, so it never empties dist/ under another browser test. */
-let webDir = ''
 const SIGN_IN_BUDGET = 120 * 1024
 /**
  * Slow 4G as Lighthouse defines it for mobile: 150 ms round trip, 1,6 Mbit/s down, 750 kbit/s up.
@@ -40,7 +35,7 @@ describe('delivery and accessibility of the web app', () => {
   let t: TestSystem
   let browser: Browser
   let base: string
-  let http: { close(): Promise<void> }
+  let sys: BrowserSystem
   let cycleId: number
   let evaluationId: number
   let classifiedId: number
@@ -48,14 +43,8 @@ describe('delivery and accessibility of the web app', () => {
   const contexts = new Map<string, BrowserContext>()
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the browser tests: install Debian's package (apt-get install chromium); ${CHROMIUM} is missing`)
-    mkdirSync(artifacts, { recursive: true })
-    webDir = await buildWebApp()
-    t = await startTestSystem({ label: 'delivery' })
-    const port = await freePort()
-    http = listen(t.system.app, port, true, webDir)
-    base = `http://127.0.0.1:${port}`
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+    sys = await startBrowserSystem('delivery', artifacts)
+    ;({ t, browser, base } = sys)
     const admin = await t.login('admin')
     const cchc = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'CCHC').id
     // October, classified: the results, charts and read-only evaluations are screens too.
@@ -68,19 +57,9 @@ describe('delivery and accessibility of the web app', () => {
     const done = await t.api('GET', `/api/evaluations?cycleId=${classifiedId}`, await t.login('cv.maiphuong'))
     classifiedEvaluationId = done.body[0].id
   })
-  afterAll(async () => {
-    await browser?.close()
-    await http?.close()
-    await t?.stop()
-    rmSync(webDir, { recursive: true, force: true })
-  })
+  afterAll(async () => sys?.stop())
 
-  async function launch(admin: string, unitId: number, name: string, periodStart: string, periodEnd: string): Promise<number> {
-    const launched = await t.api('POST', '/api/cycles', admin, { name, periodKind: 'month', periodStart, periodEnd, ruleSetId: 1, unitIds: [unitId] })
-    expect(launched.status).toBe(201)
-    await eventually(async () => (await t.api('GET', `/api/cycles/${launched.body.id}`, admin)).body.status === 'OPEN', 60_000, 'cycle open')
-    return launched.body.id
-  }
+  const launch = (admin: string, unitId: number, name: string, periodStart: string, periodEnd: string) => openCycle(t, admin, unitId, { name, periodKind: 'month', periodStart, periodEnd })
 
   /** The whole unit through the API, with scores far enough apart for every level to appear: submitted, approved, signed off. */
   async function classify(id: number, unitId: number): Promise<void> {

@@ -1,14 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listen } from '../../server/http/serve.js'
-import { freePort } from '../../server/temporal/temporal-cli.js'
-import { buildWebApp } from '../support/web-build.js'
+import { openCycle, startBrowserSystem, type BrowserSystem } from '../support/browser.js'
 import { doc } from '../support/documents.js'
-import { DEMO_PASSWORD, eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+import { eventually, type TestSystem } from '../support/harness.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const artifacts = resolve(import.meta.dirname, '../artifacts')
 
 /** Her scores on Mẫu 01, criterion by criterion (groups I, II, III). */
@@ -28,43 +24,22 @@ const SELF: Record<string, string> = {
 /** Mẫu số 01 in real Chromium: the staff member fills it, the unit head scores beside her, every figure stays visible. */
 describe('in the browser: the Mẫu 01 form, self and authority side by side', () => {
   let t: TestSystem
-  let browser: Browser
+  let sys: BrowserSystem
   let base: string
-  let http: { close(): Promise<void> }
   let cycleId: number
   let cchc: number
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the browser tests: install Debian's package (apt-get install chromium); ${CHROMIUM} is missing`)
-    mkdirSync(artifacts, { recursive: true })
-    const webDir = await buildWebApp()
-    t = await startTestSystem({ label: 'mau01' })
-    const port = await freePort()
-    http = listen(t.system.app, port, true, webDir)
-    base = `http://127.0.0.1:${port}`
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
+    sys = await startBrowserSystem('mau01', artifacts)
+    ;({ t, base } = sys)
     const admin = await t.login('admin')
     cchc = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'CCHC').id
-    const launched = await t.api('POST', '/api/cycles', admin, { name: 'Quý IV/2026', periodKind: 'quarter', periodStart: '2026-10-01', periodEnd: '2026-12-31', ruleSetId: 1, unitIds: [cchc] })
-    cycleId = launched.body.id
-    await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'OPEN', 60_000, 'cycle open')
+    cycleId = await openCycle(t, admin, cchc, { name: 'Quý IV/2026', periodKind: 'quarter', periodStart: '2026-10-01', periodEnd: '2026-12-31' })
   })
-  afterAll(async () => {
-    await browser?.close()
-    await http?.close()
-    await t?.stop()
-  })
+  afterAll(async () => sys?.stop())
 
-  async function signIn(username: string, width = 1024): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width, height: 900 }, locale: 'vi-VN' })).newPage()
-    await page.goto(base)
-    await page.fill('input[autocomplete=username]', username)
-    await page.fill('input[type=password]', DEMO_PASSWORD)
-    await page.click('button[type=submit]')
-    await page.waitForSelector('text=Việc cần xử lý')
-    return page
-  }
-  const shot = (page: Page, name: string) => page.screenshot({ path: resolve(artifacts, `${name}.png`), fullPage: true })
+  const signIn = (username: string, width?: number) => sys.signIn(username, undefined, width)
+  const shot = (page: Page, name: string) => sys.shot(page, name)
   const text = async (page: Page, testId: string) => ((await page.textContent(`[data-testid="${testId}"]`)) ?? '').trim()
   const evaluationOf = async (username: string) => {
     const token = await t.login(username)

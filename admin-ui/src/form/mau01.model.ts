@@ -1,4 +1,5 @@
 import type { Lang } from '../i18n.js'
+import { uiOrdered } from '../../../rules/ui-order.js'
 
 /**
  * Mẫu số 01 read from a rule set's input schema: the general criteria (groups of sub-criteria, or
@@ -38,15 +39,6 @@ export interface GeneralCriteria {
 const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v)
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 
-/** Keys in the uiSchema's `ui:order` (its '*' standing for the rest), else as declared. */
-function ordered(keys: string[], order: unknown): string[] {
-  if (!Array.isArray(order)) return keys
-  const named = order.filter((k): k is string => typeof k === 'string' && k !== '*' && keys.includes(k))
-  const rest = keys.filter((k) => !named.includes(k))
-  const star = order.indexOf('*')
-  return star < 0 ? [...named, ...rest] : [...named.slice(0, star), ...rest, ...named.slice(star)]
-}
-
 function criterion(schema: Schema, path: string[]): Criterion {
   const step = num(schema['multipleOf'])
   return { path, title: typeof schema['title'] === 'string' ? schema['title'] : path[path.length - 1]!, maximum: num(schema['maximum']), minimum: num(schema['minimum']) ?? 0, step: step ?? 'any' }
@@ -61,7 +53,7 @@ export function generalCriteria(formSchema: Schema, uiSchema: Schema = {}): Gene
   const props = isObject(general['properties']) ? general['properties'] : {}
   const ui = isObject(uiSchema['general']) ? uiSchema['general'] : {}
   const groups: CriteriaGroup[] = []
-  for (const key of ordered(Object.keys(props), ui['ui:order'])) {
+  for (const key of uiOrdered(Object.keys(props), ui['ui:order'])) {
     const sub = props[key]
     if (!isObject(sub)) continue
     const path = ['general', key]
@@ -71,7 +63,7 @@ export function generalCriteria(formSchema: Schema, uiSchema: Schema = {}): Gene
     } else if (isObject(sub['properties'])) {
       const inner = sub['properties']
       const subUi = isObject(ui[key]) ? ui[key] : {}
-      const criteria = ordered(Object.keys(inner), subUi['ui:order'])
+      const criteria = uiOrdered(Object.keys(inner), subUi['ui:order'])
         .filter((k) => isObject(inner[k]) && isNumber(inner[k]))
         .map((k) => criterion(inner[k] as Schema, [...path, k]))
       groups.push({ path, title: typeof sub['title'] === 'string' ? sub['title'] : key, maximum: sumOrNull(criteria.map((c) => c.maximum)), criteria, single: false })
