@@ -97,9 +97,7 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
             durations,
           }
           try {
-            // Eager start: the server hands the new workflow's first task straight back to this worker
-            // (same connection), instead of queueing it for a poll — less work per start for the server.
-            await client.workflow.start('evaluationWorkflow', { taskQueue, workflowId: evaluationWorkflowId(req.cycleId, r.staff_id), args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE', requestEagerStart: true })
+            await client.workflow.start('evaluationWorkflow', { taskQueue, workflowId: evaluationWorkflowId(req.cycleId, r.staff_id), args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE' })
           } catch (err) {
             if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
           }
