@@ -16,6 +16,8 @@ import * as notificationDigests from './migrations/2026-12-01-007-notification-d
 import * as calendar from './migrations/2026-12-01-008-calendar.js'
 import * as integrations from './migrations/2026-12-01-009-integrations.js'
 import * as petitions from './migrations/2026-12-01-010-petitions.js'
+import * as indicators from './migrations/2026-12-01-011-indicators.js'
+import * as delegations from './migrations/2026-12-01-012-delegations.js'
 
 export type Db = Kysely<Database>
 
@@ -33,6 +35,8 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-008-calendar': calendar,
   '2026-12-01-009-integrations': integrations,
   '2026-12-01-010-petitions': petitions,
+  '2026-12-01-011-indicators': indicators,
+  '2026-12-01-012-delegations': delegations,
 }
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) }

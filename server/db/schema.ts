@@ -1,6 +1,8 @@
 import type { CalendarTables } from './schema.calendar.js'
 import type { IntegrationsTables } from './schema.integrations.js'
 import type { PetitionsTables } from './schema.petitions.js'
+import type { IndicatorsTables } from './schema.indicators.js'
+import type { DelegationsTables } from './schema.delegations.js'
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 
 type Json<T> = ColumnType<T, string, string>
@@ -283,7 +285,7 @@ export interface ProjectionAlertTable {
   resolved_at: Date | null
 }
 
-export interface Database extends CalendarTables, IntegrationsTables, PetitionsTables {
+export interface Database extends CalendarTables, IntegrationsTables, PetitionsTables, IndicatorsTables, DelegationsTables {
   units: UnitTable
   positions: PositionTable
   staff: StaffTable

@@ -7,6 +7,8 @@ import { calendarCases } from '../support/authorization/calendar.cases.js'
 import { formsCases } from '../support/authorization/forms.cases.js'
 import { integrationsCases } from '../support/authorization/integrations.cases.js'
 import { petitionsCases } from '../support/authorization/petitions.cases.js'
+import { indicatorsCases } from '../support/authorization/indicators.cases.js'
+import { delegationsCases } from '../support/authorization/delegations.cases.js'
 
 /**
  * Every route × every kind of caller, on a classified cycle of two units (CCHC and VP): admin, a
@@ -91,6 +93,8 @@ describe('authorization: role × route × scope', () => {
       ...calendarCases(ctx),
       ...integrationsCases(ctx),
       ...petitionsCases(ctx),
+      ...indicatorsCases(ctx),
+      ...delegationsCases(ctx),
       { route: 'GET /api/health', call: get('/api/health'), allow: 'public' },
       { route: 'GET /api/openapi.json', call: get('/api/openapi.json'), allow: 'public' },
       { route: 'GET /api/me', call: get('/api/me'), allow: all },
