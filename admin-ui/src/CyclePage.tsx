@@ -93,7 +93,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
       <p>
         {vi ? 'Trạng thái' : 'Status'}: <strong data-testid="cycle-status">{STAGE_LABELS[cycle.status]?.[lang] ?? cycle.status}</strong>
       </p>
-      {cycle.status === 'RANKING_FAILED' && (
+      {(cycle.status === 'RANKING_FAILED' || cycle.rankingError) && (
         <div className="warning" data-testid="ranking-error">
           <p>
             {vi ? 'Không xếp loại được kỳ này, cần quản trị viên kiểm tra dữ liệu' : 'The cycle could not be ranked; an administrator must check the data'}: {cycle.rankingError}

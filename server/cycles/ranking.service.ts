@@ -85,8 +85,23 @@ export async function recordRankingFailure(db: Db, cycleId: number, reason: stri
   })
 }
 
-/** The reason of the cycle's last failed ranking, while it stands. */
+/**
+ * The reason of the cycle's last failed ranking, while it stands: the latest of its ranking events
+ * (rank, re-rank after petitions, failure) is a failure — until a ranking succeeds, an admin's retry
+ * included (its own audit event is written after the retry is sent, so it could land after the
+ * next failure and hide it). A re-ranking after
+ * accepted petitions fails on a published cycle, whose status stays CLASSIFIED (its results stay
+ * published); this is how the cycle view and the retry route know it waits for an admin.
+ */
 export async function rankingFailure(db: Db, cycleId: number): Promise<string | null> {
-  const row = await db.selectFrom('audit_events').select('reason').where('entity', '=', 'cycle').where('entity_id', '=', String(cycleId)).where('action', '=', 'rankingFailed').orderBy('id', 'desc').limit(1).executeTakeFirst()
-  return row?.reason ?? null
+  const row = await db
+    .selectFrom('audit_events')
+    .select(['action', 'reason'])
+    .where('entity', '=', 'cycle')
+    .where('entity_id', '=', String(cycleId))
+    .where('action', 'in', ['rank', 'rerank', 'rankingFailed'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.action === 'rankingFailed' ? row.reason : null
 }

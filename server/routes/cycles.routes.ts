@@ -73,16 +73,17 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const exceptions = (await db.selectFrom('quota_exceptions').select(['unit_id', 'cap', 'reason']).where('cycle_id', '=', cycle.id).execute()).filter((e) => canSeeUnit(visible, e.unit_id))
     return {
       ...toCycleView(cycle),
-      rankingError: cycle.status === 'RANKING_FAILED' ? await rankingFailure(db, cycle.id) : null,
+      rankingError: cycle.status === 'RANKING_FAILED' || cycle.status === 'CLASSIFIED' ? await rankingFailure(db, cycle.id) : null,
       progress: scopedProgress(await cycleProgress(db, cycle.id), visible),
       quotaExceptions: exceptions.map((e) => ({ unitId: e.unit_id, cap: e.cap, reason: e.reason })),
     }
   })
 
-  route(app, { method: 'post', path: '/api/cycles/:id/ranking/retry', summary: 'Rank a cycle again after its ranking failed (RANKING_FAILED) and the data was fixed (admin)', tag: 'cycles', roles: ['admin'] }, async ({ c, params, user }) => {
+  route(app, { method: 'post', path: '/api/cycles/:id/ranking/retry', summary: 'Rank a cycle again after its ranking failed (RANKING_FAILED, or a re-ranking after petitions failed: rankingError set) and the data was fixed (admin)', tag: 'cycles', roles: ['admin'] }, async ({ c, params, user }) => {
     const cycle = await loadCycle(params)
     const { updateId } = actionOptions(c, user.id)
-    if (cycle.status !== 'RANKING_FAILED') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Chỉ xếp loại lại khi lần xếp loại trước thất bại.', `The cycle is ${cycle.status}: only a failed ranking is retried.`)
+    const failed = cycle.status === 'RANKING_FAILED' || (cycle.status === 'CLASSIFIED' && (await rankingFailure(db, cycle.id)) !== null)
+    if (!failed) throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Chỉ xếp loại lại khi lần xếp loại trước thất bại.', `The cycle is ${cycle.status}: only a failed ranking is retried.`)
     await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(retryRankingUpdate, { args: [{ actor: { id: user.id, roles: user.roles } }], ...(updateId ? { updateId } : {}) }))
     await appendAudit(db, { actor_id: user.id, entity: 'cycle', entity_id: String(cycle.id), action: 'retryRanking', reason: null, data: null })
     return { ...toCycleView(cycle), retrying: true }

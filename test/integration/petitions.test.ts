@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cycleWorkflowId } from '../../workflows/definitions.js'
 import { inconsistencies } from '../support/consistency.js'
@@ -113,7 +114,17 @@ describe('publication and petitions', () => {
     const approved = await t.api('POST', `/api/evaluations/${subject}/approve`, await as('tp.phamlan'), { adjustments: {}, comment: 'Bỏ hình thức khiển trách' })
     expect(approved.status, JSON.stringify(approved.body)).toBe(200)
     expect(approved.body.version).toBe(before.version + 2)
+    // A colleague's classified data damaged behind the application's back: the re-ranking fails and waits for an admin.
+    const colleague = (await t.system.db.selectFrom('evaluations').select(['id', 'data']).where('cycle_id', '=', cycleId).where('id', '<>', subject).orderBy('id').executeTakeFirstOrThrow())
+    await sql`update evaluations set data = jsonb_set(data, '{general,ethics,politics}', '99') where id = ${colleague.id}`.execute(t.system.db)
     expect((await t.api('POST', `/api/cycles/${cycleId}/units/${cchc}/sign-off`, await as(authority))).status).toBe(200)
+    const failed = await eventually(async () => ((await cycle()).rankingError ? cycle() : undefined), 60_000, 're-ranking failed')
+    expect(failed.rankingError).toContain(`#${colleague.id}`)
+    expect(failed.status).toBe('CLASSIFIED') // the published results stay published meanwhile
+    expect((await t.api('GET', `/api/cycles/${cycleId}/units/${cchc}/published`, await as('cv.hoangnam'))).status).toBe(200)
+    expect((await t.api('POST', `/api/cycles/${cycleId}/ranking/retry`, await as('tp.phamlan'))).status).toBe(403)
+    await sql`update evaluations set data = ${JSON.stringify(colleague.data)}::jsonb where id = ${colleague.id}`.execute(t.system.db)
+    expect((await t.api('POST', `/api/cycles/${cycleId}/ranking/retry`, admin)).status).toBe(200)
     const after = await eventually(async () => ((await evaluation()).stage === 'CLASSIFIED' ? evaluation() : undefined), 60_000, 're-classified')
     expect(after.final_level).not.toBe(before.final_level)
     expect(after.version).toBe(before.version + 4) // reopen, approve, signOff, classify
@@ -122,6 +133,8 @@ describe('publication and petitions', () => {
     const list = (await t.api('GET', `/api/cycles/${cycleId}/units/${cchc}/published`, await as('cv.hoangnam'))).body
     const mine = list.results.find((r: { staffId: number }) => r.staffId === subjectStaff)
     expect(mine).toMatchObject({ underReview: false, level: after.final_level, rank: `${after.rank_in_unit} / 8` })
+    expect((await cycle()).rankingError).toBeNull()
+    expect((await t.api('POST', `/api/cycles/${cycleId}/ranking/retry`, admin)).status).toBe(409)
   })
 
   it('refuses petitions after the window (409 PETITION_WINDOW_CLOSED), then locks the results and tells the admins the national database waits for a decision', async () => {
@@ -139,7 +152,7 @@ describe('publication and petitions', () => {
   it('keeps every step in the audit, and workflow = read model = ledger for every evaluation', async () => {
     const audit = await t.system.db.selectFrom('audit_events').select(['entity', 'action']).where((eb) => eb.or([eb('entity', '=', 'petition'), eb.and([eb('entity', '=', 'cycle'), eb('entity_id', '=', String(cycleId))])])).orderBy('id').execute()
     const steps = audit.map((a) => `${a.entity}:${a.action}`)
-    for (const step of ['cycle:publish', 'cycle:openPetitions', 'petition:file', 'petition:remind', 'petition:escalate', 'petition:reject', 'petition:accept', 'cycle:rerank', 'cycle:republish', 'cycle:lockResults']) expect(steps).toContain(step)
+    for (const step of ['cycle:publish', 'cycle:openPetitions', 'petition:file', 'petition:remind', 'petition:escalate', 'petition:reject', 'petition:accept', 'cycle:rankingFailed', 'cycle:retryRanking', 'cycle:rerank', 'cycle:republish', 'cycle:lockResults']) expect(steps).toContain(step)
     const evAudit = await t.system.db.selectFrom('audit_events').select(['action', 'reason']).where('entity', '=', 'evaluation').where('entity_id', '=', String(subject)).where('action', '=', 'reopen').execute()
     expect(evAudit[0]!.reason).toContain('mở lại do kiến nghị được chấp nhận'.replace(/^m/, 'M'))
     expect(await inconsistencies(t, cycleId)).toEqual([])
