@@ -11,7 +11,8 @@ import { lockResults } from '../server/cycles/results-lock.js'
 import { notifyPetitionDue, openPetitionWindow, recordAnswer, recordPetition, reopenUnit, type RecordedPetition } from '../server/petitions/petition.repo.js'
 import { RANKING_FAILED, cancelUpdate, classifyUpdate, evaluationStateQuery, evaluationWorkflowId, holdForSignOffUpdate, leaderReturnUpdate, releaseSignOffUpdate, signOffUpdate } from './definitions.js'
 import type { EvaluationWorkflowInput } from './evaluation.workflow.js'
-import { SYSTEM_ACTOR, type Actor, type Stage, type Transition } from './stages.js'
+import { SYSTEM_ACTOR, type Actor, type EvaluationParties, type Reassignment, type Stage, type Transition } from './stages.js'
+import { notifyReassigned } from '../server/delegations/reassign.notify.js'
 
 export interface ActivityDeps {
   db: Db
@@ -58,8 +59,14 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
       await notifyReturned(db, req)
     },
 
-    async notify(req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; phase: 'self' | 'review'; stage: Stage; version: number }): Promise<void> {
+    /** A reminder or an escalation; since v7 to the parties the workflow passes (its reassignments included). */
+    async notify(req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; phase: 'self' | 'review'; stage: Stage; version: number; parties?: EvaluationParties }): Promise<void> {
       await notifyEvaluation(db, req)
+    },
+
+    /** Tells the person an admin named as reviewer or sign-off leader what now awaits them (release v7). */
+    async notifyReassigned(req: { evaluationId: number; version: number; reassign: Reassignment; reason: string }): Promise<void> {
+      await notifyReassigned(db, req)
     },
 
     /**

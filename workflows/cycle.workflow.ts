@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow'
 import type { createActivities } from './activities.js'
 import { RANKING_FAILED, answerPetitionUpdate, cancelCycleUpdate, cycleStateQuery, filePetitionUpdate, retryRankingUpdate, returnUnitUpdate, signOffUnitUpdate } from './definitions.js'
-import { FailureType, type Actor } from './stages.js'
+import { FailureType, mayLeadUnit, type Actor } from './stages.js'
 
 export interface CycleWorkflowInput {
   cycleId: number
@@ -68,8 +68,9 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
 
 
   const checkUnitAction = (actor: Actor, unitId: number) => {
-    if (!actor.roles.includes('leader') && !actor.roles.includes('admin')) {
-      throw ApplicationFailure.create({ type: FailureType.forbidden, message: 'only leadership signs off', nonRetryable: true })
+    // A leader's sign-off delegate leads as the leader while the delegation is in force (each evaluation checks it again).
+    if (!mayLeadUnit(actor, Date.now())) {
+      throw ApplicationFailure.create({ type: FailureType.forbidden, message: 'only leadership (or its sign-off delegate) signs off', nonRetryable: true })
     }
     if (!launched || cancelled) {
       throw ApplicationFailure.create({ type: FailureType.notOpen, message: `cycle is ${status}`, nonRetryable: true })
@@ -100,6 +101,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
     async ({ actor, unitId }) => {
       updatesThisRun++
       checkUnitAction(actor, unitId)
+      // Release v7: a sign-off through a delegation (histories without the marker never had one).
+      if (actor.onBehalfOf) patched('delegation')
       const token = `${input.cycleId}:${unitId}:${workflowInfo().runId}:${++signOffSeq}`
       return onUnit(unitId, async () => {
         const result = await acts.signOffUnit({ cycleId: input.cycleId, unitId, actor, token })
@@ -114,6 +117,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<string> 
     async ({ actor, unitId, reason }) => {
       updatesThisRun++
       checkUnitAction(actor, unitId)
+      if (actor.onBehalfOf) patched('delegation')
       const token = `${input.cycleId}:${unitId}:${workflowInfo().runId}:${++signOffSeq}`
       return onUnit(unitId, () => acts.returnUnit({ cycleId: input.cycleId, unitId, actor, reason, token }))
     },

@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow'
-import type { Actor, ProcessState, Transition } from './stages.js'
+import type { Actor, EvaluationParties, ProcessState, Transition } from './stages.js'
 
 /** Names and payloads of every message the workflows accept; imported by the API client too. */
 
@@ -27,6 +27,12 @@ export const submitUpdate = defineUpdate<Transition, [ActionArgs & { data: Recor
 export const approveUpdate = defineUpdate<Transition, [ActionArgs & { adjustments?: Record<string, unknown>; comment?: string }]>('approve')
 export const returnUpdate = defineUpdate<Transition, [ActionArgs & { reason: string }]>('return')
 export const leaderReturnUpdate = defineUpdate<Transition, [ActionArgs & { reason: string }]>('leaderReturn')
+/**
+ * An admin reassigns the evaluation's reviewer or sign-off leader (release v7): the workflow takes
+ * the new party list (`staffIds`, the person named first) for every later check and reminder, and
+ * records a `reassign` transition (the stage stays) that the read model's party rows follow.
+ */
+export const reassignUpdate = defineUpdate<Transition, [ActionArgs & { role: 'reviewer' | 'sign-off'; staffIds: number[]; reason: string }]>('reassign')
 
 /**
  * A unit sign-off, in two phases run by the cycle workflow: `holdForSignOff` holds an evaluation
@@ -40,8 +46,8 @@ export const signOffUpdate = defineUpdate<Transition, [{ actor: Actor; token: st
 export const cancelUpdate = defineUpdate<Transition, [{ actor: Actor; reason: string }]>('cancel')
 export const classifyUpdate = defineUpdate<Transition, [{ actor: Actor }]>('classify')
 
-/** The process state, every transition it recorded (for the reconciler) and the sign-off hold, if any. */
-export const evaluationStateQuery = defineQuery<ProcessState & { projectedVersion: number; transitions: Transition[]; heldBy: string | null }>('state')
+/** The process state, every transition it recorded (for the reconciler), the sign-off hold, if any, and (since v7) the parties now. */
+export const evaluationStateQuery = defineQuery<ProcessState & { projectedVersion: number; transitions: Transition[]; heldBy: string | null; parties?: EvaluationParties }>('state')
 
 export interface UnitActionResult {
   unitId: number

@@ -8,6 +8,7 @@ import {
   evaluationStateQuery,
   holdForSignOffUpdate,
   leaderReturnUpdate,
+  reassignUpdate,
   releaseSignOffUpdate,
   returnUpdate,
   saveUpdate,
@@ -15,7 +16,23 @@ import {
   submitUpdate,
   type ActionArgs,
 } from './definitions.js'
-import { FailureType, SYSTEM_ACTOR, checkpointApplies, checkpoints, cycleCalendar, mayAct, transition, type Action, type Actor, type EvaluationParties, type Stage, type Transition, type TransitionPayload } from './stages.js'
+import {
+  FailureType,
+  SYSTEM_ACTOR,
+  checkpointApplies,
+  checkpoints,
+  cycleCalendar,
+  mayAct,
+  reassigned,
+  transition,
+  type Action,
+  type Actor,
+  type EvaluationParties,
+  type Reassignment,
+  type Stage,
+  type Transition,
+  type TransitionPayload,
+} from './stages.js'
 
 export interface EvaluationWorkflowInput extends EvaluationParties {
   evaluationId: number
@@ -88,12 +105,16 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
   const calendar = cycleCalendar(input.opensAt, input.durations)
   const recorded: Transition[] = resume ? [...resume.transitions] : []
   let projectedVersion = recorded.length
-  /** The token of the unit sign-off holding this evaluation, if one does. */
+  /** The token of the unit sign-off holding this evaluation, if one does, and when it took hold (a delegation is dated then). */
   let heldBy: string | null = null
+  let heldAt = 0
   let closed = false
+  /** Who may act: fixed at launch, changed only by an admin's reassignment (release v7). */
+  let parties: EvaluationParties = { ownerId: input.ownerId, reviewerIds: input.reviewerIds, signOffIds: input.signOffIds }
 
-  const check = (action: Action, actor: Actor, expectedVersion?: number): Transition => {
-    if (!mayAct(actor, action, input)) throw refuse(FailureType.forbidden, `actor ${actor.id} may not ${action}`)
+  /** `at` dates a delegated actor's delegation (the workflow's now, or when a sign-off took hold). */
+  const check = (action: Action, actor: Actor, expectedVersion?: number, at = Date.now()): Transition => {
+    if (!mayAct(actor, action, parties, at)) throw refuse(FailureType.forbidden, `actor ${actor.id}${actor.onBehalfOf ? ` for ${actor.onBehalfOf.id}` : ''} may not ${action}`)
     if (expectedVersion !== undefined && expectedVersion !== state.version) {
       throw refuse(FailureType.stale, `expected version ${expectedVersion}, the evaluation is at ${state.version}`, [state.version])
     }
@@ -112,8 +133,12 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
   const writtenThrough = new Set<number>()
 
   /** Records the transition, then answers once the read model shows it (or at once, for a caller that writes it through). */
-  const act = async (action: Action, { actor, expectedVersion, writeThrough }: ActionArgs, payload: TransitionPayload): Promise<Transition> => {
-    const next = { ...check(action, actor, expectedVersion), payload }
+  const act = async (action: Action, { actor, expectedVersion, writeThrough }: ActionArgs, payload: TransitionPayload, at?: number): Promise<Transition> => {
+    const next = { ...check(action, actor, expectedVersion, at), payload }
+    // Release v7: a delegate acting as their principal (histories without the marker never had one).
+    if (actor.onBehalfOf) patched('delegation')
+    // A reassignment changes who acts, not when: the due date stays.
+    if (action === 'reassign') next.deadlineAt = recorded.at(-1)?.deadlineAt ?? next.deadlineAt
     state.stage = next.to
     state.version = next.version
     state.round = next.round
@@ -143,6 +168,7 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
     holdForSignOffUpdate,
     ({ token }) => {
       if (already('signOff', (t) => t.payload.signOff === token)) return { signedOff: true as const }
+      if (heldBy !== token) heldAt = Date.now()
       heldBy = token
       return { held: true as const }
     },
@@ -165,13 +191,13 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
       const done = already('signOff', (t) => t.payload.signOff === token)
       if (done) return done
       heldBy = null
-      return act('signOff', { actor }, { signOff: token })
+      return act('signOff', { actor }, { signOff: token }, heldAt)
     },
     {
       validator: ({ actor, token }) => {
         if (already('signOff', (t) => t.payload.signOff === token)) return
         if (heldBy !== token) throw refuse(FailureType.conflict, 'the sign-off does not hold the evaluation')
-        check('signOff', actor)
+        check('signOff', actor, undefined, heldAt)
       },
     },
   )
@@ -181,7 +207,25 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
   setHandler(classifyUpdate, async (args) => already('classify', () => true) ?? act('classify', args, {}), {
     validator: ({ actor }) => void (already('classify', () => true) ?? check('classify', actor)),
   })
-  setHandler(evaluationStateQuery, () => ({ ...state, projectedVersion, transitions: recorded, heldBy }))
+  /** A reassignment names someone other than the evaluated person (nobody reviews or signs off their own evaluation). */
+  const checkReassign = (a: { actor: Actor; expectedVersion?: number; staffIds: number[] }) => {
+    check('reassign', a.actor, a.expectedVersion)
+    if (!a.staffIds.length || a.staffIds.includes(parties.ownerId)) throw refuse(FailureType.conflict, 'nobody reviews or signs off their own evaluation')
+  }
+  setHandler(
+    reassignUpdate,
+    (args) => {
+      checkReassign(args)
+      // Release v7: marks the histories where the parties changed.
+      patched('reassign')
+      const r: Reassignment = { role: args.role, staffId: args.staffIds[0]!, from: args.role === 'reviewer' ? parties.reviewerIds : parties.signOffIds, to: args.staffIds }
+      const recording = act('reassign', args, { reason: args.reason, reassign: r })
+      parties = reassigned(parties, r)
+      return recording
+    },
+    { validator: (a) => void checkReassign(a) },
+  )
+  setHandler(evaluationStateQuery, () => ({ ...state, projectedVersion, transitions: recorded, heldBy, parties }))
 
   if (resume) {
     // The reopening is this run's first decision: recorded before any Update is taken.
@@ -209,6 +253,10 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
       if ((next.action === 'return' || next.action === 'leaderReturn') && patched('notify-on-return')) {
         await acts.notifyReturned({ evaluationId: input.evaluationId, version: next.version, action: next.action, reason: next.payload.reason ?? '' })
       }
+      // Release v7 (only its histories hold a reassignment): the person named learns what awaits them.
+      if (next.action === 'reassign' && next.payload.reassign) {
+        await acts.notifyReassigned({ evaluationId: input.evaluationId, version: next.version, reassign: next.payload.reassign, reason: next.payload.reason ?? '' })
+      }
     }
   })()
 
@@ -219,7 +267,9 @@ export async function evaluationWorkflow(input: EvaluationWorkflowInput): Promis
       if (checkpoint.at > Date.now() && (await condition(() => closed, checkpoint.at - Date.now()))) return
       if (closed) return
       if (checkpointApplies(checkpoint, state.stage)) {
-        await acts.notify({ evaluationId: input.evaluationId, kind: checkpoint.kind, phase: checkpoint.phase, stage: state.stage, version: state.version })
+        // Since release v7 the reminder goes to the parties the workflow knows now (a reassignment included).
+        const current = patched('reassign') ? { parties } : {}
+        await acts.notify({ evaluationId: input.evaluationId, kind: checkpoint.kind, phase: checkpoint.phase, stage: state.stage, version: state.version, ...current })
       }
     }
   })()

@@ -5,7 +5,7 @@ import type { CycleDurations } from '../server/db/schema.js'
 export const STAGES = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED', 'CANCELLED'] as const
 export type Stage = (typeof STAGES)[number]
 
-export type Action = 'save' | 'submit' | 'approve' | 'return' | 'leaderReturn' | 'signOff' | 'classify' | 'cancel' | 'reopen'
+export type Action = 'save' | 'submit' | 'approve' | 'return' | 'leaderReturn' | 'signOff' | 'classify' | 'cancel' | 'reopen' | 'reassign'
 
 const transitions: Record<Action, Partial<Record<Stage, Stage>>> = {
   save: { SELF_ASSESSMENT: 'SELF_ASSESSMENT' },
@@ -18,6 +18,8 @@ const transitions: Record<Action, Partial<Record<Stage, Stage>>> = {
   cancel: { SELF_ASSESSMENT: 'CANCELLED', UNIT_REVIEW: 'CANCELLED', AWAITING_SIGN_OFF: 'CANCELLED', SIGNED_OFF: 'CANCELLED' },
   /** A petition accepted by the competent authority: the classified evaluation goes back to its unit head. */
   reopen: { CLASSIFIED: 'UNIT_REVIEW' },
+  /** An admin names another reviewer or sign-off leader (release v7): the stage stays, the version moves on. */
+  reassign: { SELF_ASSESSMENT: 'SELF_ASSESSMENT', UNIT_REVIEW: 'UNIT_REVIEW', AWAITING_SIGN_OFF: 'AWAITING_SIGN_OFF', SIGNED_OFF: 'SIGNED_OFF' },
 }
 
 /** Who acts when the process itself moves an evaluation (classification after ranking). */
@@ -32,6 +34,56 @@ export function nextStage(stage: Stage, action: Action): Stage | null {
 export interface Actor {
   id: number
   roles: string[]
+  /** Acting for someone else through a delegation (ủy quyền, release v7), as the API found it. */
+  onBehalfOf?: OnBehalfOf
+}
+
+/** What a delegation lets its delegate do: the principal's review (approve, return) or their sign-off (unit sign-off, leadership return). */
+export type DelegationScope = 'review' | 'sign-off'
+
+/** The principal a delegate acts for, and the delegation that allows it (dates inclusive, Vietnam's calendar days). */
+export interface OnBehalfOf {
+  id: number
+  roles: string[]
+  delegationId: number
+  scope: DelegationScope
+  /** yyyy-mm-dd, inclusive. */
+  from: string
+  to: string
+}
+
+/** The actions each delegation scope covers. */
+export const DELEGATED_ACTIONS: Record<DelegationScope, readonly Action[]> = {
+  review: ['approve', 'return'],
+  'sign-off': ['signOff', 'leaderReturn'],
+}
+
+/** The calendar day (yyyy-mm-dd) in Vietnam (UTC+7 all year, no daylight saving) at epoch ms `now`. */
+export const vietnamDate = (now: number): string => new Date(now + 7 * 3600_000).toISOString().slice(0, 10)
+
+/** Whether a delegation is in force at `now`: from its first day's start to its last day's end, Vietnam time. */
+export const delegationInForce = (d: Pick<OnBehalfOf, 'from' | 'to'>, now: number): boolean => {
+  const day = vietnamDate(now)
+  return d.from <= day && day <= d.to
+}
+
+/**
+ * Whether a delegate may do this as their principal: the delegation covers the action and is in
+ * force, neither the delegate nor the principal is the evaluated person, and the principal is a
+ * party in their own right (by the party lists alone: an admin's role is not delegated).
+ */
+function mayActFor(actor: Actor & { onBehalfOf: OnBehalfOf }, action: Action, parties: EvaluationParties, now: number): boolean {
+  const principal = actor.onBehalfOf
+  if (actor.id === parties.ownerId || principal.id === parties.ownerId || actor.id === principal.id) return false
+  if (!DELEGATED_ACTIONS[principal.scope].includes(action) || !delegationInForce(principal, now)) return false
+  return mayAct({ id: principal.id, roles: [] }, action, parties, now)
+}
+
+/** Whether the actor may lead a unit action (sign-off, unit return): a leader or an admin, or a leader's sign-off delegate while the delegation is in force. */
+export function mayLeadUnit(actor: Actor, now: number): boolean {
+  const principal = actor.onBehalfOf
+  if (principal) return principal.scope === 'sign-off' && actor.id !== principal.id && principal.roles.includes('leader') && delegationInForce(principal, now)
+  return actor.roles.includes('leader') || actor.roles.includes('admin')
 }
 
 /** The people an evaluation's workflow lets act, fixed when the cycle launches. */
@@ -41,8 +93,13 @@ export interface EvaluationParties {
   signOffIds: number[]
 }
 
-/** Whether the actor may perform the action on this evaluation (stage aside). */
-export function mayAct(actor: Actor, action: Action, parties: EvaluationParties): boolean {
+/**
+ * Whether the actor may perform the action on this evaluation (stage aside). Nobody ever acts on
+ * their own evaluation as reviewer or leader, directly or through a delegation. `now` (epoch ms)
+ * dates a delegation: without it, a delegated actor may do nothing.
+ */
+export function mayAct(actor: Actor, action: Action, parties: EvaluationParties, now?: number): boolean {
+  if (actor.onBehalfOf) return now !== undefined && mayActFor(actor as Actor & { onBehalfOf: OnBehalfOf }, action, parties, now)
   switch (action) {
     case 'save':
     case 'submit':
@@ -58,6 +115,7 @@ export function mayAct(actor: Actor, action: Action, parties: EvaluationParties)
     case 'reopen':
       return actor.roles.includes('system')
     case 'cancel':
+    case 'reassign':
       return actor.roles.includes('admin')
   }
 }
@@ -72,6 +130,22 @@ export interface TransitionPayload {
   reason?: string
   /** A reopening: the accepted petition that reopened the evaluation. */
   petitionId?: number
+  /** A reassignment: which party list changed, from whom to whom. */
+  reassign?: Reassignment
+}
+
+/** An admin's reassignment of an evaluation's reviewer or sign-off leader (release v7). */
+export interface Reassignment {
+  role: 'reviewer' | 'sign-off'
+  /** The person named; first of `to`. */
+  staffId: number
+  from: number[]
+  to: number[]
+}
+
+/** The parties after a reassignment. */
+export function reassigned(parties: EvaluationParties, r: Pick<Reassignment, 'role' | 'to'>): EvaluationParties {
+  return r.role === 'reviewer' ? { ...parties, reviewerIds: [...r.to] } : { ...parties, signOffIds: [...r.to] }
 }
 
 /**

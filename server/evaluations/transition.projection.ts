@@ -87,6 +87,10 @@ async function write(db: Db, ev: EvaluationRow, t: Transition, hash: string): Pr
   let changes = sql``
   let scores: ReturnType<typeof storedScores> | null = null
   if (t.action === 'save') changes = sql`, data = ${json(data)}`
+  // A reassignment (release v7): the party list the workflow now holds, and the indexed party rows below.
+  const reassign = t.action === 'reassign' ? t.payload.reassign : undefined
+  const partyRole = reassign?.role === 'reviewer' ? 'reviewer' : 'signoff'
+  if (reassign) changes = reassign.role === 'reviewer' ? sql`, reviewer_ids = ${json(reassign.to)}` : sql`, sign_off_ids = ${json(reassign.to)}`
   if (t.action === 'submit' || t.action === 'approve') {
     const adjustments = t.action === 'approve' ? (t.payload.adjustments ?? ev.adjustments) : ev.adjustments
     const outcome = scoreDocument(ruleSet.definition, data, adjustments, ev.rule_role)
@@ -110,6 +114,9 @@ async function write(db: Db, ev: EvaluationRow, t: Transition, hash: string): Pr
         : sql`select 1`
   const auditData = {
     round: ev.round,
+    // A delegate acting for their principal: the audit row's actor is the delegate, the principal is named here.
+    ...(t.actor.onBehalfOf ? { onBehalfOf: t.actor.onBehalfOf.id, delegationId: t.actor.onBehalfOf.delegationId } : {}),
+    ...(reassign ? { reassign: { role: reassign.role, from: reassign.from, to: reassign.to } } : {}),
     ...(t.payload.adjustments ? { adjustments: t.payload.adjustments } : {}),
     ...(scores ? { total: scores.values, level: scores.level } : {}),
     ...(t.action === 'classify' ? { finalLevel: ev.final_level, quotaCut: ev.quota_cut, tie: ev.quota_tie, rankInUnit: ev.rank_in_unit, rankInCycle: ev.rank_in_cycle } : {}),
@@ -118,7 +125,7 @@ async function write(db: Db, ev: EvaluationRow, t: Transition, hash: string): Pr
   const { rows } = await sql<{ id: number }>`
     with upd as (
       update evaluations
-      set stage = ${t.to}, version = ${t.version}, round = ${t.round}, overdue = false,
+      set stage = ${t.to}, version = ${t.version}, round = ${t.round}, overdue = ${reassign ? sql`overdue` : false},
           deadline_at = ${t.deadlineAt ? new Date(t.deadlineAt) : null}, updated_at = now() ${changes}
       where id = ${ev.id} and version = ${t.version - 1}
       returning id
@@ -128,6 +135,15 @@ async function write(db: Db, ev: EvaluationRow, t: Transition, hash: string): Pr
       select id, ${t.version}::int, ${t.action}::text, ${t.from}::text, ${t.to}::text, ${actorId}::int, ${hash}::text, ${new Date(t.at)}::timestamptz from upd
     ),
     round_change as (${roundChange}),
+    parties_gone as (
+      delete from evaluation_parties where ${reassign ? sql`true` : sql`false`} and evaluation_id = ${ev.id} and role = ${partyRole}
+        and person_id <> all(${reassign?.to ?? []}::int[]) and exists (select 1 from upd)
+    ),
+    parties_new as (
+      insert into evaluation_parties (person_id, role, evaluation_id)
+      select p, ${partyRole}::text, id from upd, unnest(${reassign?.to ?? []}::int[]) p
+      on conflict do nothing
+    ),
     audit as (
       insert into audit_events (actor_id, entity, entity_id, action, from_stage, to_stage, reason, data, ruleset_id, rule_hash, idempotency_key)
       select ${actorId}::int, 'evaluation', ${String(ev.id)}::text, ${t.action}::text, ${t.from}::text, ${t.to}::text, ${reason}::text, ${json(auditData)},

@@ -12,11 +12,13 @@ const LEVEL_VI: Record<string, string> = {
 /** A reminder to the owner/reviewer before a deadline, or an escalation when it passes. Idempotent. */
 export async function notifyEvaluation(
   db: Db,
-  req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; phase: 'self' | 'review'; stage: string; version: number },
+  req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; phase: 'self' | 'review'; stage: string; version: number; parties?: { reviewerIds: number[]; signOffIds: number[] } },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const ev = await trx.selectFrom('evaluations').select(['id', 'staff_id', 'reviewer_ids', 'sign_off_ids', 'version']).where('id', '=', req.evaluationId).executeTakeFirstOrThrow()
-    if (ev.version > req.version) return // the stage has moved on since the timer fired
+    const row = await trx.selectFrom('evaluations').select(['id', 'staff_id', 'reviewer_ids', 'sign_off_ids', 'version']).where('id', '=', req.evaluationId).executeTakeFirstOrThrow()
+    if (row.version > req.version) return // the stage has moved on since the timer fired
+    // The workflow's parties when it passes them (release v7: a reassignment may not be shown yet).
+    const ev = req.parties ? { ...row, reviewer_ids: req.parties.reviewerIds, sign_off_ids: req.parties.signOffIds } : row
     const inSelf = req.stage === 'SELF_ASSESSMENT'
     const recipients =
       req.kind === 'REMINDER' ? (inSelf ? [ev.staff_id] : (ev.reviewer_ids)) : inSelf ? [ev.staff_id, ...(ev.reviewer_ids)] : (ev.sign_off_ids)
