@@ -3,7 +3,10 @@ import type { Hono } from 'hono'
 import { z } from 'zod'
 import type { EvaluationResult } from '../../rules/evaluate.js'
 import { approveUpdate, evaluationWorkflowId, leaderReturnUpdate, returnUpdate, saveUpdate, submitUpdate, type ActionArgs } from '../../workflows/definitions.js'
-import { STAGES, mayAct, nextStage, type Action, type Stage, type Transition } from '../../workflows/stages.js'
+import { STAGES, nextStage, type Action, type Actor, type Stage, type Transition } from '../../workflows/stages.js'
+import { actorFor, delegatedBy, delegationOver } from '../delegations/acting.js'
+import { inForceFor, principalsFilter, type InForce } from '../delegations/delegation.repo.js'
+import { reassignRoute } from '../delegations/reassign.route.js'
 import { listAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 import type { EvaluationRow } from '../db/schema.js'
@@ -12,6 +15,7 @@ import { scoreDocument, scoreError } from '../evaluations/scoring.js'
 import { productRules } from '../evaluations/product-rules.js'
 import { writeThrough } from '../evaluations/write-through.js'
 import { settleProductLines } from '../evaluations/product-lines.js'
+import { approvalAdjustments, indicatorView, withIndicators } from '../indicators/evaluation-indicators.js'
 import { isForPosition } from '../worklog/catalogue.repo.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { actionOptions, type ActionOptions } from '../http/action-options.js'
@@ -38,28 +42,28 @@ const returnBody = z.object({ reason: z.string().trim().min(3).max(2000), expect
 const parties = (ev: EvaluationRow) => ({ ownerId: ev.staff_id, reviewerIds: ev.reviewer_ids, signOffIds: ev.sign_off_ids })
 const actorOf = (user: SessionUser) => ({ id: user.id, roles: user.roles })
 
-/** Who may see an evaluation (and print its form): admin and its parties. */
-export function canView(user: SessionUser, ev: EvaluationRow): boolean {
+/** Who may see an evaluation (and print its form): admin and its parties, and a party's delegate while the delegation is in force. */
+export function canView(user: SessionUser, ev: EvaluationRow, delegations: InForce[] = []): boolean {
   const p = parties(ev)
-  return user.roles.includes('admin') || p.ownerId === user.id || p.reviewerIds.includes(user.id) || p.signOffIds.includes(user.id)
+  return user.roles.includes('admin') || p.ownerId === user.id || p.reviewerIds.includes(user.id) || p.signOffIds.includes(user.id) || delegationOver(ev, delegations) !== undefined
 }
 
 /**
  * Which return the user means: the head's (to the owner) or leadership's (to the head), by who
  * they are to this evaluation; by stage only when they are both. A late return is then 409, not 403.
  */
-function returnKind(user: SessionUser, ev: EvaluationRow): 'return' | 'leaderReturn' {
+function returnKind(user: SessionUser, ev: EvaluationRow, delegations: InForce[]): 'return' | 'leaderReturn' {
   const p = parties(ev)
-  const reviewer = p.reviewerIds.includes(user.id)
-  const leader = p.signOffIds.includes(user.id)
+  const reviewer = p.reviewerIds.includes(user.id) || actorFor(user, 'return', ev, delegations) !== null
+  const leader = p.signOffIds.includes(user.id) || actorFor(user, 'leaderReturn', ev, delegations) !== null
   if (reviewer && leader) return ev.stage === 'UNIT_REVIEW' ? 'return' : 'leaderReturn'
   return leader ? 'leaderReturn' : 'return'
 }
 
-/** The actions this user may take now, for the UI and for clear errors. */
-function allowedActions(user: SessionUser, ev: EvaluationRow): Action[] {
+/** The actions this user may take now (themselves, or through a delegation in force), for the UI and for clear errors. */
+function allowedActions(user: SessionUser, ev: EvaluationRow, delegations: InForce[] = []): Action[] {
   const actions: Action[] = ['submit', 'approve', 'return', 'leaderReturn']
-  return actions.filter((a) => nextStage(ev.stage as Stage, a) !== null && mayAct(actorOf(user), a, parties(ev)))
+  return actions.filter((a) => nextStage(ev.stage as Stage, a) !== null && actorFor(user, a, ev, delegations) !== null)
 }
 
 export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
@@ -80,7 +84,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
           .executeTakeFirst()
       : await db.selectFrom('evaluations').selectAll().where('id', '=', id).executeTakeFirst()
     if (!ev) throw notFound('bản đánh giá / evaluation', id)
-    if (!canView(user, ev)) throw forbidden('Bạn không có quyền xem bản đánh giá này.', 'You may not see this evaluation.')
+    if (!canView(user, ev) && !canView(user, ev, await inForceFor(db, user.id))) throw forbidden('Bạn không có quyền xem bản đánh giá này.', 'You may not see this evaluation.')
     return ev
   }
   const handle = (ev: EvaluationRow) => client.workflow.getHandle(evaluationWorkflowId(ev.cycle_id, ev.staff_id))
@@ -91,8 +95,8 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
    * Idempotency-Key a repeated request gets the first answer; with an expected version a moved-on
    * evaluation answers 409 STALE.
    */
-  const perform = async <A extends ActionArgs,>(ev: EvaluationRow, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: Omit<A, 'actor' | 'expectedVersion'>, options: ActionOptions, scored?: EvaluationResult) => {
-    const full = { ...args, actor: actorOf(user), writeThrough: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) } as A
+  const perform = async <A extends ActionArgs,>(ev: EvaluationRow, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: Omit<A, 'actor' | 'expectedVersion'>, options: ActionOptions, scored?: EvaluationResult, actor: Actor = actorOf(user), delegations: InForce[] = []) => {
+    const full = { ...args, actor, writeThrough: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) } as A
     const recorded = await viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [full], ...(options.updateId ? { updateId: options.updateId } : {}) }))
     await writeThrough(db, recorded, ev)
     const now = { ...ev, stage: recorded.to, version: recorded.version, round: recorded.round }
@@ -108,15 +112,22 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       level: scored?.level ?? ev.level,
       overdue: false,
       deadlineAt: recorded.deadlineAt,
-      allowedActions: allowedActions(user, now),
+      allowedActions: allowedActions(user, now, delegations),
+      ...(actor.onBehalfOf ? { onBehalfOf: actor.onBehalfOf.id } : {}),
     }
   }
-  /** Checks the action against the read model first, for a clear answer without a round trip; the workflow decides. */
-  const requireAction = (user: SessionUser, ev: EvaluationRow, action: Action, options: ActionOptions) => {
-    if (!mayAct(actorOf(user), action, parties(ev))) throw forbidden('Bạn không có quyền thực hiện thao tác này với bản đánh giá.', `You may not ${action} this evaluation.`)
+  /**
+   * Checks the action against the read model first, for a clear answer without a round trip; the
+   * workflow decides. Answers who acts: the user, or (review and sign-off actions) the user as their
+   * principal through a delegation in force — never on their own evaluation.
+   */
+  const requireAction = (user: SessionUser, ev: EvaluationRow, action: Action, options: ActionOptions, delegations: InForce[] = []): Actor => {
+    const actor = actorFor(user, action, ev, delegations)
+    if (!actor) throw forbidden('Bạn không có quyền thực hiện thao tác này với bản đánh giá.', `You may not ${action} this evaluation.`)
     if (options.expectedVersion !== undefined && options.expectedVersion !== ev.version) throw stale(ev.version)
     // With an Idempotency-Key, a repeated request must reach the workflow for the first answer.
     if (nextStage(ev.stage as Stage, action) === null && !options.updateId) throw wrongStage(ev.stage, action)
+    return actor
   }
 
   route(app, { method: 'get', path: '/api/evaluations', summary: 'Evaluations visible to the user; assignedToMe=true lists what waits for them; keyset pages (?after=&limit=, Link: rel="next")', tag: 'evaluations', query: listQuery }, async ({ c, user, query }) => {
@@ -124,7 +135,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       .selectFrom('evaluations as e')
       .innerJoin('staff as s', 's.id', 'e.staff_id')
       .innerJoin('units as u', 'u.id', 'e.unit_id')
-      .select(['e.id', 'e.cycle_id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.stage', 'e.round', 'e.total', 'e.level', 'e.final_level', 'e.rank_in_unit', 'e.overdue', 'e.deadline_at', 'e.updated_at'])
+      .select(['e.id', 'e.cycle_id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.stage', 'e.round', 'e.total', 'e.level', 'e.final_level', 'e.rank_in_unit', 'e.overdue', 'e.deadline_at', 'e.updated_at', 'e.reviewer_ids', 'e.sign_off_ids'])
       .orderBy('e.id')
     // Through the party rows (indexed by person and role), never a scan of party arrays.
     const mine = (role?: 'owner' | 'reviewer' | 'signoff') => {
@@ -132,12 +143,18 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       if (role) p = p.where('role', '=', role)
       return p
     }
+    // What awaits me includes what awaits the principals whose review or sign-off I hold by delegation (never my own evaluation).
+    const delegations = query.assignedToMe === 'true' ? await inForceFor(db, user.id) : []
+    const held = principalsFilter(delegations)
+    const theirs = (role: 'reviewer' | 'signoff', ids: number[]) => db.selectFrom('evaluation_parties').select('evaluation_id').where('person_id', 'in', ids).where('role', '=', role)
     if (query.assignedToMe === 'true') {
       q = q.where((eb) =>
         eb.or([
           eb.and([eb('e.stage', '=', 'SELF_ASSESSMENT'), eb('e.id', 'in', mine('owner'))]),
           eb.and([eb('e.stage', '=', 'UNIT_REVIEW'), eb('e.id', 'in', mine('reviewer'))]),
           eb.and([eb('e.stage', '=', 'AWAITING_SIGN_OFF'), eb('e.id', 'in', mine('signoff'))]),
+          ...(held.review.length ? [eb.and([eb('e.stage', '=', 'UNIT_REVIEW'), eb('e.staff_id', '<>', user.id), eb('e.id', 'in', theirs('reviewer', held.review))])] : []),
+          ...(held.signOff.length ? [eb.and([eb('e.stage', '=', 'AWAITING_SIGN_OFF'), eb('e.staff_id', '<>', user.id), eb('e.id', 'in', theirs('signoff', held.signOff))])] : []),
         ]),
       )
     } else if (!user.roles.includes('admin')) {
@@ -164,6 +181,8 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       overdue: r.overdue,
       deadlineAt: r.deadline_at,
       updatedAt: r.updated_at,
+      /** A task that awaits me as someone's delegate: whose it is. */
+      delegatedBy: delegations.length ? delegatedBy(user, r, delegations) : null,
     }))
   })
 
@@ -184,9 +203,11 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       throw new ApiError(400, 'VALIDATION_FAILED', `Các mục ${reviewerOnly.join(', ')} do cấp trên xác định, không tự khai.`, `Fields ${reviewerOnly.join(', ')} are set by the reviewer, not self-declared.`)
     }
     if ('products' in data && hasProducts(ruleSet)) data['products'] = settleProductLines(data['products'], await productRules(db, ev, ruleSet))
-    const outcome = scoreDocument(ruleSet.definition, data, null, ev.rule_role)
+    // Indicator values are the connected system's: whatever the request says there is replaced.
+    const document = await withIndicators(db, ev, ruleSet.definition, data)
+    const outcome = scoreDocument(ruleSet.definition, document, null, ev.rule_role)
     if (!outcome.ok && outcome.code === 'VALIDATION_FAILED') throw scoreError(outcome)
-    await perform(ev, user, saveUpdate, { data }, options)
+    await perform(ev, user, saveUpdate, { data: document }, options)
     return evaluationView(db, await load(params, user, true), user)
   })
 
@@ -195,29 +216,35 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const options = actionOptions(c, user.id, body.expectedVersion)
     requireAction(user, ev, 'submit', options)
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
-    const outcome = scoreDocument(ruleSet.definition, ev.data, ev.adjustments, ev.rule_role)
+    const data = await withIndicators(db, ev, ruleSet.definition, ev.data)
+    const outcome = scoreDocument(ruleSet.definition, data, ev.adjustments, ev.rule_role)
     if (!outcome.ok) throw scoreError(outcome)
-    return perform(ev, user, submitUpdate, { data: ev.data }, options, outcome.result)
+    return perform(ev, user, submitUpdate, { data }, options, outcome.result)
   })
 
   route(app, { method: 'post', path: '/api/evaluations/:id/approve', summary: 'Unit head approves (optionally adjusting reviewer fields such as general points); answers like submit', tag: 'evaluations', body: approveBody }, async ({ c, params, user, body }) => {
     const ev = await load(params, user)
     const options = actionOptions(c, user.id, body.expectedVersion)
-    requireAction(user, ev, 'approve', options)
+    const delegations = await inForceFor(db, user.id)
+    const actor = requireAction(user, ev, 'approve', options, delegations)
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
-    const adjustments = body.adjustments ?? ev.adjustments
+    // A corrected indicator value (before its closing day) rides on the approval, so the record holds it.
+    const adjustments = await approvalAdjustments(db, ev, ruleSet.definition, body.adjustments ?? ev.adjustments)
     const outcome = scoreDocument(ruleSet.definition, ev.data, adjustments, ev.rule_role)
     if (!outcome.ok) throw scoreError(outcome)
-    return perform(ev, user, approveUpdate, { ...(body.adjustments ? { adjustments: body.adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }, options, outcome.result)
+    return perform(ev, user, approveUpdate, { ...(adjustments && (body.adjustments || adjustments !== ev.adjustments) ? { adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }, options, outcome.result, actor, delegations)
   })
 
   route(app, { method: 'post', path: '/api/evaluations/:id/return', summary: 'Return for revision with a reason: unit head → staff, or leadership → unit head; answers like submit', tag: 'evaluations', body: returnBody }, async ({ c, params, user, body }) => {
     const ev = await load(params, user)
     const options = actionOptions(c, user.id, body.expectedVersion)
-    const action = returnKind(user, ev)
-    requireAction(user, ev, action, options)
-    return perform(ev, user, action === 'leaderReturn' ? leaderReturnUpdate : returnUpdate, { reason: body.reason }, options)
+    const delegations = await inForceFor(db, user.id)
+    const action = returnKind(user, ev, delegations)
+    const actor = requireAction(user, ev, action, options, delegations)
+    return perform(ev, user, action === 'leaderReturn' ? leaderReturnUpdate : returnUpdate, { reason: body.reason }, options, undefined, actor, delegations)
   })
+
+  reassignRoute(app, deps, { load, handle, allowedActionsOf: allowedActions })
 
   route(app, { method: 'get', path: '/api/evaluations/:id/audit', summary: 'Every action on the evaluation: who, when, stage from → to, reason, rule version', tag: 'evaluations' }, async ({ params, user }) => {
     const ev = await load(params, user)
@@ -230,6 +257,8 @@ type EvaluationWithPerson = EvaluationRow & { full_name: string; username: strin
 
 async function evaluationView(db: Db, ev: EvaluationWithPerson, user: SessionUser) {
   const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
+  const delegations = await inForceFor(db, user.id)
+  const shown = await indicatorView(db, ev, ruleSet.definition, ruleSet.definition.uiSchema ?? {})
   const rounds = await db.selectFrom('evaluation_rounds').selectAll().where('evaluation_id', '=', ev.id).orderBy('round').execute()
   // The products this person may declare, for the form's choice list (editing only).
   const options = hasProducts(ruleSet) && ev.staff_id === user.id && ev.stage === 'SELF_ASSESSMENT' ? await productRules(db, ev, ruleSet) : undefined
@@ -248,7 +277,7 @@ async function evaluationView(db: Db, ev: EvaluationWithPerson, user: SessionUse
     stage: ev.stage,
     round: ev.round,
     version: ev.version,
-    data: ev.data,
+    data: shown.data,
     adjustments: ev.adjustments,
     scores: ev.scores,
     total: ev.total,
@@ -262,9 +291,13 @@ async function evaluationView(db: Db, ev: EvaluationWithPerson, user: SessionUse
     deadlineAt: ev.deadline_at,
     ruleSet: { id: ruleSet.id, code: ruleSet.code, version: ruleSet.version, hash: ruleSet.hash },
     formSchema: ruleSet.definition.inputSchema,
-    uiSchema: ruleSet.definition.uiSchema ?? {},
+    uiSchema: shown.uiSchema,
+    /** The values connected systems sent for the declared indicators, with their source (read-only). */
+    indicators: shown.indicators,
     rounds: rounds.map((r) => ({ round: r.round, data: r.data, scores: r.scores, submittedAt: r.submitted_at, outcome: r.outcome, reason: r.reason, decidedBy: r.decided_by, decidedAt: r.decided_at })),
-    allowedActions: allowedActions(user, ev),
+    allowedActions: allowedActions(user, ev, delegations),
+    /** The caller acts here as someone's delegate: whose (null when they act in their own right). */
+    delegatedBy: delegatedBy(user, ev, delegations),
     prefilledProducts: ev.prefilled_products,
     productOptions: options
       ? [...options.catalogue.values()].filter((p) => isForPosition(p, ev.position_code)).map((p) => ({ code: p.code, name: p.name, unit: p.unit, k: p.k }))
