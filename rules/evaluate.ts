@@ -2,7 +2,7 @@ import { BAND_LABEL, LEVEL_NAMES, planOf, type NoteStep, type Plan, type Templat
 import { FORMULA_BUDGET, stepsUsed, withinBudget, type Budget } from './formula.budget.js'
 import { formatNumber, type NumberLocale } from './number.format.js'
 import { truthy, type EngineName } from './program.js'
-import { roundHalfUp } from './rounding.js'
+import { fifteenDigits, roundHalfUp } from './rounding.js'
 import type { Level, RuleSetDefinition, Text } from './ruleset.types.js'
 
 export { LEVEL_NAMES }
@@ -85,7 +85,7 @@ function evaluate(plan: Plan, inputs: Record<string, unknown>, explain: boolean)
       problems.push({ key: item.key, message: `returned ${value}, outside its scale ${item.scale.min}–${item.scale.max}` })
     }
     // Only `round` keys are rounded in the arithmetic; a `display` key is shown rounded and used in full.
-    const shown = value === null ? null : item.round || item.display ? roundHalfUp(value, plan.precision) : Number(value.toPrecision(15))
+    const shown = value === null ? null : item.round || item.display ? roundHalfUp(value, plan.precision) : fifteenDigits(value)
     values[item.key] = shown
     scope[item.key] = item.display ? value : shown
     if (explain && shown !== null) {

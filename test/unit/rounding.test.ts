@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { nd335FlatRuleSet, nd335RuleSet } from '../../rules/defaults.js'
 import { evaluateRuleSet } from '../../rules/evaluate.js'
-import { roundHalfUp } from '../../rules/rounding.js'
+import { fifteenDigits, roundHalfUp } from '../../rules/rounding.js'
 import { runTestCases } from '../../rules/ruleset.tests.js'
 import { assessment, general } from '../support/documents.js'
 
@@ -146,5 +146,15 @@ describe('NĐ 335 (Mẫu 01): only the total is rounded', () => {
     expect(runTestCases(def).filter((t) => !t.passed)).toEqual([])
     expect(def.tests!.filter((t) => t.name.startsWith('Làm tròn một lần')).length).toBe(4)
     expect(runTestCases(nd335FlatRuleSet()).filter((t) => !t.passed)).toEqual([])
+  })
+})
+
+describe('fifteenDigits (float noise removed before a value is stored)', () => {
+  it('gives what Number(value.toPrecision(15)) gives, on its fast path (multiples of 1/1024) and off it', () => {
+    let seed = 7
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const values = [0.1 + 0.2, 1 / 3, 2.5 * 1.3, 9999.75, -12.25, 1e4, 1e4 + 0.5, 123456.789, 0, -0.0009765625]
+    for (let i = 0; i < 100_000; i++) values.push(Math.round(random() * 40_000) / 4 - 5000, (random() - 0.5) * 1e5, Math.round(random() * 2e7) / 1024)
+    for (const v of values) expect(fifteenDigits(v)).toBe(Number(v.toPrecision(15)))
   })
 })
