@@ -75,6 +75,26 @@ export const quotaPolicy = z.object({
   exceptionMaxCap: z.number().min(0).max(10).optional(),
 })
 
+/**
+ * An input filled by a connected system, not by the person (issue 15): its value per person or unit
+ * and period comes in through `POST /api/integrations/indicators`, and locks at the end (23:59:59
+ * Asia/Ho_Chi_Minh) of day `closingDay` of the month after the period's end (31 = that month's last day).
+ */
+export const externalInput = z
+  .object({
+    /** The input path it fills, e.g. `indicators.oneStopOnTime` (a number in the input schema). */
+    path: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,5}$/, 'đường dẫn / path'),
+    /** The connected system's code (Kết nối hệ thống). */
+    system: z.string().regex(/^[A-Za-z0-9_.-]{2,40}$/, 'mã hệ thống / system code'),
+    /** The indicator's code in that system, e.g. TTHC_DUNG_HAN. */
+    code: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, 'mã chỉ số / indicator code'),
+    unit: z.string().min(1).max(20).meta({ title: 'Đơn vị tính' }),
+    scope: z.enum(['person', 'unit']),
+    closingDay: z.number().int().min(1).max(31).meta({ title: 'Ngày khóa số liệu (ngày của tháng sau kỳ)' }),
+    label: text.optional(),
+  })
+  .meta({ title: 'Chỉ số từ hệ thống kết nối' })
+
 export const ruleSetDefinitionSchema = z
   .object({
     code: z.string().regex(/^[a-z0-9-]{2,60}$/, 'chữ thường, số, - / lowercase, digits, -'),
@@ -92,6 +112,8 @@ export const ruleSetDefinitionSchema = z
     /** The self-assessment every evaluation starts from (the work log pre-fills products on top). */
     initialInputs: z.record(z.string(), z.unknown()).optional(),
     reviewerOnly: z.array(z.string().min(1).max(60)).max(50).optional(),
+    /** Inputs whose values a connected system sends (read-only for staff, pre-filled from the indicator values). */
+    externalInputs: z.array(externalInput).max(50).optional(),
     requirements: z.array(z.object({ code, failsWhen: logic, message: text })).max(50),
     computed: z.array(computedValue).min(1).max(200),
     totalKey: key,
@@ -122,6 +144,7 @@ export type QuotaPolicy = z.infer<typeof quotaPolicy>
 export type TestCase = z.infer<typeof testCase>
 export type QuotaTestCase = z.infer<typeof quotaTestCase>
 export type Note = z.infer<typeof note>
+export type ExternalInput = z.infer<typeof externalInput>
 
 /** The JSON Schema of a rule set (draft-07, as react-jsonschema-form validates), for the schema-driven editor. */
 export function ruleSetJsonSchema(): object {

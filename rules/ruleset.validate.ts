@@ -72,6 +72,7 @@ export function validateRuleSet(raw: unknown): RuleSetValidation {
     checkAll(n.when, `notes[${i}].when`, scope)
     for (const [k, f] of Object.entries(n.values ?? {})) checkAll(f, `notes[${i}].values.${k}`, scope)
   })
+  checkExternalInputs(def, add)
   if (!computed.has(def.totalKey)) add('totalKey', `"${def.totalKey}" is not a computed value`)
   def.rounding.keys.forEach((k, i) => computed.has(k) || add(`rounding.keys[${i}]`, `"${k}" is not a computed value`))
   ;(def.rounding.display ?? []).forEach((k, i) => {
@@ -110,6 +111,35 @@ export function validateRuleSet(raw: unknown): RuleSetValidation {
     }
   })
   return issues.length ? fail(issues) : { ok: true, definition: def }
+}
+
+/** The JSON Schema node at a dotted input path (objects only, no array items), or undefined. */
+export function inputNodeAt(schema: unknown, path: string): { type?: unknown; minimum?: number; maximum?: number } | undefined {
+  let node = schema as { properties?: Record<string, unknown> } | undefined
+  for (const seg of path.split('.')) {
+    const next = node?.properties && Object.hasOwn(node.properties, seg) ? node.properties[seg] : undefined
+    if (!next || typeof next !== 'object') return undefined
+    node = next
+  }
+  return node as { type?: unknown; minimum?: number; maximum?: number }
+}
+
+/** External indicators: each fills a number of the input schema, once; one declaration per (system, code). */
+function checkExternalInputs(def: RuleSetDefinition, add: (path: string, message: string) => void): void {
+  const paths = new Set<string>()
+  const codes = new Set<string>()
+  ;(def.externalInputs ?? []).forEach((x, i) => {
+    const at = `externalInputs[${i}]`
+    const node = inputNodeAt(def.inputSchema, x.path)
+    const types = node ? [node.type].flat() : []
+    if (!node) add(`${at}.path`, `"${x.path}" is not in the input schema`)
+    else if (!types.includes('number') && !types.includes('integer')) add(`${at}.path`, `"${x.path}" is not a number in the input schema`)
+    if (x.path === 'role' || x.path.startsWith('products')) add(`${at}.path`, `"${x.path}" is set by the organisation or the work log`)
+    if (paths.has(x.path)) add(`${at}.path`, `"${x.path}" is declared twice`)
+    if (codes.has(`${x.system}/${x.code}`)) add(`${at}.code`, `${x.system} ${x.code} is declared twice`)
+    paths.add(x.path)
+    codes.add(`${x.system}/${x.code}`)
+  })
 }
 
 /** Inside a note over items: names of the item first, then `$` for the whole scope. */
