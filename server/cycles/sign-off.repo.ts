@@ -14,7 +14,7 @@ export async function recordUnitSignOff(db: Db, cycleId: number, unitId: number,
       .values({ cycle_id: cycleId, unit_id: unitId, signed_by: actor.id, signed_at: new Date() })
       .onConflict((oc) => oc.columns(['cycle_id', 'unit_id']).doNothing())
       .execute()
-    await appendAudit(trx, { actor_id: actor.id, entity: 'unit', entity_id: `${cycleId}:${unitId}`, action: 'signOff', reason: null, data: { evaluations }, idempotency_key: token ? `signoff:${cycleId}:${unitId}:${token}` : `signoff:${cycleId}:${unitId}` })
+    await appendAudit(trx, { actor_id: actor.id, entity: 'unit', entity_id: `${cycleId}:${unitId}`, action: 'signOff', reason: null, data: { evaluations, ...(actor.onBehalfOf ? { onBehalfOf: actor.onBehalfOf.id, delegationId: actor.onBehalfOf.delegationId } : {}) }, idempotency_key: token ? `signoff:${cycleId}:${unitId}:${token}` : `signoff:${cycleId}:${unitId}` })
   })
 }
 
