@@ -104,7 +104,7 @@ describe('delegation and reassignment', () => {
     // The delegate's inbox: the head's reviews, marked, never her own evaluation.
     const inbox = (await t.api('GET', `/api/evaluations?cycleId=${a.cycleId}&assignedToMe=true`, await as('ptp.ngocha'))).body as { id: number; staffId: number; delegatedBy: { id: number; name: string } | null }[]
     expect(inbox.map((e) => e.staffId).sort()).toEqual([...evs.values()].filter((e) => !['tp.phamlan', 'ptp.ngocha'].includes(e.username)).map((e) => e.staff_id).sort())
-    expect(inbox.every((e) => e.delegatedBy?.id === id.get('tp.phamlan') && e.delegatedBy.name === 'Phạm Thị Lan')).toBe(true)
+    expect(inbox.every((e) => e.delegatedBy?.id === id.get('tp.phamlan') && e.delegatedBy?.name === 'Phạm Thị Lan')).toBe(true)
     const page = (await t.api('GET', `/api/evaluations/${maiphuong.id}`, await as('ptp.ngocha'))).body
     expect(page.allowedActions).toEqual(['approve', 'return'])
     expect(page.delegatedBy).toEqual({ id: id.get('tp.phamlan'), name: 'Phạm Thị Lan' })
