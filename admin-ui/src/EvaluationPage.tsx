@@ -10,6 +10,7 @@ import { declaredLinesSchema, declaredLinesUi, formLines, splitLines, withCatalo
 import { fieldLabel } from './field-label'
 import { ProductTable } from './ProductTable'
 import { AssessmentSection, CriteriaTable, FormHeading, type FigureRow } from './form/Mau01Form'
+import { IndicatorValues, type IndicatorValue } from './form/IndicatorValues'
 import { assessmentComplete, assessmentFields, criteriaProblems, generalCriteria, withValue } from './form/mau01.model'
 import { approvalBody, authorityGeneral, REVIEWED_STAGES, uiWithoutKeys, withAssessment, withoutKeys } from './form/evaluation-form'
 import { PetitionPanel } from './petitions/PetitionPanel'
@@ -45,6 +46,8 @@ interface Evaluation {
   rounds: { round: number; data: Record<string, unknown>; scores: { values?: Record<string, number | null> } | null; outcome: string | null; reason: string | null; decidedAt: string | null }[]
   allowedActions: string[]
   productOptions: ProductOption[]
+  /** Values connected systems sent for the rule set's declared indicators (read-only). */
+  indicators?: IndicatorValue[]
 }
 
 interface CycleInfo {
@@ -213,6 +216,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
           lang={lang}
         />
       )}
+      <IndicatorValues indicators={ev.indicators ?? []} lang={lang} />
       {editable ? (
         <>
         <ProductTable lines={fromWorkLog} lang={lang} caption={lang === 'vi' ? 'Từ nhật ký công việc (đã xác nhận, không sửa được)' : 'From the confirmed work log (read-only)'} />

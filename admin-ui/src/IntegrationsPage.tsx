@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { api } from './api'
 import type { Lang } from './i18n'
 import { CallsPanel } from './integrations/CallsPanel'
+import { IndicatorsPanel } from './integrations/IndicatorsPanel'
 import { NationalDbPanel } from './integrations/NationalDbPanel'
 import { SystemsPanel } from './integrations/SystemsPanel'
 import type { CallView, SystemView } from './integrations/types'
@@ -22,6 +23,7 @@ export function IntegrationsPage({ lang }: { lang: Lang }) {
       <h2>{lang === 'vi' ? 'Kết nối hệ thống' : 'Connected systems'}</h2>
       <SystemsPanel lang={lang} systems={systems} reload={load} />
       <CallsPanel lang={lang} calls={calls} />
+      <IndicatorsPanel lang={lang} />
       <NationalDbPanel lang={lang} />
     </>
   )

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { countingStart, DEFAULT_WORKING_DAYS } from '../../server/calendar/cycle-deadlines'
 import { isIsoDay } from '../../server/calendar/working-days'
 import { api, ApiFailure } from './api'
+import { LaunchIndicatorWarning } from './integrations/IndicatorsPanel'
 import { periodOf, type PeriodKind } from './period'
 import { go } from './router'
 import type { Lang } from './i18n'
@@ -165,6 +166,7 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
             </label>
           ))}
         </fieldset>
+        <LaunchIndicatorWarning ruleSetId={Number(form.ruleSetId)} periodStart={form.periodStart} periodEnd={form.periodEnd} unitIds={[...scope]} lang={lang} />
         <button type="submit" data-testid="launch-submit">
           {vi ? 'Mở kỳ' : 'Launch'}
         </button>

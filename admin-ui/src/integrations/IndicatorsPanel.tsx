@@ -1,0 +1,169 @@
+import { useEffect, useState } from 'react'
+import { api } from '../api'
+import { formatDate, formatDateTime, formatNumber, type Lang } from '../i18n'
+import { TableHead } from '../TableHead'
+
+/** A person or unit an indicator value is for. */
+export interface CoverageSubject {
+  subject: string
+  name: string
+  handle: string
+  unitName: string | null
+}
+
+/** One declared indicator of a cycle (or of a launch): who has a value, who is missing, what came late (server/indicators/coverage.ts). */
+export interface IndicatorCoverageView {
+  system: string
+  systemName: string | null
+  code: string
+  unit: string
+  scope: 'person' | 'unit'
+  label: { vi: string; en: string } | null
+  closingDate: string
+  locked: boolean
+  expected: number
+  received: { subject: CoverageSubject; value: number; receivedAt: string; updatedAt: string }[]
+  missing: CoverageSubject[]
+  late: { subject: CoverageSubject; value: number; at: string; hasValue: boolean }[]
+}
+
+export interface CoverageView {
+  periodStart: string
+  periodEnd: string
+  indicators: IndicatorCoverageView[]
+  missing: number
+  late: number
+}
+
+const who = (s: CoverageSubject) => `${s.name}${s.handle ? ` (${s.handle})` : ''}`
+
+/** The indicators of a cycle or a launch, one table each: values in, missing ones, late ones. */
+export function CoverageTables({ coverage, lang }: { coverage: CoverageView; lang: Lang }) {
+  const vi = lang === 'vi'
+  if (!coverage.indicators.length) return <p className="muted">{vi ? 'Bộ quy tắc không khai báo chỉ số nào từ hệ thống kết nối.' : 'The rule set declares no indicator from connected systems.'}</p>
+  return (
+    <>
+      {coverage.indicators.map((i) => (
+        <div key={`${i.system}/${i.code}`} data-testid={`indicator-${i.code}`}>
+          <h3>
+            {i.label ? i.label[lang] : i.code} <span className="muted">· {i.systemName ?? i.system} · {i.code} · {i.unit}</span>
+          </h3>
+          <p className="muted">
+            {vi ? `Theo ${i.scope === 'person' ? 'từng cán bộ' : 'đơn vị'}; ${i.locked ? 'đã khóa' : 'khóa'} ngày ${formatDate(i.closingDate)}. Đã nhận ${i.received.length}/${i.expected}, thiếu ${i.missing.length}, gửi muộn ${i.late.length}.` : `Per ${i.scope}; ${i.locked ? 'locked' : 'locks'} on ${formatDate(i.closingDate)}. Received ${i.received.length}/${i.expected}, missing ${i.missing.length}, late ${i.late.length}.`}
+          </p>
+          <table>
+            <TableHead lang={lang} vi={['Cán bộ / đơn vị', 'Giá trị', 'Tình trạng', 'Thời điểm']} en={['Person / unit', 'Value', 'State', 'At']} />
+            <tbody>
+              {i.missing.map((s) => (
+                <tr key={`m-${s.subject}`} className="error">
+                  <td>{who(s)}</td>
+                  <td>—</td>
+                  <td>{vi ? 'Thiếu' : 'Missing'}</td>
+                  <td />
+                </tr>
+              ))}
+              {i.late.map((l, n) => (
+                <tr key={`l-${l.subject.subject}-${n}`} className="error">
+                  <td>{who(l.subject)}</td>
+                  <td>{formatNumber(l.value, lang)}</td>
+                  <td>{vi ? `Gửi muộn, không dùng${l.hasValue ? ' (giữ giá trị gửi đúng hạn)' : ''}` : `Late, not used${l.hasValue ? ' (the value sent in time stands)' : ''}`}</td>
+                  <td>{formatDateTime(l.at)}</td>
+                </tr>
+              ))}
+              {i.received.map((r) => (
+                <tr key={`r-${r.subject.subject}`}>
+                  <td>{who(r.subject)}</td>
+                  <td>{formatNumber(r.value, lang)}</td>
+                  <td>{vi ? 'Đã nhận' : 'Received'}</td>
+                  <td>{formatDateTime(r.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </>
+  )
+}
+
+/** "Chỉ số": per launched cycle, the declared indicators' values, the missing and the late ones. */
+export function IndicatorsPanel({ lang }: { lang: Lang }) {
+  const vi = lang === 'vi'
+  const [cycles, setCycles] = useState<{ id: number; name: string; status: string }[]>([])
+  const [cycleId, setCycleId] = useState<number | null>(null)
+  const [coverage, setCoverage] = useState<CoverageView | null>(null)
+  useEffect(() => {
+    void api<{ id: number; name: string; status: string }[]>('GET', '/api/cycles').then((all) => {
+      const live = all.filter((c) => c.status !== 'CANCELLED')
+      setCycles(live)
+      setCycleId((id) => id ?? live[0]?.id ?? null)
+    })
+  }, [])
+  useEffect(() => {
+    setCoverage(null)
+    if (cycleId === null) return
+    let current = true
+    void api<CoverageView>('GET', `/api/integrations/indicators?cycleId=${cycleId}`).then((c) => current && setCoverage(c))
+    return () => {
+      current = false
+    }
+  }, [cycleId])
+  return (
+    <section className="card" data-testid="indicators">
+      <h2>{vi ? 'Chỉ số' : 'Indicators'}</h2>
+      {!cycles.length ? (
+        <p className="muted">{vi ? 'Chưa có kỳ đánh giá nào. Trước khi mở kỳ, màn hình mở kỳ báo các giá trị còn thiếu.' : 'No cycle yet. Before a launch, the launch form lists the missing values.'}</p>
+      ) : (
+        <>
+          <label>
+            {vi ? 'Kỳ đánh giá' : 'Cycle'}{' '}
+            <select value={cycleId ?? ''} onChange={(e) => setCycleId(Number(e.target.value))}>
+              {cycles.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {coverage && <CoverageTables coverage={coverage} lang={lang} />}
+        </>
+      )}
+    </section>
+  )
+}
+
+/**
+ * The launch form's warning: how many indicator values are still missing or came late for the chosen
+ * rule set, period and units (GET /api/integrations/indicators/preview), with the list on demand.
+ */
+export function LaunchIndicatorWarning({ ruleSetId, periodStart, periodEnd, unitIds, lang }: { ruleSetId: number; periodStart: string; periodEnd: string; unitIds: number[]; lang: Lang }) {
+  const vi = lang === 'vi'
+  const [coverage, setCoverage] = useState<CoverageView | null>(null)
+  const units = unitIds.join(',')
+  useEffect(() => {
+    setCoverage(null)
+    if (!ruleSetId || !/^\d{4}-\d{2}-\d{2}$/.test(periodStart) || !/^\d{4}-\d{2}-\d{2}$/.test(periodEnd) || periodStart > periodEnd) return
+    let live = true
+    const timer = setTimeout(() => {
+      const query = `ruleSetId=${ruleSetId}&periodStart=${periodStart}&periodEnd=${periodEnd}${units ? `&unitIds=${units}` : ''}`
+      void api<CoverageView>('GET', `/api/integrations/indicators/preview?${query}`)
+        .then((c) => live && setCoverage(c))
+        .catch(() => undefined)
+    }, 250)
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
+  }, [ruleSetId, periodStart, periodEnd, units])
+  if (!coverage || (!coverage.missing && !coverage.late)) return null
+  return (
+    <div className="warning" role="status" data-testid="indicator-warning">
+      {vi ? `Chỉ số từ hệ thống kết nối: còn thiếu ${coverage.missing} giá trị, ${coverage.late} giá trị gửi muộn cho bộ quy tắc, kỳ và đơn vị đã chọn. ` : `Indicators from connected systems: ${coverage.missing} values missing, ${coverage.late} sent late for the chosen rule set, period and units. `}
+      <a href="#/integrations">{vi ? 'Kết nối hệ thống' : 'Connected systems'}</a>
+      <details>
+        <summary>{vi ? 'Xem danh sách' : 'Show the list'}</summary>
+        <CoverageTables coverage={coverage} lang={lang} />
+      </details>
+    </div>
+  )
+}
