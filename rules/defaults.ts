@@ -24,7 +24,15 @@ export function departmentKpiRuleSet(): RuleSetDefinition {
   return load('department-kpi.ruleset.json')
 }
 
+/**
+ * The annual classification (issue 14, rules/defaults/nd335-annual.ruleset.json): the mean of the
+ * year's classified period totals over the months worked, overrides, bands and quota as data.
+ */
+export function nd335AnnualRuleSet(): RuleSetDefinition {
+  return load('nd335-annual.ruleset.json')
+}
+
 /** Every rule set shipped with the product, published on first start (NĐ 335 first: the default). */
 export function defaultRuleSets(): RuleSetDefinition[] {
-  return [nd335RuleSet(), departmentKpiRuleSet()]
+  return [nd335RuleSet(), departmentKpiRuleSet(), nd335AnnualRuleSet()]
 }

@@ -95,6 +95,20 @@ export const externalInput = z
   })
   .meta({ title: 'Chỉ số từ hệ thống kết nối' })
 
+/**
+ * A rule set that classifies a year (issue 14): its inputs carry the person's classified period
+ * results (`periods`, filled at launch, read-only); months per period kind weigh them, and fewer
+ * months worked than `minMonths` leaves the person "không xếp loại".
+ */
+export const annualPolicy = z
+  .object({
+    minMonths: z.number().int().min(1).max(12).meta({ title: 'Số tháng công tác tối thiểu để xếp loại' }),
+    monthsPerPeriod: z
+      .object({ month: z.number().min(0).max(12).optional(), quarter: z.number().min(0).max(12).optional() })
+      .meta({ title: 'Số tháng tính cho mỗi kỳ (tháng, quý)' }),
+  })
+  .meta({ title: 'Xếp loại cuối năm' })
+
 export const ruleSetDefinitionSchema = z
   .object({
     code: z.string().regex(/^[a-z0-9-]{2,60}$/, 'chữ thường, số, - / lowercase, digits, -'),
@@ -114,6 +128,8 @@ export const ruleSetDefinitionSchema = z
     reviewerOnly: z.array(z.string().min(1).max(60)).max(50).optional(),
     /** Inputs whose values a connected system sends (read-only for staff, pre-filled from the indicator values). */
     externalInputs: z.array(externalInput).max(50).optional(),
+    /** Present: the rule set classifies a year from its period results (cycles with periodKind "year"). */
+    annual: annualPolicy.optional(),
     requirements: z.array(z.object({ code, failsWhen: logic, message: text })).max(50),
     computed: z.array(computedValue).min(1).max(200),
     totalKey: key,
@@ -145,6 +161,7 @@ export type TestCase = z.infer<typeof testCase>
 export type QuotaTestCase = z.infer<typeof quotaTestCase>
 export type Note = z.infer<typeof note>
 export type ExternalInput = z.infer<typeof externalInput>
+export type AnnualPolicy = z.infer<typeof annualPolicy>
 
 /** The JSON Schema of a rule set (draft-07, as react-jsonschema-form validates), for the schema-driven editor. */
 export function ruleSetJsonSchema(): object {

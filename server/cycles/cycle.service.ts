@@ -6,7 +6,7 @@ import { cycleWorkflowId } from '../../workflows/definitions.js'
 import { cycleCalendar, dueAt } from '../../workflows/stages.js'
 import { appendAudit } from '../audit/audit.repo.js'
 import { cycleLaunchDurations } from '../calendar/calendar.service.js'
-import { isIsoDay } from '../calendar/working-days.js'
+import { isIsoDay, vnDay } from '../calendar/working-days.js'
 import type { Db } from '../db/database.js'
 import { ApiError } from '../errors.js'
 import { dbId } from '../http/schemas.js'
@@ -14,6 +14,7 @@ import { loadOrg } from '../org/org.repo.js'
 import { pickRuleSet, type Assignable } from '../rulesets/assignment.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { hasProducts, productFiguresByStaff } from '../worklog/worklog.summary.js'
+import { annualPolicyFor, launchPeriod, recordExclusions, rollUpPeople } from '../annual/annual-launch.js'
 
 const DAY = 86_400
 /** A real day (V8's Date.parse takes 2026-02-30 for 02/03). */
@@ -23,8 +24,10 @@ export const launchInput = z
   .object({
     name: z.string().trim().min(1).max(200),
     periodKind: z.enum(['month', 'quarter', 'year']),
-    periodStart: isoDate,
-    periodEnd: isoDate,
+    /** The period; an annual cycle may give its `year` instead (1 January – 31 December). */
+    periodStart: isoDate.optional(),
+    periodEnd: isoDate.optional(),
+    year: z.number().int().min(2000).max(2100).optional(),
     ruleSetId: dbId,
     /** Apply published rule sets that declare `appliesTo` (by unit, position, role); the rest use ruleSetId. Default true. */
     assignRuleSets: z.boolean().optional(),
@@ -52,7 +55,9 @@ export const launchInput = z
       .partial()
       .optional(),
   })
-  .refine((v) => v.periodStart <= v.periodEnd, { message: 'periodStart phải trước periodEnd / must not be after periodEnd', path: ['periodEnd'] })
+  .refine((v) => v.year !== undefined || (v.periodStart !== undefined && v.periodEnd !== undefined), { message: 'cần periodStart và periodEnd (hoặc year cho kỳ năm) / periodStart and periodEnd (or year, for a year) are required', path: ['periodStart'] })
+  .refine((v) => v.year === undefined || v.periodKind === 'year', { message: 'year chỉ dùng cho kỳ năm / year is for periodKind "year" only', path: ['year'] })
+  .refine((v) => !v.periodStart || !v.periodEnd || v.periodStart <= v.periodEnd, { message: 'periodStart phải trước periodEnd / must not be after periodEnd', path: ['periodEnd'] })
 export type LaunchInput = z.infer<typeof launchInput>
 
 /**
@@ -72,6 +77,8 @@ export async function launchCycle(
   if (!ruleSet || ruleSet.status !== 'published') {
     throw new ApiError(400, 'VALIDATION_FAILED', `Bộ quy tắc #${input.ruleSetId} chưa ban hành hoặc không tồn tại.`, `Rule set #${input.ruleSetId} is not published or does not exist.`)
   }
+  const { periodStart, periodEnd } = launchPeriod(input)
+  const annual = annualPolicyFor(input.periodKind, ruleSet.definition)
   const org = await loadOrg(db)
   const allUnits = await db.selectFrom('units').select('id').execute()
   const known = new Set(allUnits.map((u) => u.id))
@@ -88,28 +95,35 @@ export async function launchCycle(
     .select(sql<number>`count(*)::int`.as('n'))
     .where('c.status', 'in', ['LAUNCHING', 'OPEN', 'RANKED'])
     .where('c.period_kind', '=', input.periodKind)
-    .where('c.period_start', '=', input.periodStart)
+    .where('c.period_start', '=', periodStart)
     .where('e.staff_id', 'in', people.map((p) => p.id))
     .executeTakeFirstOrThrow()
   if (busy.n > 0) {
     throw new ApiError(409, 'DUPLICATE', `${busy.n} cán bộ đã có kỳ đánh giá đang chạy cho cùng kỳ.`, `${busy.n} staff already have a running cycle for the same period.`)
   }
+  // (An annual cycle is launched before its year ends: its deadlines count from the launch day.)
   // The workflows count their deadlines in seconds from the cycle's created_at (launchEvaluations
   // passes it as opensAt): it is set here, at a whole second, and the seconds computed from it land
   // each deadline on 23:59:59 of its working day.
   const opensAt = new Date(Math.floor(Date.now() / 1000) * 1000)
   // Other settings in `durations` (a feature's own windows) are kept as given.
-  const durations = { ...input.durations, ...(await cycleLaunchDurations(db, opensAt, input.periodEnd, input.durations ?? {})) }
-  const assignable = input.assignRuleSets === false ? [] : await assignableRuleSets(db)
+  const durations = { ...input.durations, ...(await cycleLaunchDurations(db, opensAt, annual ? vnDay(opensAt) : periodEnd, input.durations ?? {})) }
+  // An annual cycle classifies everyone with its annual rule set; period rule sets do not apply.
+  const assignable = input.assignRuleSets === false || annual ? [] : await assignableRuleSets(db)
   const unitCodes = new Map((await db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.id, u.code]))
   const hashes = new Map<number, string>([[ruleSet.id, ruleSet.hash], ...assignable.map((a) => [a.id, a.hash] as [number, string])])
   const initial = new Map<number, Record<string, unknown> | undefined>([[ruleSet.id, ruleSet.definition.initialInputs], ...assignable.map((a) => [a.id, a.initialInputs] as [number, Record<string, unknown> | undefined])])
   // Products pre-filled from each person's confirmed work log of the period (rule sets with a `products` input).
-  const workLog = await productFiguresByStaff(db, { staffIds: people.map((p) => p.id) }, input.periodStart, input.periodEnd, input.periodEnd)
+  const workLog = await productFiguresByStaff(db, { staffIds: people.map((p) => p.id) }, periodStart, periodEnd, periodEnd)
   const withProducts = new Set([ruleSet, ...(await Promise.all(assignable.map((a) => findRuleSet(db, a.id))))].filter((r) => r && hasProducts(r)).map((r) => r!.id))
   const prefilledFor = (staffId: number, pinned: number) => (withProducts.has(pinned) ? (workLog.get(staffId) ?? []).map((l) => ({ ...l, source: 'worklog' })) : [])
+  // An annual cycle: each person's classified periods of the year; too few months worked → "không xếp loại", no evaluation.
+  const year = annual ? await rollUpPeople(db, people, annual, periodStart, periodEnd) : null
+  const evaluated = year ? people.filter((p) => year.get(p.id)!.classified) : people
+  if (!evaluated.length) throw new ApiError(400, 'VALIDATION_FAILED', `Không ai trong phạm vi có đủ ${annual!.minMonths} tháng kết quả trong năm.`, `Nobody in scope has results for ${annual!.minMonths} months of the year.`)
   const documentFor = (staffId: number, pinned: number) => {
     const base = initial.get(pinned) ?? {}
+    if (year) return { ...base, periods: year.get(staffId)!.periods }
     const lines = prefilledFor(staffId, pinned)
     return lines.length ? { ...base, products: lines } : base
   }
@@ -119,8 +133,8 @@ export async function launchCycle(
       .values({
         name: input.name,
         period_kind: input.periodKind,
-        period_start: input.periodStart,
-        period_end: input.periodEnd,
+        period_start: periodStart,
+        period_end: periodEnd,
         ruleset_id: ruleSet.id,
         status: 'LAUNCHING',
         unit_ids: JSON.stringify([...new Set(people.map((p) => p.unit_id!))].sort((a, b) => a - b)),
@@ -133,7 +147,7 @@ export async function launchCycle(
     const now = new Date(cycle.created_at)
     const deadline = new Date(dueAt('SELF_ASSESSMENT', now.getTime(), cycleCalendar(now.getTime(), durations))!)
     const partiesOf = new Map(people.map((p) => [p.id, org.partiesOf({ id: p.id, unitId: p.unit_id, roles: p.roles, scopeUnitIds: p.scope_unit_ids })]))
-    const rows = people.map((p) => {
+    const rows = evaluated.map((p) => {
       const parties = partiesOf.get(p.id)!
       const pinned = pickRuleSet({ ruleRole: parties.ruleRole, positionCode: p.position_code, unitCode: unitCodes.get(p.unit_id!)! }, assignable, ruleSet.id)
       return {
@@ -164,7 +178,8 @@ export async function launchCycle(
       })
       for (let j = 0; j < parties.length; j += 5000) await trx.insertInto('evaluation_parties').values(parties.slice(j, j + 5000)).onConflict((oc) => oc.doNothing()).execute()
     }
-    await appendAudit(trx, { actor_id: actorId, entity: 'cycle', entity_id: String(cycle.id), action: 'launch', reason: null, data: { ...input, evaluations: rows.length }, ruleset_id: ruleSet.id, rule_hash: ruleSet.hash })
+    if (year) await recordExclusions(trx, cycle.id, people, year)
+    await appendAudit(trx, { actor_id: actorId, entity: 'cycle', entity_id: String(cycle.id), action: 'launch', reason: null, data: { ...input, periodStart, periodEnd, evaluations: rows.length, ...(year ? { notClassified: people.length - rows.length } : {}) }, ruleset_id: ruleSet.id, rule_hash: ruleSet.hash })
     return { cycleId: cycle.id, unitIds: cycle.unit_ids }
   })
   try {

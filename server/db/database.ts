@@ -18,6 +18,7 @@ import * as integrations from './migrations/2026-12-01-009-integrations.js'
 import * as petitions from './migrations/2026-12-01-010-petitions.js'
 import * as indicators from './migrations/2026-12-01-011-indicators.js'
 import * as delegations from './migrations/2026-12-01-012-delegations.js'
+import * as annual from './migrations/2026-12-01-013-annual.js'
 
 export type Db = Kysely<Database>
 
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-010-petitions': petitions,
   '2026-12-01-011-indicators': indicators,
   '2026-12-01-012-delegations': delegations,
+  '2026-12-01-013-annual': annual,
 }
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) }

@@ -3,6 +3,7 @@ import type { IntegrationsTables } from './schema.integrations.js'
 import type { PetitionsTables } from './schema.petitions.js'
 import type { IndicatorsTables } from './schema.indicators.js'
 import type { DelegationsTables } from './schema.delegations.js'
+import type { AnnualTables } from './schema.annual.js'
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 
 type Json<T> = ColumnType<T, string, string>
@@ -285,7 +286,7 @@ export interface ProjectionAlertTable {
   resolved_at: Date | null
 }
 
-export interface Database extends CalendarTables, IntegrationsTables, PetitionsTables, IndicatorsTables, DelegationsTables {
+export interface Database extends CalendarTables, IntegrationsTables, PetitionsTables, IndicatorsTables, DelegationsTables, AnnualTables {
   units: UnitTable
   positions: PositionTable
   staff: StaffTable

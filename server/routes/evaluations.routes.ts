@@ -1,3 +1,4 @@
+import { keepRecordedPeriods, refuseAdjustedPeriods } from '../annual/annual-inputs.js'
 import type { UpdateDefinition } from '@temporalio/client'
 import type { Hono } from 'hono'
 import { z } from 'zod'
@@ -203,8 +204,8 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       throw new ApiError(400, 'VALIDATION_FAILED', `Các mục ${reviewerOnly.join(', ')} do cấp trên xác định, không tự khai.`, `Fields ${reviewerOnly.join(', ')} are set by the reviewer, not self-declared.`)
     }
     if ('products' in data && hasProducts(ruleSet)) data['products'] = settleProductLines(data['products'], await productRules(db, ev, ruleSet))
-    // Indicator values are the connected system's: whatever the request says there is replaced.
-    const document = await withIndicators(db, ev, ruleSet.definition, data)
+    // Indicator values are the connected system's, an annual evaluation's periods the record's: whatever the request says there is replaced.
+    const document = await withIndicators(db, ev, ruleSet.definition, keepRecordedPeriods(ruleSet.definition, ev.data, data))
     const outcome = scoreDocument(ruleSet.definition, document, null, ev.rule_role)
     if (!outcome.ok && outcome.code === 'VALIDATION_FAILED') throw scoreError(outcome)
     await perform(ev, user, saveUpdate, { data: document }, options)
@@ -229,6 +230,7 @@ export function evaluationRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const actor = requireAction(user, ev, 'approve', options, delegations)
     const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
     // A corrected indicator value (before its closing day) rides on the approval, so the record holds it.
+    refuseAdjustedPeriods(ruleSet.definition, body.adjustments)
     const adjustments = await approvalAdjustments(db, ev, ruleSet.definition, body.adjustments ?? ev.adjustments)
     const outcome = scoreDocument(ruleSet.definition, ev.data, adjustments, ev.rule_role)
     if (!outcome.ok) throw scoreError(outcome)
