@@ -40,7 +40,11 @@ export async function ingestIndicators(db: Db, caller: Pick<Caller, 'systemId' |
         continue
       }
       if (d.kind === 'late') {
-        await trx.insertInto('indicator_late_rows').values({ system_id: caller.systemId, code: f.code, subject: f.subject, period_start: f.periodStart, period_end: f.periodEnd, value: f.value, closed_at: d.closedAt }).execute()
+        await trx
+          .insertInto('indicator_late_rows')
+          .values({ system_id: caller.systemId, code: f.code, subject: f.subject, period_start: f.periodStart, period_end: f.periodEnd, value: f.value, closed_at: d.closedAt })
+          .onConflict((oc) => oc.columns(['system_id', 'code', 'subject', 'period_start', 'period_end', 'value']).doNothing())
+          .execute()
         changes.push({ row: d.row, code: f.code, subject: f.subject, period: [f.periodStart, f.periodEnd], late: f.value })
         continue
       }

@@ -179,6 +179,8 @@ describe('indicators in: values from a connected system pre-fill the evaluations
     // The system sends a value after the closing day (the clock passed in, as the route passes it): refused and kept as late.
     const late = await ingestIndicators(t.system.db, { systemId, systemCode: 'mot-cua' }, [row('cv.huynhduc', 80)], new Date(closesAt(periodEnd, 5).getTime() + 1000))
     expect(late.rejected).toMatchObject([{ code: 'PERIOD_LOCKED', status: 409 }])
+    // Sent again, the same late value is still one late row.
+    await ingestIndicators(t.system.db, { systemId, systemCode: 'mot-cua' }, [row('cv.huynhduc', 80)], new Date(closesAt(periodEnd, 5).getTime() + 2000))
     const list = await t.api('GET', `/api/integrations/indicators?cycleId=${cycleId}`, admin)
     expect(list.status).toBe(200)
     const [indicator] = list.body.indicators

@@ -8,7 +8,8 @@ import { sql, type Kysely } from 'kysely'
  *   (system, code, subject, period). `subject` is `staff:<id>` or `unit:<id>` so one unique index
  *   covers both scopes; `staff_id` / `unit_id` say the same for joins.
  * * `indicator_late_rows`: values refused because they came after the period's closing date (the
- *   admin's list shows them as late); the value in use, if any, stays the one sent in time.
+ *   admin's list shows them as late; a replay of the same value is one row); the value in use, if
+ *   any, stays the one sent in time.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -41,6 +42,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('closed_at', 'timestamptz', (c) => c.notNull())
     .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
+  // The same late value sent again is one row (its first arrival).
+  await sql`create unique index indicator_late_rows_key on indicator_late_rows (system_id, code, subject, period_start, period_end, value)`.execute(db)
   await db.schema.createIndex('indicator_late_rows_period').on('indicator_late_rows').columns(['period_start', 'period_end']).execute()
 }
 
