@@ -1,0 +1,64 @@
+import Form from '@rjsf/core'
+import { customizeValidator } from '@rjsf/validator-ajv8'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { describe, expect, it } from 'vitest'
+import { staffSchema } from '../../admin-ui/src/EvaluationPage'
+import { IndicatorValues } from '../../admin-ui/src/form/IndicatorValues'
+import { CoverageTables, type CoverageView } from '../../admin-ui/src/integrations/IndicatorsPanel'
+import { localizeVi, translateString } from '../../admin-ui/src/rjsf-vi'
+import { departmentKpiRuleSet } from '../../rules/defaults.js'
+
+const source = { vi: 'Hệ thống một cửa · TTHC_DUNG_HAN · khóa 05/12/2026', en: 'Hệ thống một cửa · TTHC_DUNG_HAN · locked 05/12/2026' }
+
+describe('indicators in the web app', () => {
+  it('shows an indicator in the self-assessment form read-only, with its source as help', () => {
+    const def = departmentKpiRuleSet()
+    const ui = { ...def.uiSchema, indicators: { oneStopOnTime: { 'ui:readonly': true, 'ui:help': source.vi } } }
+    const html = renderToStaticMarkup(<Form schema={staffSchema(def.inputSchema)} uiSchema={ui} formData={{ ...def.initialInputs, indicators: { oneStopOnTime: 92.5 } }} validator={customizeValidator({}, localizeVi)} translateString={translateString('vi')} />)
+    expect(html).toContain('Tỷ lệ hồ sơ TTHC giải quyết đúng hạn (%)')
+    expect(html).toMatch(/<input id="root_indicators_oneStopOnTime"[^>]*readOnly=""[^>]*value="92.5"/)
+    expect(html).toContain(source.vi)
+  })
+
+  it('lists the evaluation values with their sources, and the admin coverage with missing and late rows', () => {
+    const values = renderToStaticMarkup(
+      <IndicatorValues
+        lang="vi"
+        indicators={[
+          { path: 'indicators.oneStopOnTime', code: 'TTHC_DUNG_HAN', unit: '%', label: { vi: 'Tỷ lệ hồ sơ TTHC đúng hạn', en: 'On time' }, value: 92.5, updatedAt: '2026-12-02T03:00:00Z', locked: true, source },
+          { path: 'indicators.other', code: 'KHAC', unit: '%', label: null, value: null, updatedAt: null, locked: false, source },
+        ]}
+      />,
+    )
+    expect(values).toContain('Tỷ lệ hồ sơ TTHC đúng hạn: <strong>92,5 %</strong>')
+    expect(values).toContain('— Hệ thống một cửa · TTHC_DUNG_HAN · khóa 05/12/2026 · nhận 02/12/2026 10:00')
+    expect(values).toContain('KHAC: <strong>chưa có</strong>')
+    const subject = (name: string, handle: string) => ({ subject: `staff:${handle}`, name, handle, unitName: 'Phòng CCHC' })
+    const coverage: CoverageView = {
+      periodStart: '2026-11-01',
+      periodEnd: '2026-11-30',
+      missing: 1,
+      late: 1,
+      indicators: [
+        {
+          system: 'mot-cua',
+          systemName: 'Hệ thống một cửa',
+          code: 'TTHC_DUNG_HAN',
+          unit: '%',
+          scope: 'person',
+          label: null,
+          closingDate: '2026-12-05',
+          locked: true,
+          expected: 3,
+          received: [{ subject: subject('Mai Thị Phương', 'cv.maiphuong'), value: 92.5, receivedAt: '2026-12-02T03:00:00Z', updatedAt: '2026-12-02T03:00:00Z' }],
+          missing: [subject('Hoàng Văn Nam', 'cv.hoangnam')],
+          late: [{ subject: subject('Huỳnh Minh Đức', 'cv.huynhduc'), value: 80, at: '2026-12-06T03:00:00Z', hasValue: false }],
+        },
+      ],
+    }
+    const html = renderToStaticMarkup(<CoverageTables coverage={coverage} lang="vi" />)
+    expect(html).toContain('Theo từng cán bộ; đã khóa ngày 05/12/2026. Đã nhận 1/3, thiếu 1, gửi muộn 1.')
+    expect(html).toContain('Hoàng Văn Nam (cv.hoangnam)</td><td>—</td><td>Thiếu</td>')
+    expect(html).toContain('Huỳnh Minh Đức (cv.huynhduc)</td><td>80</td><td>Gửi muộn, không dùng</td>')
+  })
+})
