@@ -18,6 +18,8 @@ export async function cycleCoverage(db: Db, cycleId: number, now = new Date()) {
  * the units and their subtrees, admins aside), each with the rule set the launch would pin.
  */
 export async function launchCoverage(db: Db, input: { ruleSetId: number; periodStart: string; periodEnd: string; unitIds?: number[] | undefined; assignRuleSets?: boolean | undefined }, now = new Date()) {
+  const ruleSet = await db.selectFrom('rulesets').select('id').where('id', '=', input.ruleSetId).executeTakeFirst()
+  if (!ruleSet) throw notFound('bộ quy tắc / rule set', input.ruleSetId)
   const org = await loadOrg(db)
   const units = await db.selectFrom('units').select(['id', 'code']).execute()
   const unitCodes = new Map(units.map((u) => [u.id, u.code]))

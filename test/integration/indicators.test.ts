@@ -67,6 +67,8 @@ describe('indicators in: values from a connected system pre-fill the evaluations
     // The NĐ 335 set declares none: nothing to wait for.
     const nd335 = (await t.api('GET', `/api/integrations/indicators/preview?ruleSetId=1&periodStart=${periodStart}&periodEnd=${periodEnd}&unitIds=${cchc}`, admin)).body
     expect(nd335).toMatchObject({ indicators: [], missing: 0, late: 0 })
+    expect((await t.api('GET', `/api/integrations/indicators/preview?ruleSetId=999&periodStart=${periodStart}&periodEnd=${periodEnd}`, admin)).status).toBe(404)
+    expect((await t.api('GET', `/api/integrations/indicators/preview?ruleSetId=2&periodStart=${periodEnd}&periodEnd=${periodStart}`, admin)).status).toBe(periodStart === periodEnd ? 200 : 400)
   })
 
   it('takes good rows, reports unknown people, indicators, out-of-range and late rows per row; a replay changes nothing', async () => {
