@@ -8,7 +8,8 @@ import { launchCycle } from '../../server/cycles/cycle.service.js'
 import { bootstrap } from '../../server/seed/bootstrap.js'
 import { startSystem } from '../../server/system.js'
 import { findTemporalCli, startDevServer } from '../../server/temporal/temporal-cli.js'
-import { cycleWorkflowId, evaluationWorkflowId } from '../../workflows/definitions.js'
+import { cycleWorkflowId, evaluationWorkflowId, signOffUnitUpdate } from '../../workflows/definitions.js'
+import { vietnamDate } from '../../workflows/stages.js'
 import { doc } from '../support/documents.js'
 
 /**
@@ -19,7 +20,10 @@ import { doc } from '../support/documents.js'
  * classification (after a ranking that failed and was retried), reminder and escalation, cancel, and
  * the cycle's continue-as-new; since v6 the petitions: publication, a petition answered late
  * (reminder, escalation) and rejected, another accepted (the evaluation's new run from `reopen`),
- * re-review, the unit signed off again, re-classification and the lock after the window.
+ * re-review, the unit signed off again, re-classification and the lock after the window; since v7
+ * delegation and reassignment: an evaluation under review reassigned to another reviewer before its
+ * review reminder, a delegated approval and a delegated return, and the unit signed off by the
+ * director's sign-off delegate.
  */
 const release = process.argv[2]
 if (!release || !/^[\w.-]+$/.test(release)) throw new Error('usage: npm run record-histories -- <release name>')
@@ -120,10 +124,37 @@ async function run(): Promise<void> {
   await until(async () => (await api('GET', `/api/evaluations/${petitioner}`, 'cv.tongmai')).stage === 'CLASSIFIED', 're-classified')
   await until(async () => Boolean((await api('GET', `/api/cycles/${petitions}`, admin)).resultsLockedAt), 'cycle 3 locked')
 
+  // Cycle 4 (since v7): reassignment and delegation. Review reminder 16 s after opening, escalation 18 s.
+  const today = vietnamDate(Date.now())
+  const staffIds = new Map(((await api('GET', '/api/staff', admin)) as { id: number; username: string }[]).map((s) => [s.username, s.id]))
+  const delegated = await launchCycle(system.db, system.client, config.taskQueue, { ...input, name: 'Ghi lịch sử — ủy quyền', periodStart: '2027-02-01', periodEnd: '2027-02-28', durations: { selfAssessmentSeconds: 3, reviewSeconds: 15, reminderBeforeSeconds: 2, petitionSeconds: 3 } }, 1)
+  await until(async () => (await api('GET', `/api/cycles/${delegated}`, admin)).status === 'OPEN', 'cycle 4 open')
+  for (const who of people) {
+    const id = await idOf(delegated, who)
+    await api('PUT', `/api/evaluations/${id}/self-assessment`, who, { data: doc(8, 9) })
+    await api('POST', `/api/evaluations/${id}/submit`, who, {})
+  }
+  const reassignedId = await idOf(delegated, 'cv.huynhduc')
+  await api('POST', `/api/evaluations/${reassignedId}/reassign`, admin, { role: 'reviewer', staffId: staffIds.get('ptp.ngocha'), reason: 'Trưởng phòng nghỉ phép' })
+  await api('POST', '/api/delegations', 'tp.phamlan', { delegateId: staffIds.get('cvc.luongtuan'), scope: 'review', from: today, to: today, reason: 'Đi công tác' })
+  await api('POST', `/api/evaluations/${await idOf(delegated, 'cv.maiphuong')}/approve`, 'cvc.luongtuan', { comment: 'Duyệt thay' })
+  await api('POST', `/api/evaluations/${await idOf(delegated, 'cv.lyson')}/return`, 'cvc.luongtuan', { reason: 'Bổ sung (trả lại thay)' })
+  await sleep(19_000) // the review reminder (to the new reviewer) and the escalation
+  await api('PUT', `/api/evaluations/${await idOf(delegated, 'cv.lyson')}/self-assessment`, 'cv.lyson', { data: doc(8, 9) })
+  await api('POST', `/api/evaluations/${await idOf(delegated, 'cv.lyson')}/submit`, 'cv.lyson', {})
+  await api('POST', `/api/evaluations/${reassignedId}/approve`, 'ptp.ngocha', {})
+  for (const who of people.slice(1)) if (!['cv.huynhduc', 'cv.maiphuong'].includes(who)) await api('POST', `/api/evaluations/${await idOf(delegated, who)}/approve`, 'tp.phamlan', {})
+  await api('POST', `/api/evaluations/${await idOf(delegated, 'tp.phamlan')}/approve`, 'gd.tranminh', {})
+  const signOff = (await api('POST', '/api/delegations', 'gd.tranminh', { delegateId: staffIds.get('tp.nguyenhai'), scope: 'sign-off', from: today, to: today, reason: 'Giám đốc đi công tác' })) as { id: number }
+  // As the cycles route sends a delegate's sign-off: the delegate acting as the director.
+  const onBehalfOf = { id: staffIds.get('gd.tranminh')!, roles: ['leader'], delegationId: signOff.id, scope: 'sign-off' as const, from: today, to: today }
+  await system.client.workflow.getHandle(cycleWorkflowId(delegated)).executeUpdate(signOffUnitUpdate, { args: [{ actor: { id: staffIds.get('tp.nguyenhai')!, roles: ['unit_head', 'staff'], onBehalfOf }, unitId: cchc }] })
+  await until(async () => Boolean((await api('GET', `/api/cycles/${delegated}`, admin)).resultsLockedAt), 'cycle 4 locked')
+
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
   let written = 0
-  for (const cycleId of [main, cancelled, petitions]) {
+  for (const cycleId of [main, cancelled, petitions, delegated]) {
     const rows = await system.db.selectFrom('evaluations').select('staff_id').where('cycle_id', '=', cycleId).execute()
     for (const id of [cycleWorkflowId(cycleId), ...rows.map((r) => evaluationWorkflowId(cycleId, r.staff_id))]) {
       for await (const run of system.client.workflow.list({ query: `WorkflowId = '${id}'` })) {
