@@ -16,6 +16,7 @@ const WorkLogPage = lazy(() => import('./WorkLogPage').then((m) => ({ default: m
 const HolidaysPage = lazy(() => import('./HolidaysPage').then((m) => ({ default: m.HolidaysPage })))
 const IntegrationsPage = lazy(() => import('./IntegrationsPage').then((m) => ({ default: m.IntegrationsPage })))
 const PetitionsPage = lazy(() => import('./petitions/PetitionsPage').then((m) => ({ default: m.PetitionsPage })))
+const DelegationsPage = lazy(() => import('./delegations/DelegationsPage').then((m) => ({ default: m.DelegationsPage })))
 
 interface Me {
   id: number
@@ -33,6 +34,8 @@ interface Task {
   stage: string
   overdue: boolean
   deadlineAt: string | null
+  /** A task that awaits me as someone's delegate: whose it is. */
+  delegatedBy?: { id: number; name: string } | null
 }
 interface Result {
   id: number
@@ -84,6 +87,7 @@ export function App() {
               {me.roles.includes('admin') && <a href="#/org">{lang === 'vi' ? 'Tổ chức' : 'Organisation'}</a>}
               {me.roles.includes('admin') && <a href="#/rulesets">{lang === 'vi' ? 'Bộ quy tắc' : 'Rule sets'}</a>}
               <a href="#/petitions">{lang === 'vi' ? 'Kiến nghị' : 'Petitions'}</a>
+              <a href="#/delegations">{lang === 'vi' ? 'Ủy quyền' : 'Delegation'}</a>
               {me.roles.includes('admin') && <a href="#/calendar">{lang === 'vi' ? 'Lịch làm việc' : 'Calendar'}</a>}
               {me.roles.includes('admin') && <a href="#/integrations">{lang === 'vi' ? 'Kết nối' : 'Connections'}</a>}
             </nav>
@@ -114,6 +118,7 @@ function Page({ me, lang }: { me: Me; lang: Lang }) {
   if (section === 'calendar' && me.roles.includes('admin')) return <HolidaysPage lang={lang} />
   if (section === 'integrations' && me.roles.includes('admin')) return <IntegrationsPage lang={lang} />
   if (section === 'petitions') return <PetitionsPage lang={lang} />
+  if (section === 'delegations') return <DelegationsPage lang={lang} me={me} />
   if (section === 'unit-board') return <UnitBoardPage lang={lang} me={me} />
   if (section === 'cycles' && id) return <CyclePage key={id} id={Number(id)} lang={lang} canLead={me.roles.includes('leader') || me.roles.includes('admin')} isAdmin={me.roles.includes('admin')} />
   return <Home lang={lang} me={me} />
@@ -257,6 +262,12 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
                   </td>
                   <td>
                     <a href={`#/evaluations/${task.id}`}>{task.fullName}</a>
+                    {task.delegatedBy && (
+                      <span className="muted" data-testid="delegated-by">
+                        {' '}
+                        ({lang === 'vi' ? `Ủy quyền bởi ${task.delegatedBy.name}` : `Delegated by ${task.delegatedBy.name}`})
+                      </span>
+                    )}
                   </td>
                   <td>{task.unitName}</td>
                   <td>{STAGE_LABELS[task.stage]?.[lang] ?? task.stage}</td>

@@ -5,6 +5,7 @@ import { quotaLimit } from '../../rules/classify'
 import { quotaPreview, quotaWarning } from './quota-preview'
 import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang } from './i18n'
 import { PrintButton } from './PrintButton'
+import { ReassignAction } from './delegations/ReassignAction'
 
 interface UnitProgress {
   unitId: number
@@ -27,6 +28,7 @@ interface Cycle {
 }
 interface EvaluationRow {
   id: number
+  staffId: number
   unitId: number
   fullName: string
   stage: string
@@ -45,6 +47,8 @@ interface Result {
 }
 
 const STAGE_ORDER = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED']
+/** Stages in which an admin may name another reviewer or sign-off leader. */
+const REASSIGNABLE = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF']
 
 /** A cycle: progress per stage and unit; leadership signs off or returns units; results once classified. */
 export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: Lang; canLead: boolean; isAdmin: boolean }) {
@@ -143,6 +147,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                           <li key={e.id}>
                             <a href={`#/evaluations/${e.id}`}>{e.fullName}</a> — {STAGE_LABELS[e.stage]?.[lang] ?? e.stage}
                             {e.total !== null ? `, ${e.total.toLocaleString(vi ? 'vi-VN' : 'en-US')} ${vi ? 'điểm' : 'pts'}, ${e.level}` : ''}
+                            {isAdmin && REASSIGNABLE.includes(e.stage) && <ReassignAction evaluationId={e.id} staffId={e.staffId} lang={lang} onDone={load} />}
                           </li>
                         ))}
                     </ul>

@@ -1,0 +1,128 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { Message, useAction } from '../action'
+import { api, apiAll } from '../api'
+import { formatDate, formatDateTime, type Lang } from '../i18n'
+import { TableHead } from '../TableHead'
+import { DELEGATION_SCOPE, DELEGATION_STATUS, todayInVietnam, type Delegation, type StaffOption } from './types'
+
+/**
+ * "Ủy quyền": the delegations the person gave and received; unit heads and leaders delegate their
+ * review (leaders also their sign-off) to a named colleague for a date range, and end one early.
+ * Admins see everyone's.
+ */
+export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; roles: string[] } }) {
+  const vi = lang === 'vi'
+  const [rows, setRows] = useState<Delegation[]>([])
+  const [staff, setStaff] = useState<StaffOption[]>([])
+  const mayGive = me.roles.includes('unit_head') || me.roles.includes('leader')
+  const today = todayInVietnam()
+  const [form, setForm] = useState({ delegateId: '', scope: 'review', from: today, to: today, reason: '' })
+  const load = useCallback(async () => setRows(await apiAll<Delegation>('/api/delegations')), [])
+  useEffect(() => {
+    void load()
+    if (mayGive) void api<StaffOption[]>('GET', '/api/staff').then((list) => setStaff(list.filter((s) => s.id !== me.id)))
+  }, [load, mayGive, me.id])
+  const { message, act } = useAction(load, () => setForm((f) => ({ ...f, delegateId: '', reason: '' })))
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    void act(
+      () => api<{ id: number }>('POST', '/api/delegations', { delegateId: Number(form.delegateId), scope: form.scope, from: form.from, to: form.to, reason: form.reason }),
+      vi ? 'Đã ủy quyền.' : 'Delegation created.',
+    )
+  }
+  const end = (d: Delegation) => {
+    if (!window.confirm(vi ? `Kết thúc ủy quyền cho ${d.delegate.name} ngay bây giờ?` : `End the delegation to ${d.delegate.name} now?`)) return
+    void act(() => api('DELETE', `/api/delegations/${d.id}`), vi ? 'Đã kết thúc ủy quyền.' : 'Delegation ended.')
+  }
+  const given = rows.filter((d) => d.principal.id === me.id)
+  const received = rows.filter((d) => d.delegate.id === me.id)
+  const others = rows.filter((d) => d.principal.id !== me.id && d.delegate.id !== me.id)
+  const table = (list: Delegation[], testId: string) =>
+    list.length === 0 ? (
+      <p className="muted">{vi ? 'Không có.' : 'None.'}</p>
+    ) : (
+      <table data-testid={testId}>
+        <TableHead lang={lang} vi={['Người ủy quyền', 'Người được ủy quyền', 'Phạm vi', 'Từ ngày', 'Đến ngày', 'Lý do', 'Trạng thái', '']} en={['Principal', 'Delegate', 'Scope', 'From', 'To', 'Reason', 'State', '']} />
+        <tbody>
+          {list.map((d) => (
+            <tr key={d.id}>
+              <td>{d.principal.name}</td>
+              <td>{d.delegate.name}</td>
+              <td>{DELEGATION_SCOPE[d.scope][lang]}</td>
+              <td>{formatDate(d.from)}</td>
+              <td>{formatDate(d.to)}</td>
+              <td>{d.reason}</td>
+              <td>
+                {DELEGATION_STATUS[d.status][lang]}
+                {d.endedAt && ` (${formatDateTime(d.endedAt)})`}
+              </td>
+              <td>
+                {d.mayEnd && (
+                  <button type="button" className="secondary" onClick={() => end(d)}>
+                    {vi ? 'Kết thúc sớm' : 'End now'}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )
+  return (
+    <section className="card" data-testid="delegations">
+      <h2>{vi ? 'Ủy quyền' : 'Delegation'}</h2>
+      <p className="muted">
+        {vi
+          ? 'Người được ủy quyền nhận xét (duyệt, trả lại) hoặc ký duyệt thay bạn trong thời gian đã chọn (tính theo giờ Việt Nam); ủy quyền tự hết hạn. Không ai xử lý bản đánh giá của chính mình.'
+          : 'The delegate reviews (approves, returns) or signs off for you during the chosen days (Vietnam time); the delegation ends by itself. Nobody acts on their own evaluation.'}
+      </p>
+      <Message message={message} />
+      {mayGive && (
+        <form className="inline-form" onSubmit={submit} aria-label={vi ? 'Ủy quyền mới' : 'New delegation'}>
+          <label>
+            {vi ? 'Người được ủy quyền' : 'Delegate'}
+            <select required value={form.delegateId} onChange={(e) => setForm({ ...form, delegateId: e.target.value })} data-testid="delegate-picker">
+              <option value="">{vi ? '— chọn —' : '— choose —'}</option>
+              {staff.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.fullName}
+                  {s.unitName ? ` — ${s.unitName}` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {vi ? 'Phạm vi' : 'Scope'}
+            <select value={form.scope} onChange={(e) => setForm({ ...form, scope: e.target.value })}>
+              <option value="review">{DELEGATION_SCOPE.review[lang]}</option>
+              {me.roles.includes('leader') && <option value="sign-off">{DELEGATION_SCOPE['sign-off'][lang]}</option>}
+            </select>
+          </label>
+          <label>
+            {vi ? 'Từ ngày' : 'From'}
+            <input type="date" required min={today} value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
+          </label>
+          <label>
+            {vi ? 'Đến ngày' : 'To'}
+            <input type="date" required min={form.from} value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
+          </label>
+          <label>
+            {vi ? 'Lý do' : 'Reason'}
+            <input required minLength={3} maxLength={1000} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
+          </label>
+          <button type="submit">{vi ? 'Ủy quyền' : 'Delegate'}</button>
+        </form>
+      )}
+      <h3>{vi ? 'Tôi ủy quyền' : 'Given'}</h3>
+      {table(given, 'delegations-given')}
+      <h3>{vi ? 'Tôi được ủy quyền' : 'Received'}</h3>
+      {table(received, 'delegations-received')}
+      {me.roles.includes('admin') && (
+        <>
+          <h3>{vi ? 'Tất cả ủy quyền khác' : 'All other delegations'}</h3>
+          {table(others, 'delegations-all')}
+        </>
+      )}
+    </section>
+  )
+}
