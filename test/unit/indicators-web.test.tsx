@@ -8,13 +8,15 @@ import { CoverageTables, type CoverageView } from '../../admin-ui/src/integratio
 import { localizeVi, translateString } from '../../admin-ui/src/rjsf-vi'
 import { departmentKpiRuleSet } from '../../rules/defaults.js'
 
+const validator = customizeValidator({}, localizeVi)
 const source = { vi: 'Hệ thống một cửa · TTHC_DUNG_HAN · khóa 05/12/2026', en: 'Hệ thống một cửa · TTHC_DUNG_HAN · locked 05/12/2026' }
 
 describe('indicators in the web app', () => {
   it('shows an indicator in the self-assessment form read-only, with its source as help', () => {
     const def = departmentKpiRuleSet()
     const ui = { ...def.uiSchema, indicators: { oneStopOnTime: { 'ui:readonly': true, 'ui:help': source.vi } } }
-    const html = renderToStaticMarkup(<Form schema={staffSchema(def.inputSchema)} uiSchema={ui} formData={{ ...def.initialInputs, indicators: { oneStopOnTime: 92.5 } }} validator={customizeValidator({}, localizeVi)} translateString={translateString('vi')} />)
+    const formData: Record<string, unknown> | undefined = { ...def.initialInputs, indicators: { oneStopOnTime: 92.5 } }
+    const html = renderToStaticMarkup(<Form schema={staffSchema(def.inputSchema)} uiSchema={ui} formData={formData} validator={validator} translateString={translateString('vi')} />)
     expect(html).toContain('Tỷ lệ hồ sơ TTHC giải quyết đúng hạn (%)')
     expect(html).toMatch(/<input id="root_indicators_oneStopOnTime"[^>]*readOnly=""[^>]*value="92.5"/)
     expect(html).toContain(source.vi)
