@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { unitActor } from '../../server/delegations/acting.js'
 import { datesProblem, delegatedActor, delegationStatus, isCalendarDate, mayDelegate, rangesOverlap } from '../../server/delegations/delegation.rules.js'
 import { cycleCalendar, delegationInForce, mayAct, mayLeadUnit, nextStage, reassigned, transition, vietnamDate, type Actor, type OnBehalfOf } from '../../workflows/stages.js'
 
@@ -106,5 +107,26 @@ describe('reassignment', () => {
   it('replaces the party list of its role only', () => {
     expect(reassigned(parties, { role: 'reviewer', to: [7] })).toEqual({ ownerId: 5, reviewerIds: [7], signOffIds: [1, 9] })
     expect(reassigned(parties, { role: 'sign-off', to: [8, 1] })).toEqual({ ownerId: 5, reviewerIds: [2], signOffIds: [8, 1] })
+  })
+})
+
+describe('leading a unit action (sign-off, unit return)', () => {
+  const during = at('2026-12-11T03:00:00Z')
+  const rows = [
+    { staff_id: 5, sign_off_ids: [1, 9] },
+    { staff_id: 6, sign_off_ids: [1, 9] },
+  ]
+  const signOff = { id: 4, principalId: 9, delegateId: 3, scope: 'sign-off' as const, from: '2026-12-10', to: '2026-12-12', endedAt: null, principalRoles: ['leader'], principalName: 'Lãnh đạo' }
+  it('lets admins and leaders on every sign-off list lead as themselves', () => {
+    expect(unitActor({ id: 1, roles: ['admin'] }, rows, [], during)).toEqual({ id: 1, roles: ['admin'] })
+    expect(unitActor({ id: 9, roles: ['leader'] }, rows, [], during)).toEqual({ id: 9, roles: ['leader'] })
+    expect(unitActor({ id: 9, roles: ['leader'] }, [...rows, { staff_id: 7, sign_off_ids: [1] }], [], during)).toBeNull()
+  })
+  it("lets a sign-off delegate lead as the leader while in force, never over a batch with their own or the leader's evaluation", () => {
+    expect(unitActor({ id: 3, roles: ['unit_head'] }, rows, [signOff], during)?.onBehalfOf).toMatchObject({ id: 9, delegationId: 4 })
+    expect(unitActor({ id: 3, roles: ['unit_head'] }, rows, [signOff], at('2026-12-13T03:00:00Z'))).toBeNull()
+    expect(unitActor({ id: 3, roles: ['unit_head'] }, rows, [{ ...signOff, scope: 'review' }], during)).toBeNull()
+    expect(unitActor({ id: 3, roles: ['unit_head'] }, [...rows, { staff_id: 3, sign_off_ids: [1, 9] }], [signOff], during)).toBeNull()
+    expect(unitActor({ id: 3, roles: ['unit_head'] }, [...rows, { staff_id: 9, sign_off_ids: [1] }], [signOff], during)).toBeNull()
   })
 })
