@@ -1,3 +1,4 @@
+import { NotClassifiedList, PeriodsDetails, type AnnualResultFields, type NotClassified } from './annual/AnnualResults'
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from './action'
 import { api, apiAll } from './api'
@@ -35,7 +36,7 @@ interface EvaluationRow {
   total: number | null
   level: string | null
 }
-interface Result {
+interface Result extends AnnualResultFields {
   evaluationId: number
   fullName: string
   unitName: string
@@ -58,6 +59,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
   const [exceptionCap, setExceptionCap] = useState('30')
   const [openUnit, setOpenUnit] = useState<number | null>(null)
   const [results, setResults] = useState<Result[]>([])
+  const [notClassified, setNotClassified] = useState<NotClassified[]>([])
   const [reason, setReason] = useState('')
   const load = useCallback(async () => {
     const c = await api<Cycle>('GET', `/api/cycles/${id}`)
@@ -66,7 +68,11 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
       setLevels(await apiAll<EvaluationRow>(`/api/evaluations?cycleId=${id}`))
       setCap((await api<{ definition: { quota: { cap: number } } }>('GET', `/api/rulesets/${c.ruleSetId}`)).definition.quota.cap)
     }
-    if (c.status === 'CLASSIFIED') setResults((await api<{ results: Result[] }>('GET', `/api/cycles/${id}/results`)).results)
+    if (c.status === 'CLASSIFIED') {
+      const found = await api<{ results: Result[]; notClassified?: NotClassified[] }>('GET', `/api/cycles/${id}/results`)
+      setResults(found.results)
+      setNotClassified(found.notClassified ?? [])
+    }
   }, [id, canLead])
   const { message, act } = useAction(load, () => setReason(''))
   useEffect(() => {
@@ -230,6 +236,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                 <th>{vi ? 'Đơn vị' : 'Unit'}</th>
                 <th>{vi ? 'Điểm' : 'Score'}</th>
                 <th>{vi ? 'Xếp loại' : 'Level'}</th>
+                {results.some((r) => r.periods) && <th>{vi ? 'Các kỳ trong năm' : 'Periods of the year'}</th>}
               </tr>
             </thead>
             <tbody>
@@ -244,12 +251,18 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                     {r.finalLevel}
                     {r.quotaCut ? ` (${vi ? 'do giới hạn tỷ lệ' : 'quota'})` : ''}
                   </td>
+                  {r.periods && (
+                    <td>
+                      <PeriodsDetails result={r} lang={lang} />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
           </table>
         </>
       )}
+      <NotClassifiedList people={notClassified} lang={lang} />
       <Message message={message} />
     </section>
   )

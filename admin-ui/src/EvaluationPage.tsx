@@ -1,3 +1,4 @@
+import { PeriodsTable, type AnnualPeriodView } from './annual/PeriodsTable'
 import Form from '@rjsf/core'
 import type { RJSFSchema } from '@rjsf/utils'
 import { customizeValidator } from '@rjsf/validator-ajv8'
@@ -193,6 +194,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       )}
       {ev.isOwner && ev.stage === 'CLASSIFIED' && <PetitionPanel evaluation={ev} lang={lang} onChange={() => void load()} />}
       {ev.isOwner && ev.stage === 'CLASSIFIED' && <PublishedList cycleId={ev.cycleId} unitId={ev.unitId} lang={lang} />}
+      {Array.isArray(ev.data['periods']) && <PeriodsTable periods={ev.data['periods'] as AnnualPeriodView[]} monthsWorked={(ev.scores?.values?.['monthsWorked'] ?? preview?.values?.['monthsWorked'])} annualScore={(ev.scores?.values?.['annualScore'] ?? preview?.values?.['annualScore'])} lang={lang} />}
       {general && (
         <CriteriaTable
           general={general}
@@ -310,7 +312,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
 
 /** The form staff fill: the rule set's input schema without what the reviewer sets or the role. */
 export function staffSchema(schema: Evaluation['formSchema'], productOptions: ProductOption[] = [], lang: Lang = 'vi'): RJSFSchema {
-  const hidden = new Set(['role', 'overrides', 'leader', 'review'])
+  const hidden = new Set(['role', 'overrides', 'leader', 'review', 'periods'])
   const properties = Object.fromEntries(
     Object.entries(schema.properties ?? {})
       .filter(([k]) => !hidden.has(k))

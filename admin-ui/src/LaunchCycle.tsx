@@ -52,14 +52,18 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
   const [form, setForm] = useState({ name: month.name, periodKind: 'month', periodStart: month.start, periodEnd: month.end, ruleSetId: 0, selfDays: DEFAULT_WORKING_DAYS.selfAssessmentWorkingDays, reviewDays: DEFAULT_WORKING_DAYS.reviewWorkingDays, reminderDays: DEFAULT_WORKING_DAYS.reminderWorkingDays })
   const [scope, setScope] = useState<Set<number>>(new Set())
   const [error, setError] = useState('')
-  const preview = useDeadlinePreview(form.periodEnd, form.selfDays, form.reviewDays)
+  // An annual cycle is launched before its year ends: its deadlines count from today.
+  const preview = useDeadlinePreview(form.periodKind === 'year' ? new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date()) : form.periodEnd, form.selfDays, form.reviewDays)
+  // A year is classified with an annual rule set, a month or a quarter with a period one.
+  const fitting = ruleSets.filter((r) => r.annual === (form.periodKind === 'year'))
   useEffect(() => {
     void api<Unit[]>('GET', '/api/units').then(setUnits)
     void api<RuleSetMeta[]>('GET', '/api/rulesets').then((all) => {
       const published = all.filter((r) => r.status === 'published')
       setRuleSets(published)
       // Nothing preselected unless only one can apply: the admin chooses the rule set of record.
-      if (published.length === 1) setForm((f) => ({ ...f, ruleSetId: published[0]!.id }))
+      const periodSets = published.filter((r) => !r.annual)
+      if (periodSets.length === 1) setForm((f) => ({ ...f, ruleSetId: periodSets[0]!.id }))
     })
   }, [])
   const submit = async (e: FormEvent) => {
@@ -96,7 +100,9 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
             onChange={(e) => {
               // A new kind brings its own current period and name (a quarter never keeps the month's dates).
               const period = periodOf(e.target.value as PeriodKind, new Date())
-              setForm({ ...form, periodKind: e.target.value, name: period.name, periodStart: period.start, periodEnd: period.end })
+              const kindSets = ruleSets.filter((r) => r.annual === (e.target.value === 'year'))
+              const keep = kindSets.some((r) => r.id === Number(form.ruleSetId))
+              setForm({ ...form, periodKind: e.target.value, name: period.name, periodStart: period.start, periodEnd: period.end, ruleSetId: keep ? form.ruleSetId : kindSets.length === 1 ? kindSets[0]!.id : 0 })
             }}
           >
             <option value="month">{vi ? 'Tháng' : 'Month'}</option>
@@ -118,7 +124,7 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
             <option value="" disabled>
               {vi ? '— Chọn bộ quy tắc —' : '— Choose a rule set —'}
             </option>
-            {ruleSets.map((r) => (
+            {fitting.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name[lang]} v{r.version}
               </option>

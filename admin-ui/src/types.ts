@@ -17,6 +17,8 @@ export interface RuleSetMeta {
   name: { vi: string; en: string }
   tests: number
   publishedAt: string | null
+  /** An annual rule set: it classifies years (periodKind "year") and only years. */
+  annual: boolean
 }
 
 export interface WorkItem {

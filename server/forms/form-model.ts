@@ -66,6 +66,8 @@ export interface FormModel {
   result: { total: string; level: string; rank: string; override: string }
   figures: { label: string; value: string }[]
   products: { code: string; name: string; unit: string; k: string; assigned: string; done: string; qualityFailures: string; delays: string; source: string }[]
+  /** An annual evaluation: the classified periods behind the annual score (printed as its annex instead of products). */
+  periods: { name: string; period: string; months: string; total: string; level: string }[]
   signatures: { title: string; role: string; name: string; date: string }[]
 }
 
@@ -171,12 +173,24 @@ export function buildFormModel(src: FormSource): FormModel {
     },
     figures: src.ruleSet.computed.filter((c) => !shown.has(c.key) && typeof values[c.key] === 'number').map((c) => ({ label: c.label.vi, value: score(values[c.key]) })),
     products: productsOf(effective, src.catalogue),
+    periods: periodsOf(own),
     signatures: [
       { title: 'NGƯỜI TỰ ĐÁNH GIÁ', role: 'Người được đánh giá', name: src.signatures.owner.name, date: viDate(src.signatures.owner.at) },
       { title: 'NGƯỜI NHẬN XÉT, ĐÁNH GIÁ', role: 'Người quản lý trực tiếp', name: src.signatures.reviewer?.name ?? '', date: viDate(src.signatures.reviewer?.at) },
       { title: 'CẤP CÓ THẨM QUYỀN', role: 'Phê duyệt, xếp loại', name: src.signatures.authority?.name ?? '', date: viDate(src.signatures.authority?.at) },
     ],
   }
+}
+
+function periodsOf(doc: Record<string, unknown>): FormModel['periods'] {
+  const list = Array.isArray(doc['periods']) ? doc['periods'] : []
+  return list.filter(isObject).map((p) => ({
+    name: text(p['cycleName']),
+    period: `${viDate(text(p['periodStart']))} – ${viDate(text(p['periodEnd']))}`,
+    months: quantity(num(p['months'])),
+    total: score(num(p['total'])),
+    level: text(p['level']),
+  }))
 }
 
 function productsOf(doc: Record<string, unknown>, catalogue: FormSource['catalogue']): FormModel['products'] {

@@ -51,6 +51,25 @@ export async function renderMau01(m: FormModel): Promise<Buffer> {
   signatures(doc, m.signatures)
 
   doc.addPage()
+  if (m.periods.length) {
+    title(doc, 'PHỤ LỤC: KẾT QUẢ CÁC KỲ ĐÁNH GIÁ TRONG NĂM', `Kèm theo Mẫu số ${m.formCode} của ${m.person.fullName} — ${m.cycleName}`)
+    table(
+      doc,
+      [
+        { header: 'Kỳ đánh giá', share: 0.34 },
+        { header: 'Thời gian', share: 0.3 },
+        { header: 'Số tháng', share: 0.1, align: 'right' },
+        { header: 'Tổng điểm', share: 0.13, align: 'right' },
+        { header: 'Xếp loại', share: 0.13, align: 'center' },
+      ],
+      m.periods.map((p) => ({ cells: [p.name, p.period, p.months, p.total, p.level] })),
+    )
+    if (m.figures.length) {
+      heading(doc, 'Các chỉ số tính điểm')
+      for (const f of m.figures) field(doc, f.label, f.value)
+    }
+    return toBuffer(doc)
+  }
   title(doc, `PHỤ LỤC: SẢN PHẨM, CÔNG VIỆC TRONG KỲ`, `Kèm theo Mẫu số ${m.formCode} của ${m.person.fullName} — ${m.cycleName}`)
   table(
     doc,

@@ -1,3 +1,4 @@
+import { annualFields, notClassified } from '../annual/annual-results.js'
 import ExcelJS from 'exceljs'
 import type { Hono } from 'hono'
 import { sql } from 'kysely'
@@ -47,7 +48,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       .selectFrom('evaluations as e')
       .innerJoin('staff as s', 's.id', 'e.staff_id')
       .innerJoin('units as u', 'u.id', 'e.unit_id')
-      .select(['e.id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.position_code', 'e.total', 'e.level', 'e.final_level', 'e.override_code', 'e.quota_cut', 'e.quota_tie', 'e.rank_in_unit', 'e.rank_in_cycle', 'e.scores'])
+      .select(['e.id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.position_code', 'e.total', 'e.level', 'e.final_level', 'e.override_code', 'e.quota_cut', 'e.quota_tie', 'e.rank_in_unit', 'e.rank_in_cycle', 'e.scores', sql<unknown>`e.data->'periods'`.as('periods')])
       .where('e.cycle_id', '=', cycleId)
       .where('e.stage', '=', 'CLASSIFIED')
       .orderBy('e.rank_in_cycle')
@@ -93,9 +94,12 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const cycle = await loadCycle(params)
     if (cycle.status !== 'CLASSIFIED') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá chưa xếp loại xong.', 'The cycle is not classified yet.')
     const rows = await visibleResults(cycle.id, user)
+    // An annual cycle: each result with the periods behind it, and who is "không xếp loại" and why.
+    const annual = cycle.period_kind === 'year' ? (await findRuleSet(db, cycle.ruleset_id))?.definition.annual : undefined
     return {
       cycleId: cycle.id,
       ruleSetId: cycle.ruleset_id,
+      ...(annual ? { notClassified: await notClassified(db, cycle.id, annual.minMonths, await visibleUnitsOf(db, user.id), user.id) } : {}),
       results: rows.map((r) => ({
         evaluationId: r.id,
         staffId: r.staff_id,
@@ -112,6 +116,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
         rankInUnit: r.rank_in_unit,
         rankInCycle: r.rank_in_cycle,
         values: (r.scores as { values?: unknown } | null)?.values ?? null,
+        ...(annual ? annualFields(r.periods, (r.scores as { values?: Record<string, unknown> } | null)?.values) : {}),
       })),
     }
   })

@@ -1,0 +1,62 @@
+import type { Lang } from '../i18n'
+import { PeriodsTable, type AnnualPeriodView } from './PeriodsTable'
+
+/** What an annual cycle's results add to each row (GET /api/cycles/:id/results). */
+export interface AnnualResultFields {
+  periods?: AnnualPeriodView[]
+  monthsWorked?: number | null
+  annualScore?: number | null
+}
+
+export interface NotClassified {
+  staffId: number
+  fullName: string
+  unitName: string
+  monthsWorked: number | null
+  periods: AnnualPeriodView[]
+  reason: { code: string; vi: string; en: string }
+}
+
+/** The periods behind one annual result, folded away in its row. */
+export function PeriodsDetails({ result, lang }: { result: AnnualResultFields; lang: Lang }) {
+  if (!result.periods) return null
+  return (
+    <details>
+      <summary>{lang === 'vi' ? `${result.periods.length} kỳ, ${(result.monthsWorked ?? 0).toLocaleString('vi-VN')} tháng` : `${result.periods.length} period(s), ${result.monthsWorked ?? 0} month(s)`}</summary>
+      <PeriodsTable periods={result.periods} lang={lang} />
+    </details>
+  )
+}
+
+/** The people of an annual cycle who are "không xếp loại", each with the reason and the periods found. */
+export function NotClassifiedList({ people, lang }: { people: NotClassified[]; lang: Lang }) {
+  if (!people.length) return null
+  const vi = lang === 'vi'
+  return (
+    <>
+      <h3>{vi ? 'Không xếp loại' : 'Not classified'}</h3>
+      <table data-testid="not-classified">
+        <thead>
+          <tr>
+            <th>{vi ? 'Cán bộ' : 'Staff'}</th>
+            <th>{vi ? 'Đơn vị' : 'Unit'}</th>
+            <th>{vi ? 'Lý do' : 'Reason'}</th>
+            <th>{vi ? 'Các kỳ có kết quả' : 'Periods with a result'}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {people.map((p) => (
+            <tr key={p.staffId}>
+              <td>{p.fullName}</td>
+              <td>{p.unitName}</td>
+              <td>{p.reason[lang]}</td>
+              <td>
+                <PeriodsDetails result={p} lang={lang} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  )
+}
