@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { RejectedRow } from '../db/schema.integrations.js'
-import { isIsoDay } from '../calendar/working-days.js'
+import { formatDay, isIsoDay } from '../calendar/working-days.js'
 import { closesAt, closingLabel } from './closing.js'
 import type { DeclaredIndicator } from './declarations.js'
 
@@ -109,7 +109,7 @@ export function planIndicators(rows: unknown[], lookups: IndicatorLookups, now: 
     seen.add(key)
     const closedAt = closesAt(r.periodEnd, indicator.closingDay)
     if (now.getTime() > closedAt.getTime()) {
-      refuse(409, 'PERIOD_LOCKED', `Số liệu kỳ ${r.periodStart}–${r.periodEnd} của chỉ số ${r.indicatorCode} đã khóa ngày ${closingLabel(r.periodEnd, indicator.closingDay)}; giá trị gửi muộn không được dùng.`, `Values of ${r.indicatorCode} for ${r.periodStart}–${r.periodEnd} locked on ${closingLabel(r.periodEnd, indicator.closingDay)}; a late value is not used.`, label)
+      refuse(409, 'PERIOD_LOCKED', `Số liệu kỳ ${formatDay(r.periodStart)} – ${formatDay(r.periodEnd)} của chỉ số ${r.indicatorCode} đã khóa ngày ${closingLabel(r.periodEnd, indicator.closingDay)}; giá trị gửi muộn không được dùng.`, `Values of ${r.indicatorCode} for ${formatDay(r.periodStart)} – ${formatDay(r.periodEnd)} locked on ${closingLabel(r.periodEnd, indicator.closingDay)}; a late value is not used.`, label)
       return void decisions.push({ kind: 'late', row, fields, closedAt })
     }
     const existing = lookups.existing(fields)

@@ -93,10 +93,19 @@ describe('indicators in: values from a connected system pre-fill the evaluations
       [6, 'UNKNOWN_INDICATOR', 404],
       [7, 'SCOPE_MISMATCH', 400],
     ])
-    expect(res.body.rejected[2].message).toBe('Số liệu kỳ 2026-08-01–2026-08-31 của chỉ số TTHC_DUNG_HAN đã khóa ngày 05/09/2026; giá trị gửi muộn không được dùng.')
+    expect(res.body.rejected[2].message).toBe('Số liệu kỳ 01/08/2026 – 31/08/2026 của chỉ số TTHC_DUNG_HAN đã khóa ngày 05/09/2026; giá trị gửi muộn không được dùng.')
     // Signed or not, the same batch again is a no-op.
     const replay = await post({ indicators: [row('cv.maiphuong', 92.5, { note: 'Số liệu tháng' }), row('cv.hoangnam', 88)] }, true)
     expect(replay.body).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: [] })
+    // A forged signature and a stale timestamp are refused before any row is read (the values below stay).
+    const raw = (headers: Record<string, string>, body: unknown) => t.system.app.request('/api/integrations/indicators', { method: 'POST', headers: { 'content-type': 'application/json', 'x-kpi-key': key, ...headers }, body: JSON.stringify(body) })
+    const forgedBody = { indicators: [row('cv.maiphuong', 1)] }
+    const now = String(Math.floor(Date.now() / 1000))
+    const forged = await raw({ 'x-kpi-timestamp': now, 'x-kpi-signature': `sha256=${'0'.repeat(64)}` }, forgedBody)
+    expect([forged.status, ((await forged.json()) as { error: { code: string } }).error.code]).toEqual([401, 'SIGNATURE_INVALID'])
+    const stale = String(Math.floor(Date.now() / 1000) - 3600)
+    const expired = await raw({ 'x-kpi-timestamp': stale, 'x-kpi-signature': signBody(secret, stale, JSON.stringify(forgedBody)) }, forgedBody)
+    expect([expired.status, ((await expired.json()) as { error: { code: string } }).error.code]).toEqual([401, 'SIGNATURE_EXPIRED'])
     // Another system's code in the body is refused; a signed-in user is not a system.
     expect((await post({ system: 'e-office', indicators: [row('cv.maiphuong', 1)] })).status).toBe(403)
     const asStaff = await t.api('POST', '/api/integrations/indicators', await t.login('cv.maiphuong'), { indicators: [row('cv.maiphuong', 100)] })
