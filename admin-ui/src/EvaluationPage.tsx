@@ -27,6 +27,8 @@ interface Evaluation {
   cycleId: number
   staffId: number
   isOwner: boolean
+  /** Set when the caller acts here through a delegation: the principal they act for. */
+  delegatedBy?: { id: number; name: string } | null
   unitId: number
   fullName: string
   unitName: string
@@ -178,6 +180,11 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       <p>
         {t('stage', lang)}: <strong data-testid="stage">{STAGE_LABELS[ev.stage]?.[lang] ?? ev.stage}</strong> · {lang === 'vi' ? 'Vòng' : 'Round'} {ev.round}
       </p>
+      {ev.delegatedBy && (
+        <p className="notice" data-testid="acting-for">
+          {lang === 'vi' ? `Bạn đang thao tác thay ${ev.delegatedBy.name} (theo ủy quyền).` : `You are acting for ${ev.delegatedBy.name} (delegation).`}
+        </p>
+      )}
       {lastReturn && ev.stage === 'SELF_ASSESSMENT' && (
         <p className="warning" data-testid="returned-reason">
           {lang === 'vi' ? 'Được trả lại để sửa' : 'Returned for revision'}: {lastReturn.reason} ({formatDateTime(lastReturn.decidedAt)})

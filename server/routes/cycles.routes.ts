@@ -1,3 +1,5 @@
+import { unitActor } from '../delegations/acting.js'
+import { inForceFor } from '../delegations/delegation.repo.js'
 import { annualFields, notClassified } from '../annual/annual-results.js'
 import ExcelJS from 'exceljs'
 import type { Hono } from 'hono'
@@ -30,15 +32,18 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return cycle
   }
 
-  /** The unit's evaluations, after checking the actor may act on all of them at leadership level. */
-  const checkLeadership = async (cycleId: number, unitId: number, user: SessionUser) => {
-    const rows = await db.selectFrom('evaluations').select(['sign_off_ids', 'stage']).where('cycle_id', '=', cycleId).where('unit_id', '=', unitId).where('stage', '!=', 'CANCELLED').execute()
+  /**
+   * The unit's evaluations, after checking the actor may act on all of them at leadership level:
+   * an admin, a leader on every sign-off list, or a leader's sign-off delegate in force (acting as
+   * that leader; never over a batch holding their own or the leader's evaluation). The cycle
+   * workflow decides again.
+   */
+  const checkLeadership = async (cycleId: number, unitId: number, user: SessionUser, delegated = true) => {
+    const rows = await db.selectFrom('evaluations').select(['staff_id', 'sign_off_ids', 'stage']).where('cycle_id', '=', cycleId).where('unit_id', '=', unitId).where('stage', '!=', 'CANCELLED').execute()
     if (!rows.length) throw notFound('đơn vị trong kỳ / unit in cycle', unitId)
-    const isAdmin = user.roles.includes('admin')
-    if (!isAdmin && rows.some((r) => !(r.sign_off_ids).includes(user.id))) {
-      throw forbidden('Đơn vị này không thuộc phạm vi ký duyệt của bạn (hoặc có bản đánh giá của chính bạn).', 'This unit is outside your sign-off scope (or holds your own evaluation).')
-    }
-    return rows
+    const actor = unitActor(user, rows, delegated ? await inForceFor(db, user.id) : [])
+    if (!actor) throw forbidden('Đơn vị này không thuộc phạm vi ký duyệt của bạn (hoặc có bản đánh giá của chính bạn).', 'This unit is outside your sign-off scope (or holds your own evaluation).')
+    return { rows, actor }
   }
 
   /** A cycle's classified results as this user may see them: admins all, leaders their scope, heads their units, everyone their own. */
@@ -157,28 +162,28 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return { cycleId: cycle.id, cycleName: cycle.name, publishedAt: cycle.published_at, petitionClosesAt: cycle.petition_closes_at, resultsLockedAt: cycle.results_locked_at, ...list }
   })
 
-  route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/sign-off', summary: "Leadership signs off a unit's batch", tag: 'cycles', roles: ['leader', 'admin'] }, async ({ c, params, user }) => {
+  route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/sign-off', summary: "Leadership (or a leader's sign-off delegate) signs off a unit's batch", tag: 'cycles' }, async ({ c, params, user }) => {
     const cycle = await loadCycle(params)
     const unitId = idParam(params, 'unitId', 'đơn vị / unit')
     const { updateId } = actionOptions(c, user.id)
-    const rows = await checkLeadership(cycle.id, unitId, user)
+    const { rows, actor } = await checkLeadership(cycle.id, unitId, user)
     // After publication, a unit reopened by an accepted petition is signed off again (its classified evaluations stay as they are).
     const again = cycle.status === 'CLASSIFIED' && cycle.published_at !== null && cycle.results_locked_at === null && rows.some((r) => r.stage !== 'CLASSIFIED')
     if (cycle.status !== 'OPEN' && !again) throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá không ở trạng thái đang mở.', `The cycle is ${cycle.status}.`)
     const waiting = rows.filter((r) => r.stage !== 'AWAITING_SIGN_OFF' && r.stage !== 'CLASSIFIED').length
     if (waiting) throw new ApiError(409, 'UNIT_NOT_READY', `Còn ${waiting} bản đánh giá của đơn vị chưa được trưởng đơn vị duyệt.`, `${waiting} evaluation(s) of the unit are not approved by the unit head yet.`)
-    const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(signOffUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId }], ...(updateId ? { updateId } : {}) }))
+    const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(signOffUnitUpdate, { args: [{ actor, unitId }], ...(updateId ? { updateId } : {}) }))
     return { ...result, progress: await cycleProgress(db, cycle.id) }
   })
 
-  route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/return', summary: "Leadership returns a unit's batch to its unit head, with a reason", tag: 'cycles', roles: ['leader', 'admin'], body: reasonBody }, async ({ c, params, user, body }) => {
+  route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/return', summary: "Leadership (or a leader's sign-off delegate) returns a unit's batch to its unit head, with a reason", tag: 'cycles', body: reasonBody }, async ({ c, params, user, body }) => {
     const cycle = await loadCycle(params)
     const unitId = idParam(params, 'unitId', 'đơn vị / unit')
     const { updateId } = actionOptions(c, user.id)
-    const rows = await checkLeadership(cycle.id, unitId, user)
+    const { rows, actor } = await checkLeadership(cycle.id, unitId, user)
     if (!rows.some((r) => r.stage === 'AWAITING_SIGN_OFF')) throw new ApiError(409, 'UNIT_NOT_READY', 'Đơn vị không có bản đánh giá nào đang chờ ký duyệt.', 'No evaluation of the unit awaits sign-off.')
     const result = await viaWorkflow(deps, () =>
-      client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(returnUnitUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, unitId, reason: body.reason }], ...(updateId ? { updateId } : {}) }),
+      client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(returnUnitUpdate, { args: [{ actor, unitId, reason: body.reason }], ...(updateId ? { updateId } : {}) }),
     )
     return { ...result, progress: await cycleProgress(db, cycle.id) }
   })
@@ -186,7 +191,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   route(app, { method: 'post', path: '/api/cycles/:id/units/:unitId/quota-exception', summary: 'Leadership grants a unit a higher excellent-rating cap, with a written reason', tag: 'cycles', roles: ['leader', 'admin'], body: exceptionBody }, async ({ params, user, body }) => {
     const cycle = await loadCycle(params)
     const unitId = idParam(params, 'unitId', 'đơn vị / unit')
-    await checkLeadership(cycle.id, unitId, user)
+    await checkLeadership(cycle.id, unitId, user, false) // a quota exception is not delegated
     if (cycle.status !== 'OPEN') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Chỉ cấp ngoại lệ khi kỳ đang mở.', `The cycle is ${cycle.status}.`)
     const policy = (await findRuleSet(db, cycle.ruleset_id))!.definition.quota
     if (body.cap <= policy.cap || (policy.exceptionMaxCap !== undefined && body.cap > policy.exceptionMaxCap)) {

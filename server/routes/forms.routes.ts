@@ -1,6 +1,7 @@
 import type { Hono } from 'hono'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import { canView } from './evaluations.routes.js'
+import { inForceFor } from '../delegations/delegation.repo.js'
 import { buildFormModel } from '../forms/form-model.js'
 import { findEvaluation, formSource, summarySource, unitInCycle } from '../forms/forms.repo.js'
 import { renderMau01 } from '../forms/mau01.pdf.js'
@@ -22,7 +23,8 @@ export function formsRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const id = idParam(params, 'id', 'bản đánh giá / evaluation')
     const ev = await findEvaluation(db, id)
     if (!ev) throw notFound('bản đánh giá / evaluation', id)
-    if (!canView(user, ev)) throw forbidden('Bạn không có quyền xem bản đánh giá này.', 'You may not see this evaluation.')
+    // A delegate in force sees (and prints) what their principal may see, as on the evaluation page.
+    if (!canView(user, ev) && !canView(user, ev, await inForceFor(db, user.id))) throw forbidden('Bạn không có quyền xem bản đánh giá này.', 'You may not see this evaluation.')
     if (ev.stage === 'CANCELLED') throw new ApiError(409, 'WRONG_STAGE', 'Bản đánh giá đã bị hủy cùng kỳ đánh giá, không in phiếu.', 'The evaluation was cancelled with its cycle; there is no form to print.')
     const model = buildFormModel(await formSource(db, ev))
     return pdf(await renderMau01(model), `mau-${model.formCode.toLowerCase()}-danh-gia-${ev.id}.pdf`)

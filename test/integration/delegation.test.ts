@@ -108,6 +108,9 @@ describe('delegation and reassignment', () => {
     const page = (await t.api('GET', `/api/evaluations/${maiphuong.id}`, await as('ptp.ngocha'))).body
     expect(page.allowedActions).toEqual(['approve', 'return'])
     expect(page.delegatedBy).toEqual({ id: id.get('tp.phamlan'), name: 'Phạm Thị Lan' })
+    // …and prints its form, as the head could (a colleague without the delegation cannot).
+    const pdf = (who: string) => as(who).then((tk) => t.system.app.request(`/api/evaluations/${maiphuong.id}/form.pdf`, { headers: { authorization: `Bearer ${tk}` } }))
+    expect([(await pdf('ptp.ngocha')).status, (await pdf('cvc.luongtuan')).status]).toEqual([200, 403])
 
     const approved = await t.api('POST', `/api/evaluations/${maiphuong.id}/approve`, await as('ptp.ngocha'), { comment: 'Duyệt thay trưởng phòng' })
     expect(approved.status, JSON.stringify(approved.body)).toBe(200)
@@ -149,7 +152,7 @@ describe('delegation and reassignment', () => {
     expect(audit).toEqual([{ action: 'create', actor_id: id.get('tp.phamlan') }, { action: 'end', actor_id: id.get('tp.phamlan') }])
   })
 
-  it("delegates the director's sign-off to another unit's head: a leadership return and the unit's sign-off go through as the director, audited with both", async () => {
+  it("delegates the director's sign-off to another unit's head: a leadership return and the unit's sign-off (through the API) go through as the director, audited with both", async () => {
     const evs = await evaluations(a.cycleId)
     const head = await as('tp.phamlan')
     await submitAll(a.cycleId, ['cv.hoangnam'])
@@ -165,11 +168,16 @@ describe('delegation and reassignment', () => {
     expect([back.status, back.body.action, back.body.onBehalfOf]).toEqual([200, 'leaderReturn', id.get('gd.tranminh')])
     expect((await t.api('POST', `/api/evaluations/${tongmai.id}/approve`, head, {})).status).toBe(200)
 
-    // The unit sign-off, as the cycles route will send it for a delegate (see the report): the cycle workflow and every evaluation decide.
+    // The cycle workflow decides too: a delegation of the wrong scope sent straight to it is refused.
     const onBehalfOf = { id: id.get('gd.tranminh')!, roles: ['leader'], delegationId: created.body.id, scope: 'sign-off' as const, from: day(0), to: day(2) }
     const cycle = t.system.client.workflow.getHandle(cycleWorkflowId(a.cycleId))
     expect(await refusal(() => cycle.executeUpdate(signOffUnitUpdate, { args: [{ actor: { id: id.get('tp.nguyenhai')!, roles: ['unit_head', 'staff'], onBehalfOf: { ...onBehalfOf, scope: 'review' } }, unitId: a.unitId }] }))).toBe('FORBIDDEN')
-    await cycle.executeUpdate(signOffUnitUpdate, { args: [{ actor: { id: id.get('tp.nguyenhai')!, roles: ['unit_head', 'staff'], onBehalfOf }, unitId: a.unitId }] })
+    // The unit sign-off through the API: a head without the delegation is refused, the delegate signs as the director.
+    expect((await t.api('POST', `/api/cycles/${a.cycleId}/units/${a.unitId}/sign-off`, await as('ptp.ngocha'))).status).toBe(403)
+    const signed = await t.api('POST', `/api/cycles/${a.cycleId}/units/${a.unitId}/sign-off`, delegate)
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200)
+    // A quota exception is not delegated.
+    expect((await t.api('POST', `/api/cycles/${a.cycleId}/units/${a.unitId}/quota-exception`, delegate, { cap: 0.3, reason: 'Ngoại lệ ký thay' })).status).toBe(403)
     await eventually(async () => (await t.api('GET', `/api/cycles/${a.cycleId}`, admin)).body.status === 'CLASSIFIED', 60_000, 'classified')
     const signOff = await t.system.db.selectFrom('audit_events').select(['actor_id', 'data']).where('entity', '=', 'evaluation').where('entity_id', '=', String(tongmai.id)).where('action', '=', 'signOff').executeTakeFirstOrThrow()
     expect(signOff).toMatchObject({ actor_id: id.get('tp.nguyenhai'), data: { onBehalfOf: id.get('gd.tranminh'), delegationId: created.body.id } })
