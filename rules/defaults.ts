@@ -32,7 +32,15 @@ export function nd335AnnualRuleSet(): RuleSetDefinition {
   return load('nd335-annual.ruleset.json')
 }
 
-/** Every rule set shipped with the product, published on first start (NĐ 335 first: the default). */
+/**
+ * Unit evaluation (issue 14.2, rules/defaults/unit-kpi.ruleset.json): foundational, functional and
+ * unit-specific KPIs of the Ban's framework from weighted groups only, the four levels, no quota.
+ */
+export function unitKpiRuleSet(): RuleSetDefinition {
+  return load('unit-kpi.ruleset.json')
+}
+
+/** Every rule set shipped with the product, published on first start (NĐ 335 first: the default; new ones are appended). */
 export function defaultRuleSets(): RuleSetDefinition[] {
-  return [nd335RuleSet(), departmentKpiRuleSet(), nd335AnnualRuleSet()]
+  return [nd335RuleSet(), departmentKpiRuleSet(), nd335AnnualRuleSet(), unitKpiRuleSet()]
 }

@@ -130,6 +130,8 @@ export const ruleSetDefinitionSchema = z
     externalInputs: z.array(externalInput).max(50).optional(),
     /** Present: the rule set classifies a year from its period results (cycles with periodKind "year"). */
     annual: annualPolicy.optional(),
+    /** Who is evaluated: staff (default) or units — a unit rule set launches a unit cycle, one evaluation per unit, filled by its head (issue 14.2). */
+    subject: z.enum(['staff', 'unit']).optional().meta({ title: 'Đối tượng đánh giá (cán bộ / đơn vị)' }),
     requirements: z.array(z.object({ code, failsWhen: logic, message: text })).max(50),
     computed: z.array(computedValue).min(1).max(200),
     totalKey: key,

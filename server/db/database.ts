@@ -19,6 +19,7 @@ import * as petitions from './migrations/2026-12-01-010-petitions.js'
 import * as indicators from './migrations/2026-12-01-011-indicators.js'
 import * as delegations from './migrations/2026-12-01-012-delegations.js'
 import * as annual from './migrations/2026-12-01-013-annual.js'
+import * as unitEvaluations from './migrations/2026-12-01-014-unit-evaluations.js'
 
 export type Db = Kysely<Database>
 
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-011-indicators': indicators,
   '2026-12-01-012-delegations': delegations,
   '2026-12-01-013-annual': annual,
+  '2026-12-01-014-unit-evaluations': unitEvaluations,
 }
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) }

@@ -4,6 +4,7 @@ import type { PetitionsTables } from './schema.petitions.js'
 import type { IndicatorsTables } from './schema.indicators.js'
 import type { DelegationsTables } from './schema.delegations.js'
 import type { AnnualTables } from './schema.annual.js'
+import type { CycleSubject } from './schema.units.js'
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 
 type Json<T> = ColumnType<T, string, string>
@@ -86,6 +87,8 @@ export interface CycleTable {
   published_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   petition_closes_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   results_locked_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** Who is evaluated (migration 2026-12-01-014): staff, or units (one evaluation per unit, filled by its head). */
+  subject: ColumnType<CycleSubject, CycleSubject | undefined, never>
 }
 
 export interface CycleDurations {
@@ -136,6 +139,8 @@ export interface EvaluationTable {
   overdue: Generated<boolean>
   deadline_at: Date | null
   updated_at: Date
+  /** The unit this evaluation evaluates, in a unit cycle (owned by its head); null for a person's own evaluation. */
+  subject_unit_id: ColumnType<number | null, number | null | undefined, never>
 }
 
 /** Who is party to an evaluation, as rows the inboxes index (owner, reviewer, leadership sign-off). */
