@@ -16,6 +16,7 @@ export async function classifiedPeriodsOf(db: Db, staffIds: number[], periodStar
     .where('c.period_kind', 'in', ['month', 'quarter'])
     .where('c.status', '=', 'CLASSIFIED')
     .where('e.stage', '=', 'CLASSIFIED')
+    .where('e.subject_unit_id', 'is', null) // a unit's result (its head owns the row) is not the head's own period
     .where('c.period_start', '>=', periodStart)
     .where('c.period_end', '<=', periodEnd)
     .where(sql<boolean>`e.staff_id = any(${staffIds}::integer[])`)

@@ -63,11 +63,11 @@ export function scoreCycle(ruleSetOf: (m: CycleMember) => RuleSetRef, members: C
   return out
 }
 
-/** The quota (the cycle's default rule set's policy) and ranks over the members that scored. */
-export function classifyCycle(ruleSet: RuleSetRef, members: CycleMember[], scores: Map<number, MemberScore>, capByUnit: ReadonlyMap<number, number>): Classified[] {
+/** The quota (the cycle's default rule set's policy) and ranks over the members that scored; `cappedLevels` (evaluation → level) lowers a leader to their unit's level before the quota. */
+export function classifyCycle(ruleSet: RuleSetRef, members: CycleMember[], scores: Map<number, MemberScore>, capByUnit: ReadonlyMap<number, number>, cappedLevels: ReadonlyMap<number, Level> = new Map()): Classified[] {
   const candidates = members.flatMap((m) => {
     const s = scores.get(m.id)
-    return s?.ok ? [{ id: m.id, unitId: m.unitId, positionCode: m.positionCode, level: s.scores.level, values: s.scores.values }] : []
+    return s?.ok ? [{ id: m.id, unitId: m.unitId, positionCode: m.positionCode, level: cappedLevels.get(m.id) ?? s.scores.level, values: s.scores.values }] : []
   })
   return classify(candidates, ruleSet.definition.quota, capByUnit)
 }

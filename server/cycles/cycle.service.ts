@@ -15,6 +15,7 @@ import { pickRuleSet, type Assignable } from '../rulesets/assignment.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { hasProducts, productFiguresByStaff } from '../worklog/worklog.summary.js'
 import { annualPolicyFor, launchPeriod, recordExclusions, rollUpPeople } from '../annual/annual-launch.js'
+import { subjectOf, unitMembers } from '../units/unit-launch.js'
 
 const DAY = 86_400
 /** A real day (V8's Date.parse takes 2026-02-30 for 02/03). */
@@ -29,6 +30,8 @@ export const launchInput = z
     periodEnd: isoDate.optional(),
     year: z.number().int().min(2000).max(2100).optional(),
     ruleSetId: dbId,
+    /** Who is evaluated; the rule set decides (a unit rule set launches a unit cycle: one evaluation per unit, by its head) and this, when given, must agree. */
+    subject: z.enum(['staff', 'unit']).optional(),
     /** Apply published rule sets that declare `appliesTo` (by unit, position, role); the rest use ruleSetId. Default true. */
     assignRuleSets: z.boolean().optional(),
     /** Units in scope with their subtrees; omitted = the whole organisation. */
@@ -78,16 +81,21 @@ export async function launchCycle(
     throw new ApiError(400, 'VALIDATION_FAILED', `Bộ quy tắc #${input.ruleSetId} chưa ban hành hoặc không tồn tại.`, `Rule set #${input.ruleSetId} is not published or does not exist.`)
   }
   const { periodStart, periodEnd } = launchPeriod(input)
-  const annual = annualPolicyFor(input.periodKind, ruleSet.definition)
+  const subject = subjectOf(ruleSet.definition, input.subject)
+  // A unit cycle may be of any period (a year included): the annual policy is the people's.
+  const annual = subject === 'unit' ? null : annualPolicyFor(input.periodKind, ruleSet.definition)
   const org = await loadOrg(db)
   const allUnits = await db.selectFrom('units').select('id').execute()
   const known = new Set(allUnits.map((u) => u.id))
   const unknown = (input.unitIds ?? []).filter((id) => !known.has(id))
   if (unknown.length) throw new ApiError(400, 'VALIDATION_FAILED', `Không có đơn vị: ${unknown.join(', ')}.`, `Unknown units: ${unknown.join(', ')}.`)
   const scope = input.unitIds?.length ? org.subtree(input.unitIds) : known
-  const people = (await db.selectFrom('staff').select(['id', 'unit_id', 'roles', 'scope_unit_ids', 'position_code']).where('active', '=', true).execute()).filter(
-    (p) => p.unit_id !== null && scope.has(p.unit_id) && (p.roles).some((r) => r !== 'admin'),
-  )
+  const active = await db.selectFrom('staff').select(['id', 'unit_id', 'roles', 'scope_unit_ids', 'position_code']).where('active', '=', true).execute()
+  // A unit cycle evaluates each unit in scope "as" its head, placed in the unit.
+  const people =
+    subject === 'unit'
+      ? unitMembers(await db.selectFrom('units').select(['id', 'name', 'parent_id', 'head_id']).execute(), active, scope)
+      : active.filter((p) => p.unit_id !== null && scope.has(p.unit_id) && (p.roles).some((r) => r !== 'admin'))
   if (!people.length) throw new ApiError(400, 'VALIDATION_FAILED', 'Không có cán bộ nào trong phạm vi kỳ đánh giá.', 'No staff in the cycle scope.')
   const busy = await db
     .selectFrom('evaluations as e')
@@ -96,8 +104,12 @@ export async function launchCycle(
     .where('c.status', 'in', ['LAUNCHING', 'OPEN', 'RANKED'])
     .where('c.period_kind', '=', input.periodKind)
     .where('c.period_start', '=', periodStart)
-    .where('e.staff_id', 'in', people.map((p) => p.id))
+    .where('c.subject', '=', subject)
+    .where(subject === 'unit' ? 'e.unit_id' : 'e.staff_id', 'in', people.map((p) => (subject === 'unit' ? p.unit_id! : p.id)))
     .executeTakeFirstOrThrow()
+  if (busy.n > 0 && subject === 'unit') {
+    throw new ApiError(409, 'DUPLICATE', `${busy.n} đơn vị đã có kỳ đánh giá đơn vị đang chạy cho cùng kỳ.`, `${busy.n} units already have a running unit cycle for the same period.`)
+  }
   if (busy.n > 0) {
     throw new ApiError(409, 'DUPLICATE', `${busy.n} cán bộ đã có kỳ đánh giá đang chạy cho cùng kỳ.`, `${busy.n} staff already have a running cycle for the same period.`)
   }
@@ -109,7 +121,7 @@ export async function launchCycle(
   // Other settings in `durations` (a feature's own windows) are kept as given.
   const durations = { ...input.durations, ...(await cycleLaunchDurations(db, opensAt, annual ? vnDay(opensAt) : periodEnd, input.durations ?? {})) }
   // An annual cycle classifies everyone with its annual rule set; period rule sets do not apply.
-  const assignable = input.assignRuleSets === false || annual ? [] : await assignableRuleSets(db)
+  const assignable = input.assignRuleSets === false || annual || subject === 'unit' ? [] : await assignableRuleSets(db)
   const unitCodes = new Map((await db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.id, u.code]))
   const hashes = new Map<number, string>([[ruleSet.id, ruleSet.hash], ...assignable.map((a) => [a.id, a.hash] as [number, string])])
   const initial = new Map<number, Record<string, unknown> | undefined>([[ruleSet.id, ruleSet.definition.initialInputs], ...assignable.map((a) => [a.id, a.initialInputs] as [number, Record<string, unknown> | undefined])])
@@ -136,6 +148,7 @@ export async function launchCycle(
         period_start: periodStart,
         period_end: periodEnd,
         ruleset_id: ruleSet.id,
+        subject,
         status: 'LAUNCHING',
         unit_ids: JSON.stringify([...new Set(people.map((p) => p.unit_id!))].sort((a, b) => a - b)),
         durations: JSON.stringify(durations),
@@ -155,7 +168,9 @@ export async function launchCycle(
         staff_id: p.id,
         unit_id: p.unit_id!,
         position_code: p.position_code,
-        rule_role: parties.ruleRole,
+        // A unit is scored as itself (no leader branch); its row names the unit it evaluates.
+        rule_role: subject === 'unit' ? ('staff' as const) : parties.ruleRole,
+        subject_unit_id: subject === 'unit' ? p.unit_id! : null,
         stage: 'SELF_ASSESSMENT',
         round: 1,
         version: 0,
@@ -179,7 +194,7 @@ export async function launchCycle(
       for (let j = 0; j < parties.length; j += 5000) await trx.insertInto('evaluation_parties').values(parties.slice(j, j + 5000)).onConflict((oc) => oc.doNothing()).execute()
     }
     if (year) await recordExclusions(trx, cycle.id, people, year)
-    await appendAudit(trx, { actor_id: actorId, entity: 'cycle', entity_id: String(cycle.id), action: 'launch', reason: null, data: { ...input, periodStart, periodEnd, evaluations: rows.length, ...(year ? { notClassified: people.length - rows.length } : {}) }, ruleset_id: ruleSet.id, rule_hash: ruleSet.hash })
+    await appendAudit(trx, { actor_id: actorId, entity: 'cycle', entity_id: String(cycle.id), action: 'launch', reason: null, data: { ...input, subject, periodStart, periodEnd, evaluations: rows.length, ...(year ? { notClassified: people.length - rows.length } : {}) }, ruleset_id: ruleSet.id, rule_hash: ruleSet.hash })
     return { cycleId: cycle.id, unitIds: cycle.unit_ids }
   })
   try {
@@ -204,7 +219,8 @@ async function assignableRuleSets(db: Db): Promise<(Assignable & { hash: string;
   for (const r of rows) if (!newest.has(r.code)) newest.set(r.code, r)
   return [...newest.values()].flatMap((r) => {
     const def = r.definition as { appliesTo?: Assignable['appliesTo']; initialInputs?: Record<string, unknown> }
-    return def.appliesTo && Object.keys(def.appliesTo).length ? [{ id: r.id, hash: r.hash, appliesTo: def.appliesTo, ...(def.initialInputs ? { initialInputs: def.initialInputs } : {}) }] : []
+    // A unit rule set never applies to a person.
+    return def.appliesTo && Object.keys(def.appliesTo).length && (r.definition as { subject?: string }).subject !== 'unit' ? [{ id: r.id, hash: r.hash, appliesTo: def.appliesTo, ...(def.initialInputs ? { initialInputs: def.initialInputs } : {}) }] : []
   })
 }
 

@@ -5,6 +5,7 @@ import type { StoredScores } from '../evaluations/scoring.js'
 import { classifyCycle, scoreCycle, type MemberScore } from './cycle-scoring.js'
 import { loadMembers, pinnedRuleSets, quotaCaps } from './cycle-members.repo.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
+import { leaderCapsOf, withCap } from '../units/cycle-caps.js'
 
 const BATCH = 500
 
@@ -33,7 +34,10 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
     const pinned = await pinnedRuleSets(trx, rows)
     const scores = scoreCycle((m) => pinned.get(m.ruleSetId)!, rows)
     const scoresById = new Map(rows.map((r) => [r.id, storedOrFail(scores.get(r.id)!, r.id)]))
-    const classified = classifyCycle(ruleSet, rows, scores, await quotaCaps(trx, cycleId))
+    // A leader's level may not exceed the level of the unit they head (its unit cycle of the same period): the cap lowers the level before the quota.
+    const { caps, pending: unitsPending } = cycle.subject === 'unit' ? { caps: new Map(), pending: null } : await leaderCapsOf(trx, cycle, rows.map((r) => ({ id: r.id, staffId: r.staffId, level: scoresById.get(r.id)!.level })))
+    if (unitsPending) throw new RankingError(unitsPending)
+    const classified = classifyCycle(ruleSet, rows, scores, await quotaCaps(trx, cycleId), new Map([...caps].map(([id, cap]) => [id, cap.to])))
     const before = new Map((await trx.selectFrom('evaluations').select(['id', 'staff_id', 'final_level']).where('cycle_id', '=', cycleId).execute()).map((r) => [r.id, r]))
     const changed: LevelChange[] =
       revision === undefined ? [] : classified.flatMap((c) => (before.get(c.id)?.final_level !== c.finalLevel ? [{ evaluationId: c.id, staffId: before.get(c.id)!.staff_id, from: before.get(c.id)?.final_level ?? null, to: c.finalLevel }] : []))
@@ -41,7 +45,7 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
       progress(i)
       const batch = classified.slice(i, i + BATCH)
       const values = batch.map((c) => {
-        const s = scoresById.get(c.id)!
+        const s = withCap(scoresById.get(c.id)!, caps.get(c.id))
         return sql`(${c.id}::int, ${JSON.stringify(s)}::jsonb, ${s.total}::float8, ${s.level}::text, ${s.override?.code ?? null}::text, ${c.finalLevel}::text, ${c.cutByQuota}::boolean, ${c.tieFlag}::boolean, ${c.rankInUnit}::int, ${c.rankInCycle}::int)`
       })
       await sql`
