@@ -1,3 +1,4 @@
+import { DateInput } from './DateInput'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { isIsoDay, weekdayName, weekdayOf } from '../../server/calendar/working-days'
 import { api, ApiFailure } from './api'
@@ -135,7 +136,7 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
       <form className="inline-form" onSubmit={save} data-testid="calendar-form">
         <label>
           {vi ? 'Ngày' : 'Date'}
-          <input type="date" required value={form.date} disabled={editing !== null} onChange={(e) => setForm({ ...form, date: e.target.value })} />
+          <DateInput required value={form.date} disabled={editing !== null} onChange={(date) => setForm((f) => ({ ...f, date }))} lang={lang} />
           {isIsoDay(form.date) && <small>{weekdayName(form.date, lang)}</small>}
         </label>
         <label>

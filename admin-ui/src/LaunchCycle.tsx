@@ -1,3 +1,4 @@
+import { DateInput } from './DateInput'
 import { useEffect, useState, type FormEvent } from 'react'
 import { countingStart, DEFAULT_WORKING_DAYS } from '../../server/calendar/cycle-deadlines'
 import { isIsoDay } from '../../server/calendar/working-days'
@@ -112,11 +113,11 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
         </label>
         <label>
           {vi ? 'Từ ngày' : 'From'}
-          <input type="date" required value={form.periodStart} onChange={set('periodStart')} />
+          <DateInput required value={form.periodStart} onChange={(periodStart) => setForm((f) => ({ ...f, periodStart }))} lang={lang} />
         </label>
         <label>
           {vi ? 'Đến ngày' : 'To'}
-          <input type="date" required value={form.periodEnd} onChange={set('periodEnd')} />
+          <DateInput required min={form.periodStart} value={form.periodEnd} onChange={(periodEnd) => setForm((f) => ({ ...f, periodEnd }))} lang={lang} />
         </label>
         <label>
           {vi ? 'Bộ quy tắc' : 'Rule set'}

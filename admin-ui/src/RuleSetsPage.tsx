@@ -147,6 +147,8 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
         disabled={!editable}
         onChange={(e) => setDraft(e.formData as Record<string, unknown>)}
         liveValidate={false}
+        // An optional object left out of a rule set (e.g. `annual`) stays out: no empty {} the validator would refuse.
+        experimental_defaultFormStateBehavior={{ emptyObjectFields: 'skipEmptyDefaults' }}
       />
     </section>
   )

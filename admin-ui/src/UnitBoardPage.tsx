@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from './action'
 import { api } from './api'
+import { ActionDialog } from './dialog/ActionDialog'
 import { formatDate, formatNumber, type Lang } from './i18n'
 import { TableHead } from './TableHead'
 import type { Unit, WorkItem } from './types'
@@ -30,7 +31,8 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
   const [board, setBoard] = useState<BoardRow[]>([])
   const [pending, setPending] = useState<WorkItem[]>([])
   const [month, setMonth] = useState<MonthRow[]>([])
-  const [failure, setFailure] = useState('')
+  /** The item being confirmed (with its own quality failures) or rejected (with its own reason), in a dialog. */
+  const [deciding, setDeciding] = useState<{ item: WorkItem; action: 'confirm' | 'reject' } | null>(null)
   useEffect(() => {
     void api<Unit[]>('GET', '/api/units').then((all) => {
       const mine = me.roles.includes('admin') || me.roles.includes('leader') ? all : all.filter((u) => u.headId === me.id || (me.roles.includes('unit_head') && u.id === me.unitId))
@@ -46,7 +48,7 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
     setPending([...proposed, ...done])
     setMonth((await api<{ staff: MonthRow[] }>('GET', `/api/work-items/unit-summary?unitId=${unitId}&month=${new Date().toISOString().slice(0, 7)}`)).staff)
   }, [unitId])
-  const { message, act } = useAction(load, () => setFailure(''))
+  const { message, act } = useAction(load, () => setDeciding(null))
   useEffect(() => {
     void load()
   }, [load])
@@ -77,10 +79,6 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
       </section>
       <section className="card">
         <h2>{vi ? 'Chờ trưởng đơn vị xử lý' : 'Waiting for the unit head'}</h2>
-        <label>
-          {vi ? 'Lỗi chất lượng (nếu có, ghi lý do trước khi xác nhận)' : 'Quality failure (if any, give the reason before confirming)'}
-          <input value={failure} onChange={(e) => setFailure(e.target.value)} />
-        </label>
         <table>
           <tbody>
             {pending.map((i) => (
@@ -96,13 +94,11 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
                 <td>
                   <div className="actions">
                     {i.status === 'DONE' ? (
-                      <button onClick={() => act(() => api('POST', `/api/work-items/${i.id}/confirm`, { qualityFailures: failure.trim() ? [{ reason: failure.trim() }] : [] }), vi ? 'Đã xác nhận.' : 'Confirmed.')}>
-                        {vi ? 'Xác nhận' : 'Confirm'}
-                      </button>
+                      <button onClick={() => setDeciding({ item: i, action: 'confirm' })}>{vi ? 'Xác nhận' : 'Confirm'}</button>
                     ) : (
                       <>
                         <button onClick={() => act(() => api('POST', `/api/work-items/${i.id}/accept`), vi ? 'Đã chấp nhận.' : 'Accepted.')}>{vi ? 'Chấp nhận' : 'Accept'}</button>
-                        <button className="danger" disabled={failure.trim().length < 3} onClick={() => act(() => api('POST', `/api/work-items/${i.id}/reject`, { reason: failure }), vi ? 'Đã từ chối.' : 'Rejected.')}>
+                        <button className="danger" onClick={() => setDeciding({ item: i, action: 'reject' })}>
                           {vi ? 'Từ chối' : 'Reject'}
                         </button>
                       </>
@@ -114,6 +110,25 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
           </tbody>
         </table>
         <Message message={message} />
+        {deciding && (
+          <ActionDialog
+            title={`${deciding.action === 'confirm' ? (vi ? 'Xác nhận hoàn thành' : 'Confirm completion') : vi ? 'Từ chối việc phát sinh' : 'Reject the arising task'}: ${deciding.item.fullName} — ${deciding.item.productCode} ${deciding.item.title ?? deciding.item.productName}`}
+            fields={
+              deciding.action === 'confirm'
+                ? [{ name: 'failures', label: vi ? 'Lỗi chất lượng của việc này, mỗi dòng một lần bị trả lại (để trống nếu đạt)' : 'Quality failures of this item, one line per failed review (empty if it passed)', kind: 'textarea' }]
+                : [{ name: 'reason', label: vi ? 'Lý do từ chối' : 'Reason', kind: 'textarea', required: true, min: 3 }]
+            }
+            confirm={deciding.action === 'confirm' ? (vi ? 'Xác nhận' : 'Confirm') : vi ? 'Từ chối' : 'Reject'}
+            danger={deciding.action === 'reject'}
+            lang={lang}
+            onConfirm={(values) =>
+              deciding.action === 'confirm'
+                ? act(() => api('POST', `/api/work-items/${deciding.item.id}/confirm`, { qualityFailures: qualityFailures(values['failures'] ?? '') }), vi ? 'Đã xác nhận.' : 'Confirmed.')
+                : act(() => api('POST', `/api/work-items/${deciding.item.id}/reject`, { reason: values['reason'] }), vi ? 'Đã từ chối.' : 'Rejected.')
+            }
+            onClose={() => setDeciding(null)}
+          />
+        )}
       </section>
       <section className="card">
         <h2>{vi ? 'Tổng hợp tháng' : 'Month summary'}</h2>
@@ -134,4 +149,13 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
       </section>
     </>
   )
+}
+
+/** One quality failure per non-empty line of what the head wrote, each with its reason. */
+function qualityFailures(text: string): { reason: string }[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((reason) => ({ reason }))
 }

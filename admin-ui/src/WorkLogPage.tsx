@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Message, useAction } from './action'
 import { api } from './api'
+import { DateInput } from './DateInput'
+import { ActionDialog } from './dialog/ActionDialog'
 import { formatDate, formatNumber, type Lang } from './i18n'
 import { TableHead } from './TableHead'
 import type { WorkItem } from './types'
@@ -34,14 +36,24 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
   const [summary, setSummary] = useState<Summary | null>(null)
   const [catalogue, setCatalogue] = useState<Product[]>([])
   const [form, setForm] = useState({ productCode: '', quantity: '1', dueOn: today(), kind: 'planned', title: '' })
+  const [finished, setFinished] = useState<WorkItem[]>([])
+  /** The item whose progress or completion is being recorded, in its own dialog. */
+  const [recording, setRecording] = useState<{ item: WorkItem; complete: boolean } | null>(null)
   const load = useCallback(async () => {
+    const me = await api<{ id: number; positionCode: string | null }>('GET', '/api/me')
     setDay(await api<MyDay>('GET', '/api/work-items/my-day'))
     setSummary(await api<Summary>('GET', `/api/work-items/summary?from=${monthStart()}&to=${today()}`))
+    // Completed items stay in sight: done (waiting for the head's confirmation) and confirmed, this month.
+    const mine = (status: string) => api<WorkItem[]>('GET', `/api/work-items?staffId=${me.id}&status=${status}&from=${monthStart()}&to=${today()}`)
+    setFinished([...(await mine('DONE')), ...(await mine('CONFIRMED'))])
   }, [])
-  const { message, act } = useAction(load)
+  const { message, act } = useAction(load, () => setRecording(null))
   useEffect(() => {
     void load()
-    api<Product[]>('GET', '/api/catalogue').then(setCatalogue, () => setCatalogue([]))
+    // The products of the person's position (the catalogue says which positions each applies to).
+    void api<{ positionCode: string | null }>('GET', '/api/me')
+      .then((me) => api<Product[]>('GET', `/api/catalogue${me.positionCode ? `?positionCode=${encodeURIComponent(me.positionCode)}` : ''}`))
+      .then(setCatalogue, () => setCatalogue([]))
   }, [load])
   const record = (e: FormEvent) => {
     e.preventDefault()
@@ -50,12 +62,10 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
       vi ? 'Đã ghi nhận công việc.' : 'Work item recorded.',
     )
   }
-  const progress = (item: WorkItem, complete: boolean) => {
-    const hours = Number(window.prompt(vi ? 'Số giờ làm hôm nay' : 'Hours worked today', '1') ?? 'x')
-    if (!Number.isFinite(hours)) return
-    const done = complete ? Number(window.prompt(vi ? 'Số lượng hoàn thành' : 'Quantity done', String(item.quantity)) ?? 'x') : undefined
-    if (complete && !Number.isFinite(done)) return
-    void act(
+  const progress = (item: WorkItem, complete: boolean, values: Record<string, string>) => {
+    const hours = Number(values['hours'])
+    const done = Number(values['done'])
+    return act(
       () => api('PATCH', `/api/work-items/${item.id}`, complete ? { complete: { date: today(), doneQuantity: done, hours } } : { progress: { date: today(), hours } }),
       vi ? 'Đã cập nhật.' : 'Updated.',
     )
@@ -82,10 +92,10 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
                   ) : null}
                   {i.status === 'OPEN' && !i.sourceSystemId && (
                     <div className="actions">
-                      <button className="secondary" onClick={() => progress(i, false)}>
+                      <button className="secondary" onClick={() => setRecording({ item: i, complete: false })}>
                         {vi ? 'Ghi giờ' : 'Log hours'}
                       </button>
-                      <button onClick={() => progress(i, true)}>{vi ? 'Hoàn thành' : 'Complete'}</button>
+                      <button onClick={() => setRecording({ item: i, complete: true })}>{vi ? 'Hoàn thành' : 'Complete'}</button>
                     </div>
                   )}
                 </td>
@@ -126,7 +136,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
           </label>
           <label>
             {vi ? 'Hạn' : 'Due'}
-            <input type="date" required value={form.dueOn} onChange={(e) => setForm({ ...form, dueOn: e.target.value })} />
+            <DateInput required value={form.dueOn} onChange={(dueOn) => setForm({ ...form, dueOn })} lang={lang} />
           </label>
           <label>
             {vi ? 'Loại' : 'Kind'}
@@ -142,6 +152,40 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
           <button type="submit">{vi ? 'Ghi nhận' : 'Record'}</button>
         </form>
         <Message message={message} />
+        {recording && (
+          <ActionDialog
+            title={`${recording.complete ? (vi ? 'Hoàn thành' : 'Complete') : vi ? 'Ghi giờ' : 'Log hours'}: ${recording.item.productCode} ${recording.item.title ?? recording.item.productName}`}
+            fields={[
+              { name: 'hours', label: vi ? 'Số giờ làm hôm nay' : 'Hours worked today', kind: 'number', initial: '1', required: true, min: 0, max: 24 },
+              ...(recording.complete ? [{ name: 'done', label: vi ? `Số lượng hoàn thành (được giao ${formatNumber(recording.item.quantity, lang)})` : `Quantity done (assigned ${formatNumber(recording.item.quantity, lang)})`, kind: 'number' as const, initial: String(recording.item.quantity), required: true, min: 0 }] : []),
+            ]}
+            confirm={vi ? 'Ghi nhận' : 'Record'}
+            lang={lang}
+            onConfirm={(values) => progress(recording.item, recording.complete, values)}
+            onClose={() => setRecording(null)}
+          />
+        )}
+        {finished.length > 0 && (
+          <>
+            <h3>{vi ? 'Đã hoàn thành trong tháng' : 'Completed this month'}</h3>
+            <table data-testid="finished">
+              <tbody>
+                {finished.map((i) => (
+                  <tr key={i.id}>
+                    <td>
+                      <strong>{i.productCode}</strong> {i.title ?? i.productName}
+                    </td>
+                    <td>
+                      {formatNumber(i.doneQuantity, lang)}/{formatNumber(i.quantity, lang)}
+                    </td>
+                    <td>{formatDate(i.extendedTo ?? i.dueOn)}</td>
+                    <td>{i.status === 'CONFIRMED' ? (vi ? 'Đã xác nhận' : 'Confirmed') : vi ? 'Chờ trưởng đơn vị xác nhận' : 'Awaiting confirmation'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
       </section>
       <section className="card" data-testid="my-period">
         <h2>{vi ? 'Từ đầu tháng đến nay' : 'Month to date'}</h2>

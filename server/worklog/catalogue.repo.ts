@@ -37,7 +37,8 @@ export function isForPosition(product: Pick<Product, 'positions'>, positionCode:
 
 /** The catalogue as it stands on a date (each product's version valid that day), optionally for one position. */
 export async function catalogueOn(db: Db, date: string, positionCode?: string): Promise<Product[]> {
-  return (await versionsValid(db, date, date)).filter((p) => !positionCode || p.positions.includes(positionCode))
+  // A product that names no position applies to every position.
+  return (await versionsValid(db, date, date)).filter((p) => !positionCode || isForPosition(p, positionCode))
 }
 
 /** The catalogue of a period, by code: each product's latest version valid at some day of it. */

@@ -183,16 +183,22 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await staff.fill('.inline-form input[type=number]', '2')
     await staff.click('.inline-form button[type=submit]')
     await staff.waitForSelector('text=Đã ghi nhận công việc.')
-    const answers = ['3', '2'] // hours today, then quantity done
-    staff.on('dialog', (d) => void d.accept(answers.shift()))
+    // Completing opens the item's own dialog: hours today and the quantity done, each labelled.
     await staff.click('[data-testid=my-day] button:has-text("Hoàn thành")')
+    await staff.fill('[data-testid=action-dialog] label:has-text("Số giờ làm hôm nay") input', '3')
+    await staff.fill('[data-testid=action-dialog] label:has-text("Số lượng hoàn thành") input', '2')
+    await shot(staff, '08-work-log-dialog')
+    await staff.click('[data-testid=dialog-confirm]')
     await staff.waitForSelector('text=Đã cập nhật.')
+    // The completed item stays in sight, waiting for the head's confirmation.
+    await staff.waitForSelector('[data-testid=finished] >> text=Chờ trưởng đơn vị xác nhận')
     await shot(staff, '08-work-log')
 
     const head = await signIn('tp.phamlan')
     await head.click('nav >> text=Bảng đơn vị')
     await head.waitForSelector('[data-testid=unit-board] >> text=Hoàng Văn Nam')
     await head.click('button:has-text("Xác nhận")')
+    await head.click('[data-testid=dialog-confirm]')
     await head.waitForSelector('text=Đã xác nhận.')
     await shot(head, '09-unit-board')
 
@@ -241,8 +247,10 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await page.waitForSelector('[data-testid=launch]')
     await page.fill('[data-testid=launch] input >> nth=0', 'Quý IV/2026 — Văn phòng')
     await page.selectOption('[data-testid=launch] select >> nth=0', 'quarter')
-    await page.fill('[data-testid=launch] input[type=date] >> nth=0', '2026-10-01')
-    await page.fill('[data-testid=launch] input[type=date] >> nth=1', '2026-12-31')
+    // Days are typed and shown as dd/mm/yyyy, whatever the browser's language.
+    expect(await page.inputValue('[data-testid=launch] input[data-date-input] >> nth=0')).toMatch(/^01\/\d{2}\/\d{4}$/)
+    await page.fill('[data-testid=launch] input[data-date-input] >> nth=0', '01/10/2026')
+    await page.fill('[data-testid=launch] input[data-date-input] >> nth=1', '31/12/2026')
     // No rule set is preselected: the admin chooses the one of record.
     expect(await page.inputValue('[data-testid=launch] select >> nth=1')).toBe('')
     const nd335 = await page.locator('[data-testid=launch] select').nth(1).locator('option', { hasText: 'NĐ 335' }).last().getAttribute('value')

@@ -1,3 +1,4 @@
+import { DateInput } from '../DateInput'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Message, useAction } from '../action'
 import { api, apiAll } from '../api'
@@ -100,11 +101,11 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
           </label>
           <label>
             {vi ? 'Từ ngày' : 'From'}
-            <input type="date" required min={today} value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
+            <DateInput required min={today} value={form.from} onChange={(from) => setForm((f) => ({ ...f, from }))} lang={lang} />
           </label>
           <label>
             {vi ? 'Đến ngày' : 'To'}
-            <input type="date" required min={form.from} value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
+            <DateInput required min={form.from} value={form.to} onChange={(to) => setForm((f) => ({ ...f, to }))} lang={lang} />
           </label>
           <label>
             {vi ? 'Lý do' : 'Reason'}

@@ -1,3 +1,4 @@
+import { DateInput } from '../DateInput'
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
 import { api } from '../api'
@@ -79,7 +80,7 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
             </label>
             <label>
               {vi ? 'Ngày quyết định' : 'Decision date'}
-              <input required type="date" disabled={started} value={decision.date} onChange={(e) => setDecision({ ...decision, date: e.target.value })} />
+              <DateInput required disabled={started} value={decision.date} onChange={(date) => setDecision((d) => ({ ...d, date }))} lang={lang} />
             </label>
             {!started && <button type="submit">{vi ? 'Lưu quyết định' : 'Save decision'}</button>}
             <button type="button" disabled={!sync.decision} onClick={() => void act(async () => ((await api<{ started: boolean }>('POST', '/api/integrations/national-db/send', { cycleId })).started ? (vi ? 'Đã bắt đầu gửi.' : 'Sending started.') : vi ? 'Đang gửi rồi.' : 'Already sending.'), (text) => text)}>

@@ -1,0 +1,61 @@
+import { useEffect, useRef, useState } from 'react'
+import { isoToText, textToIso } from './date-text'
+import type { Lang } from './i18n'
+
+/**
+ * A day typed as dd/mm/yyyy whatever the browser's language (a native date input shows
+ * mm/dd/yyyy in an English browser). Holds an ISO day for the API; a day that does not exist or
+ * lies outside min–max is refused by the browser's own validation, with the reason in Vietnamese.
+ */
+export function DateInput({ value, onChange, lang, required, min, max, disabled }: { value: string; onChange: (iso: string) => void; lang: Lang; required?: boolean; min?: string; max?: string; disabled?: boolean }) {
+  const [text, setText] = useState(isoToText(value))
+  const shown = useRef(value)
+  const input = useRef<HTMLInputElement>(null)
+  // A value set from outside (another period kind, a reset) replaces what is shown.
+  useEffect(() => {
+    if (value !== shown.current) {
+      shown.current = value
+      setText(isoToText(value))
+      input.current?.setCustomValidity('')
+    }
+  }, [value])
+  const vi = lang === 'vi'
+  const change = (raw: string) => {
+    setText(raw)
+    const iso = textToIso(raw)
+    const problem =
+      raw.trim() === ''
+        ? ''
+        : !iso
+          ? vi ? 'Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 01/10/2026.' : 'Not a valid day: type day/month/year, e.g. 01/10/2026.'
+          : min && iso < min
+            ? vi ? `Ngày phải từ ${isoToText(min)} trở đi.` : `The day must be ${isoToText(min)} or later.`
+            : max && iso > max
+              ? vi ? `Ngày phải đến ${isoToText(max)} là cùng.` : `The day must be ${isoToText(max)} or earlier.`
+              : ''
+    input.current?.setCustomValidity(problem)
+    const next = raw.trim() === '' ? '' : problem ? null : iso
+    if (next !== null && next !== shown.current) {
+      shown.current = next
+      onChange(next)
+    }
+  }
+  return (
+    <input
+      ref={input}
+      type="text"
+      inputMode="numeric"
+      autoComplete="off"
+      placeholder={vi ? 'ngày/tháng/năm' : 'dd/mm/yyyy'}
+      data-date-input=""
+      value={text}
+      required={required}
+      disabled={disabled}
+      onChange={(e) => change(e.target.value)}
+      onBlur={() => {
+        const iso = textToIso(text)
+        if (iso) setText(isoToText(iso))
+      }}
+    />
+  )
+}
