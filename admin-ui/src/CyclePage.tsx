@@ -1,3 +1,4 @@
+import { ActionDialog } from './dialog/ActionDialog'
 import { NotClassifiedList, PeriodsDetails, type AnnualResultFields, type NotClassified } from './annual/AnnualResults'
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from './action'
@@ -56,11 +57,11 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
   const [cycle, setCycle] = useState<Cycle | null>(null)
   const [levels, setLevels] = useState<EvaluationRow[]>([])
   const [cap, setCap] = useState(0.2)
-  const [exceptionCap, setExceptionCap] = useState('30')
   const [openUnit, setOpenUnit] = useState<number | null>(null)
   const [results, setResults] = useState<Result[]>([])
   const [notClassified, setNotClassified] = useState<NotClassified[]>([])
-  const [reason, setReason] = useState('')
+  /** The leadership action whose own dialog is open: its reason (and cap, or the quota warning) asked there. */
+  const [dialog, setDialog] = useState<{ kind: 'signOff' | 'return' | 'exception' | 'cancel'; unitId?: number; unitName?: string; warning?: string } | null>(null)
   const load = useCallback(async () => {
     const c = await api<Cycle>('GET', `/api/cycles/${id}`)
     setCycle(c)
@@ -74,7 +75,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
       setNotClassified(found.notClassified ?? [])
     }
   }, [id, canLead])
-  const { message, act } = useAction(load, () => setReason(''))
+  const { message, act } = useAction(load, () => setDialog(null))
   useEffect(() => {
     void load()
   }, [load])
@@ -92,9 +93,10 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
   const signOff = (unitId: number, unitName: string) => {
     const { max } = quota(unitId)
     const { cut, tie } = quotaPreview(levels.filter((e) => e.unitId === unitId && e.level === 'HTXS'), max)
-    if (cut.length && !window.confirm(quotaWarning(unitName, cut, tie, max, lang))) return
-    void act(() => api('POST', `/api/cycles/${id}/units/${unitId}/sign-off`), vi ? `Đã ký duyệt ${unitName}.` : `${unitName} signed off.`)
+    if (cut.length) setDialog({ kind: 'signOff', unitId, unitName, warning: quotaWarning(unitName, cut, tie, max, lang) })
+    else void act(() => api('POST', `/api/cycles/${id}/units/${unitId}/sign-off`), vi ? `Đã ký duyệt ${unitName}.` : `${unitName} signed off.`)
   }
+  const reasonField = { name: 'reason', label: vi ? 'Lý do' : 'Reason', kind: 'textarea' as const, required: true, min: 3 }
   return (
     <section className="card" data-testid="cycle">
       <h2>
@@ -181,11 +183,11 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                       <button data-testid={`sign-off-${u.unitId}`} disabled={(u.byStage['AWAITING_SIGN_OFF'] ?? 0) !== u.total} onClick={() => signOff(u.unitId, u.unitName)}>
                         {vi ? 'Ký duyệt' : 'Sign off'}
                       </button>
-                      <button className="danger" disabled={reason.trim().length < 3 || !u.byStage['AWAITING_SIGN_OFF']} onClick={() => act(() => api('POST', `/api/cycles/${id}/units/${u.unitId}/return`, { reason }), vi ? 'Đã trả lại đơn vị.' : 'Unit returned.')}>
+                      <button className="danger" disabled={!u.byStage['AWAITING_SIGN_OFF']} title={u.byStage['AWAITING_SIGN_OFF'] ? undefined : vi ? 'Chưa có bản đánh giá nào chờ ký duyệt' : 'Nothing awaits sign-off yet'} onClick={() => setDialog({ kind: 'return', unitId: u.unitId, unitName: u.unitName })}>
                         {vi ? 'Trả lại' : 'Return'}
                       </button>
-                      <button className="secondary" disabled={reason.trim().length < 3} onClick={() => act(() => api('POST', `/api/cycles/${id}/units/${u.unitId}/quota-exception`, { cap: Number(exceptionCap) / 100, reason }), vi ? 'Đã cho phép ngoại lệ.' : 'Exception granted.')}>
-                        {vi ? `Ngoại lệ ${exceptionCap}%` : `Exception ${exceptionCap}%`}
+                      <button className="secondary" onClick={() => setDialog({ kind: 'exception', unitId: u.unitId, unitName: u.unitName })}>
+                        {vi ? 'Ngoại lệ tỷ lệ' : 'Quota exception'}
                       </button>
                     </div>
                   )}
@@ -195,22 +197,37 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
           ))}
         </tbody>
       </table>
-      {canLead && cycle.status === 'OPEN' && (
-        <div className="inline-form">
-          <label>
-            {vi ? 'Lý do (trả lại đơn vị, ngoại lệ tỷ lệ, hủy kỳ)' : 'Reason (return a unit, quota exception, cancel)'}
-            <input value={reason} onChange={(e) => setReason(e.target.value)} />
-          </label>
-          <label>
-            {vi ? 'Tỷ lệ ngoại lệ (%)' : 'Exception cap (%)'}
-            <input type="number" inputMode="numeric" min={1} max={100} value={exceptionCap} onChange={(e) => setExceptionCap(e.target.value)} />
-          </label>
-          {isAdmin && (
-            <button className="danger" disabled={reason.trim().length < 3} onClick={() => window.confirm(vi ? 'Hủy kỳ đánh giá này?' : 'Cancel this cycle?') && act(() => api('POST', `/api/cycles/${id}/cancel`, { reason }), vi ? 'Đã hủy kỳ.' : 'Cycle cancelled.')}>
-              {vi ? 'Hủy kỳ' : 'Cancel cycle'}
-            </button>
-          )}
+      {canLead && cycle.status === 'OPEN' && isAdmin && (
+        <div className="actions">
+          <button className="danger" onClick={() => setDialog({ kind: 'cancel' })}>
+            {vi ? 'Hủy kỳ' : 'Cancel cycle'}
+          </button>
         </div>
+      )}
+      {dialog?.kind === 'signOff' && (
+        <ActionDialog title={vi ? `Ký duyệt ${dialog.unitName}` : `Sign off ${dialog.unitName}`} fields={[]} confirm={vi ? 'Ký duyệt' : 'Sign off'} lang={lang} onConfirm={() => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/sign-off`), vi ? `Đã ký duyệt ${dialog.unitName}.` : `${dialog.unitName} signed off.`)} onClose={() => setDialog(null)}>
+          <p className="warning" data-testid="quota-warning" style={{ whiteSpace: 'pre-line' }}>
+            {dialog.warning}
+          </p>
+        </ActionDialog>
+      )}
+      {dialog?.kind === 'return' && (
+        <ActionDialog title={vi ? `Trả lại ${dialog.unitName} cho trưởng đơn vị` : `Return ${dialog.unitName} to its head`} fields={[reasonField]} confirm={vi ? 'Trả lại' : 'Return'} danger lang={lang} onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/return`, { reason: v['reason'] }), vi ? 'Đã trả lại đơn vị.' : 'Unit returned.')} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'exception' && (
+        <ActionDialog
+          title={vi ? `Ngoại lệ tỷ lệ HTXS cho ${dialog.unitName}` : `HTXS quota exception for ${dialog.unitName}`}
+          fields={[{ name: 'cap', label: vi ? `Tỷ lệ mới (% số HTT; hiện ${Math.round(cap * 100)}%)` : `New cap (% of HTT; now ${Math.round(cap * 100)}%)`, kind: 'number', required: true, min: 1, max: 100, initial: String(Math.round(cap * 100) + 10) }, reasonField]}
+          confirm={vi ? 'Cho phép ngoại lệ' : 'Grant the exception'}
+          lang={lang}
+          onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/quota-exception`, { cap: Number(v['cap']) / 100, reason: v['reason'] }), vi ? 'Đã cho phép ngoại lệ.' : 'Exception granted.')}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'cancel' && (
+        <ActionDialog title={vi ? 'Hủy kỳ đánh giá này?' : 'Cancel this cycle?'} fields={[reasonField]} confirm={vi ? 'Hủy kỳ' : 'Cancel the cycle'} danger lang={lang} onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/cancel`, { reason: v['reason'] }), vi ? 'Đã hủy kỳ.' : 'Cycle cancelled.')} onClose={() => setDialog(null)}>
+          <p>{vi ? 'Mọi bản đánh giá của kỳ bị hủy theo; thao tác này không hoàn tác được.' : 'Every evaluation of the cycle is cancelled with it; this cannot be undone.'}</p>
+        </ActionDialog>
       )}
       {results.length > 0 && (
         <>
