@@ -27,6 +27,7 @@ import { API_KEY_PATHS } from './integrations/key-auth.js'
 import { petitionsRoutes } from './routes/petitions.routes.js'
 import { indicatorsRoutes } from './routes/indicators.routes.js'
 import { delegationsRoutes } from './routes/delegations.routes.js'
+import { unitEvaluationRoutes } from './routes/unit-evaluations.routes.js'
 
 export { SESSION_COOKIE }
 const PUBLIC_PATHS = new Set(['/api/health', '/api/auth/login', '/api/openapi.json', '/api/session'])
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Ho
   petitionsRoutes(app, deps)
   indicatorsRoutes(app, deps)
   delegationsRoutes(app, deps)
+  unitEvaluationRoutes(app, deps)
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'Không tìm thấy đường dẫn.', messageEn: 'No such route.' } }, 404))

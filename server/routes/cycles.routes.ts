@@ -19,6 +19,7 @@ import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { toCsv } from '../org/csv.js'
 import { canSeeUnit, visibleUnitsOf } from '../org/visibility.js'
 import { publishedList } from '../cycles/published-list.js'
+import { capOf } from '../units/unit-evaluation.repo.js'
 
 const reasonBody = z.object({ reason: z.string().trim().min(3).max(2000) })
 const exceptionBody = z.object({ cap: z.number().gt(0).max(1), reason: z.string().trim().min(3).max(2000) })
@@ -121,6 +122,8 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
         rankInUnit: r.rank_in_unit,
         rankInCycle: r.rank_in_cycle,
         values: (r.scores as { values?: unknown } | null)?.values ?? null,
+        /** A head capped by the level of the unit they answered for in the same period (issue 14.2): unit, its level, from → to, in words. */
+        cap: capOf(r.scores),
         ...(annual ? annualFields(r.periods, (r.scores as { values?: Record<string, unknown> } | null)?.values) : {}),
       })),
     }
@@ -134,7 +137,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       if (cycle.status !== 'CLASSIFIED') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá chưa xếp loại xong.', 'The cycle is not classified yet.')
       const rows = await visibleResults(cycle.id, user)
       const header = ['Hạng trong kỳ', 'Hạng trong đơn vị', 'Họ và tên', 'Đơn vị', 'Chức danh', 'Tổng điểm', 'Xếp loại theo điểm', 'Xếp loại cuối cùng', 'Ghi chú']
-      const body = rows.map((r) => [r.rank_in_cycle, r.rank_in_unit, r.full_name, r.unit_name, r.position_code ?? '', r.total, r.level, r.final_level, [r.override_code, r.quota_cut ? 'Giới hạn tỷ lệ HTXS' : '', r.quota_tie ? 'Bằng điểm tại ngưỡng' : ''].filter(Boolean).join('; ')])
+      const body = rows.map((r) => [r.rank_in_cycle, r.rank_in_unit, r.full_name, r.unit_name, r.position_code ?? '', r.total, r.level, r.final_level, [r.override_code, r.quota_cut ? 'Giới hạn tỷ lệ HTXS' : '', r.quota_tie ? 'Bằng điểm tại ngưỡng' : '', capOf(r.scores)?.text.vi ?? ''].filter(Boolean).join('; ')])
       const file = `ket-qua-ky-${cycle.id}`
       if (query.format === 'csv') {
         const csv = toCsv([header, ...body])
@@ -225,6 +228,8 @@ function toCycleView(c: CycleRow) {
     periodKind: c.period_kind,
     periodStart: c.period_start,
     periodEnd: c.period_end,
+    /** staff, or unit: a unit cycle evaluates units (one evaluation per unit, by its head; see /api/unit-evaluations). */
+    subject: c.subject,
     ruleSetId: c.ruleset_id,
     status: c.status,
     unitIds: c.unit_ids,

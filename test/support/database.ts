@@ -8,7 +8,7 @@ export function adminDatabaseUrl(): string {
 
 /** Creates a fresh, empty database on that server for one test file; returns its URL and a dropper. */
 export async function createTestDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `kpi_${label}_${randomBytes(4).toString('hex')}`.toLowerCase()
+  const name = `kpi_${label.replace(/[^A-Za-z0-9_]/g, '_')}_${randomBytes(4).toString('hex')}`.toLowerCase() // a label may hold '-' (unit-eval)
   const admin = new pg.Client({ connectionString: adminDatabaseUrl() })
   await admin.connect()
   await admin.query(`create database ${name}`)
