@@ -1,3 +1,4 @@
+import { readablePath } from './zod-messages.js'
 import type { Context, Hono } from 'hono'
 import { z } from 'zod'
 import { ApiError, notFound } from '../errors.js'
@@ -64,7 +65,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z
   const result = schema.safeParse(value)
   if (result.success) return result.data
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || where, message: i.message }))
-  const list = issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+  const list = result.error.issues.map((i) => `${readablePath(i.path) || where}: ${i.message}`).join('; ')
   throw new ApiError(400, 'VALIDATION_FAILED', `Dữ liệu không hợp lệ (${where}): ${list}`, `Invalid ${where}: ${list}`, issues)
 }
 

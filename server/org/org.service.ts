@@ -1,3 +1,4 @@
+import { readablePath } from '../http/zod-messages.js'
 import { z } from 'zod'
 import { endSessionsOf, forgetSessionsOf } from '../auth/session.js'
 import { appendAudit } from '../audit/audit.repo.js'
@@ -99,7 +100,7 @@ export async function checkStaff(db: Db, inputs: unknown[]): Promise<{ errors: R
   inputs.forEach((raw, i) => {
     const r = staffInput.safeParse(raw)
     if (!r.success) {
-      for (const issue of r.error.issues) errors.push({ row: i + 1, path: issue.path.join('.'), message: issue.message })
+      for (const issue of r.error.issues) errors.push({ row: i + 1, path: readablePath(issue.path), message: issue.message })
       return
     }
     const s = r.data

@@ -99,7 +99,7 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
     expect(preview.body.errors.map((d: { row: number }) => d.row)).toEqual([2, 3, 3, 3])
     const refused = await t.api('POST', '/api/staff/import', admin, bad)
     expect(refused.status).toBe(400)
-    expect(refused.body.error.details.map((d: { row: number; path: string }) => `${d.row}:${d.path}`)).toEqual(['2:unitCode', '3:username', '3:fullName', '3:roles.0'])
+    expect(refused.body.error.details.map((d: { row: number; path: string }) => `${d.row}:${d.path}`)).toEqual(['2:unitCode', '3:username', '3:fullName', '3:roles #1'])
     expect((await t.api('GET', '/api/staff', admin)).body.some((s: { username: string }) => s.username === 'tt.mot')).toBe(false)
     const good = '\uFEFFusername,fullName,unitCode,positionCode,roles,email\r\ntt.mot,"Nguyễn Thị Một, Phó",TTr,PTP,staff,\r\n'
     const ok = await t.api('POST', '/api/staff/import', admin, good)
