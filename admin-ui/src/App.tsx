@@ -17,6 +17,8 @@ const HolidaysPage = lazy(() => import('./HolidaysPage').then((m) => ({ default:
 const IntegrationsPage = lazy(() => import('./IntegrationsPage').then((m) => ({ default: m.IntegrationsPage })))
 const PetitionsPage = lazy(() => import('./petitions/PetitionsPage').then((m) => ({ default: m.PetitionsPage })))
 const DelegationsPage = lazy(() => import('./delegations/DelegationsPage').then((m) => ({ default: m.DelegationsPage })))
+const UnitEvaluationPage = lazy(() => import('./units/UnitEvaluationPage').then((m) => ({ default: m.UnitEvaluationPage })))
+const UnitEvaluationsPage = lazy(() => import('./units/UnitEvaluationsPage').then((m) => ({ default: m.UnitEvaluationsPage })))
 
 interface Me {
   id: number
@@ -51,6 +53,8 @@ interface Cycle {
   periodStart: string
   periodEnd: string
   status: string
+  /** A unit cycle's evaluations are units (issue 14.2). */
+  subject?: 'staff' | 'unit'
 }
 
 /** The shell of the web app: sign-in, my tasks, cycles. Role screens grow from here. */
@@ -84,6 +88,7 @@ export function App() {
               <a href="#/">{t('myTasks', lang)}</a>
               {me.unitId !== null && <a href="#/work-log">{lang === 'vi' ? 'Nhật ký công việc' : 'Work log'}</a>}
               {me.roles.some((r) => r !== 'staff') && <a href="#/unit-board">{lang === 'vi' ? 'Bảng đơn vị' : 'Unit board'}</a>}
+              {me.roles.some((r) => r !== 'staff') && <a href="#/unit-evaluations">{lang === 'vi' ? 'Đánh giá đơn vị' : 'Unit evaluations'}</a>}
               {me.roles.includes('admin') && <a href="#/org">{lang === 'vi' ? 'Tổ chức' : 'Organisation'}</a>}
               {me.roles.includes('admin') && <a href="#/rulesets">{lang === 'vi' ? 'Bộ quy tắc' : 'Rule sets'}</a>}
               <a href="#/petitions">{lang === 'vi' ? 'Kiến nghị' : 'Petitions'}</a>
@@ -109,6 +114,8 @@ export function App() {
 
 function Page({ me, lang }: { me: Me; lang: Lang }) {
   const [section, id] = useRoute()
+  if (section === 'unit-evaluations' && id) return <UnitEvaluationPage key={id} id={Number(id)} lang={lang} />
+  if (section === 'unit-evaluations') return <UnitEvaluationsPage lang={lang} />
   if (section === 'evaluations' && id) return <EvaluationPage key={id} id={Number(id)} lang={lang} />
   if (section === 'org') return <OrgPage lang={lang} />
   if (section === 'notifications') return <NotificationsPage lang={lang} />
@@ -164,10 +171,12 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
   const [bulkMessage, setBulkMessage] = useState('')
   const load = useCallback(async () => {
     setTasks(await apiAll<Task>('/api/evaluations?assignedToMe=true'))
-    // The person's latest classified result, shown once a cycle has ended.
+    const all = await api<Cycle[]>('GET', '/api/cycles')
+    // The person's latest classified result, shown once a cycle has ended (a unit's result, which its head owns, is not theirs).
+    const unitCycles = new Set(all.filter((c) => c.subject === 'unit').map((c) => c.id))
     const classified = await apiAll<Result>('/api/evaluations?stage=CLASSIFIED')
-    setLatest(classified.filter((r) => r.staffId === me.id).at(-1) ?? null)
-    setCycles(await api<Cycle[]>('GET', '/api/cycles'))
+    setLatest(classified.filter((r) => r.staffId === me.id && !unitCycles.has(r.cycleId)).at(-1) ?? null)
+    setCycles(all)
   }, [me.id])
   useEffect(() => {
     void load()
@@ -261,7 +270,11 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
                     )}
                   </td>
                   <td>
-                    <a href={`#/evaluations/${task.id}`}>{task.fullName}</a>
+                    {cycles.find((c) => c.id === task.cycleId)?.subject === 'unit' ? (
+                      <a href={`#/unit-evaluations/${task.id}`}>{lang === 'vi' ? `Đơn vị: ${task.unitName}` : `Unit: ${task.unitName}`}</a>
+                    ) : (
+                      <a href={`#/evaluations/${task.id}`}>{task.fullName}</a>
+                    )}
                     {task.delegatedBy && (
                       <span className="muted" data-testid="delegated-by">
                         {' '}

@@ -8,6 +8,8 @@ import { quotaPreview, quotaWarning } from './quota-preview'
 import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang } from './i18n'
 import { PrintButton } from './PrintButton'
 import { ReassignAction } from './delegations/ReassignAction'
+import { CapNote, UnitCycleSection } from './units/UnitCycleSection'
+import type { LeaderCap } from './units/types'
 
 interface UnitProgress {
   unitId: number
@@ -26,6 +28,8 @@ interface Cycle {
   quotaExceptions: { unitId: number; cap: number; reason: string }[]
   periodStart: string
   periodEnd: string
+  /** A unit cycle evaluates units (issue 14.2). */
+  subject?: 'staff' | 'unit'
   progress: { byStage: Record<string, number>; byUnit: UnitProgress[] }
 }
 interface EvaluationRow {
@@ -46,6 +50,8 @@ interface Result extends AnnualResultFields {
   rankInUnit: number
   rankInCycle: number
   quotaCut: boolean
+  /** A head lowered to their unit's level. */
+  cap?: LeaderCap | null
 }
 
 const STAGE_ORDER = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED']
@@ -229,6 +235,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
           <p>{vi ? 'Mọi bản đánh giá của kỳ bị hủy theo; thao tác này không hoàn tác được.' : 'Every evaluation of the cycle is cancelled with it; this cannot be undone.'}</p>
         </ActionDialog>
       )}
+      {cycle.subject === 'unit' && <UnitCycleSection cycleId={id} lang={lang} />}
       {results.length > 0 && (
         <>
           <h3>{vi ? 'Phân bố xếp loại theo đơn vị' : 'Levels by unit'}</h3>
@@ -267,6 +274,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                   <td title={LEVEL_LABELS[r.finalLevel]?.[lang]}>
                     {r.finalLevel}
                     {r.quotaCut ? ` (${vi ? 'do giới hạn tỷ lệ' : 'quota'})` : ''}
+                    {r.cap && <CapNote cap={r.cap} lang={lang} />}
                   </td>
                   {r.periods && (
                     <td>

@@ -9,6 +9,7 @@ import { integrationsCases } from '../support/authorization/integrations.cases.j
 import { petitionsCases } from '../support/authorization/petitions.cases.js'
 import { indicatorsCases } from '../support/authorization/indicators.cases.js'
 import { delegationsCases } from '../support/authorization/delegations.cases.js'
+import { unitEvaluationsCases } from '../support/authorization/unit-evaluations.cases.js'
 
 /**
  * Every route × every kind of caller, on a classified cycle of two units (CCHC and VP): admin, a
@@ -95,6 +96,7 @@ describe('authorization: role × route × scope', () => {
       ...petitionsCases(ctx),
       ...indicatorsCases(ctx),
       ...delegationsCases(ctx),
+      ...unitEvaluationsCases(ctx),
       { route: 'GET /api/health', call: get('/api/health'), allow: 'public' },
       { route: 'GET /api/openapi.json', call: get('/api/openapi.json'), allow: 'public' },
       { route: 'GET /api/me', call: get('/api/me'), allow: all },

@@ -1,0 +1,30 @@
+import { useEffect, useState } from 'react'
+import { apiAll } from '../api'
+import type { Lang } from '../i18n'
+import type { LeaderCap, UnitEvaluationItem } from './types'
+import { UnitEvaluationsTable } from './UnitEvaluationsTable'
+
+/** On a unit cycle's page: its units — each to its form — with their stage, then their results. */
+export function UnitCycleSection({ cycleId, lang }: { cycleId: number; lang: Lang }) {
+  const [rows, setRows] = useState<UnitEvaluationItem[]>([])
+  useEffect(() => {
+    apiAll<UnitEvaluationItem>(`/api/unit-evaluations?cycleId=${cycleId}`).then(setRows, () => setRows([]))
+  }, [cycleId])
+  if (!rows.length) return null
+  return (
+    <>
+      <h3>{lang === 'vi' ? 'Các đơn vị được đánh giá' : 'Units evaluated'}</h3>
+      <UnitEvaluationsTable rows={rows} lang={lang} showCycle={false} />
+    </>
+  )
+}
+
+/** Beside a head's final level in a personal cycle's results: lowered to the unit's level, and why. */
+export function CapNote({ cap, lang }: { cap: LeaderCap; lang: Lang }) {
+  return (
+    <span className="muted" data-testid="leader-cap" title={cap.text[lang]}>
+      {' '}
+      ({cap.text[lang]})
+    </span>
+  )
+}

@@ -1,0 +1,25 @@
+import { useEffect, useState } from 'react'
+import { apiAll } from '../api'
+import type { Lang } from '../i18n'
+import type { UnitEvaluationItem } from './types'
+import { UnitEvaluationsTable } from './UnitEvaluationsTable'
+
+/** "Đánh giá đơn vị": every unit evaluation the user is party to (admins: all), newest cycle first. */
+export function UnitEvaluationsPage({ lang }: { lang: Lang }) {
+  const vi = lang === 'vi'
+  const [rows, setRows] = useState<UnitEvaluationItem[] | null>(null)
+  useEffect(() => {
+    apiAll<UnitEvaluationItem>('/api/unit-evaluations').then((r) => setRows([...r].sort((a, b) => b.cycleId - a.cycleId || a.unitName.localeCompare(b.unitName, 'vi'))), () => setRows([]))
+  }, [])
+  return (
+    <section className="card">
+      <h2>{vi ? 'Đánh giá đơn vị' : 'Unit evaluations'}</h2>
+      <p className="muted">
+        {vi
+          ? 'Trưởng đơn vị tự đánh giá cho đơn vị (KPI nền tảng, chức năng, đặc thù), lãnh đạo phụ trách nhận xét, Giám đốc ký duyệt. Xếp loại của người đứng đầu không cao hơn xếp loại của đơn vị.'
+          : "The unit head self-assesses for the unit (foundational, functional and unit-specific KPIs), the leader in charge reviews, the director signs off. A head's own level may not exceed the unit's."}
+      </p>
+      {rows === null ? null : rows.length ? <UnitEvaluationsTable rows={rows} lang={lang} /> : <p>{vi ? 'Chưa có đánh giá đơn vị nào.' : 'No unit evaluation yet.'}</p>}
+    </section>
+  )
+}

@@ -1,0 +1,41 @@
+import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, STAGE_LABELS, type Lang } from '../i18n'
+import type { UnitEvaluationItem } from './types'
+
+/** Unit evaluations in a table: the unit (to its form), its head, the period, the stage or the result. */
+export function UnitEvaluationsTable({ rows, lang, showCycle = true }: { rows: UnitEvaluationItem[]; lang: Lang; showCycle?: boolean }) {
+  const vi = lang === 'vi'
+  return (
+    <table data-testid="unit-evaluations">
+      <thead>
+        <tr>
+          <th>{vi ? 'Đơn vị' : 'Unit'}</th>
+          <th>{vi ? 'Trưởng đơn vị' : 'Head'}</th>
+          {showCycle && <th>{vi ? 'Kỳ' : 'Period'}</th>}
+          <th>{vi ? 'Bước' : 'Stage'}</th>
+          <th>{vi ? 'Điểm' : 'Score'}</th>
+          <th>{vi ? 'Xếp loại' : 'Level'}</th>
+          <th>{vi ? 'Hạn' : 'Due'}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td>
+              <a href={`#/unit-evaluations/${r.id}`}>{r.unitName}</a>
+            </td>
+            <td>{r.headName}</td>
+            {showCycle && (
+              <td>
+                {r.cycleName} ({formatDate(r.periodStart)} – {formatDate(r.periodEnd)})
+              </td>
+            )}
+            <td>{STAGE_LABELS[r.stage]?.[lang] ?? r.stage}</td>
+            <td>{formatNumber(r.total, lang)}</td>
+            <td title={r.finalLevel ? LEVEL_LABELS[r.finalLevel]?.[lang] : undefined}>{r.finalLevel ?? (r.level ? `(${r.level})` : '—')}</td>
+            <td className={r.overdue ? 'overdue' : ''}>{r.stage === 'CLASSIFIED' ? '' : formatDateTime(r.deadlineAt)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
