@@ -54,6 +54,7 @@ async function resultSources(db: Db, cycleId: number, agencyCode: string | undef
     .select(['e.staff_id', 'e.unit_id', 'e.total', 'e.final_level', 's.full_name', 's.personal_id'])
     .where('e.cycle_id', '=', cycleId)
     .where('e.stage', '=', 'CLASSIFIED')
+    .where('e.subject_unit_id', 'is', null) // a unit's result (its head owns the row) is no person's record
     .orderBy('e.staff_id')
     .execute()
   const sources = rows.map((r) => ({
