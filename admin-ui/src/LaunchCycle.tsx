@@ -56,14 +56,15 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
   // An annual cycle is launched before its year ends: its deadlines count from today.
   const preview = useDeadlinePreview(form.periodKind === 'year' ? new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date()) : form.periodEnd, form.selfDays, form.reviewDays)
   // A year is classified with an annual rule set, a month or a quarter with a period one.
-  const fitting = ruleSets.filter((r) => r.annual === (form.periodKind === 'year'))
+  // (A unit rule set evaluates units over any period.)
+  const fitting = ruleSets.filter((r) => r.subject === 'unit' || r.annual === (form.periodKind === 'year'))
   useEffect(() => {
     void api<Unit[]>('GET', '/api/units').then(setUnits)
     void api<RuleSetMeta[]>('GET', '/api/rulesets').then((all) => {
       const published = all.filter((r) => r.status === 'published')
       setRuleSets(published)
       // Nothing preselected unless only one can apply: the admin chooses the rule set of record.
-      const periodSets = published.filter((r) => !r.annual)
+      const periodSets = published.filter((r) => !r.annual && r.subject !== 'unit')
       if (periodSets.length === 1) setForm((f) => ({ ...f, ruleSetId: periodSets[0]!.id }))
     })
   }, [])
@@ -101,7 +102,7 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
             onChange={(e) => {
               // A new kind brings its own current period and name (a quarter never keeps the month's dates).
               const period = periodOf(e.target.value as PeriodKind, new Date())
-              const kindSets = ruleSets.filter((r) => r.annual === (e.target.value === 'year'))
+              const kindSets = ruleSets.filter((r) => r.subject === 'unit' || r.annual === (e.target.value === 'year'))
               const keep = kindSets.some((r) => r.id === Number(form.ruleSetId))
               setForm({ ...form, periodKind: e.target.value, name: period.name, periodStart: period.start, periodEnd: period.end, ruleSetId: keep ? form.ruleSetId : kindSets.length === 1 ? kindSets[0]!.id : 0 })
             }}

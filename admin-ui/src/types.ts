@@ -19,6 +19,8 @@ export interface RuleSetMeta {
   publishedAt: string | null
   /** An annual rule set: it classifies years (periodKind "year") and only years. */
   annual: boolean
+  /** Whom it evaluates: people, or units (a unit cycle: one evaluation per unit, by its head). */
+  subject: 'person' | 'unit'
 }
 
 export interface WorkItem {

@@ -47,7 +47,7 @@ export function ruleSetRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
   route(app, { method: 'get', path: '/api/rulesets/schema', summary: 'The JSON Schema of a rule set (drives the editor form)', tag: 'rulesets' }, () => Promise.resolve(ruleSetJsonSchema()))
 
   route(app, { method: 'get', path: '/api/rulesets', summary: 'Rule sets, every version', tag: 'rulesets' }, async () =>
-    (await listRuleSets(db)).map(({ definition, ...meta }) => ({ ...meta, name: definition.name, tests: definition.tests?.length ?? 0, annual: Boolean(definition.annual) })),
+    (await listRuleSets(db)).map(({ definition, ...meta }) => ({ ...meta, name: definition.name, tests: definition.tests?.length ?? 0, annual: Boolean(definition.annual), subject: definition.subject ?? 'person' })),
   )
 
   route(app, { method: 'get', path: '/api/rulesets/:id', summary: 'One rule set version with its definition', tag: 'rulesets' }, async ({ params }) => load(params))
