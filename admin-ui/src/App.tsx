@@ -1,24 +1,24 @@
 import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react'
 import { api, apiAll, ApiFailure } from './api'
 import { Bell, NotificationsPage } from './NotificationsPage'
-import { formatDate, formatDateTime, LEVEL_LABELS, STAGE_LABELS, t, type Lang } from './i18n'
+import { formatDate, formatDateTime, LEVEL_LABELS, STAGE_LABELS, type Lang, tr, withMessages } from './i18n'
 import { useRoute } from './router'
 
 // Each screen is loaded when first opened: the sign-in page downloads none of them (issue 16, point 7).
-const CyclePage = lazy(() => import('./CyclePage').then((m) => ({ default: m.CyclePage })))
-const LaunchCycle = lazy(() => import('./LaunchCycle').then((m) => ({ default: m.LaunchCycle })))
-const OrgPage = lazy(() => import('./OrgPage').then((m) => ({ default: m.OrgPage })))
-const EvaluationPage = lazy(() => import('./EvaluationPage').then((m) => ({ default: m.EvaluationPage })))
-const RuleSetPage = lazy(() => import('./RuleSetsPage').then((m) => ({ default: m.RuleSetPage })))
-const RuleSetsPage = lazy(() => import('./RuleSetsPage').then((m) => ({ default: m.RuleSetsPage })))
-const UnitBoardPage = lazy(() => import('./UnitBoardPage').then((m) => ({ default: m.UnitBoardPage })))
-const WorkLogPage = lazy(() => import('./WorkLogPage').then((m) => ({ default: m.WorkLogPage })))
-const HolidaysPage = lazy(() => import('./HolidaysPage').then((m) => ({ default: m.HolidaysPage })))
-const IntegrationsPage = lazy(() => import('./IntegrationsPage').then((m) => ({ default: m.IntegrationsPage })))
-const PetitionsPage = lazy(() => import('./petitions/PetitionsPage').then((m) => ({ default: m.PetitionsPage })))
-const DelegationsPage = lazy(() => import('./delegations/DelegationsPage').then((m) => ({ default: m.DelegationsPage })))
-const UnitEvaluationPage = lazy(() => import('./units/UnitEvaluationPage').then((m) => ({ default: m.UnitEvaluationPage })))
-const UnitEvaluationsPage = lazy(() => import('./units/UnitEvaluationsPage').then((m) => ({ default: m.UnitEvaluationsPage })))
+const CyclePage = lazy(() => withMessages(import('./CyclePage')).then((m) => ({ default: m.CyclePage })))
+const LaunchCycle = lazy(() => withMessages(import('./LaunchCycle')).then((m) => ({ default: m.LaunchCycle })))
+const OrgPage = lazy(() => withMessages(import('./OrgPage')).then((m) => ({ default: m.OrgPage })))
+const EvaluationPage = lazy(() => withMessages(import('./EvaluationPage')).then((m) => ({ default: m.EvaluationPage })))
+const RuleSetPage = lazy(() => withMessages(import('./RuleSetsPage')).then((m) => ({ default: m.RuleSetPage })))
+const RuleSetsPage = lazy(() => withMessages(import('./RuleSetsPage')).then((m) => ({ default: m.RuleSetsPage })))
+const UnitBoardPage = lazy(() => withMessages(import('./UnitBoardPage')).then((m) => ({ default: m.UnitBoardPage })))
+const WorkLogPage = lazy(() => withMessages(import('./WorkLogPage')).then((m) => ({ default: m.WorkLogPage })))
+const HolidaysPage = lazy(() => withMessages(import('./HolidaysPage')).then((m) => ({ default: m.HolidaysPage })))
+const IntegrationsPage = lazy(() => withMessages(import('./IntegrationsPage')).then((m) => ({ default: m.IntegrationsPage })))
+const PetitionsPage = lazy(() => withMessages(import('./petitions/PetitionsPage')).then((m) => ({ default: m.PetitionsPage })))
+const DelegationsPage = lazy(() => withMessages(import('./delegations/DelegationsPage')).then((m) => ({ default: m.DelegationsPage })))
+const UnitEvaluationPage = lazy(() => withMessages(import('./units/UnitEvaluationPage')).then((m) => ({ default: m.UnitEvaluationPage })))
+const UnitEvaluationsPage = lazy(() => withMessages(import('./units/UnitEvaluationsPage')).then((m) => ({ default: m.UnitEvaluationsPage })))
 
 interface Me {
   id: number
@@ -76,37 +76,37 @@ export function App() {
   return (
     <div className="app">
       <header>
-        <h1>{t('title', lang)}</h1>
-        <span className="subtitle">{t('subtitle', lang)}</span>
+        <h1>{tr(lang, 'common.title')}</h1>
+        <span className="subtitle">{tr(lang, 'common.subtitle')}</span>
         <span className="spacer" />
         <button className="link" onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')}>
-          {t('switchLang', lang)}
+          {tr(lang, 'common.switchLang')}
         </button>
         {me && (
           <>
             <nav>
-              <a href="#/">{t('myTasks', lang)}</a>
-              {me.unitId !== null && <a href="#/work-log">{lang === 'vi' ? 'Nhật ký công việc' : 'Work log'}</a>}
-              {me.roles.some((r) => r !== 'staff') && <a href="#/unit-board">{lang === 'vi' ? 'Bảng đơn vị' : 'Unit board'}</a>}
-              {me.roles.some((r) => r !== 'staff') && <a href="#/unit-evaluations">{lang === 'vi' ? 'Đánh giá đơn vị' : 'Unit evaluations'}</a>}
-              {me.roles.includes('admin') && <a href="#/org">{lang === 'vi' ? 'Tổ chức' : 'Organisation'}</a>}
-              {me.roles.includes('admin') && <a href="#/rulesets">{lang === 'vi' ? 'Bộ quy tắc' : 'Rule sets'}</a>}
-              <a href="#/petitions">{lang === 'vi' ? 'Kiến nghị' : 'Petitions'}</a>
-              <a href="#/delegations">{lang === 'vi' ? 'Ủy quyền' : 'Delegation'}</a>
-              {me.roles.includes('admin') && <a href="#/calendar">{lang === 'vi' ? 'Lịch làm việc' : 'Calendar'}</a>}
-              {me.roles.includes('admin') && <a href="#/integrations">{lang === 'vi' ? 'Kết nối' : 'Connections'}</a>}
+              <a href="#/">{tr(lang, 'common.myTasks')}</a>
+              {me.unitId !== null && <a href="#/work-log">{tr(lang, 'app.workLog')}</a>}
+              {me.roles.some((r) => r !== 'staff') && <a href="#/unit-board">{tr(lang, 'app.unitBoard')}</a>}
+              {me.roles.some((r) => r !== 'staff') && <a href="#/unit-evaluations">{tr(lang, 'app.unitEvaluations')}</a>}
+              {me.roles.includes('admin') && <a href="#/org">{tr(lang, 'app.organisation')}</a>}
+              {me.roles.includes('admin') && <a href="#/rulesets">{tr(lang, 'app.ruleSets')}</a>}
+              <a href="#/petitions">{tr(lang, 'app.petitions')}</a>
+              <a href="#/delegations">{tr(lang, 'app.delegation')}</a>
+              {me.roles.includes('admin') && <a href="#/calendar">{tr(lang, 'app.calendar')}</a>}
+              {me.roles.includes('admin') && <a href="#/integrations">{tr(lang, 'app.connections')}</a>}
             </nav>
             <Bell lang={lang} />
             <span className="who">
               {me.fullName}
               {me.unitName ? ` — ${me.unitName}` : ''}
             </span>
-            <button onClick={logout}>{t('logout', lang)}</button>
+            <button onClick={logout}>{tr(lang, 'common.logout')}</button>
           </>
         )}
       </header>
       <main>
-        <Suspense fallback={<p className="loading">{lang === 'vi' ? 'Đang tải…' : 'Loading…'}</p>}>{me === undefined ? null : me ? <Page me={me} lang={lang} /> : <Login lang={lang} onLogin={setMe} />}</Suspense>
+        <Suspense fallback={<p className="loading">{tr(lang, 'app.loading')}</p>}>{me === undefined ? null : me ? <Page me={me} lang={lang} /> : <Login lang={lang} onLogin={setMe} />}</Suspense>
       </main>
     </div>
   )
@@ -148,15 +148,15 @@ function Login({ lang, onLogin }: { lang: Lang; onLogin: (me: Me) => void }) {
   return (
     <form className="card login" onSubmit={submit}>
       <label>
-        {t('username', lang)}
+        {tr(lang, 'common.username')}
         <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required autoFocus />
       </label>
       <label>
-        {t('password', lang)}
+        {tr(lang, 'common.password')}
         <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
       </label>
       {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit">{t('login', lang)}</button>
+      <button type="submit">{tr(lang, 'common.login')}</button>
     </form>
   )
 }
@@ -186,7 +186,7 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
   const approvePicked = async () => {
     const chosen = reviewable.filter((task) => picked.has(task.id))
     const names = chosen.map((task) => `• ${task.fullName}`).join('\n')
-    if (!chosen.length || !window.confirm(`${lang === 'vi' ? 'Duyệt các bản đánh giá của' : 'Approve the evaluations of'}:\n${names}`)) return
+    if (!chosen.length || !window.confirm(`${tr(lang, 'app.approveTheEvaluationsOf')}:\n${names}`)) return
     const failed: string[] = []
     for (const task of chosen) {
       try {
@@ -195,7 +195,7 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
         failed.push(`${task.fullName}: ${err instanceof ApiFailure ? err.message : String(err)}`)
       }
     }
-    setBulkMessage(failed.length ? failed.join('; ') : lang === 'vi' ? `Đã duyệt ${chosen.length} bản đánh giá.` : `${chosen.length} evaluations approved.`)
+    setBulkMessage(failed.length ? failed.join('; ') : tr(lang, 'app.evaluationsApproved', { length: chosen.length }))
     setPicked(new Set())
     await load()
   }
@@ -204,37 +204,37 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
       {me.roles.includes('admin') && <LaunchCycle lang={lang} />}
       {latest?.finalLevel && (
         <section className="card result" data-testid="latest-result">
-          <h2>{lang === 'vi' ? 'Kết quả đánh giá gần nhất' : 'Your latest result'}</h2>
+          <h2>{tr(lang, 'app.yourLatestResult')}</h2>
           <p>
             <a href={`#/evaluations/${latest.id}`}>{cycles.find((c) => c.id === latest.cycleId)?.name ?? `#${latest.cycleId}`}</a>: <strong>{latest.finalLevel}</strong> — {LEVEL_LABELS[latest.finalLevel]?.[lang]}
-            {latest.total !== null && `, ${latest.total.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')} ${lang === 'vi' ? 'điểm' : 'points'}`}
-            {latest.rankInUnit !== null && (lang === 'vi' ? `, xếp thứ ${latest.rankInUnit} trong đơn vị` : `, rank ${latest.rankInUnit} in the unit`)}
+            {latest.total !== null && `, ${latest.total.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')} ${tr(lang, 'app.points')}`}
+            {latest.rankInUnit !== null && (tr(lang, 'app.rankInTheUnit', { rankInUnit: latest.rankInUnit }))}
           </p>
         </section>
       )}
       <section className="card">
         <h2>
-          {t('myTasks', lang)} <span className="count">{tasks.length}</span>
+          {tr(lang, 'common.myTasks')} <span className="count">{tasks.length}</span>
         </h2>
         <p className="counters" data-testid="counters">
           <span>
-            {lang === 'vi' ? 'Cần nộp' : 'To submit'}: <strong>{tasks.filter((x) => x.stage === 'SELF_ASSESSMENT').length}</strong>
+            {tr(lang, 'app.toSubmit')}: <strong>{tasks.filter((x) => x.stage === 'SELF_ASSESSMENT').length}</strong>
           </span>
           <span>
-            {lang === 'vi' ? 'Cần nhận xét' : 'To review'}: <strong>{tasks.filter((x) => x.stage === 'UNIT_REVIEW').length}</strong>
+            {tr(lang, 'app.toReview')}: <strong>{tasks.filter((x) => x.stage === 'UNIT_REVIEW').length}</strong>
           </span>
           <span>
-            {lang === 'vi' ? 'Chờ ký duyệt' : 'To sign off'}: <strong>{tasks.filter((x) => x.stage === 'AWAITING_SIGN_OFF').length}</strong>
+            {tr(lang, 'app.toSignOff')}: <strong>{tasks.filter((x) => x.stage === 'AWAITING_SIGN_OFF').length}</strong>
           </span>
           <span className={tasks.some((x) => x.overdue) ? 'overdue' : ''}>
-            {t('overdue', lang)}: <strong>{tasks.filter((x) => x.overdue).length}</strong>
+            {tr(lang, 'common.overdue')}: <strong>{tasks.filter((x) => x.overdue).length}</strong>
           </span>
         </p>
         <div className="inline-form">
           <label>
-            {t('stage', lang)}
+            {tr(lang, 'common.stage')}
             <select value={stageFilter} onChange={(e) => setStageFilter(e.target.value)} data-testid="stage-filter">
-              <option value="">{lang === 'vi' ? 'Tất cả' : 'All'}</option>
+              <option value="">{tr(lang, 'app.all')}</option>
               {['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF'].map((st) => (
                 <option key={st} value={st}>
                   {STAGE_LABELS[st]![lang]}
@@ -244,21 +244,21 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
           </label>
           <label className="check">
             <input type="checkbox" checked={overdueOnly} onChange={(e) => setOverdueOnly(e.target.checked)} />
-            {lang === 'vi' ? 'Chỉ quá hạn' : 'Overdue only'}
+            {tr(lang, 'app.overdueOnly')}
           </label>
         </div>
         <UnitsToSignOff tasks={tasks} lang={lang} />
         {shown.length === 0 ? (
-          <p>{t('noTasks', lang)}</p>
+          <p>{tr(lang, 'common.noTasks')}</p>
         ) : (
           <table>
             <thead>
               <tr>
-                <th aria-label={lang === 'vi' ? 'Chọn' : 'Select'} />
-                <th>{t('person', lang)}</th>
-                <th>{t('unit', lang)}</th>
-                <th>{t('stage', lang)}</th>
-                <th>{t('deadline', lang)}</th>
+                <th aria-label={tr(lang, 'app.select')} />
+                <th>{tr(lang, 'common.person')}</th>
+                <th>{tr(lang, 'common.unit')}</th>
+                <th>{tr(lang, 'common.stage')}</th>
+                <th>{tr(lang, 'common.deadline')}</th>
               </tr>
             </thead>
             <tbody>
@@ -271,21 +271,21 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
                   </td>
                   <td>
                     {cycles.find((c) => c.id === task.cycleId)?.subject === 'unit' ? (
-                      <a href={`#/unit-evaluations/${task.id}`}>{lang === 'vi' ? `Đơn vị: ${task.unitName}` : `Unit: ${task.unitName}`}</a>
+                      <a href={`#/unit-evaluations/${task.id}`}>{tr(lang, 'app.unit', { unitName: task.unitName })}</a>
                     ) : (
                       <a href={`#/evaluations/${task.id}`}>{task.fullName}</a>
                     )}
                     {task.delegatedBy && (
                       <span className="muted" data-testid="delegated-by">
                         {' '}
-                        ({lang === 'vi' ? `Ủy quyền bởi ${task.delegatedBy.name}` : `Delegated by ${task.delegatedBy.name}`})
+                        ({tr(lang, 'app.delegatedBy', { name: task.delegatedBy.name })})
                       </span>
                     )}
                   </td>
                   <td>{task.unitName}</td>
                   <td>{STAGE_LABELS[task.stage]?.[lang] ?? task.stage}</td>
                   <td className={task.overdue ? 'overdue' : ''}>
-                    {formatDateTime(task.deadlineAt)} {task.overdue ? `(${t('overdue', lang)})` : ''}
+                    {formatDateTime(task.deadlineAt)} {task.overdue ? `(${tr(lang, 'common.overdue')})` : ''}
                   </td>
                 </tr>
               ))}
@@ -295,23 +295,23 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
         {reviewable.length > 1 && (
           <div className="actions">
             <button className="secondary" onClick={() => setPicked(new Set(reviewable.map((task) => task.id)))}>
-              {lang === 'vi' ? 'Chọn tất cả bản chờ nhận xét' : 'Select all awaiting review'}
+              {tr(lang, 'app.selectAllAwaitingReview')}
             </button>
             <button data-testid="bulk-approve" disabled={!picked.size} onClick={() => void approvePicked()}>
-              {lang === 'vi' ? `Duyệt ${picked.size} bản đã chọn` : `Approve ${picked.size} selected`}
+              {tr(lang, 'app.approveSelected', { size: picked.size })}
             </button>
           </div>
         )}
         {bulkMessage && <p role="status">{bulkMessage}</p>}
       </section>
       <section className="card">
-        <h2>{t('cycles', lang)}</h2>
+        <h2>{tr(lang, 'common.cycles')}</h2>
         <table>
           <thead>
             <tr>
-              <th>{t('cycles', lang)}</th>
-              <th>{t('period', lang)}</th>
-              <th>{t('status', lang)}</th>
+              <th>{tr(lang, 'common.cycles')}</th>
+              <th>{tr(lang, 'common.period')}</th>
+              <th>{tr(lang, 'common.status')}</th>
             </tr>
           </thead>
           <tbody>
@@ -345,15 +345,14 @@ function UnitsToSignOff({ tasks, lang }: { tasks: Task[]; lang: Lang }) {
     units.set(key, u)
   }
   if (!units.size) return null
-  const vi = lang === 'vi'
   return (
     <div data-testid="units-to-sign-off">
-      <h3>{vi ? 'Đơn vị chờ ký duyệt' : 'Units awaiting sign-off'}</h3>
+      <h3>{tr(lang, 'app.unitsAwaitingSignOff')}</h3>
       <ul>
         {[...units.values()].map((u) => (
           <li key={`${u.cycleId}:${u.unitName}`} className={u.overdue ? 'overdue' : ''}>
-            <a href={`#/cycles/${u.cycleId}`}>{u.unitName}</a>: {vi ? `${u.count} bản đánh giá, hạn ${formatDateTime(u.due)}` : `${u.count} evaluation(s), due ${formatDateTime(u.due)}`} —{' '}
-            <a href={`#/cycles/${u.cycleId}`}>{vi ? 'mở để ký duyệt hoặc trả lại' : 'open to sign off or return'}</a>
+            <a href={`#/cycles/${u.cycleId}`}>{u.unitName}</a>: {tr(lang, 'app.evaluationSDue', { count: u.count, value: formatDateTime(u.due) })} —{' '}
+            <a href={`#/cycles/${u.cycleId}`}>{tr(lang, 'app.openToSignOffOr')}</a>
           </li>
         ))}
       </ul>

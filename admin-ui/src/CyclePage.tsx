@@ -5,7 +5,7 @@ import { Message, useAction } from './action'
 import { api, apiAll } from './api'
 import { quotaLimit } from '../../rules/classify'
 import { quotaPreview, quotaWarning } from './quota-preview'
-import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang } from './i18n'
+import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from './i18n'
 import { PrintButton } from './PrintButton'
 import { ReassignAction } from './delegations/ReassignAction'
 import { CapNote, UnitCycleSection } from './units/UnitCycleSection'
@@ -100,25 +100,25 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
     const { max } = quota(unitId)
     const { cut, tie } = quotaPreview(levels.filter((e) => e.unitId === unitId && e.level === 'HTXS'), max)
     if (cut.length) setDialog({ kind: 'signOff', unitId, unitName, warning: quotaWarning(unitName, cut, tie, max, lang) })
-    else void act(() => api('POST', `/api/cycles/${id}/units/${unitId}/sign-off`), vi ? `Đã ký duyệt ${unitName}.` : `${unitName} signed off.`)
+    else void act(() => api('POST', `/api/cycles/${id}/units/${unitId}/sign-off`), tr(lang, 'cyclePage.signedOff', { unitName }))
   }
-  const reasonField = { name: 'reason', label: vi ? 'Lý do' : 'Reason', kind: 'textarea' as const, required: true, min: 3 }
+  const reasonField = { name: 'reason', label: tr(lang, 'cyclePage.reason'), kind: 'textarea' as const, required: true, min: 3 }
   return (
     <section className="card" data-testid="cycle">
       <h2>
         {cycle.name} <span className="muted">({formatDate(cycle.periodStart)} – {formatDate(cycle.periodEnd)})</span>
       </h2>
       <p>
-        {vi ? 'Trạng thái' : 'Status'}: <strong data-testid="cycle-status">{STAGE_LABELS[cycle.status]?.[lang] ?? cycle.status}</strong>
+        {tr(lang, 'cyclePage.status')}: <strong data-testid="cycle-status">{STAGE_LABELS[cycle.status]?.[lang] ?? cycle.status}</strong>
       </p>
       {(cycle.status === 'RANKING_FAILED' || cycle.rankingError) && (
         <div className="warning" data-testid="ranking-error">
           <p>
-            {vi ? 'Không xếp loại được kỳ này, cần quản trị viên kiểm tra dữ liệu' : 'The cycle could not be ranked; an administrator must check the data'}: {cycle.rankingError}
+            {tr(lang, 'cyclePage.theCycleCouldNotBe')}: {cycle.rankingError}
           </p>
           {isAdmin && (
-            <button data-testid="retry-ranking" onClick={() => act(() => api('POST', `/api/cycles/${id}/ranking/retry`), vi ? 'Đang xếp loại lại.' : 'Ranking again.')}>
-              {vi ? 'Xếp loại lại' : 'Rank again'}
+            <button data-testid="retry-ranking" onClick={() => act(() => api('POST', `/api/cycles/${id}/ranking/retry`), tr(lang, 'cyclePage.rankingAgain'))}>
+              {tr(lang, 'cyclePage.rankAgain')}
             </button>
           )}
         </div>
@@ -126,11 +126,11 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
       <table>
         <thead>
           <tr>
-            <th>{vi ? 'Đơn vị' : 'Unit'}</th>
-            <th>{vi ? 'Tiến độ' : 'Progress'}</th>
-            <th>{vi ? 'Quá hạn' : 'Overdue'}</th>
-            {canLead && cycle.status === 'OPEN' && <th>{vi ? 'HTXS / tối đa' : 'HTXS / max'}</th>}
-            {canLead && cycle.status === 'OPEN' && <th>{vi ? 'Ký duyệt' : 'Sign-off'}</th>}
+            <th>{tr(lang, 'cyclePage.unit')}</th>
+            <th>{tr(lang, 'cyclePage.progress')}</th>
+            <th>{tr(lang, 'cyclePage.overdue')}</th>
+            {canLead && cycle.status === 'OPEN' && <th>{tr(lang, 'cyclePage.htxsMax')}</th>}
+            {canLead && cycle.status === 'OPEN' && <th>{tr(lang, 'cyclePage.signOff')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -160,7 +160,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                         .map((e) => (
                           <li key={e.id}>
                             <a href={`#/evaluations/${e.id}`}>{e.fullName}</a> — {STAGE_LABELS[e.stage]?.[lang] ?? e.stage}
-                            {e.total !== null ? `, ${e.total.toLocaleString(vi ? 'vi-VN' : 'en-US')} ${vi ? 'điểm' : 'pts'}, ${e.level}` : ''}
+                            {e.total !== null ? `, ${e.total.toLocaleString(vi ? 'vi-VN' : 'en-US')} ${tr(lang, 'cyclePage.pts')}, ${e.level}` : ''}
                             {isAdmin && REASSIGNABLE.includes(e.stage) && <ReassignAction evaluationId={e.id} staffId={e.staffId} lang={lang} onDone={load} />}
                           </li>
                         ))}
@@ -176,24 +176,24 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
               </td>
               <td>{u.overdue || ''}</td>
               {canLead && cycle.status === 'OPEN' && (
-                <td data-testid={`quota-${u.unitId}`} className={quota(u.unitId).candidates > quota(u.unitId).max ? 'overdue' : ''} title={vi ? `Tỷ lệ ${Math.round(quota(u.unitId).unitCap * 100)}% số HTT` : `Cap ${Math.round(quota(u.unitId).unitCap * 100)}% of HTT`}>
+                <td data-testid={`quota-${u.unitId}`} className={quota(u.unitId).candidates > quota(u.unitId).max ? 'overdue' : ''} title={tr(lang, 'cyclePage.capOfHtt', { value: Math.round(quota(u.unitId).unitCap * 100) })}>
                   {quota(u.unitId).candidates} / {quota(u.unitId).max}
                 </td>
               )}
               {canLead && cycle.status === 'OPEN' && (
                 <td>
                   {u.signedOff ? (
-                    vi ? 'Đã ký' : 'Signed'
+                    tr(lang, 'cyclePage.signed')
                   ) : (
                     <div className="actions">
                       <button data-testid={`sign-off-${u.unitId}`} disabled={(u.byStage['AWAITING_SIGN_OFF'] ?? 0) !== u.total} onClick={() => signOff(u.unitId, u.unitName)}>
-                        {vi ? 'Ký duyệt' : 'Sign off'}
+                        {tr(lang, 'cyclePage.signOff2')}
                       </button>
-                      <button className="danger" disabled={!u.byStage['AWAITING_SIGN_OFF']} title={u.byStage['AWAITING_SIGN_OFF'] ? undefined : vi ? 'Chưa có bản đánh giá nào chờ ký duyệt' : 'Nothing awaits sign-off yet'} onClick={() => setDialog({ kind: 'return', unitId: u.unitId, unitName: u.unitName })}>
-                        {vi ? 'Trả lại' : 'Return'}
+                      <button className="danger" disabled={!u.byStage['AWAITING_SIGN_OFF']} title={u.byStage['AWAITING_SIGN_OFF'] ? undefined : tr(lang, 'cyclePage.nothingAwaitsSignOffYet')} onClick={() => setDialog({ kind: 'return', unitId: u.unitId, unitName: u.unitName })}>
+                        {tr(lang, 'cyclePage.return')}
                       </button>
                       <button className="secondary" onClick={() => setDialog({ kind: 'exception', unitId: u.unitId, unitName: u.unitName })}>
-                        {vi ? 'Ngoại lệ tỷ lệ' : 'Quota exception'}
+                        {tr(lang, 'cyclePage.quotaException')}
                       </button>
                     </div>
                   )}
@@ -206,61 +206,61 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
       {canLead && cycle.status === 'OPEN' && isAdmin && (
         <div className="actions">
           <button className="danger" onClick={() => setDialog({ kind: 'cancel' })}>
-            {vi ? 'Hủy kỳ' : 'Cancel cycle'}
+            {tr(lang, 'cyclePage.cancelCycle')}
           </button>
         </div>
       )}
       {dialog?.kind === 'signOff' && (
-        <ActionDialog title={vi ? `Ký duyệt ${dialog.unitName}` : `Sign off ${dialog.unitName}`} fields={[]} confirm={vi ? 'Ký duyệt' : 'Sign off'} lang={lang} onConfirm={() => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/sign-off`), vi ? `Đã ký duyệt ${dialog.unitName}.` : `${dialog.unitName} signed off.`)} onClose={() => setDialog(null)}>
+        <ActionDialog title={tr(lang, 'cyclePage.signOff3', { unitName: dialog.unitName })} fields={[]} confirm={tr(lang, 'cyclePage.signOff2')} lang={lang} onConfirm={() => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/sign-off`), tr(lang, 'cyclePage.signedOff', { unitName: dialog.unitName }))} onClose={() => setDialog(null)}>
           <p className="warning" data-testid="quota-warning" style={{ whiteSpace: 'pre-line' }}>
             {dialog.warning}
           </p>
         </ActionDialog>
       )}
       {dialog?.kind === 'return' && (
-        <ActionDialog title={vi ? `Trả lại ${dialog.unitName} cho trưởng đơn vị` : `Return ${dialog.unitName} to its head`} fields={[reasonField]} confirm={vi ? 'Trả lại' : 'Return'} danger lang={lang} onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/return`, { reason: v['reason'] }), vi ? 'Đã trả lại đơn vị.' : 'Unit returned.')} onClose={() => setDialog(null)} />
+        <ActionDialog title={tr(lang, 'cyclePage.returnToItsHead', { unitName: dialog.unitName })} fields={[reasonField]} confirm={tr(lang, 'cyclePage.return')} danger lang={lang} onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/return`, { reason: v['reason'] }), tr(lang, 'cyclePage.unitReturned'))} onClose={() => setDialog(null)} />
       )}
       {dialog?.kind === 'exception' && (
         <ActionDialog
-          title={vi ? `Ngoại lệ tỷ lệ HTXS cho ${dialog.unitName}` : `HTXS quota exception for ${dialog.unitName}`}
-          fields={[{ name: 'cap', label: vi ? `Tỷ lệ mới (% số HTT; hiện ${Math.round(cap * 100)}%)` : `New cap (% of HTT; now ${Math.round(cap * 100)}%)`, kind: 'number', required: true, min: 1, max: 100, initial: String(Math.round(cap * 100) + 10) }, reasonField]}
-          confirm={vi ? 'Cho phép ngoại lệ' : 'Grant the exception'}
+          title={tr(lang, 'cyclePage.htxsQuotaExceptionFor', { unitName: dialog.unitName })}
+          fields={[{ name: 'cap', label: tr(lang, 'cyclePage.newCapOfHttNow', { value: Math.round(cap * 100) }), kind: 'number', required: true, min: 1, max: 100, initial: String(Math.round(cap * 100) + 10) }, reasonField]}
+          confirm={tr(lang, 'cyclePage.grantTheException')}
           lang={lang}
-          onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/quota-exception`, { cap: Number(v['cap']) / 100, reason: v['reason'] }), vi ? 'Đã cho phép ngoại lệ.' : 'Exception granted.')}
+          onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/quota-exception`, { cap: Number(v['cap']) / 100, reason: v['reason'] }), tr(lang, 'cyclePage.exceptionGranted'))}
           onClose={() => setDialog(null)}
         />
       )}
       {dialog?.kind === 'cancel' && (
-        <ActionDialog title={vi ? 'Hủy kỳ đánh giá này?' : 'Cancel this cycle?'} fields={[reasonField]} confirm={vi ? 'Hủy kỳ' : 'Cancel the cycle'} danger lang={lang} onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/cancel`, { reason: v['reason'] }), vi ? 'Đã hủy kỳ.' : 'Cycle cancelled.')} onClose={() => setDialog(null)}>
-          <p>{vi ? 'Mọi bản đánh giá của kỳ bị hủy theo; thao tác này không hoàn tác được.' : 'Every evaluation of the cycle is cancelled with it; this cannot be undone.'}</p>
+        <ActionDialog title={tr(lang, 'cyclePage.cancelThisCycle')} fields={[reasonField]} confirm={tr(lang, 'cyclePage.cancelTheCycle')} danger lang={lang} onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/cancel`, { reason: v['reason'] }), tr(lang, 'cyclePage.cycleCancelled'))} onClose={() => setDialog(null)}>
+          <p>{tr(lang, 'cyclePage.everyEvaluationOfTheCycle')}</p>
         </ActionDialog>
       )}
       {cycle.subject === 'unit' && <UnitCycleSection cycleId={id} lang={lang} />}
       {results.length > 0 && (
         <>
-          <h3>{vi ? 'Phân bố xếp loại theo đơn vị' : 'Levels by unit'}</h3>
+          <h3>{tr(lang, 'cyclePage.levelsByUnit')}</h3>
           <Distribution results={results} lang={lang} />
-          <h3>{vi ? 'Phân bố điểm' : 'Score histogram'}</h3>
+          <h3>{tr(lang, 'cyclePage.scoreHistogram')}</h3>
           <Histogram results={results} />
-          <h3>{vi ? 'Kết quả xếp loại' : 'Classification'}</h3>
+          <h3>{tr(lang, 'cyclePage.classification')}</h3>
           <div className="actions">
             <a className="button" href={`/api/cycles/${id}/results/export?format=xlsx`}>
-              {vi ? 'Tải Excel (XLSX)' : 'Download XLSX'}
+              {tr(lang, 'cyclePage.downloadXlsx')}
             </a>
             <a className="button" href={`/api/cycles/${id}/results/export?format=csv`}>
-              {vi ? 'Tải CSV' : 'Download CSV'}
+              {tr(lang, 'cyclePage.downloadCsv')}
             </a>
           </div>
           <table data-testid="results">
             <thead>
               <tr>
-                <th>{vi ? 'Hạng' : 'Rank'}</th>
-                <th>{vi ? 'Hạng trong đơn vị' : 'Rank in unit'}</th>
-                <th>{vi ? 'Cán bộ' : 'Staff'}</th>
-                <th>{vi ? 'Đơn vị' : 'Unit'}</th>
-                <th>{vi ? 'Điểm' : 'Score'}</th>
-                <th>{vi ? 'Xếp loại' : 'Level'}</th>
-                {results.some((r) => r.periods) && <th>{vi ? 'Các kỳ trong năm' : 'Periods of the year'}</th>}
+                <th>{tr(lang, 'cyclePage.rank')}</th>
+                <th>{tr(lang, 'cyclePage.rankInUnit')}</th>
+                <th>{tr(lang, 'cyclePage.staff')}</th>
+                <th>{tr(lang, 'cyclePage.unit')}</th>
+                <th>{tr(lang, 'cyclePage.score')}</th>
+                <th>{tr(lang, 'cyclePage.level')}</th>
+                {results.some((r) => r.periods) && <th>{tr(lang, 'cyclePage.periodsOfTheYear')}</th>}
               </tr>
             </thead>
             <tbody>
@@ -273,7 +273,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                   <td>{r.total.toLocaleString(vi ? 'vi-VN' : 'en-US')}</td>
                   <td title={LEVEL_LABELS[r.finalLevel]?.[lang]}>
                     {r.finalLevel}
-                    {r.quotaCut ? ` (${vi ? 'do giới hạn tỷ lệ' : 'quota'})` : ''}
+                    {r.quotaCut ? ` (${tr(lang, 'cyclePage.quota')})` : ''}
                     {r.cap && <CapNote cap={r.cap} lang={lang} />}
                   </td>
                   {r.periods && (

@@ -1,3 +1,4 @@
+import { tr } from './i18n'
 import { useEffect, useRef, useState } from 'react'
 import { isoToText, textToIso } from './date-text'
 import type { Lang } from './i18n'
@@ -19,7 +20,6 @@ export function DateInput({ value, onChange, lang, required, min, max, disabled 
       input.current?.setCustomValidity('')
     }
   }, [value])
-  const vi = lang === 'vi'
   const change = (raw: string) => {
     setText(raw)
     const iso = textToIso(raw)
@@ -27,11 +27,11 @@ export function DateInput({ value, onChange, lang, required, min, max, disabled 
       raw.trim() === ''
         ? ''
         : !iso
-          ? vi ? 'Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 01/10/2026.' : 'Not a valid day: type day/month/year, e.g. 01/10/2026.'
+          ? tr(lang, 'dateInput.notAValidDayType')
           : min && iso < min
-            ? vi ? `Ngày phải từ ${isoToText(min)} trở đi.` : `The day must be ${isoToText(min)} or later.`
+            ? tr(lang, 'dateInput.theDayMustBeOr', { value: isoToText(min) })
             : max && iso > max
-              ? vi ? `Ngày phải đến ${isoToText(max)} là cùng.` : `The day must be ${isoToText(max)} or earlier.`
+              ? tr(lang, 'dateInput.theDayMustBeOr2', { value: isoToText(max) })
               : ''
     input.current?.setCustomValidity(problem)
     const next = raw.trim() === '' ? '' : problem ? null : iso
@@ -46,7 +46,7 @@ export function DateInput({ value, onChange, lang, required, min, max, disabled 
       type="text"
       inputMode="numeric"
       autoComplete="off"
-      placeholder={vi ? 'ngày/tháng/năm' : 'dd/mm/yyyy'}
+      placeholder={tr(lang, 'dateInput.ddMmYyyy')}
       data-date-input=""
       value={text}
       required={required}

@@ -5,7 +5,7 @@ import { customizeValidator } from '@rjsf/validator-ajv8'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Message, useAction } from './action'
 import { api } from './api'
-import { formatDateTime, LEVEL_LABELS, STAGE_LABELS, t, type Lang } from './i18n'
+import { formatDateTime, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from './i18n'
 import { localizeVi, translateString } from './rjsf-vi'
 import { declaredLinesSchema, declaredLinesUi, formLines, splitLines, withCatalogue, type ProductOption } from './product-lines'
 import { fieldLabel } from './field-label'
@@ -169,7 +169,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   const figures: FigureRow[] = (computed?.computed ?? [])
     .filter((c) => c.key === TASK_KEY || c.key === computed?.totalKey)
     .map((c) => ({ key: c.key, title: c.label[lang], maximum: c.scale?.max ?? null, self: selfValues?.[c.key] ?? null, authority: authorityValues?.[c.key] ?? null }))
-  const invalid = (found: Map<string, string>) => (found.size ? (lang === 'vi' ? 'Điểm tiêu chí chưa hợp lệ: xem các ô được đánh dấu.' : 'Some scores are not valid: see the marked boxes.') : null)
+  const invalid = (found: Map<string, string>) => (found.size ? (tr(lang, 'evaluationPage.someScoresAreNotValid')) : null)
 
   return (
     <section className="card" data-testid="evaluation">
@@ -178,16 +178,16 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       </h2>
       {ev.stage !== 'CANCELLED' && <PrintButton href={`/api/evaluations/${ev.id}/form.pdf`} lang={lang} />}
       <p>
-        {t('stage', lang)}: <strong data-testid="stage">{STAGE_LABELS[ev.stage]?.[lang] ?? ev.stage}</strong> · {lang === 'vi' ? 'Vòng' : 'Round'} {ev.round}
+        {tr(lang, 'common.stage')}: <strong data-testid="stage">{STAGE_LABELS[ev.stage]?.[lang] ?? ev.stage}</strong> · {tr(lang, 'evaluationPage.round')} {ev.round}
       </p>
       {ev.delegatedBy && (
         <p className="notice" data-testid="acting-for">
-          {lang === 'vi' ? `Bạn đang thao tác thay ${ev.delegatedBy.name} (theo ủy quyền).` : `You are acting for ${ev.delegatedBy.name} (delegation).`}
+          {tr(lang, 'evaluationPage.youAreActingForDelegation', { name: ev.delegatedBy.name })}
         </p>
       )}
       {lastReturn && ev.stage === 'SELF_ASSESSMENT' && (
         <p className="warning" data-testid="returned-reason">
-          {lang === 'vi' ? 'Được trả lại để sửa' : 'Returned for revision'}: {lastReturn.reason} ({formatDateTime(lastReturn.decidedAt)})
+          {tr(lang, 'evaluationPage.returnedForRevision')}: {lastReturn.reason} ({formatDateTime(lastReturn.decidedAt)})
         </p>
       )}
       {lastReturn && ev.stage !== 'SELF_ASSESSMENT' && ev.rounds.length > 1 && <RoundChanges before={ev.rounds[ev.rounds.length - 2]!.data} after={ev.rounds[ev.rounds.length - 1]!.data} schema={ev.formSchema} lang={lang} />}
@@ -195,8 +195,8 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       <FormHeading cycle={cycle} deadlineAt={ev.stage === 'SELF_ASSESSMENT' || ev.stage === 'UNIT_REVIEW' || ev.stage === 'AWAITING_SIGN_OFF' ? ev.deadlineAt : null} lang={lang} />
       {ev.finalLevel && (
         <p className="result" data-testid="result">
-          {lang === 'vi' ? 'Kết quả' : 'Result'}: <strong>{ev.finalLevel}</strong> — {LEVEL_LABELS[ev.finalLevel]?.[lang]}, {ev.total?.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')} {lang === 'vi' ? 'điểm' : 'points'},{' '}
-          {lang === 'vi' ? `xếp thứ ${ev.rankInUnit} trong đơn vị` : `rank ${ev.rankInUnit} in the unit`}
+          {tr(lang, 'evaluationPage.result')}: <strong>{ev.finalLevel}</strong> — {LEVEL_LABELS[ev.finalLevel]?.[lang]}, {ev.total?.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')} {tr(lang, 'evaluationPage.points')},{' '}
+          {tr(lang, 'evaluationPage.rankInTheUnit', { rankInUnit: ev.rankInUnit })}
         </p>
       )}
       {ev.isOwner && ev.stage === 'CLASSIFIED' && <PetitionPanel evaluation={ev} lang={lang} onChange={() => void load()} />}
@@ -228,7 +228,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       <IndicatorValues indicators={ev.indicators ?? []} lang={lang} />
       {editable ? (
         <>
-        <ProductTable lines={fromWorkLog} lang={lang} caption={lang === 'vi' ? 'Từ nhật ký công việc (đã xác nhận, không sửa được)' : 'From the confirmed work log (read-only)'} />
+        <ProductTable lines={fromWorkLog} lang={lang} caption={tr(lang, 'evaluationPage.fromTheConfirmedWorkLog')} />
         <Form
           schema={schema}
           uiSchema={uiSchema}
@@ -241,15 +241,15 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
             if (problem) throw new Error(problem)
             await save()
             await api('POST', `/api/evaluations/${id}/submit`)
-          }, lang === 'vi' ? 'Đã nộp bản tự đánh giá.' : 'Self-assessment submitted.')}
+          }, tr(lang, 'evaluationPage.selfAssessmentSubmitted'))}
           showErrorList={false}
         >
           <div className="actions">
-            <button type="button" className="secondary" data-testid="save" onClick={() => act(save, lang === 'vi' ? 'Đã lưu nháp.' : 'Draft saved.')}>
-              {lang === 'vi' ? 'Lưu nháp' : 'Save draft'}
+            <button type="button" className="secondary" data-testid="save" onClick={() => act(save, tr(lang, 'evaluationPage.draftSaved'))}>
+              {tr(lang, 'evaluationPage.saveDraft')}
             </button>
             <button type="submit" data-testid="submit">
-              {lang === 'vi' ? 'Nộp đánh giá' : 'Submit'}
+              {tr(lang, 'evaluationPage.submit')}
             </button>
           </div>
         </Form>
@@ -259,7 +259,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       )}
       {trace.length > 0 && (
         <div className="trace" data-testid="trace">
-          <h3>{lang === 'vi' ? 'Cách tính điểm' : 'How the score is computed'}</h3>
+          <h3>{tr(lang, 'evaluationPage.howTheScoreIsComputed')}</h3>
           <ul>
             {trace.map((l, i) => (
               <li key={i}>{l.text[lang]}</li>
@@ -270,7 +270,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       {(ev.allowedActions.includes('approve') || ev.allowedActions.includes('leaderReturn')) && (
         <div className="review">
           <label>
-            {fields?.review ? (lang === 'vi' ? 'Lý do trả lại' : 'Reason for return') : lang === 'vi' ? 'Nhận xét / lý do trả lại' : 'Comment / reason for return'}
+            {fields?.review ? (tr(lang, 'evaluationPage.reasonForReturn')) : tr(lang, 'evaluationPage.commentReasonForReturn')}
             <textarea data-testid="note" value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
           </label>
           <div className="actions">
@@ -284,14 +284,14 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
                     const problem = invalid(authorityProblems)
                     if (problem) throw new Error(problem)
                     return api('POST', `/api/evaluations/${id}/approve`, body)
-                  }, lang === 'vi' ? 'Đã duyệt.' : 'Approved.')
+                  }, tr(lang, 'evaluationPage.approved'))
                 }}
               >
-                {lang === 'vi' ? 'Duyệt' : 'Approve'}
+                {tr(lang, 'evaluationPage.approve')}
               </button>
             )}
-            <button className="danger" data-testid="return" disabled={note.trim().length < 3} onClick={() => act(() => api('POST', `/api/evaluations/${id}/return`, { reason: note }), lang === 'vi' ? 'Đã trả lại.' : 'Returned.')}>
-              {ev.allowedActions.includes('leaderReturn') ? (lang === 'vi' ? 'Trả lại trưởng đơn vị' : 'Return to the unit head') : lang === 'vi' ? 'Trả lại để sửa' : 'Return for revision'}
+            <button className="danger" data-testid="return" disabled={note.trim().length < 3} onClick={() => act(() => api('POST', `/api/evaluations/${id}/return`, { reason: note }), tr(lang, 'evaluationPage.returned'))}>
+              {ev.allowedActions.includes('leaderReturn') ? (tr(lang, 'evaluationPage.returnToTheUnitHead')) : tr(lang, 'evaluationPage.returnForRevision')}
             </button>
           </div>
         </div>
@@ -299,11 +299,11 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       <Message message={message} />
       {ev.rounds.length > 0 && (
         <details data-testid="rounds">
-          <summary>{lang === 'vi' ? `Lịch sử các vòng (${ev.rounds.length})` : `Rounds (${ev.rounds.length})`}</summary>
+          <summary>{tr(lang, 'evaluationPage.rounds', { length: ev.rounds.length })}</summary>
           <ol>
             {ev.rounds.map((r) => (
               <li key={r.round}>
-                {lang === 'vi' ? 'Vòng' : 'Round'} {r.round}: {OUTCOMES[r.outcome ?? '']?.[lang] ?? (lang === 'vi' ? 'đang xét' : 'pending')}
+                {tr(lang, 'evaluationPage.round')} {r.round}: {OUTCOMES[r.outcome ?? '']?.[lang] ?? (tr(lang, 'evaluationPage.pending'))}
                 {r.reason ? ` — ${r.reason}` : ''} {r.decidedAt ? `(${formatDateTime(r.decidedAt)})` : ''}
               </li>
             ))}
@@ -311,7 +311,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
         </details>
       )}
       <p>
-        <a href="#/">{lang === 'vi' ? '← Về việc cần xử lý' : '← Back to my tasks'}</a>
+        <a href="#/">{tr(lang, 'evaluationPage.backToMyTasks')}</a>
       </p>
     </section>
   )
@@ -347,7 +347,7 @@ function RoundChanges({ before, after, schema, lang }: { before: Record<string, 
   walk(before, after, '')
   return (
     <div className="changes" data-testid="round-changes">
-      <strong>{lang === 'vi' ? 'Thay đổi so với vòng trước' : 'Changes since the previous round'}:</strong> {changes.length ? changes.join(' · ') : lang === 'vi' ? 'chưa có' : 'none yet'}
+      <strong>{tr(lang, 'evaluationPage.changesSinceThePreviousRound')}:</strong> {changes.length ? changes.join(' · ') : tr(lang, 'evaluationPage.noneYet')}
     </div>
   )
 }

@@ -2,7 +2,7 @@ import { DateInput } from './DateInput'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { isIsoDay, weekdayName, weekdayOf } from '../../server/calendar/working-days'
 import { api, ApiFailure } from './api'
-import { formatDate, type Lang } from './i18n'
+import { formatDate, type Lang, tr } from './i18n'
 
 interface CalendarDay {
   date: string
@@ -51,7 +51,7 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
     setNotice('')
     try {
       await api('PUT', `/api/calendar/days/${form.date}`, { kind: form.kind, name: form.name })
-      setNotice(vi ? `Đã lưu ngày ${formatDate(form.date)}.` : `Saved ${formatDate(form.date)}.`)
+      setNotice(tr(lang, 'holidaysPage.saved', { value: formatDate(form.date) }))
       setEditing(null)
       if (form.date.startsWith(`${year}-`)) await load(year)
       else changeYear(Number(form.date.slice(0, 4)))
@@ -61,13 +61,13 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
     }
   }
   const remove = async (day: CalendarDay) => {
-    const question = vi ? `Bỏ ngày ${formatDate(day.date)} (${day.name}) khỏi lịch? Ngày đó sẽ theo lịch tuần (thứ Hai–thứ Sáu làm việc).` : `Remove ${formatDate(day.date)} (${day.name})? That day then follows the week (Monday–Friday working).`
+    const question = tr(lang, 'holidaysPage.removeThatDayThenFollows', { value: formatDate(day.date), name: day.name })
     if (!window.confirm(question)) return
     setError('')
     setNotice('')
     try {
       await api('DELETE', `/api/calendar/days/${day.date}`)
-      setNotice(vi ? `Đã bỏ ngày ${formatDate(day.date)}.` : `Removed ${formatDate(day.date)}.`)
+      setNotice(tr(lang, 'holidaysPage.removed', { value: formatDate(day.date) }))
       await load(year)
     } catch (err) {
       fail(err)
@@ -77,31 +77,31 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
 
   return (
     <section className="card" data-testid="holidays">
-      <h2>{vi ? 'Lịch làm việc' : 'Working calendar'}</h2>
+      <h2>{tr(lang, 'holidaysPage.workingCalendar')}</h2>
       <p className="muted">
         {vi
           ? 'Thứ Hai đến thứ Sáu là ngày làm việc, trừ các ngày nghỉ dưới đây; thứ Bảy, Chủ nhật được đánh dấu "làm bù" là ngày làm việc. Hạn nộp tính theo ngày làm việc, kết thúc lúc 23:59:59 giờ Việt Nam. Năm 2027 là dự kiến: hãy đối chiếu với thông báo nghỉ lễ, Tết hằng năm của Chính phủ.'
           : 'Monday to Friday are working days except the days off below; a Saturday or Sunday marked as a compensating working day is one. Deadlines count working days and end at 23:59:59 Vietnam time. The 2027 days are provisional: check them against the Government’s annual notice.'}
       </p>
       <div className="inline-form">
-        <button type="button" className="secondary" onClick={() => changeYear(year - 1)} aria-label={vi ? 'Năm trước' : 'Previous year'}>
+        <button type="button" className="secondary" onClick={() => changeYear(year - 1)} aria-label={tr(lang, 'holidaysPage.previousYear')}>
           ‹ {year - 1}
         </button>
-        <strong data-testid="calendar-year">{vi ? `Năm ${year}` : `Year ${year}`}</strong>
-        <button type="button" className="secondary" onClick={() => changeYear(year + 1)} aria-label={vi ? 'Năm sau' : 'Next year'}>
+        <strong data-testid="calendar-year">{tr(lang, 'holidaysPage.year', { year })}</strong>
+        <button type="button" className="secondary" onClick={() => changeYear(year + 1)} aria-label={tr(lang, 'holidaysPage.nextYear')}>
           {year + 1} ›
         </button>
       </div>
       {days.length === 0 ? (
-        <p>{vi ? 'Chưa có ngày nghỉ lễ nào cho năm này: chỉ thứ Bảy, Chủ nhật được nghỉ.' : 'No holidays entered for this year: only weekends are off.'}</p>
+        <p>{tr(lang, 'holidaysPage.noHolidaysEnteredForThis')}</p>
       ) : (
         <table data-testid="calendar-days">
           <thead>
             <tr>
-              <th>{vi ? 'Ngày' : 'Date'}</th>
-              <th>{vi ? 'Thứ' : 'Weekday'}</th>
-              <th>{vi ? 'Loại' : 'Kind'}</th>
-              <th>{vi ? 'Tên' : 'Name'}</th>
+              <th>{tr(lang, 'holidaysPage.date')}</th>
+              <th>{tr(lang, 'holidaysPage.weekday')}</th>
+              <th>{tr(lang, 'holidaysPage.kind')}</th>
+              <th>{tr(lang, 'holidaysPage.name')}</th>
               <th />
             </tr>
           </thead>
@@ -121,10 +121,10 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
                       setForm(d)
                     }}
                   >
-                    {vi ? 'Sửa' : 'Edit'}
+                    {tr(lang, 'holidaysPage.edit')}
                   </button>{' '}
                   <button type="button" className="danger" onClick={() => void remove(d)}>
-                    {vi ? 'Bỏ' : 'Remove'}
+                    {tr(lang, 'holidaysPage.remove')}
                   </button>
                 </td>
               </tr>
@@ -132,15 +132,15 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
           </tbody>
         </table>
       )}
-      <h3>{editing ? (vi ? `Sửa ngày ${formatDate(editing)}` : `Edit ${formatDate(editing)}`) : vi ? 'Thêm ngày' : 'Add a day'}</h3>
+      <h3>{editing ? (tr(lang, 'holidaysPage.edit2', { value: formatDate(editing) })) : tr(lang, 'holidaysPage.addADay')}</h3>
       <form className="inline-form" onSubmit={save} data-testid="calendar-form">
         <label>
-          {vi ? 'Ngày' : 'Date'}
+          {tr(lang, 'holidaysPage.date')}
           <DateInput required value={form.date} disabled={editing !== null} onChange={(date) => setForm((f) => ({ ...f, date }))} lang={lang} />
           {isIsoDay(form.date) && <small>{weekdayName(form.date, lang)}</small>}
         </label>
         <label>
-          {vi ? 'Loại' : 'Kind'}
+          {tr(lang, 'holidaysPage.kind')}
           <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as CalendarDay['kind'] })}>
             <option value="holiday">{KIND_LABELS.holiday[lang]}</option>
             <option value="working" disabled={!weekend}>
@@ -149,11 +149,11 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
           </select>
         </label>
         <label>
-          {vi ? 'Tên' : 'Name'}
-          <input required maxLength={200} value={form.name} placeholder={vi ? 'VD: Nghỉ bù Quốc khánh' : 'e.g. Day off in lieu, National Day'} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          {tr(lang, 'holidaysPage.name')}
+          <input required maxLength={200} value={form.name} placeholder={tr(lang, 'holidaysPage.eGDayOffIn')} onChange={(e) => setForm({ ...form, name: e.target.value })} />
         </label>
         <button type="submit" data-testid="calendar-save">
-          {vi ? 'Lưu' : 'Save'}
+          {tr(lang, 'holidaysPage.save')}
         </button>
         {editing && (
           <button
@@ -164,7 +164,7 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
               setForm(empty(year))
             }}
           >
-            {vi ? 'Thôi' : 'Cancel'}
+            {tr(lang, 'holidaysPage.cancel')}
           </button>
         )}
       </form>

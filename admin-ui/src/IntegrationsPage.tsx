@@ -1,3 +1,4 @@
+import { tr } from './i18n'
 import { useCallback, useEffect, useState } from 'react'
 import { api } from './api'
 import type { Lang } from './i18n'
@@ -20,7 +21,7 @@ export function IntegrationsPage({ lang }: { lang: Lang }) {
   }, [load])
   return (
     <>
-      <h2>{lang === 'vi' ? 'Kết nối hệ thống' : 'Connected systems'}</h2>
+      <h2>{tr(lang, 'integrationsPage.connectedSystems')}</h2>
       <SystemsPanel lang={lang} systems={systems} reload={load} />
       <CallsPanel lang={lang} calls={calls} />
       <IndicatorsPanel lang={lang} />

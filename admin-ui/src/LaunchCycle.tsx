@@ -1,3 +1,4 @@
+import { tr } from './i18n'
 import { DateInput } from './DateInput'
 import { useEffect, useState, type FormEvent } from 'react'
 import { countingStart, DEFAULT_WORKING_DAYS } from '../../server/calendar/cycle-deadlines'
@@ -46,7 +47,6 @@ function useDeadlinePreview(periodEnd: string, selfDays: number, reviewDays: num
 
 /** The admin launches a cycle: period, units in scope, published rule set, deadlines in working days with the dates they give. */
 export function LaunchCycle({ lang }: { lang: Lang }) {
-  const vi = lang === 'vi'
   const [units, setUnits] = useState<Unit[]>([])
   const [ruleSets, setRuleSets] = useState<RuleSetMeta[]>([])
   const month = periodOf('month', new Date())
@@ -89,14 +89,14 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: typeof form[k] === 'number' ? Number(e.target.value) : e.target.value })
   return (
     <section className="card" data-testid="launch">
-      <h2>{vi ? 'Mở kỳ đánh giá' : 'Launch a cycle'}</h2>
+      <h2>{tr(lang, 'launchCycle.launchACycle')}</h2>
       <form className="inline-form" onSubmit={submit}>
         <label>
-          {vi ? 'Tên kỳ' : 'Name'}
+          {tr(lang, 'launchCycle.name')}
           <input required value={form.name} onChange={set('name')} />
         </label>
         <label>
-          {vi ? 'Loại kỳ' : 'Kind'}
+          {tr(lang, 'launchCycle.kind')}
           <select
             value={form.periodKind}
             onChange={(e) => {
@@ -107,24 +107,24 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
               setForm({ ...form, periodKind: e.target.value, name: period.name, periodStart: period.start, periodEnd: period.end, ruleSetId: keep ? form.ruleSetId : kindSets.length === 1 ? kindSets[0]!.id : 0 })
             }}
           >
-            <option value="month">{vi ? 'Tháng' : 'Month'}</option>
-            <option value="quarter">{vi ? 'Quý' : 'Quarter'}</option>
-            <option value="year">{vi ? 'Năm' : 'Year'}</option>
+            <option value="month">{tr(lang, 'launchCycle.month')}</option>
+            <option value="quarter">{tr(lang, 'launchCycle.quarter')}</option>
+            <option value="year">{tr(lang, 'launchCycle.year')}</option>
           </select>
         </label>
         <label>
-          {vi ? 'Từ ngày' : 'From'}
+          {tr(lang, 'launchCycle.from')}
           <DateInput required value={form.periodStart} onChange={(periodStart) => setForm((f) => ({ ...f, periodStart }))} lang={lang} />
         </label>
         <label>
-          {vi ? 'Đến ngày' : 'To'}
+          {tr(lang, 'launchCycle.to')}
           <DateInput required min={form.periodStart} value={form.periodEnd} onChange={(periodEnd) => setForm((f) => ({ ...f, periodEnd }))} lang={lang} />
         </label>
         <label>
-          {vi ? 'Bộ quy tắc' : 'Rule set'}
+          {tr(lang, 'launchCycle.ruleSet')}
           <select required value={form.ruleSetId || ''} onChange={set('ruleSetId')}>
             <option value="" disabled>
-              {vi ? '— Chọn bộ quy tắc —' : '— Choose a rule set —'}
+              {tr(lang, 'launchCycle.chooseARuleSet')}
             </option>
             {fitting.map((r) => (
               <option key={r.id} value={r.id}>
@@ -134,38 +134,38 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
           </select>
         </label>
         <label>
-          {vi ? 'Tự đánh giá (ngày làm việc)' : 'Self-assessment (working days)'}
+          {tr(lang, 'launchCycle.selfAssessmentWorkingDays')}
           <input type="number" inputMode="numeric" min={1} max={60} required value={form.selfDays} onChange={set('selfDays')} data-testid="self-working-days" />
         </label>
         <label>
-          {vi ? 'Nhận xét (ngày làm việc)' : 'Review (working days)'}
+          {tr(lang, 'launchCycle.reviewWorkingDays')}
           <input type="number" inputMode="numeric" min={1} max={60} required value={form.reviewDays} onChange={set('reviewDays')} data-testid="review-working-days" />
         </label>
         <label>
-          {vi ? 'Nhắc khi còn (ngày làm việc)' : 'Remind with (working days left)'}
+          {tr(lang, 'launchCycle.remindWithWorkingDaysLeft')}
           <input type="number" inputMode="numeric" min={0} max={10} required value={form.reminderDays} onChange={set('reminderDays')} />
         </label>
         <div className="muted" data-testid="deadline-preview" aria-live="polite">
           {preview ? (
             <>
               <div>
-                {vi ? 'Hạn tự đánh giá: ' : 'Self-assessment due: '}
+                {tr(lang, 'launchCycle.selfAssessmentDue')}
                 <strong data-testid="self-due">{preview.self.label[lang]}</strong>
               </div>
               <div>
-                {vi ? 'Hạn nhận xét: ' : 'Review due: '}
+                {tr(lang, 'launchCycle.reviewDue')}
                 <strong data-testid="review-due">{preview.review.label[lang]}</strong>
               </div>
-              <div>{reminderText(form.reminderDays, vi)}</div>
+              <div>{reminderText(form.reminderDays, lang)}</div>
             </>
           ) : within(form.selfDays, 1, 60) && within(form.reviewDays, 1, 60) && within(form.reminderDays, 0, 10) ? (
-            <div>{vi ? 'Đang tính hạn theo lịch làm việc…' : 'Working out the due dates…'}</div>
+            <div>{tr(lang, 'launchCycle.workingOutTheDueDates')}</div>
           ) : (
-            <div className="error">{vi ? 'Số ngày làm việc: tự đánh giá và nhận xét 1–60, nhắc trước 0–10.' : 'Working days: self-assessment and review 1–60, reminder 0–10.'}</div>
+            <div className="error">{tr(lang, 'launchCycle.workingDaysSelfAssessmentAnd')}</div>
           )}
         </div>
         <fieldset>
-          <legend>{vi ? 'Đơn vị (bỏ trống = toàn cơ quan)' : 'Units (none = the whole organisation)'}</legend>
+          <legend>{tr(lang, 'launchCycle.unitsNoneTheWholeOrganisation')}</legend>
           {units.map((u) => (
             <label key={u.id} className="check">
               <input type="checkbox" checked={scope.has(u.id)} onChange={(e) => setScope((s) => (e.target.checked ? new Set(s).add(u.id) : new Set([...s].filter((x) => x !== u.id))))} />
@@ -176,7 +176,7 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
         </fieldset>
         <LaunchIndicatorWarning ruleSetId={Number(form.ruleSetId)} periodStart={form.periodStart} periodEnd={form.periodEnd} unitIds={[...scope]} lang={lang} />
         <button type="submit" data-testid="launch-submit">
-          {vi ? 'Mở kỳ' : 'Launch'}
+          {tr(lang, 'launchCycle.launch')}
         </button>
       </form>
       {error && (
@@ -189,8 +189,8 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
 }
 
 /** When the reminder comes, in words (the launch sets it at 00:00 of the n-th last working day). */
-function reminderText(n: number, vi: boolean): string {
-  if (n === 0) return vi ? 'Không nhắc trước hạn.' : 'No reminder before the due date.'
-  if (n === 1) return vi ? 'Nhắc lúc 00:00 ngày hết hạn.' : 'Reminder at 00:00 on the due day.'
-  return vi ? `Nhắc lúc 00:00 khi còn ${n} ngày làm việc (kể cả ngày hết hạn).` : `Reminder at 00:00 with ${n} working days left (the due day included).`
+function reminderText(n: number, lang: Lang): string {
+  if (n === 0) return tr(lang, 'launchCycle.noReminderBeforeTheDue')
+  if (n === 1) return tr(lang, 'launchCycle.reminderAt0000On')
+  return tr(lang, 'launchCycle.reminderAt0000With', { n })
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { api, apiPage } from './api'
-import { formatDateTime, type Lang } from './i18n'
+import { formatDateTime, type Lang, tr } from './i18n'
 
 export interface Notice {
   id: number
@@ -39,7 +39,7 @@ export function useUnreadCount(): [number, () => void] {
 /** The bell in the header: unread count, a link to the list. */
 export function Bell({ lang }: { lang: Lang }) {
   const [count] = useUnreadCount()
-  const label = lang === 'vi' ? `Thông báo: ${count} chưa đọc` : `Notifications: ${count} unread`
+  const label = tr(lang, 'notificationsPage.notificationsUnread', { count })
   return (
     <a href="#/notifications" className="bell" aria-label={label} title={label} data-testid="bell">
       <svg aria-hidden="true" width="22" height="22" viewBox="0 0 24 24" fill="currentColor">
@@ -71,14 +71,14 @@ export function NotificationsPage({ lang }: { lang: Lang }) {
   }
   return (
     <section className="card" data-testid="notifications">
-      <h2>{vi ? 'Thông báo' : 'Notifications'}</h2>
+      <h2>{tr(lang, 'notificationsPage.notifications')}</h2>
       {items.some((n) => !n.readAt) && (
         <button className="secondary" data-testid="read-all" onClick={() => void markRead({ all: true })}>
-          {vi ? 'Đánh dấu đã đọc tất cả' : 'Mark all read'}
+          {tr(lang, 'notificationsPage.markAllRead')}
         </button>
       )}
       {items.length === 0 ? (
-        <p className="muted">{vi ? 'Chưa có thông báo nào.' : 'No notifications yet.'}</p>
+        <p className="muted">{tr(lang, 'notificationsPage.noNotificationsYet')}</p>
       ) : (
         <ul className="notices">
           {items.map((n) => (
@@ -93,7 +93,7 @@ export function NotificationsPage({ lang }: { lang: Lang }) {
               )}
               {!n.readAt && (
                 <button className="link" onClick={() => void markRead({ ids: [n.id] })}>
-                  {vi ? 'Đã đọc' : 'Mark read'}
+                  {tr(lang, 'notificationsPage.markRead')}
                 </button>
               )}
             </li>
@@ -102,7 +102,7 @@ export function NotificationsPage({ lang }: { lang: Lang }) {
       )}
       {next && (
         <button className="secondary" data-testid="more" onClick={() => void load(next, true)}>
-          {vi ? 'Xem thêm' : 'Show more'}
+          {tr(lang, 'notificationsPage.showMore')}
         </button>
       )}
     </section>

@@ -1,3 +1,4 @@
+import { tr } from './i18n'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Message, useAction } from './action'
 import { api, ApiFailure } from './api'
@@ -48,7 +49,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
     e.preventDefault()
     void act(async () => {
       const created = await api<{ password?: string }>('POST', '/api/staff', form)
-      return vi ? `Đã tạo tài khoản ${form.username}, mật khẩu: ${created.password}` : `Created ${form.username}, password: ${created.password}`
+      return tr(lang, 'orgPage.createdPassword', { username: form.username, password: created.password })
     })
   }
   const upload = async (dryRun: boolean) => {
@@ -64,7 +65,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
   return (
     <>
       <section className="card" data-testid="org-units">
-        <h2>{vi ? 'Đơn vị' : 'Units'}</h2>
+        <h2>{tr(lang, 'orgPage.units')}</h2>
         <ul className="tree">
           {ordered.map((u) => (
             <li key={u.id} style={{ paddingLeft: `${depth(u) * 1.25}rem` }}>
@@ -75,7 +76,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
       </section>
       <section className="card" data-testid="org-staff">
         <h2>
-          {vi ? 'Cán bộ' : 'Staff'} <span className="count">{staff.length}</span>
+          {tr(lang, 'orgPage.staff')} <span className="count">{staff.length}</span>
         </h2>
         <table>
           <TableHead lang={lang} vi={['Tài khoản', 'Họ và tên', 'Đơn vị', 'Chức danh', 'Số định danh cá nhân', 'Vai trò', '']} en={['Username', 'Name', 'Unit', 'Position', 'Personal ID', 'Roles', '']} />
@@ -90,7 +91,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
                 <td>{s.roles.map((r) => (vi ? ROLE_VI[r] : r)).join(', ')}</td>
                 <td>
                   <button className="secondary" onClick={() => setEditing(s)}>
-                    {vi ? 'Sửa' : 'Edit'}
+                    {tr(lang, 'orgPage.edit')}
                   </button>
                 </td>
               </tr>
@@ -106,30 +107,30 @@ export function OrgPage({ lang }: { lang: Lang }) {
               void act(async () => {
                 await api('PATCH', `/api/staff/${editing.id}`, { fullName: editing.fullName, positionCode: editing.positionCode, roles: editing.roles, unitCode: units.find((u) => u.id === editing.unitId)?.code, personalId: editing.personalId?.trim() || null })
                 setEditing(null)
-                return vi ? 'Đã lưu.' : 'Saved.'
+                return tr(lang, 'orgPage.saved')
               })
             }}
           >
             <label>
-              {vi ? 'Họ và tên' : 'Name'}
+              {tr(lang, 'orgPage.name')}
               <input value={editing.fullName} onChange={(e) => setEditing({ ...editing, fullName: e.target.value })} />
             </label>
             <label>
-              {vi ? 'Đơn vị' : 'Unit'}
+              {tr(lang, 'orgPage.unit')}
               <select value={editing.unitId ?? ''} onChange={(e) => setEditing({ ...editing, unitId: Number(e.target.value) })}>
                 <UnitOptions units={units} />
               </select>
             </label>
             <label>
-              {vi ? 'Chức danh' : 'Position'}
+              {tr(lang, 'orgPage.position')}
               <input value={editing.positionCode ?? ''} onChange={(e) => setEditing({ ...editing, positionCode: e.target.value || null })} />
             </label>
             <label>
-              {vi ? 'Số định danh cá nhân (12 chữ số)' : 'Personal ID (12 digits)'}
+              {tr(lang, 'orgPage.personalId12Digits')}
               <input inputMode="numeric" pattern="\d{12}" maxLength={12} data-testid="personal-id" value={editing.personalId ?? ''} onChange={(e) => setEditing({ ...editing, personalId: e.target.value })} />
             </label>
             <fieldset>
-              <legend>{vi ? 'Vai trò' : 'Roles'}</legend>
+              <legend>{tr(lang, 'orgPage.roles')}</legend>
               {ROLES.map((r) => (
                 <label key={r} className="check">
                   <input type="checkbox" checked={editing.roles.includes(r)} onChange={(e) => setEditing({ ...editing, roles: e.target.checked ? [...editing.roles, r] : editing.roles.filter((x) => x !== r) })} />
@@ -137,49 +138,49 @@ export function OrgPage({ lang }: { lang: Lang }) {
                 </label>
               ))}
             </fieldset>
-            <button type="submit">{vi ? 'Lưu' : 'Save'}</button>
+            <button type="submit">{tr(lang, 'orgPage.save')}</button>
             <button type="button" className="secondary" onClick={() => setEditing(null)}>
-              {vi ? 'Hủy' : 'Cancel'}
+              {tr(lang, 'orgPage.cancel')}
             </button>
           </form>
         )}
-        <h3>{vi ? 'Thêm cán bộ' : 'Add a staff member'}</h3>
+        <h3>{tr(lang, 'orgPage.addAStaffMember')}</h3>
         <form className="inline-form" onSubmit={create}>
           <label>
-            {vi ? 'Tài khoản' : 'Username'}
+            {tr(lang, 'orgPage.username')}
             <input required value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} />
           </label>
           <label>
-            {vi ? 'Họ và tên' : 'Name'}
+            {tr(lang, 'orgPage.name')}
             <input required value={form.fullName} onChange={(e) => setForm({ ...form, fullName: e.target.value })} />
           </label>
           <label>
-            {vi ? 'Đơn vị' : 'Unit'}
+            {tr(lang, 'orgPage.unit')}
             <select required value={form.unitCode} onChange={(e) => setForm({ ...form, unitCode: e.target.value })}>
               <option value="">—</option>
               <UnitOptions units={units} by="code" />
             </select>
           </label>
           <label>
-            {vi ? 'Chức danh' : 'Position'}
+            {tr(lang, 'orgPage.position')}
             <input value={form.positionCode} onChange={(e) => setForm({ ...form, positionCode: e.target.value })} />
           </label>
-          <button type="submit">{vi ? 'Tạo tài khoản' : 'Create'}</button>
+          <button type="submit">{tr(lang, 'orgPage.create')}</button>
         </form>
-        <h3>{vi ? 'Nhập từ tệp CSV / Excel' : 'Import from CSV / Excel'}</h3>
+        <h3>{tr(lang, 'orgPage.importFromCsvExcel')}</h3>
         <div className="inline-form">
           <input type="file" accept=".csv,.xlsx" data-testid="import-file" onChange={(e) => (setFile(e.target.files?.[0] ?? null), setPreview(null))} />
-          <button className="secondary" disabled={!file} onClick={() => void act(async () => (await upload(true), vi ? 'Đã kiểm tra tệp.' : 'File checked.'))}>
-            {vi ? 'Kiểm tra trước' : 'Preview'}
+          <button className="secondary" disabled={!file} onClick={() => void act(async () => (await upload(true), tr(lang, 'orgPage.fileChecked')))}>
+            {tr(lang, 'orgPage.preview')}
           </button>
-          <button disabled={!file || !preview || preview.errors.length > 0} onClick={() => void act(async () => `${vi ? 'Đã nhập' : 'Imported'} ${(await upload(false))?.created ?? 0}`)}>
-            {vi ? 'Nhập' : 'Import'}
+          <button disabled={!file || !preview || preview.errors.length > 0} onClick={() => void act(async () => `${tr(lang, 'orgPage.imported')} ${(await upload(false))?.created ?? 0}`)}>
+            {tr(lang, 'orgPage.import')}
           </button>
         </div>
         {preview && (
           <div data-testid="import-preview">
             <p>
-              {vi ? `${preview.rows} dòng, ${preview.valid} dòng hợp lệ.` : `${preview.rows} rows, ${preview.valid} valid.`}
+              {tr(lang, 'orgPage.rowsValid', { rows: preview.rows, valid: preview.valid })}
             </p>
             {preview.errors.length > 0 && (
               <table>
@@ -187,7 +188,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
                   {preview.errors.map((e, i) => (
                     <tr key={i} className="error">
                       <td>
-                        {vi ? 'Dòng' : 'Row'} {e.row}
+                        {tr(lang, 'orgPage.row')} {e.row}
                       </td>
                       <td>{e.path}</td>
                       <td>{e.message}</td>

@@ -7,7 +7,7 @@ import { api, ApiFailure } from './api'
 import { go } from './router'
 import { JsonField, ruleSetUiSchema } from './JsonField'
 import { LabelledSelectWidget } from './LabelledSelectWidget'
-import { formatDateTime, type Lang } from './i18n'
+import { formatDateTime, type Lang, tr } from './i18n'
 import { TableHead } from './TableHead'
 import { localizeVi, translateString } from './rjsf-vi'
 import type { RuleSetMeta } from './types'
@@ -34,10 +34,9 @@ export function RuleSetsPage({ lang }: { lang: Lang }) {
   useEffect(() => {
     void api<RuleSetMeta[]>('GET', '/api/rulesets').then(setList)
   }, [])
-  const vi = lang === 'vi'
   return (
     <section className="card" data-testid="rulesets">
-      <h2>{vi ? 'Bộ quy tắc chấm điểm' : 'Rule sets'}</h2>
+      <h2>{tr(lang, 'ruleSetsPage.ruleSets')}</h2>
       <table>
         <TableHead lang={lang} vi={['Bộ quy tắc', 'Mã', 'Phiên bản', 'Trạng thái', 'Ca kiểm thử']} en={['Rule set', 'Code', 'Version', 'Status', 'Test cases']} />
         <tbody>
@@ -60,7 +59,6 @@ export function RuleSetsPage({ lang }: { lang: Lang }) {
 
 /** One version: the schema-driven editor for drafts, tests, publish (refused on failing cases), diff, new draft. */
 export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
-  const vi = lang === 'vi'
   const [ruleSet, setRuleSet] = useState<RuleSet | null>(null)
   const [schema, setSchema] = useState<RJSFSchema | null>(null)
   const [draft, setDraft] = useState<Record<string, unknown>>({})
@@ -95,33 +93,33 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
       <h2>
         {ruleSet.definition.name[lang]} <span className="muted">v{ruleSet.version} — {STATUS[ruleSet.status]?.[lang]}</span>
       </h2>
-      {ruleSet.publishedAt && <p className="muted">{vi ? 'Ban hành lúc' : 'Published at'} {formatDateTime(ruleSet.publishedAt)}</p>}
+      {ruleSet.publishedAt && <p className="muted">{tr(lang, 'ruleSetsPage.publishedAt')} {formatDateTime(ruleSet.publishedAt)}</p>}
       <div className="actions">
         {editable ? (
           <>
-            <button data-testid="save-ruleset" onClick={() => act(() => api('PUT', `/api/rulesets/${id}`, draft), vi ? 'Đã lưu bản nháp.' : 'Draft saved.')}>
-              {vi ? 'Lưu bản nháp' : 'Save draft'}
+            <button data-testid="save-ruleset" onClick={() => act(() => api('PUT', `/api/rulesets/${id}`, draft), tr(lang, 'ruleSetsPage.draftSaved'))}>
+              {tr(lang, 'ruleSetsPage.saveDraft')}
             </button>
             <button className="secondary" data-testid="run-tests" onClick={() => void runTests()}>
-              {vi ? 'Chạy ca kiểm thử' : 'Run test cases'}
+              {tr(lang, 'ruleSetsPage.runTestCases')}
             </button>
-            <button data-testid="publish" onClick={() => act(() => api('POST', `/api/rulesets/${id}/publish`), vi ? 'Đã ban hành.' : 'Published.')}>
-              {vi ? 'Ban hành' : 'Publish'}
+            <button data-testid="publish" onClick={() => act(() => api('POST', `/api/rulesets/${id}/publish`), tr(lang, 'ruleSetsPage.published'))}>
+              {tr(lang, 'ruleSetsPage.publish')}
             </button>
           </>
         ) : (
-          <button data-testid="new-draft" onClick={() => act(async () => go(`#/rulesets/${(await api<{ id: number }>('POST', `/api/rulesets/${id}/draft`)).id}`), vi ? 'Đã tạo bản nháp mới.' : 'New draft created.')}>
-            {vi ? 'Tạo bản nháp mới từ phiên bản này' : 'New draft from this version'}
+          <button data-testid="new-draft" onClick={() => act(async () => go(`#/rulesets/${(await api<{ id: number }>('POST', `/api/rulesets/${id}/draft`)).id}`), tr(lang, 'ruleSetsPage.newDraftCreated'))}>
+            {tr(lang, 'ruleSetsPage.newDraftFromThisVersion')}
           </button>
         )}
         <button className="secondary" onClick={() => void diff()}>
-          {vi ? 'So với phiên bản trước' : 'Compare with the previous version'}
+          {tr(lang, 'ruleSetsPage.compareWithThePreviousVersion')}
         </button>
       </div>
       <Message message={message} />
       {changes && (
         <ul data-testid="diff">
-          {changes.length ? changes.map((c, i) => <li key={i}>{c}</li>) : <li>{vi ? 'Không có thay đổi.' : 'No change.'}</li>}
+          {changes.length ? changes.map((c, i) => <li key={i}>{c}</li>) : <li>{tr(lang, 'ruleSetsPage.noChange')}</li>}
         </ul>
       )}
       {outcomes && (
@@ -193,10 +191,10 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
   )
   return (
     <div className="simulation" data-testid="simulation">
-      <h3>{vi ? 'Mô phỏng trên một kỳ đánh giá' : 'Simulate on a cycle'}</h3>
+      <h3>{tr(lang, 'ruleSetsPage.simulateOnACycle')}</h3>
       <div className="inline-form">
         <label>
-          {vi ? 'Kỳ đánh giá' : 'Cycle'}
+          {tr(lang, 'ruleSetsPage.cycle')}
           <select value={cycleId} onChange={(e) => setCycleId(Number(e.target.value))}>
             {cycles.map((c) => (
               <option key={c.id} value={c.id}>
@@ -206,7 +204,7 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
           </select>
         </label>
         <button className="secondary" onClick={() => void run()} data-testid="simulate">
-          {vi ? 'Mô phỏng' : 'Simulate'}
+          {tr(lang, 'ruleSetsPage.simulate')}
         </button>
       </div>
       {error && <p className="error">{error}</p>}
@@ -220,16 +218,16 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
           <table className="chart">
             <thead>
               <tr>
-                <th>{vi ? 'Đơn vị' : 'Unit'}</th>
-                <th>{vi ? 'Hiện tại' : 'Now'}</th>
-                <th>{vi ? 'Với phiên bản này' : 'With this version'}</th>
-                <th>{vi ? 'Bị cắt do tỷ lệ' : 'Cut by quota'}</th>
+                <th>{tr(lang, 'ruleSetsPage.unit')}</th>
+                <th>{tr(lang, 'ruleSetsPage.now')}</th>
+                <th>{tr(lang, 'ruleSetsPage.withThisVersion')}</th>
+                <th>{tr(lang, 'ruleSetsPage.cutByQuota')}</th>
               </tr>
             </thead>
             <tbody>
               <tr>
                 <td>
-                  <strong>{vi ? 'Toàn kỳ' : 'Whole cycle'}</strong>
+                  <strong>{tr(lang, 'ruleSetsPage.wholeCycle')}</strong>
                 </td>
                 <td>{bar(report.distribution.before)}</td>
                 <td>{bar(report.distribution.after)}</td>
@@ -264,7 +262,6 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
 
 /** Score sample inputs with the saved version and show every value and the explanation. */
 function TryIt({ id, lang, sample }: { id: number; lang: Lang; sample: unknown }) {
-  const vi = lang === 'vi'
   const [text, setText] = useState(() => JSON.stringify(sample, null, 2))
   const [result, setResult] = useState<{ total: number; level: string; trace: { text: { vi: string; en: string } }[] } | null>(null)
   const [error, setError] = useState('')
@@ -279,10 +276,10 @@ function TryIt({ id, lang, sample }: { id: number; lang: Lang; sample: unknown }
   }
   return (
     <details className="try-it" data-testid="try-it">
-      <summary>{vi ? 'Thử trên dữ liệu mẫu (phiên bản đã lưu)' : 'Try it on sample inputs (saved version)'}</summary>
-      <textarea className="json" aria-label={vi ? 'Dữ liệu mẫu (JSON)' : 'Sample inputs (JSON)'} rows={8} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+      <summary>{tr(lang, 'ruleSetsPage.tryItOnSampleInputs')}</summary>
+      <textarea className="json" aria-label={tr(lang, 'ruleSetsPage.sampleInputsJson')} rows={8} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
       <button className="secondary" onClick={() => void run()}>
-        {vi ? 'Tính điểm' : 'Score'}
+        {tr(lang, 'ruleSetsPage.score')}
       </button>
       {error && <p className="error">{error}</p>}
       {result && (

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from './action'
 import { api } from './api'
 import { ActionDialog } from './dialog/ActionDialog'
-import { formatDate, formatNumber, type Lang } from './i18n'
+import { formatDate, formatNumber, type Lang, tr } from './i18n'
 import { TableHead } from './TableHead'
 import type { Unit, WorkItem } from './types'
 import { UnitOptions } from './UnitOptions'
@@ -25,7 +25,6 @@ interface MonthRow {
 
 /** The unit head's board: who is late, what waits for confirmation or acceptance, and the month so far. */
 export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unitId: number | null; roles: string[] } }) {
-  const vi = lang === 'vi'
   const [units, setUnits] = useState<Unit[]>([])
   const [unitId, setUnitId] = useState<number | null>(null)
   const [board, setBoard] = useState<BoardRow[]>([])
@@ -55,9 +54,9 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
   return (
     <>
       <section className="card" data-testid="unit-board">
-        <h2>{vi ? 'Bảng theo dõi đơn vị' : 'Unit board'}</h2>
+        <h2>{tr(lang, 'unitBoardPage.unitBoard')}</h2>
         <label>
-          {vi ? 'Đơn vị' : 'Unit'}
+          {tr(lang, 'unitBoardPage.unit')}
           <select value={unitId ?? ''} onChange={(e) => setUnitId(Number(e.target.value))}>
             <UnitOptions units={units} />
           </select>
@@ -78,7 +77,7 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
         </table>
       </section>
       <section className="card">
-        <h2>{vi ? 'Chờ trưởng đơn vị xử lý' : 'Waiting for the unit head'}</h2>
+        <h2>{tr(lang, 'unitBoardPage.waitingForTheUnitHead')}</h2>
         <table>
           <tbody>
             {pending.map((i) => (
@@ -94,12 +93,12 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
                 <td>
                   <div className="actions">
                     {i.status === 'DONE' ? (
-                      <button onClick={() => setDeciding({ item: i, action: 'confirm' })}>{vi ? 'Xác nhận' : 'Confirm'}</button>
+                      <button onClick={() => setDeciding({ item: i, action: 'confirm' })}>{tr(lang, 'unitBoardPage.confirm')}</button>
                     ) : (
                       <>
-                        <button onClick={() => act(() => api('POST', `/api/work-items/${i.id}/accept`), vi ? 'Đã chấp nhận.' : 'Accepted.')}>{vi ? 'Chấp nhận' : 'Accept'}</button>
+                        <button onClick={() => act(() => api('POST', `/api/work-items/${i.id}/accept`), tr(lang, 'unitBoardPage.accepted'))}>{tr(lang, 'unitBoardPage.accept')}</button>
                         <button className="danger" onClick={() => setDeciding({ item: i, action: 'reject' })}>
-                          {vi ? 'Từ chối' : 'Reject'}
+                          {tr(lang, 'unitBoardPage.reject')}
                         </button>
                       </>
                     )}
@@ -112,26 +111,26 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
         <Message message={message} />
         {deciding && (
           <ActionDialog
-            title={`${deciding.action === 'confirm' ? (vi ? 'Xác nhận hoàn thành' : 'Confirm completion') : vi ? 'Từ chối việc phát sinh' : 'Reject the arising task'}: ${deciding.item.fullName} — ${deciding.item.productCode} ${deciding.item.title ?? deciding.item.productName}`}
+            title={`${deciding.action === 'confirm' ? (tr(lang, 'unitBoardPage.confirmCompletion')) : tr(lang, 'unitBoardPage.rejectTheArisingTask')}: ${deciding.item.fullName} — ${deciding.item.productCode} ${deciding.item.title ?? deciding.item.productName}`}
             fields={
               deciding.action === 'confirm'
-                ? [{ name: 'failures', label: vi ? 'Lỗi chất lượng của việc này, mỗi dòng một lần bị trả lại (để trống nếu đạt)' : 'Quality failures of this item, one line per failed review (empty if it passed)', kind: 'textarea' }]
-                : [{ name: 'reason', label: vi ? 'Lý do từ chối' : 'Reason', kind: 'textarea', required: true, min: 3 }]
+                ? [{ name: 'failures', label: tr(lang, 'unitBoardPage.qualityFailuresOfThisItem'), kind: 'textarea' }]
+                : [{ name: 'reason', label: tr(lang, 'unitBoardPage.reason'), kind: 'textarea', required: true, min: 3 }]
             }
-            confirm={deciding.action === 'confirm' ? (vi ? 'Xác nhận' : 'Confirm') : vi ? 'Từ chối' : 'Reject'}
+            confirm={deciding.action === 'confirm' ? (tr(lang, 'unitBoardPage.confirm')) : tr(lang, 'unitBoardPage.reject')}
             danger={deciding.action === 'reject'}
             lang={lang}
             onConfirm={(values) =>
               deciding.action === 'confirm'
-                ? act(() => api('POST', `/api/work-items/${deciding.item.id}/confirm`, { qualityFailures: qualityFailures(values['failures'] ?? '') }), vi ? 'Đã xác nhận.' : 'Confirmed.')
-                : act(() => api('POST', `/api/work-items/${deciding.item.id}/reject`, { reason: values['reason'] }), vi ? 'Đã từ chối.' : 'Rejected.')
+                ? act(() => api('POST', `/api/work-items/${deciding.item.id}/confirm`, { qualityFailures: qualityFailures(values['failures'] ?? '') }), tr(lang, 'unitBoardPage.confirmed'))
+                : act(() => api('POST', `/api/work-items/${deciding.item.id}/reject`, { reason: values['reason'] }), tr(lang, 'unitBoardPage.rejected'))
             }
             onClose={() => setDeciding(null)}
           />
         )}
       </section>
       <section className="card">
-        <h2>{vi ? 'Tổng hợp tháng' : 'Month summary'}</h2>
+        <h2>{tr(lang, 'unitBoardPage.monthSummary')}</h2>
         <table>
           <TableHead lang={lang} vi={['Cán bộ', 'Số lượng (a)', 'Chất lượng (b)', 'Tiến độ (c)', 'Giờ']} en={['Staff', 'Quantity (a)', 'Quality (b)', 'Timeliness (c)', 'Hours']} />
           <tbody>

@@ -3,7 +3,7 @@ import { Message, useAction } from './action'
 import { api } from './api'
 import { DateInput } from './DateInput'
 import { ActionDialog } from './dialog/ActionDialog'
-import { formatDate, formatNumber, type Lang } from './i18n'
+import { formatDate, formatNumber, type Lang, tr } from './i18n'
 import { TableHead } from './TableHead'
 import type { WorkItem } from './types'
 
@@ -31,7 +31,6 @@ const monthStart = () => `${today().slice(0, 8)}01`
 
 /** My day and my period: today's items, overdue ones, recording work, a, b, c so far and hours logged. */
 export function WorkLogPage({ lang }: { lang: Lang }) {
-  const vi = lang === 'vi'
   const [day, setDay] = useState<MyDay | null>(null)
   const [summary, setSummary] = useState<Summary | null>(null)
   const [catalogue, setCatalogue] = useState<Product[]>([])
@@ -59,7 +58,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
     e.preventDefault()
     void act(
       () => api('POST', '/api/work-items', { productCode: form.productCode, quantity: Number(form.quantity), assignedOn: today(), dueOn: form.dueOn, kind: form.kind, ...(form.title ? { title: form.title } : {}) }),
-      vi ? 'Đã ghi nhận công việc.' : 'Work item recorded.',
+      tr(lang, 'workLogPage.workItemRecorded'),
     )
   }
   const progress = (item: WorkItem, complete: boolean, values: Record<string, string>) => {
@@ -67,7 +66,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
     const done = Number(values['done'])
     return act(
       () => api('PATCH', `/api/work-items/${item.id}`, complete ? { complete: { date: today(), doneQuantity: done, hours } } : { progress: { date: today(), hours } }),
-      vi ? 'Đã cập nhật.' : 'Updated.',
+      tr(lang, 'workLogPage.updated'),
     )
   }
   if (!day || !summary) return null
@@ -88,14 +87,14 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
                 <td>{formatDate(i.extendedTo ?? i.dueOn)}</td>
                 <td>
                   {i.status === 'OPEN' && i.sourceSystemId ? (
-                    <span className="muted">{vi ? 'Cập nhật từ hệ thống giao việc' : 'Updated by the task system'}</span>
+                    <span className="muted">{tr(lang, 'workLogPage.updatedByTheTaskSystem')}</span>
                   ) : null}
                   {i.status === 'OPEN' && !i.sourceSystemId && (
                     <div className="actions">
                       <button className="secondary" onClick={() => setRecording({ item: i, complete: false })}>
-                        {vi ? 'Ghi giờ' : 'Log hours'}
+                        {tr(lang, 'workLogPage.logHours')}
                       </button>
-                      <button onClick={() => setRecording({ item: i, complete: true })}>{vi ? 'Hoàn thành' : 'Complete'}</button>
+                      <button onClick={() => setRecording({ item: i, complete: true })}>{tr(lang, 'workLogPage.complete')}</button>
                     </div>
                   )}
                 </td>
@@ -109,18 +108,18 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
     <>
       <section className="card" data-testid="my-day">
         <h2>
-          {vi ? 'Ngày làm việc' : 'My day'} {formatDate(day.date)} —{' '}
+          {tr(lang, 'workLogPage.myDay')} {formatDate(day.date)} —{' '}
           <span className="muted">
-            {formatNumber(day.hours.logged, lang)}/{day.hours.expected} {vi ? 'giờ' : 'hours'}
+            {formatNumber(day.hours.logged, lang)}/{day.hours.expected} {tr(lang, 'workLogPage.hours')}
           </span>
         </h2>
-        {rows(day.overdue, vi ? 'Quá hạn' : 'Overdue')}
-        {rows(day.dueToday, vi ? 'Đến hạn hôm nay' : 'Due today')}
-        {rows(day.upcoming, vi ? 'Sắp tới' : 'Upcoming')}
-        {rows(day.awaitingAcceptance, vi ? 'Chờ trưởng đơn vị chấp nhận' : 'Awaiting acceptance')}
+        {rows(day.overdue, tr(lang, 'workLogPage.overdue'))}
+        {rows(day.dueToday, tr(lang, 'workLogPage.dueToday'))}
+        {rows(day.upcoming, tr(lang, 'workLogPage.upcoming'))}
+        {rows(day.awaitingAcceptance, tr(lang, 'workLogPage.awaitingAcceptance'))}
         <form className="inline-form" onSubmit={record}>
           <label>
-            {vi ? 'Sản phẩm' : 'Product'}
+            {tr(lang, 'workLogPage.product')}
             <select required value={form.productCode} onChange={(e) => setForm({ ...form, productCode: e.target.value })}>
               <option value="">—</option>
               {catalogue.map((p) => (
@@ -131,35 +130,35 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
             </select>
           </label>
           <label>
-            {vi ? 'Số lượng' : 'Quantity'}
+            {tr(lang, 'workLogPage.quantity')}
             <input type="number" inputMode="decimal" min="0.01" step="any" required value={form.quantity} onChange={(e) => setForm({ ...form, quantity: e.target.value })} />
           </label>
           <label>
-            {vi ? 'Hạn' : 'Due'}
+            {tr(lang, 'workLogPage.due')}
             <DateInput required value={form.dueOn} onChange={(dueOn) => setForm({ ...form, dueOn })} lang={lang} />
           </label>
           <label>
-            {vi ? 'Loại' : 'Kind'}
+            {tr(lang, 'workLogPage.kind')}
             <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}>
-              <option value="planned">{vi ? 'Theo kế hoạch' : 'Planned'}</option>
-              <option value="arising">{vi ? 'Phát sinh (cần trưởng đơn vị chấp nhận)' : 'Arising (needs acceptance)'}</option>
+              <option value="planned">{tr(lang, 'workLogPage.planned')}</option>
+              <option value="arising">{tr(lang, 'workLogPage.arisingNeedsAcceptance')}</option>
             </select>
           </label>
           <label>
-            {vi ? 'Ghi chú' : 'Note'}
+            {tr(lang, 'workLogPage.note')}
             <input value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} />
           </label>
-          <button type="submit">{vi ? 'Ghi nhận' : 'Record'}</button>
+          <button type="submit">{tr(lang, 'workLogPage.record')}</button>
         </form>
         <Message message={message} />
         {recording && (
           <ActionDialog
-            title={`${recording.complete ? (vi ? 'Hoàn thành' : 'Complete') : vi ? 'Ghi giờ' : 'Log hours'}: ${recording.item.productCode} ${recording.item.title ?? recording.item.productName}`}
+            title={`${recording.complete ? (tr(lang, 'workLogPage.complete')) : tr(lang, 'workLogPage.logHours')}: ${recording.item.productCode} ${recording.item.title ?? recording.item.productName}`}
             fields={[
-              { name: 'hours', label: vi ? 'Số giờ làm hôm nay' : 'Hours worked today', kind: 'number', initial: '1', required: true, min: 0, max: 24 },
-              ...(recording.complete ? [{ name: 'done', label: vi ? `Số lượng hoàn thành (được giao ${formatNumber(recording.item.quantity, lang)})` : `Quantity done (assigned ${formatNumber(recording.item.quantity, lang)})`, kind: 'number' as const, initial: String(recording.item.quantity), required: true, min: 0 }] : []),
+              { name: 'hours', label: tr(lang, 'workLogPage.hoursWorkedToday'), kind: 'number', initial: '1', required: true, min: 0, max: 24 },
+              ...(recording.complete ? [{ name: 'done', label: tr(lang, 'workLogPage.quantityDoneAssigned', { value: formatNumber(recording.item.quantity, lang) }), kind: 'number' as const, initial: String(recording.item.quantity), required: true, min: 0 }] : []),
             ]}
-            confirm={vi ? 'Ghi nhận' : 'Record'}
+            confirm={tr(lang, 'workLogPage.record')}
             lang={lang}
             onConfirm={(values) => progress(recording.item, recording.complete, values)}
             onClose={() => setRecording(null)}
@@ -167,7 +166,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
         )}
         {finished.length > 0 && (
           <>
-            <h3>{vi ? 'Đã hoàn thành trong tháng' : 'Completed this month'}</h3>
+            <h3>{tr(lang, 'workLogPage.completedThisMonth')}</h3>
             <table data-testid="finished">
               <tbody>
                 {finished.map((i) => (
@@ -179,7 +178,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
                       {formatNumber(i.doneQuantity, lang)}/{formatNumber(i.quantity, lang)}
                     </td>
                     <td>{formatDate(i.extendedTo ?? i.dueOn)}</td>
-                    <td>{i.status === 'CONFIRMED' ? (vi ? 'Đã xác nhận' : 'Confirmed') : vi ? 'Chờ trưởng đơn vị xác nhận' : 'Awaiting confirmation'}</td>
+                    <td>{i.status === 'CONFIRMED' ? (tr(lang, 'workLogPage.confirmed')) : tr(lang, 'workLogPage.awaitingConfirmation')}</td>
                   </tr>
                 ))}
               </tbody>
@@ -188,10 +187,10 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
         )}
       </section>
       <section className="card" data-testid="my-period">
-        <h2>{vi ? 'Từ đầu tháng đến nay' : 'Month to date'}</h2>
+        <h2>{tr(lang, 'workLogPage.monthToDate')}</h2>
         <p>
-          {vi ? 'Số lượng' : 'Quantity'} a = {formatNumber(summary.scores?.a, lang)}% · {vi ? 'Chất lượng' : 'Quality'} b = {formatNumber(summary.scores?.b, lang)}% · {vi ? 'Tiến độ' : 'Timeliness'} c = {formatNumber(summary.scores?.c, lang)}% ·{' '}
-          {formatNumber(summary.hours.logged, lang)}/{summary.hours.expected} {vi ? 'giờ' : 'hours'}
+          {tr(lang, 'workLogPage.quantity')} a = {formatNumber(summary.scores?.a, lang)}% · {tr(lang, 'workLogPage.quality')} b = {formatNumber(summary.scores?.b, lang)}% · {tr(lang, 'workLogPage.timeliness')} c = {formatNumber(summary.scores?.c, lang)}% ·{' '}
+          {formatNumber(summary.hours.logged, lang)}/{summary.hours.expected} {tr(lang, 'workLogPage.hours')}
         </p>
         <ProductTable products={summary.products} lang={lang} />
       </section>
@@ -200,8 +199,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
 }
 
 export function ProductTable({ products, lang }: { products: Summary['products']; lang: Lang }) {
-  const vi = lang === 'vi'
-  if (!products.length) return <p>{vi ? 'Chưa có công việc nào trong kỳ.' : 'No work items in the period.'}</p>
+  if (!products.length) return <p>{tr(lang, 'workLogPage.noWorkItemsInThe')}</p>
   return (
     <table>
       <TableHead lang={lang} vi={['Mã', 'Sản phẩm', 'Hệ số', 'Được giao', 'Đã xác nhận', 'Bị trả lại', 'Chậm']} en={['Code', 'Product', 'k', 'Assigned', 'Confirmed', 'Failed reviews', 'Delays']} />

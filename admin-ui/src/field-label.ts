@@ -1,3 +1,4 @@
+import { tr } from './i18n'
 import type { RJSFSchema } from '@rjsf/utils'
 
 /**
@@ -9,7 +10,7 @@ export function fieldLabel(path: string, schema: RJSFSchema, lang: 'vi' | 'en'):
   let node: RJSFSchema | undefined = schema
   for (const key of path.split('.')) {
     if (/^\d+$/.test(key)) {
-      parts.push(lang === 'vi' ? `dòng ${Number(key) + 1}` : `line ${Number(key) + 1}`)
+      parts.push(tr(lang, 'fieldLabel.line', { value: Number(key) + 1 }))
       node = (node?.items ?? undefined) as RJSFSchema | undefined
       continue
     }

@@ -1,27 +1,9 @@
+import i18next from 'i18next'
+import en from './locales/core.en.json' with { type: 'json' }
+import vi from './locales/core.vi.json' with { type: 'json' }
 /** User-facing text: Vietnamese first, English second. */
 export type Lang = 'vi' | 'en'
 
-const text = {
-  title: { vi: 'KPI Công vụ', en: 'KPI Công vụ' },
-  subtitle: { vi: 'Đánh giá, xếp loại cán bộ, công chức theo KPI', en: 'KPI-based evaluation of public servants' },
-  username: { vi: 'Tên đăng nhập', en: 'Username' },
-  password: { vi: 'Mật khẩu', en: 'Password' },
-  login: { vi: 'Đăng nhập', en: 'Sign in' },
-  logout: { vi: 'Đăng xuất', en: 'Sign out' },
-  myTasks: { vi: 'Việc cần xử lý', en: 'My tasks' },
-  noTasks: { vi: 'Không có việc nào đang chờ bạn.', en: 'Nothing is waiting for you.' },
-  cycles: { vi: 'Kỳ đánh giá', en: 'Evaluation cycles' },
-  person: { vi: 'Cán bộ', en: 'Staff member' },
-  unit: { vi: 'Đơn vị', en: 'Unit' },
-  stage: { vi: 'Bước', en: 'Stage' },
-  deadline: { vi: 'Hạn', en: 'Due' },
-  overdue: { vi: 'Quá hạn', en: 'Overdue' },
-  status: { vi: 'Trạng thái', en: 'Status' },
-  period: { vi: 'Kỳ', en: 'Period' },
-  switchLang: { vi: 'English', en: 'Tiếng Việt' },
-} satisfies Record<string, Record<Lang, string>>
-
-export type TextKey = keyof typeof text
 
 export const STAGE_LABELS: Record<string, Record<Lang, string>> = {
   SELF_ASSESSMENT: { vi: 'Tự đánh giá', en: 'Self-assessment' },
@@ -48,10 +30,6 @@ export function formatNumber(value: number | null | undefined, lang: Lang): stri
   return value === null || value === undefined ? '—' : value.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')
 }
 
-export function t(key: TextKey, lang: Lang): string {
-  return text[key][lang]
-}
-
 const dateTimeParts = new Intl.DateTimeFormat('en-GB', {
   day: '2-digit',
   month: '2-digit',
@@ -73,4 +51,40 @@ export function formatDateTime(iso: string | null): string {
 export function formatDate(isoDate: string): string {
   const [y, m, d] = isoDate.split('-')
   return `${d}/${m}/${y}`
+}
+
+/**
+ * The web app's messages, Vietnamese and English, as catalogues read through i18next:
+ * `tr(lang, 'workLogPage.updated')`, values as `{{name}}`, plurals by `count` through
+ * Intl.PluralRules. Two catalogues per language, one namespace per screen: `locales/core.*.json`
+ * (the sign-in page, the header, notifications) ships with the first page; `locales/screens.*.json`
+ * loads with the first screen after sign-in (`screenMessages()`), so the sign-in page stays small.
+ */
+const catalogues = i18next.createInstance()
+void catalogues.init({ resources: { vi: { translation: vi }, en: { translation: en } }, lng: 'vi', fallbackLng: 'vi', interpolation: { escapeValue: false }, initAsync: false, returnNull: false })
+const fixed = { vi: catalogues.getFixedT('vi'), en: catalogues.getFixedT('en') } as unknown as Record<Lang, (key: string, values: Record<string, unknown>) => string>
+
+let screens: Promise<void> | null = null
+/** The screens' messages, fetched once (with the first screen's code). */
+export function screenMessages(): Promise<void> {
+  screens ??= Promise.all([import('./locales/screens.vi.json', { with: { type: 'json' } }), import('./locales/screens.en.json', { with: { type: 'json' } })]).then(([v, e]) => {
+    catalogues.addResourceBundle('vi', 'translation', v.default, true, true)
+    catalogues.addResourceBundle('en', 'translation', e.default, true, true)
+  })
+  return screens
+}
+
+/** A screen's module, once its messages are there too. */
+export function withMessages<T>(module: Promise<T>): Promise<T> {
+  return Promise.all([module, screenMessages()]).then(([m]) => m)
+}
+
+/** Every key of the catalogues, dotted: 'workLogPage.updated' (a plural's `_one`/`_other` forms are one key, given a `count`). */
+type Plural = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other'
+type Keys<T, P extends string = ''> = { [K in keyof T & string]: T[K] extends string ? (K extends `${infer B}_${Plural}` ? `${P}${B}` : `${P}${K}`) : Keys<T[K], `${P}${K}.`> }[keyof T & string]
+export type MessageKey = Keys<typeof vi & typeof import('./locales/screens.vi.json')>
+
+/** A message of the catalogues in the user's language, with its values filled in. */
+export function tr(lang: Lang, key: MessageKey, values?: Record<string, unknown>): string {
+  return fixed[lang](key, values ?? {})
 }

@@ -1,3 +1,4 @@
+import { tr } from './i18n'
 import type { RJSFSchema } from '@rjsf/utils'
 
 /** A product the person may declare: the catalogue of the period, for their job position. */
@@ -40,10 +41,10 @@ export function declaredLinesSchema(products: RJSFSchema, options: ProductOption
   const code: RJSFSchema = options.length
     ? { ...(properties['code'] ?? {}), oneOf: options.map((o) => ({ const: o.code, title: `${o.code} — ${o.name} (${o.unit}; k = ${o.k.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')})` })) }
     : (properties['code'] ?? {})
-  const reason: RJSFSchema = { ...(properties['reason'] ?? {}), type: 'string', minLength: 3, title: lang === 'vi' ? 'Lý do tự khai (bắt buộc)' : 'Reason for declaring it (required)' }
+  const reason: RJSFSchema = { ...(properties['reason'] ?? {}), type: 'string', minLength: 3, title: tr(lang, 'productLines.reasonForDeclaringItRequired') }
   return {
     ...products,
-    description: lang === 'vi' ? 'Sản phẩm tự khai ngoài nhật ký công việc: chọn trong danh mục của vị trí việc làm và ghi lý do cho từng dòng.' : 'Products declared outside the work log: choose from your position’s catalogue and give a reason for each line.',
+    description: tr(lang, 'productLines.productsDeclaredOutsideTheWork'),
     items: { ...items, properties: { ...properties, code, reason }, required: [...(items.required ?? []).filter((r) => r in properties), 'reason'] },
   }
 }

@@ -1,7 +1,8 @@
 import Form from '@rjsf/core'
 import { customizeValidator } from '@rjsf/validator-ajv8'
 import { renderToStaticMarkup } from 'react-dom/server'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenMessages } from '../../admin-ui/src/i18n.js'
 import { staffSchema } from '../../admin-ui/src/EvaluationPage'
 import { IndicatorValues } from '../../admin-ui/src/form/IndicatorValues'
 import { CoverageTables, type CoverageView } from '../../admin-ui/src/integrations/IndicatorsPanel'
@@ -10,6 +11,10 @@ import { departmentKpiRuleSet } from '../../rules/defaults.js'
 
 const validator = customizeValidator({}, localizeVi)
 const source = { vi: 'Hệ thống một cửa · TTHC_DUNG_HAN · khóa 05/12/2026', en: 'Hệ thống một cửa · TTHC_DUNG_HAN · locked 05/12/2026' }
+
+
+// The screens' messages load with the first screen in the app; here, before the components render.
+beforeAll(screenMessages)
 
 describe('indicators in the web app', () => {
   it('shows an indicator in the self-assessment form read-only, with its source as help', () => {

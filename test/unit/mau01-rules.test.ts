@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenMessages } from '../../admin-ui/src/i18n.js'
 import { approvalBody, authorityGeneral, uiWithoutKeys, withoutKeys } from '../../admin-ui/src/form/evaluation-form.js'
 import { assessmentComplete, assessmentFields, criteriaProblems, formatScore, generalCriteria, generalScore, groupScore, withValue } from '../../admin-ui/src/form/mau01.model.js'
 import { nd335FlatRuleSet, nd335RuleSet } from '../../rules/defaults.js'
@@ -21,6 +22,10 @@ const workedExample = {
     { code: 'BC', k: 2.5, assigned: 2, done: 2, qualityFailures: 1, delays: 0 },
   ],
 }
+
+
+// The form's messages are in the screens' catalogue (loaded with the first screen in the app).
+beforeAll(screenMessages)
 
 describe('the default NĐ 335 rule set follows Mẫu số 01', () => {
   it('groups the general criteria as I (5 + 5), II (4 × 2.5), III (4 × 2.5): 30 points, every figure in the schema', () => {

@@ -1,7 +1,8 @@
 import Form from '@rjsf/core'
 import { customizeValidator } from '@rjsf/validator-ajv8'
 import { renderToStaticMarkup } from 'react-dom/server'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenMessages } from '../../admin-ui/src/i18n.js'
 import { staffSchema } from '../../admin-ui/src/EvaluationPage'
 import { localizeVi, translateString } from '../../admin-ui/src/rjsf-vi'
 import { CapNote } from '../../admin-ui/src/units/UnitCycleSection'
@@ -9,6 +10,10 @@ import { UnitEvaluationsTable } from '../../admin-ui/src/units/UnitEvaluationsTa
 import { unitKpiRuleSet } from '../../rules/defaults.js'
 
 const validator = customizeValidator({}, localizeVi)
+
+
+// The screens' messages load with the first screen in the app; here, before the components render.
+beforeAll(screenMessages)
 
 describe('unit evaluation in the web app', () => {
   it("generates the head's form from the unit rule set: the three KPI groups, no role, no reviewer's field", () => {

@@ -3,7 +3,8 @@ import type { FieldProps, RJSFSchema } from '@rjsf/utils'
 import { customizeValidator } from '@rjsf/validator-ajv8'
 import type { ErrorObject } from 'ajv'
 import { renderToStaticMarkup } from 'react-dom/server'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenMessages } from '../../admin-ui/src/i18n.js'
 import { staffSchema } from '../../admin-ui/src/EvaluationPage'
 import { JsonField, ruleSetUiSchema } from '../../admin-ui/src/JsonField'
 import { localizeVi, translateString } from '../../admin-ui/src/rjsf-vi'
@@ -11,6 +12,10 @@ import { nd335FlatRuleSet, nd335RuleSet } from '../../rules/defaults.js'
 import { ruleSetJsonSchema } from '../../rules/ruleset.schema.js'
 
 const validator = customizeValidator({}, localizeVi)
+
+
+// The screens' messages load with the first screen in the app; here, before the components render.
+beforeAll(screenMessages)
 
 describe('web components', () => {
   it('generates the self-assessment form from the default rule set, in Vietnamese, without reviewer fields', () => {

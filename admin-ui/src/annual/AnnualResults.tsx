@@ -1,4 +1,4 @@
-import type { Lang } from '../i18n'
+import { formatNumber, tr, type Lang } from '../i18n'
 import { PeriodsTable, type AnnualPeriodView } from './PeriodsTable'
 
 /** What an annual cycle's results add to each row (GET /api/cycles/:id/results). */
@@ -22,7 +22,7 @@ export function PeriodsDetails({ result, lang }: { result: AnnualResultFields; l
   if (!result.periods) return null
   return (
     <details>
-      <summary>{lang === 'vi' ? `${result.periods.length} kỳ, ${(result.monthsWorked ?? 0).toLocaleString('vi-VN')} tháng` : `${result.periods.length} period(s), ${result.monthsWorked ?? 0} month(s)`}</summary>
+      <summary>{tr(lang, 'annualResults.periodsAndMonths', { count: result.periods.length, months: formatNumber(result.monthsWorked ?? 0, lang) })}</summary>
       <PeriodsTable periods={result.periods} lang={lang} />
     </details>
   )
@@ -31,17 +31,16 @@ export function PeriodsDetails({ result, lang }: { result: AnnualResultFields; l
 /** The people of an annual cycle who are "không xếp loại", each with the reason and the periods found. */
 export function NotClassifiedList({ people, lang }: { people: NotClassified[]; lang: Lang }) {
   if (!people.length) return null
-  const vi = lang === 'vi'
   return (
     <>
-      <h3>{vi ? 'Không xếp loại' : 'Not classified'}</h3>
+      <h3>{tr(lang, 'annualResults.notClassified')}</h3>
       <table data-testid="not-classified">
         <thead>
           <tr>
-            <th>{vi ? 'Cán bộ' : 'Staff'}</th>
-            <th>{vi ? 'Đơn vị' : 'Unit'}</th>
-            <th>{vi ? 'Lý do' : 'Reason'}</th>
-            <th>{vi ? 'Các kỳ có kết quả' : 'Periods with a result'}</th>
+            <th>{tr(lang, 'annualResults.staff')}</th>
+            <th>{tr(lang, 'annualResults.unit')}</th>
+            <th>{tr(lang, 'annualResults.reason')}</th>
+            <th>{tr(lang, 'annualResults.periodsWithAResult')}</th>
           </tr>
         </thead>
         <tbody>

@@ -1,4 +1,4 @@
-import { formatDate, LEVEL_LABELS, type Lang } from '../i18n'
+import { formatDate, LEVEL_LABELS, type Lang, tr } from '../i18n'
 
 /** One classified period behind an annual score (the evaluation's `periods`, filled at launch). */
 export interface AnnualPeriodView {
@@ -18,14 +18,14 @@ export function PeriodsTable({ periods, monthsWorked, annualScore, lang }: { per
   return (
     <div data-testid="annual-periods">
       <table>
-        <caption>{vi ? 'Kết quả các kỳ trong năm (từ các kỳ đã xếp loại, không sửa được)' : 'Period results of the year (from the classified periods, read-only)'}</caption>
+        <caption>{tr(lang, 'periodsTable.periodResultsOfTheYear')}</caption>
         <thead>
           <tr>
-            <th>{vi ? 'Kỳ đánh giá' : 'Period'}</th>
-            <th>{vi ? 'Thời gian' : 'Dates'}</th>
-            <th className="num">{vi ? 'Số tháng' : 'Months'}</th>
-            <th className="num">{vi ? 'Tổng điểm' : 'Total'}</th>
-            <th>{vi ? 'Xếp loại' : 'Level'}</th>
+            <th>{tr(lang, 'periodsTable.period')}</th>
+            <th>{tr(lang, 'periodsTable.dates')}</th>
+            <th className="num">{tr(lang, 'periodsTable.months')}</th>
+            <th className="num">{tr(lang, 'periodsTable.total')}</th>
+            <th>{tr(lang, 'periodsTable.level')}</th>
           </tr>
         </thead>
         <tbody>
@@ -44,18 +44,18 @@ export function PeriodsTable({ periods, monthsWorked, annualScore, lang }: { per
           ))}
           {!periods.length && (
             <tr>
-              <td colSpan={5}>{vi ? 'Không có kỳ nào đã xếp loại.' : 'No classified period.'}</td>
+              <td colSpan={5}>{tr(lang, 'periodsTable.noClassifiedPeriod')}</td>
             </tr>
           )}
         </tbody>
       </table>
       {monthsWorked != null && (
         <p>
-          {vi ? 'Số tháng có kết quả' : 'Months with a result'}: <strong>{n(monthsWorked)}</strong>
+          {tr(lang, 'periodsTable.monthsWithAResult')}: <strong>{n(monthsWorked)}</strong>
           {annualScore != null && (
             <>
               {' · '}
-              {vi ? 'Điểm bình quân năm' : 'Annual mean'}: <strong>{n(annualScore)}</strong>
+              {tr(lang, 'periodsTable.annualMean')}: <strong>{n(annualScore)}</strong>
             </>
           )}
         </p>

@@ -2,7 +2,7 @@ import { DateInput } from '../DateInput'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Message, useAction } from '../action'
 import { api, apiAll } from '../api'
-import { formatDate, formatDateTime, type Lang } from '../i18n'
+import { formatDate, formatDateTime, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 import { DELEGATION_SCOPE, DELEGATION_STATUS, todayInVietnam, type Delegation, type StaffOption } from './types'
 
@@ -28,19 +28,19 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
     e.preventDefault()
     void act(
       () => api<{ id: number }>('POST', '/api/delegations', { delegateId: Number(form.delegateId), scope: form.scope, from: form.from, to: form.to, reason: form.reason }),
-      vi ? 'Đã ủy quyền.' : 'Delegation created.',
+      tr(lang, 'delegationsPage.delegationCreated'),
     )
   }
   const end = (d: Delegation) => {
-    if (!window.confirm(vi ? `Kết thúc ủy quyền cho ${d.delegate.name} ngay bây giờ?` : `End the delegation to ${d.delegate.name} now?`)) return
-    void act(() => api('DELETE', `/api/delegations/${d.id}`), vi ? 'Đã kết thúc ủy quyền.' : 'Delegation ended.')
+    if (!window.confirm(tr(lang, 'delegationsPage.endTheDelegationToNow', { name: d.delegate.name }))) return
+    void act(() => api('DELETE', `/api/delegations/${d.id}`), tr(lang, 'delegationsPage.delegationEnded'))
   }
   const given = rows.filter((d) => d.principal.id === me.id)
   const received = rows.filter((d) => d.delegate.id === me.id)
   const others = rows.filter((d) => d.principal.id !== me.id && d.delegate.id !== me.id)
   const table = (list: Delegation[], testId: string) =>
     list.length === 0 ? (
-      <p className="muted">{vi ? 'Không có.' : 'None.'}</p>
+      <p className="muted">{tr(lang, 'delegationsPage.none')}</p>
     ) : (
       <table data-testid={testId}>
         <TableHead lang={lang} vi={['Người ủy quyền', 'Người được ủy quyền', 'Phạm vi', 'Từ ngày', 'Đến ngày', 'Lý do', 'Trạng thái', '']} en={['Principal', 'Delegate', 'Scope', 'From', 'To', 'Reason', 'State', '']} />
@@ -60,7 +60,7 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
               <td>
                 {d.mayEnd && (
                   <button type="button" className="secondary" onClick={() => end(d)}>
-                    {vi ? 'Kết thúc sớm' : 'End now'}
+                    {tr(lang, 'delegationsPage.endNow')}
                   </button>
                 )}
               </td>
@@ -71,7 +71,7 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
     )
   return (
     <section className="card" data-testid="delegations">
-      <h2>{vi ? 'Ủy quyền' : 'Delegation'}</h2>
+      <h2>{tr(lang, 'delegationsPage.delegation')}</h2>
       <p className="muted">
         {vi
           ? 'Người được ủy quyền nhận xét (duyệt, trả lại) hoặc ký duyệt thay bạn trong thời gian đã chọn (tính theo giờ Việt Nam); ủy quyền tự hết hạn. Không ai xử lý bản đánh giá của chính mình.'
@@ -79,11 +79,11 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
       </p>
       <Message message={message} />
       {mayGive && (
-        <form className="inline-form" onSubmit={submit} aria-label={vi ? 'Ủy quyền mới' : 'New delegation'}>
+        <form className="inline-form" onSubmit={submit} aria-label={tr(lang, 'delegationsPage.newDelegation')}>
           <label>
-            {vi ? 'Người được ủy quyền' : 'Delegate'}
+            {tr(lang, 'delegationsPage.delegate')}
             <select required value={form.delegateId} onChange={(e) => setForm({ ...form, delegateId: e.target.value })} data-testid="delegate-picker">
-              <option value="">{vi ? '— chọn —' : '— choose —'}</option>
+              <option value="">{tr(lang, 'delegationsPage.choose')}</option>
               {staff.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.fullName}
@@ -93,34 +93,34 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
             </select>
           </label>
           <label>
-            {vi ? 'Phạm vi' : 'Scope'}
+            {tr(lang, 'delegationsPage.scope')}
             <select value={form.scope} onChange={(e) => setForm({ ...form, scope: e.target.value })}>
               <option value="review">{DELEGATION_SCOPE.review[lang]}</option>
               {me.roles.includes('leader') && <option value="sign-off">{DELEGATION_SCOPE['sign-off'][lang]}</option>}
             </select>
           </label>
           <label>
-            {vi ? 'Từ ngày' : 'From'}
+            {tr(lang, 'delegationsPage.from')}
             <DateInput required min={today} value={form.from} onChange={(from) => setForm((f) => ({ ...f, from }))} lang={lang} />
           </label>
           <label>
-            {vi ? 'Đến ngày' : 'To'}
+            {tr(lang, 'delegationsPage.to')}
             <DateInput required min={form.from} value={form.to} onChange={(to) => setForm((f) => ({ ...f, to }))} lang={lang} />
           </label>
           <label>
-            {vi ? 'Lý do' : 'Reason'}
+            {tr(lang, 'delegationsPage.reason')}
             <input required minLength={3} maxLength={1000} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
           </label>
-          <button type="submit">{vi ? 'Ủy quyền' : 'Delegate'}</button>
+          <button type="submit">{tr(lang, 'delegationsPage.delegate2')}</button>
         </form>
       )}
-      <h3>{vi ? 'Tôi ủy quyền' : 'Given'}</h3>
+      <h3>{tr(lang, 'delegationsPage.given')}</h3>
       {table(given, 'delegations-given')}
-      <h3>{vi ? 'Tôi được ủy quyền' : 'Received'}</h3>
+      <h3>{tr(lang, 'delegationsPage.received')}</h3>
       {table(received, 'delegations-received')}
       {me.roles.includes('admin') && (
         <>
-          <h3>{vi ? 'Tất cả ủy quyền khác' : 'All other delegations'}</h3>
+          <h3>{tr(lang, 'delegationsPage.allOtherDelegations')}</h3>
           {table(others, 'delegations-all')}
         </>
       )}

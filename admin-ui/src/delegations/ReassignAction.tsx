@@ -1,3 +1,4 @@
+import { tr } from '../i18n'
 import { useState, type FormEvent } from 'react'
 import { api, ApiFailure } from '../api'
 import type { Lang } from '../i18n'
@@ -12,7 +13,6 @@ let staffList: Promise<StaffOption[]> | undefined
  * person may not be named.
  */
 export function ReassignAction({ evaluationId, staffId, lang, onDone }: { evaluationId: number; staffId: number; lang: Lang; onDone: () => Promise<void> }) {
-  const vi = lang === 'vi'
   const [open, setOpen] = useState(false)
   const [staff, setStaff] = useState<StaffOption[]>([])
   const [form, setForm] = useState({ role: 'reviewer', staffId: '', reason: '' })
@@ -27,7 +27,7 @@ export function ReassignAction({ evaluationId, staffId, lang, onDone }: { evalua
     setMessage(null)
     try {
       await api('POST', `/api/evaluations/${evaluationId}/reassign`, { role: form.role, staffId: Number(form.staffId), reason: form.reason })
-      setMessage({ ok: true, text: vi ? 'Đã giao lại.' : 'Reassigned.' })
+      setMessage({ ok: true, text: tr(lang, 'reassignAction.reassigned') })
       setOpen(false)
       setForm({ role: 'reviewer', staffId: '', reason: '' })
       await onDone()
@@ -41,7 +41,7 @@ export function ReassignAction({ evaluationId, staffId, lang, onDone }: { evalua
       {' '}
       {!open && (
         <button type="button" className="link" onClick={() => void show()} data-testid={`reassign-${evaluationId}`}>
-          {vi ? 'Giao lại' : 'Reassign'}
+          {tr(lang, 'reassignAction.reassign')}
         </button>
       )}
       {message && (
@@ -51,18 +51,18 @@ export function ReassignAction({ evaluationId, staffId, lang, onDone }: { evalua
         </span>
       )}
       {open && (
-        <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label={vi ? 'Giao lại bản đánh giá' : 'Reassign the evaluation'}>
+        <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label={tr(lang, 'reassignAction.reassignTheEvaluation')}>
           <label>
-            {vi ? 'Vai trò' : 'Role'}
+            {tr(lang, 'reassignAction.role')}
             <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value, staffId: '' })}>
-              <option value="reviewer">{vi ? 'Người nhận xét' : 'Reviewer'}</option>
-              <option value="sign-off">{vi ? 'Lãnh đạo ký duyệt' : 'Sign-off leader'}</option>
+              <option value="reviewer">{tr(lang, 'reassignAction.reviewer')}</option>
+              <option value="sign-off">{tr(lang, 'reassignAction.signOffLeader')}</option>
             </select>
           </label>
           <label>
-            {vi ? 'Người được giao' : 'Person'}
+            {tr(lang, 'reassignAction.person')}
             <select required value={form.staffId} onChange={(e) => setForm({ ...form, staffId: e.target.value })}>
-              <option value="">{vi ? '— chọn —' : '— choose —'}</option>
+              <option value="">{tr(lang, 'reassignAction.choose')}</option>
               {candidates.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.fullName}
@@ -72,12 +72,12 @@ export function ReassignAction({ evaluationId, staffId, lang, onDone }: { evalua
             </select>
           </label>
           <label>
-            {vi ? 'Lý do' : 'Reason'}
+            {tr(lang, 'reassignAction.reason')}
             <input required minLength={3} maxLength={2000} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
           </label>
-          <button type="submit">{vi ? 'Giao lại' : 'Reassign'}</button>{' '}
+          <button type="submit">{tr(lang, 'reassignAction.reassign')}</button>{' '}
           <button type="button" className="secondary" onClick={() => setOpen(false)}>
-            {vi ? 'Hủy' : 'Cancel'}
+            {tr(lang, 'reassignAction.cancel')}
           </button>
         </form>
       )}

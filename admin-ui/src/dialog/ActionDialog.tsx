@@ -1,3 +1,4 @@
+import { tr } from '../i18n'
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import type { Lang } from '../i18n'
 
@@ -55,7 +56,6 @@ export function ActionDialog({
       setBusy(false)
     }
   }
-  const vi = lang === 'vi'
   return (
     <dialog ref={ref} className="action-dialog" aria-labelledby="action-dialog-title" onCancel={onClose} data-testid="action-dialog">
       <form method="dialog" onSubmit={(e) => void submit(e)}>
@@ -82,7 +82,7 @@ export function ActionDialog({
             {confirm}
           </button>
           <button type="button" className="secondary" onClick={onClose}>
-            {vi ? 'Hủy' : 'Cancel'}
+            {tr(lang, 'actionDialog.cancel')}
           </button>
         </div>
       </form>

@@ -1,4 +1,4 @@
-import { formatDateTime, formatNumber, type Lang } from '../i18n'
+import { formatDateTime, formatNumber, type Lang, tr } from '../i18n'
 
 /** A declared indicator of the evaluation and the value its system sent (GET /api/evaluations/:id `indicators`). */
 export interface IndicatorValue {
@@ -15,15 +15,14 @@ export interface IndicatorValue {
 /** The evaluation's indicators from connected systems, read-only, each with where it comes from and when it locks. */
 export function IndicatorValues({ indicators, lang }: { indicators: IndicatorValue[]; lang: Lang }) {
   if (!indicators.length) return null
-  const vi = lang === 'vi'
   return (
     <div className="card" data-testid="indicator-values">
-      <h3>{vi ? 'Chỉ số từ hệ thống kết nối (không sửa được)' : 'Indicators from connected systems (read-only)'}</h3>
+      <h3>{tr(lang, 'indicatorValues.indicatorsFromConnectedSystemsRead')}</h3>
       <ul>
         {indicators.map((x) => (
           <li key={x.path}>
             {x.label ? x.label[lang] : x.code}:{' '}
-            <strong>{x.value === null ? (vi ? 'chưa có' : 'not yet received') : `${formatNumber(x.value, lang)} ${x.unit}`}</strong> <span className="muted">— {x.source[lang]}{x.updatedAt ? ` · ${vi ? 'nhận' : 'received'} ${formatDateTime(x.updatedAt)}` : ''}</span>
+            <strong>{x.value === null ? (tr(lang, 'indicatorValues.notYetReceived')) : `${formatNumber(x.value, lang)} ${x.unit}`}</strong> <span className="muted">— {x.source[lang]}{x.updatedAt ? ` · ${tr(lang, 'indicatorValues.received')} ${formatDateTime(x.updatedAt)}` : ''}</span>
           </li>
         ))}
       </ul>

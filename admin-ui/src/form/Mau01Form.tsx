@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime, LEVEL_LABELS, type Lang } from '../i18n'
+import { formatDate, formatDateTime, LEVEL_LABELS, type Lang, tr } from '../i18n'
 import { formatScore, groupScore, generalScore, ROMAN, valueAt, type AssessmentFields, type Criterion, type GeneralCriteria } from './mau01.model'
 
 /** Who fills which column now: the person their own scores, the authority theirs; null: read only. */
@@ -16,15 +16,15 @@ export function FormHeading({ cycle, deadlineAt, lang }: { cycle: { name: string
     <div className="mau01-heading" data-testid="form-heading">
       {cycle && (
         <p>
-          {lang === 'vi' ? 'Kỳ đánh giá' : 'Cycle'}: <strong data-testid="cycle-name">{cycle.name}</strong>{' '}
+          {tr(lang, 'mau01Form.cycle')}: <strong data-testid="cycle-name">{cycle.name}</strong>{' '}
           <span className="muted">
-            ({lang === 'vi' ? 'từ' : 'from'} {formatDate(cycle.periodStart)} {lang === 'vi' ? 'đến' : 'to'} {formatDate(cycle.periodEnd)})
+            ({tr(lang, 'mau01Form.from')} {formatDate(cycle.periodStart)} {tr(lang, 'mau01Form.to')} {formatDate(cycle.periodEnd)})
           </span>
         </p>
       )}
       {deadlineAt && (
         <p>
-          {lang === 'vi' ? 'Hạn' : 'Due'}: <strong data-testid="deadline">{formatDateTime(deadlineAt)}</strong>
+          {tr(lang, 'mau01Form.due')}: <strong data-testid="deadline">{formatDateTime(deadlineAt)}</strong>
         </p>
       )}
     </div>
@@ -127,7 +127,7 @@ export function CriteriaTable({ general, self, authority, editing, onChange, pro
         })}
         <tr className="subtotal">
           <th scope="row" className="no" />
-          <th scope="row" className="title">{lang === 'vi' ? 'Cộng điểm tiêu chí chung' : 'General criteria, total'}</th>
+          <th scope="row" className="title">{tr(lang, 'mau01Form.generalCriteriaTotal')}</th>
           <td className="num" data-label={col.max}>{formatScore(general.maximum, lang)}</td>
           <td className="num" data-label={col.self} data-testid="self-general">{formatScore(generalScore(self, general), lang)}</td>
           <td className="num" data-label={col.authority} data-testid="authority-general">{formatScore(sum(authority, (d) => generalScore(d, general)), lang)}</td>
@@ -162,7 +162,7 @@ export function AssessmentSection({ fields, own, review, editing, onOwnChange, o
   const levelName = (l: unknown) => (typeof l === 'string' && l ? `${l} — ${LEVEL_LABELS[l]?.[lang] ?? l}` : '—')
   const levelSelect = (value: unknown, levels: string[], testId: string, onSelect: (v: string) => void, label: string) => (
     <select value={text(value)} data-testid={testId} aria-label={label} onChange={(e) => onSelect(e.target.value)}>
-      <option value="">{lang === 'vi' ? '— chọn mức —' : '— choose —'}</option>
+      <option value="">{tr(lang, 'mau01Form.choose')}</option>
       {levels.map((l) => (
         <option key={l} value={l}>
           {levelName(l)}

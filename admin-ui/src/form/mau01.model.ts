@@ -1,4 +1,4 @@
-import type { Lang } from '../i18n.js'
+import { tr, type Lang } from '../i18n.js'
 import { uiOrdered } from '../../../rules/ui-order.js'
 
 /**
@@ -99,10 +99,10 @@ export const generalScore = (doc: unknown, general: GeneralCriteria) => sumOrNul
 
 /** What is wrong with one score, in the language; null when it is a valid score. */
 export function scoreProblem(value: number | null, c: Criterion, lang: Lang): string | null {
-  if (value === null) return lang === 'vi' ? 'bắt buộc nhập' : 'required'
-  if (value < c.minimum) return lang === 'vi' ? `phải ≥ ${formatScore(c.minimum, lang)}` : `must be ≥ ${formatScore(c.minimum, lang)}`
-  if (c.maximum !== null && value > c.maximum) return lang === 'vi' ? `phải ≤ ${formatScore(c.maximum, lang)}` : `must be ≤ ${formatScore(c.maximum, lang)}`
-  if (c.step !== 'any' && Math.abs(value / c.step - Math.round(value / c.step)) > 1e-9) return lang === 'vi' ? `phải là bội của ${formatScore(c.step, lang)}` : `must be a multiple of ${formatScore(c.step, lang)}`
+  if (value === null) return tr(lang, 'mau01Model.required')
+  if (value < c.minimum) return tr(lang, 'mau01Model.mustBe', { value: formatScore(c.minimum, lang) })
+  if (c.maximum !== null && value > c.maximum) return tr(lang, 'mau01Model.mustBe2', { value: formatScore(c.maximum, lang) })
+  if (c.step !== 'any' && Math.abs(value / c.step - Math.round(value / c.step)) > 1e-9) return tr(lang, 'mau01Model.mustBeAMultipleOf', { value: formatScore(c.step, lang) })
   return null
 }
 

@@ -1,4 +1,4 @@
-import { formatDateTime, type Lang } from '../i18n'
+import { formatDateTime, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 import type { CallView } from './types'
 
@@ -7,8 +7,8 @@ export function CallsPanel({ lang, calls }: { lang: Lang; calls: CallView[] }) {
   const vi = lang === 'vi'
   return (
     <section className="card" data-testid="calls">
-      <h2>{vi ? 'Các lần gọi gần đây' : 'Latest calls'}</h2>
-      {calls.length === 0 && <p className="muted">{vi ? 'Chưa có lần gọi nào.' : 'No calls yet.'}</p>}
+      <h2>{tr(lang, 'callsPanel.latestCalls')}</h2>
+      {calls.length === 0 && <p className="muted">{tr(lang, 'callsPanel.noCallsYet')}</p>}
       {calls.length > 0 && (
         <table>
           <TableHead lang={lang} vi={['Thời điểm', 'Hệ thống', 'Đường dẫn', 'Kết quả', 'Số dòng', 'Nhận', 'Không đổi', 'Dòng bị từ chối']} en={['At', 'System', 'Endpoint', 'Answer', 'Rows', 'Taken', 'Unchanged', 'Refused rows']} />
@@ -36,7 +36,7 @@ export function CallsPanel({ lang, calls }: { lang: Lang; calls: CallView[] }) {
                       <ul>
                         {c.rejected.map((r) => (
                           <li key={r.row}>
-                            {vi ? 'Dòng' : 'Row'} {r.row}
+                            {tr(lang, 'callsPanel.row')} {r.row}
                             {r.externalId ? ` (${r.externalId})` : ''}: {vi ? r.message : r.messageEn}
                           </li>
                         ))}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { api } from '../api'
-import { formatDate, formatDateTime, formatNumber, type Lang } from '../i18n'
+import { formatDate, formatDateTime, formatNumber, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 
 /** A person or unit an indicator value is for. */
@@ -40,7 +40,7 @@ const who = (s: CoverageSubject) => `${s.name}${s.handle ? ` (${s.handle})` : ''
 /** The indicators of a cycle or a launch, one table each: values in, missing ones, late ones. */
 export function CoverageTables({ coverage, lang }: { coverage: CoverageView; lang: Lang }) {
   const vi = lang === 'vi'
-  if (!coverage.indicators.length) return <p className="muted">{vi ? 'Bộ quy tắc không khai báo chỉ số nào từ hệ thống kết nối.' : 'The rule set declares no indicator from connected systems.'}</p>
+  if (!coverage.indicators.length) return <p className="muted">{tr(lang, 'indicatorsPanel.theRuleSetDeclaresNo')}</p>
   return (
     <>
       {coverage.indicators.map((i) => (
@@ -58,7 +58,7 @@ export function CoverageTables({ coverage, lang }: { coverage: CoverageView; lan
                 <tr key={`m-${s.subject}`} className="error">
                   <td>{who(s)}</td>
                   <td>—</td>
-                  <td>{vi ? 'Thiếu' : 'Missing'}</td>
+                  <td>{tr(lang, 'indicatorsPanel.missing')}</td>
                   <td />
                 </tr>
               ))}
@@ -74,7 +74,7 @@ export function CoverageTables({ coverage, lang }: { coverage: CoverageView; lan
                 <tr key={`r-${r.subject.subject}`}>
                   <td>{who(r.subject)}</td>
                   <td>{formatNumber(r.value, lang)}</td>
-                  <td>{vi ? 'Đã nhận' : 'Received'}</td>
+                  <td>{tr(lang, 'indicatorsPanel.received')}</td>
                   <td>{formatDateTime(r.updatedAt)}</td>
                 </tr>
               ))}
@@ -88,7 +88,6 @@ export function CoverageTables({ coverage, lang }: { coverage: CoverageView; lan
 
 /** "Chỉ số": per launched cycle, the declared indicators' values, the missing and the late ones. */
 export function IndicatorsPanel({ lang }: { lang: Lang }) {
-  const vi = lang === 'vi'
   const [cycles, setCycles] = useState<{ id: number; name: string; status: string }[]>([])
   const [cycleId, setCycleId] = useState<number | null>(null)
   const [coverage, setCoverage] = useState<CoverageView | null>(null)
@@ -110,13 +109,13 @@ export function IndicatorsPanel({ lang }: { lang: Lang }) {
   }, [cycleId])
   return (
     <section className="card" data-testid="indicators">
-      <h2>{vi ? 'Chỉ số' : 'Indicators'}</h2>
+      <h2>{tr(lang, 'indicatorsPanel.indicators')}</h2>
       {!cycles.length ? (
-        <p className="muted">{vi ? 'Chưa có kỳ đánh giá nào. Trước khi mở kỳ, màn hình mở kỳ báo các giá trị còn thiếu.' : 'No cycle yet. Before a launch, the launch form lists the missing values.'}</p>
+        <p className="muted">{tr(lang, 'indicatorsPanel.noCycleYetBeforeA')}</p>
       ) : (
         <>
           <label>
-            {vi ? 'Kỳ đánh giá' : 'Cycle'}{' '}
+            {tr(lang, 'indicatorsPanel.cycle')}{' '}
             <select value={cycleId ?? ''} onChange={(e) => setCycleId(Number(e.target.value))}>
               {cycles.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -137,7 +136,6 @@ export function IndicatorsPanel({ lang }: { lang: Lang }) {
  * rule set, period and units (GET /api/integrations/indicators/preview), with the list on demand.
  */
 export function LaunchIndicatorWarning({ ruleSetId, periodStart, periodEnd, unitIds, lang }: { ruleSetId: number; periodStart: string; periodEnd: string; unitIds: number[]; lang: Lang }) {
-  const vi = lang === 'vi'
   const [coverage, setCoverage] = useState<CoverageView | null>(null)
   const units = unitIds.join(',')
   useEffect(() => {
@@ -158,10 +156,10 @@ export function LaunchIndicatorWarning({ ruleSetId, periodStart, periodEnd, unit
   if (!coverage || (!coverage.missing && !coverage.late)) return null
   return (
     <div className="warning" role="status" data-testid="indicator-warning">
-      {vi ? `Chỉ số từ hệ thống kết nối: còn thiếu ${coverage.missing} giá trị, ${coverage.late} giá trị gửi muộn cho bộ quy tắc, kỳ và đơn vị đã chọn. ` : `Indicators from connected systems: ${coverage.missing} values missing, ${coverage.late} sent late for the chosen rule set, period and units. `}
-      <a href="#/integrations">{vi ? 'Kết nối hệ thống' : 'Connected systems'}</a>
+      {tr(lang, 'indicatorsPanel.indicatorsFromConnectedSystemsValues', { missing: coverage.missing, late: coverage.late })}
+      <a href="#/integrations">{tr(lang, 'indicatorsPanel.connectedSystems')}</a>
       <details>
-        <summary>{vi ? 'Xem danh sách' : 'Show the list'}</summary>
+        <summary>{tr(lang, 'indicatorsPanel.showTheList')}</summary>
         <CoverageTables coverage={coverage} lang={lang} />
       </details>
     </div>

@@ -2,7 +2,7 @@ import { DateInput } from '../DateInput'
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
 import { api } from '../api'
-import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, type Lang } from '../i18n'
+import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 import type { SyncStatus } from './types'
 
@@ -45,17 +45,17 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
   if (!cycles.length) {
     return (
       <section className="card" data-testid="national-db">
-        <h2>{vi ? 'Gửi kết quả lên CSDL quốc gia' : 'Results to the national database'}</h2>
-        <p className="muted">{vi ? 'Chưa có kỳ đánh giá nào đã xếp loại.' : 'No classified cycle yet.'}</p>
+        <h2>{tr(lang, 'nationalDbPanel.resultsToTheNationalDatabase')}</h2>
+        <p className="muted">{tr(lang, 'nationalDbPanel.noClassifiedCycleYet')}</p>
       </section>
     )
   }
   const started = Boolean(sync?.startedAt)
   return (
     <section className="card" data-testid="national-db">
-      <h2>{vi ? 'Gửi kết quả lên CSDL quốc gia' : 'Results to the national database'}</h2>
+      <h2>{tr(lang, 'nationalDbPanel.resultsToTheNationalDatabase')}</h2>
       <label>
-        {vi ? 'Kỳ đánh giá' : 'Cycle'}{' '}
+        {tr(lang, 'nationalDbPanel.cycle')}{' '}
         <select value={cycleId ?? ''} onChange={(e) => setCycleId(Number(e.target.value))}>
           {cycles.map((c) => (
             <option key={c.id} value={c.id}>
@@ -71,34 +71,34 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
             className="inline-form"
             onSubmit={(e) => {
               e.preventDefault()
-              void act(() => api('PUT', '/api/integrations/national-db/decision', { cycleId, ...decision }), vi ? 'Đã lưu quyết định.' : 'Decision saved.')
+              void act(() => api('PUT', '/api/integrations/national-db/decision', { cycleId, ...decision }), tr(lang, 'nationalDbPanel.decisionSaved'))
             }}
           >
             <label>
-              {vi ? 'Số quyết định' : 'Decision number'}
+              {tr(lang, 'nationalDbPanel.decisionNumber')}
               <input required disabled={started} value={decision.number} onChange={(e) => setDecision({ ...decision, number: e.target.value })} />
             </label>
             <label>
-              {vi ? 'Ngày quyết định' : 'Decision date'}
+              {tr(lang, 'nationalDbPanel.decisionDate')}
               <DateInput required disabled={started} value={decision.date} onChange={(date) => setDecision((d) => ({ ...d, date }))} lang={lang} />
             </label>
-            {!started && <button type="submit">{vi ? 'Lưu quyết định' : 'Save decision'}</button>}
-            <button type="button" disabled={!sync.decision} onClick={() => void act(async () => ((await api<{ started: boolean }>('POST', '/api/integrations/national-db/send', { cycleId })).started ? (vi ? 'Đã bắt đầu gửi.' : 'Sending started.') : vi ? 'Đang gửi rồi.' : 'Already sending.'), (text) => text)}>
-              {vi ? 'Gửi' : 'Send'}
+            {!started && <button type="submit">{tr(lang, 'nationalDbPanel.saveDecision')}</button>}
+            <button type="button" disabled={!sync.decision} onClick={() => void act(async () => ((await api<{ started: boolean }>('POST', '/api/integrations/national-db/send', { cycleId })).started ? (tr(lang, 'nationalDbPanel.sendingStarted')) : tr(lang, 'nationalDbPanel.alreadySending')), (text) => text)}>
+              {tr(lang, 'nationalDbPanel.send')}
             </button>
             <button type="button" className="secondary" onClick={() => void load()}>
-              {vi ? 'Tải lại' : 'Reload'}
+              {tr(lang, 'nationalDbPanel.reload')}
             </button>
           </form>
           <p data-testid="sync-summary">
-            {vi ? 'Đã gửi' : 'Sent'} {sync.counts.sent} · {vi ? 'bị từ chối' : 'refused'} {sync.counts.refused} · {vi ? 'thiếu dữ liệu' : 'incomplete'} {sync.counts.invalid} · {vi ? 'đang chờ' : 'pending'} {sync.counts.pending}
-            {sync.dueAt && ` · ${vi ? 'hạn' : 'due'} ${formatDateTime(sync.dueAt)}`}
-            {sync.finishedAt && ` · ${vi ? 'xong lúc' : 'finished'} ${formatDateTime(sync.finishedAt)}`}
+            {tr(lang, 'nationalDbPanel.sent')} {sync.counts.sent} · {tr(lang, 'nationalDbPanel.refused')} {sync.counts.refused} · {tr(lang, 'nationalDbPanel.incomplete')} {sync.counts.invalid} · {tr(lang, 'nationalDbPanel.pending')} {sync.counts.pending}
+            {sync.dueAt && ` · ${tr(lang, 'nationalDbPanel.due')} ${formatDateTime(sync.dueAt)}`}
+            {sync.finishedAt && ` · ${tr(lang, 'nationalDbPanel.finished')} ${formatDateTime(sync.finishedAt)}`}
           </p>
-          {sync.overdue && <p className="error">{vi ? 'Quá hạn 3 ngày làm việc mà chưa gửi xong.' : 'Not delivered within 3 working days.'}</p>}
+          {sync.overdue && <p className="error">{tr(lang, 'nationalDbPanel.notDeliveredWithin3Working')}</p>}
           {sync.decision && (
             <p className="muted">
-              {vi ? 'Tải tệp' : 'Download'}: <a href={`/api/integrations/national-db/export?cycleId=${sync.cycleId}&format=json`}>JSON</a> · <a href={`/api/integrations/national-db/export?cycleId=${sync.cycleId}&format=csv`}>CSV</a>
+              {tr(lang, 'nationalDbPanel.download')}: <a href={`/api/integrations/national-db/export?cycleId=${sync.cycleId}&format=json`}>JSON</a> · <a href={`/api/integrations/national-db/export?cycleId=${sync.cycleId}&format=csv`}>CSV</a>
             </p>
           )}
           {sync.records.length > 0 && (
@@ -119,7 +119,7 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
               </tbody>
             </table>
           )}
-          {sync.decision && <p className="muted">{vi ? `Quyết định ${sync.decision.number} ngày ${formatDate(sync.decision.date)}.` : `Decision ${sync.decision.number} of ${formatDate(sync.decision.date)}.`}</p>}
+          {sync.decision && <p className="muted">{tr(lang, 'nationalDbPanel.decisionOf', { number: sync.decision.number, value: formatDate(sync.decision.date) })}</p>}
         </>
       )}
     </section>

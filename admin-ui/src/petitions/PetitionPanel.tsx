@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
 import { api } from '../api'
-import { formatDateTime, type Lang } from '../i18n'
+import { formatDateTime, type Lang, tr } from '../i18n'
 import { PETITION_STATUS, type Petition, type PublishedCycle } from './types'
 
 /**
@@ -31,9 +31,9 @@ export function PetitionPanel({ evaluation, lang, onChange }: { evaluation: { id
   const waiting = mine.some((p) => p.status === 'OPEN')
   return (
     <section className="card" data-testid="petition-panel">
-      <h2>{vi ? 'Kiến nghị về kết quả' : 'Petition about the result'}</h2>
+      <h2>{tr(lang, 'petitionPanel.petitionAboutTheResult')}</h2>
       {cycle.resultsLockedAt ? (
-        <p className="muted">{vi ? `Kết quả đã khóa lúc ${formatDateTime(cycle.resultsLockedAt)}.` : `Results locked on ${formatDateTime(cycle.resultsLockedAt)}.`}</p>
+        <p className="muted">{tr(lang, 'petitionPanel.resultsLockedOn', { value: formatDateTime(cycle.resultsLockedAt) })}</p>
       ) : (
         <p data-testid="petition-window">
           {windowOpen
@@ -48,25 +48,25 @@ export function PetitionPanel({ evaluation, lang, onChange }: { evaluation: { id
       <Message message={message} />
       {windowOpen && evaluation.stage === 'CLASSIFIED' && !waiting && !open && (
         <button type="button" onClick={() => setOpen(true)} data-testid="petition-open">
-          {vi ? 'Kiến nghị' : 'Petition'}
+          {tr(lang, 'petitionPanel.petition')}
         </button>
       )}
       {open && (
         <form
           role="dialog"
-          aria-label={vi ? 'Kiến nghị' : 'Petition'}
+          aria-label={tr(lang, 'petitionPanel.petition')}
           onSubmit={(e) => {
             e.preventDefault()
-            void act(() => api('POST', `/api/evaluations/${evaluation.id}/petitions`, { reason }), vi ? 'Đã gửi kiến nghị.' : 'Petition filed.')
+            void act(() => api('POST', `/api/evaluations/${evaluation.id}/petitions`, { reason }), tr(lang, 'petitionPanel.petitionFiled'))
           }}
         >
           <label>
-            {vi ? 'Lý do kiến nghị (10–2000 ký tự)' : 'Reason (10–2000 characters)'}
+            {tr(lang, 'petitionPanel.reason102000Characters')}
             <textarea required minLength={10} maxLength={2000} rows={4} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="petition-reason" />
           </label>
-          <button type="submit">{vi ? 'Gửi kiến nghị' : 'File the petition'}</button>{' '}
+          <button type="submit">{tr(lang, 'petitionPanel.fileThePetition')}</button>{' '}
           <button type="button" className="secondary" onClick={() => setOpen(false)}>
-            {vi ? 'Hủy' : 'Cancel'}
+            {tr(lang, 'petitionPanel.cancel')}
           </button>
         </form>
       )}
@@ -75,7 +75,7 @@ export function PetitionPanel({ evaluation, lang, onChange }: { evaluation: { id
           {mine.map((p) => (
             <li key={p.id}>
               {formatDateTime(p.filedAt)} — {p.reason} — <strong>{vi ? PETITION_STATUS[p.status][0] : PETITION_STATUS[p.status][1]}</strong>
-              {p.status === 'OPEN' && ` (${vi ? 'hạn trả lời' : 'answer due'} ${formatDateTime(p.answerDueAt)})`}
+              {p.status === 'OPEN' && ` (${tr(lang, 'petitionPanel.answerDue')} ${formatDateTime(p.answerDueAt)})`}
               {p.answerReason && `: ${p.answerReason}`}
             </li>
           ))}

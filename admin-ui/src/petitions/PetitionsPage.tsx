@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
 import { apiAll, api } from '../api'
-import { formatDateTime, LEVEL_LABELS, type Lang } from '../i18n'
+import { formatDateTime, LEVEL_LABELS, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 import { PETITION_STATUS, type Petition } from './types'
 
@@ -25,10 +25,10 @@ export function PetitionsPage({ lang }: { lang: Lang }) {
   })
   return (
     <section className="card" data-testid="petitions">
-      <h2>{vi ? 'Kiến nghị về kết quả đánh giá' : 'Petitions about results'}</h2>
+      <h2>{tr(lang, 'petitionsPage.petitionsAboutResults')}</h2>
       <Message message={message} />
       {rows.length === 0 ? (
-        <p className="muted">{vi ? 'Không có kiến nghị nào.' : 'No petitions.'}</p>
+        <p className="muted">{tr(lang, 'petitionsPage.noPetitions')}</p>
       ) : (
         <table>
           <TableHead lang={lang} vi={['Người kiến nghị', 'Đơn vị', 'Xếp loại', 'Lý do', 'Gửi lúc', 'Hạn trả lời', 'Trạng thái', '']} en={['Filed by', 'Unit', 'Level', 'Reason', 'Filed', 'Answer due', 'State', '']} />
@@ -51,10 +51,10 @@ export function PetitionsPage({ lang }: { lang: Lang }) {
                   {p.mayAnswer && (
                     <>
                       <button type="button" onClick={() => setAnswering({ id: p.id, decision: 'accept' })}>
-                        {vi ? 'Chấp nhận' : 'Accept'}
+                        {tr(lang, 'petitionsPage.accept')}
                       </button>{' '}
                       <button type="button" className="secondary" onClick={() => setAnswering({ id: p.id, decision: 'reject' })}>
-                        {vi ? 'Không chấp nhận' : 'Reject'}
+                        {tr(lang, 'petitionsPage.reject')}
                       </button>
                     </>
                   )}
@@ -67,23 +67,23 @@ export function PetitionsPage({ lang }: { lang: Lang }) {
       {answering && (
         <form
           role="dialog"
-          aria-label={vi ? 'Trả lời kiến nghị' : 'Answer the petition'}
+          aria-label={tr(lang, 'petitionsPage.answerThePetition')}
           onSubmit={(e) => {
             e.preventDefault()
             void act(
               () => api('POST', `/api/petitions/${answering.id}/${answering.decision}`, { reason }),
-              answering.decision === 'accept' ? (vi ? 'Đã chấp nhận; bản đánh giá được mở lại để xem xét.' : 'Accepted; the evaluation is reopened for review.') : vi ? 'Đã trả lời: không chấp nhận.' : 'Answered: rejected.',
+              answering.decision === 'accept' ? (tr(lang, 'petitionsPage.acceptedTheEvaluationIsReopened')) : tr(lang, 'petitionsPage.answeredRejected'),
             )
           }}
         >
-          <p>{answering.decision === 'accept' ? (vi ? 'Chấp nhận kiến nghị: bản đánh giá trở lại bước trưởng đơn vị nhận xét, đơn vị được ký duyệt và xếp loại lại.' : 'Accept: the evaluation goes back to unit review; the unit is signed off and classified again.') : vi ? 'Không chấp nhận kiến nghị.' : 'Reject the petition.'}</p>
+          <p>{answering.decision === 'accept' ? (tr(lang, 'petitionsPage.acceptTheEvaluationGoesBack')) : tr(lang, 'petitionsPage.rejectThePetition')}</p>
           <label>
-            {vi ? 'Lý do (bắt buộc)' : 'Reason (required)'}
+            {tr(lang, 'petitionsPage.reasonRequired')}
             <textarea required minLength={3} maxLength={2000} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="answer-reason" />
           </label>
-          <button type="submit">{vi ? 'Gửi trả lời' : 'Send the answer'}</button>{' '}
+          <button type="submit">{tr(lang, 'petitionsPage.sendTheAnswer')}</button>{' '}
           <button type="button" className="secondary" onClick={() => setAnswering(null)}>
-            {vi ? 'Hủy' : 'Cancel'}
+            {tr(lang, 'petitionsPage.cancel')}
           </button>
         </form>
       )}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { api, ApiFailure } from '../api'
-import { formatDateTime, formatNumber, LEVEL_LABELS, type Lang } from '../i18n'
+import { formatDateTime, formatNumber, LEVEL_LABELS, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 
 interface Published {
@@ -14,7 +14,6 @@ interface Published {
 
 /** A unit's published results, as its members see them: name, position, level, rank "3 / 12", total. */
 export function PublishedList({ cycleId, unitId, lang }: { cycleId: number; unitId: number; lang: Lang }) {
-  const vi = lang === 'vi'
   const [list, setList] = useState<Published | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
@@ -24,10 +23,10 @@ export function PublishedList({ cycleId, unitId, lang }: { cycleId: number; unit
   if (!list) return null
   return (
     <section className="card" data-testid="published-list">
-      <h2>{vi ? `Kết quả công bố — ${list.unitName}` : `Published results — ${list.unitName}`}</h2>
+      <h2>{tr(lang, 'publishedList.publishedResults', { unitName: list.unitName })}</h2>
       <p className="muted">
-        {vi ? `Công bố lúc ${formatDateTime(list.publishedAt)}` : `Published ${formatDateTime(list.publishedAt)}`}
-        {list.resultsLockedAt ? ` · ${vi ? 'đã khóa' : 'locked'} ${formatDateTime(list.resultsLockedAt)}` : list.petitionClosesAt ? ` · ${vi ? 'hạn kiến nghị' : 'petitions until'} ${formatDateTime(list.petitionClosesAt)}` : ''}
+        {tr(lang, 'publishedList.published', { value: formatDateTime(list.publishedAt) })}
+        {list.resultsLockedAt ? ` · ${tr(lang, 'publishedList.locked')} ${formatDateTime(list.resultsLockedAt)}` : list.petitionClosesAt ? ` · ${tr(lang, 'publishedList.petitionsUntil')} ${formatDateTime(list.petitionClosesAt)}` : ''}
       </p>
       <table>
         <TableHead lang={lang} vi={['Xếp hạng', 'Họ và tên', 'Chức danh', 'Xếp loại', 'Tổng điểm']} en={['Rank', 'Name', 'Position', 'Level', 'Total']} />
@@ -37,7 +36,7 @@ export function PublishedList({ cycleId, unitId, lang }: { cycleId: number; unit
               <td>{r.rank ?? '—'}</td>
               <td>{r.fullName}</td>
               <td>{r.positionName ?? r.positionCode ?? ''}</td>
-              <td>{r.underReview ? (vi ? 'đang xem xét lại' : 'under review') : r.level ? (LEVEL_LABELS[r.level]?.[lang] ?? r.level) : '—'}</td>
+              <td>{r.underReview ? (tr(lang, 'publishedList.underReview')) : r.level ? (LEVEL_LABELS[r.level]?.[lang] ?? r.level) : '—'}</td>
               <td>{r.total === null ? '—' : formatNumber(r.total, lang)}</td>
             </tr>
           ))}

@@ -1,3 +1,4 @@
+import { tr } from '../i18n'
 import { useEffect, useState } from 'react'
 import { apiAll } from '../api'
 import type { Lang } from '../i18n'
@@ -13,7 +14,7 @@ export function UnitCycleSection({ cycleId, lang }: { cycleId: number; lang: Lan
   if (!rows.length) return null
   return (
     <>
-      <h3>{lang === 'vi' ? 'Các đơn vị được đánh giá' : 'Units evaluated'}</h3>
+      <h3>{tr(lang, 'unitCycleSection.unitsEvaluated')}</h3>
       <UnitEvaluationsTable rows={rows} lang={lang} showCycle={false} />
     </>
   )

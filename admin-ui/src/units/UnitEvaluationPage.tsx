@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { api } from '../api'
 import { Message, useAction } from '../action'
 import { EvaluationPage } from '../EvaluationPage'
-import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang } from '../i18n'
+import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from '../i18n'
 import type { UnitContext } from './types'
 
 /**
@@ -11,7 +11,6 @@ import type { UnitContext } from './types'
  * for leadership once the leader has approved it.
  */
 export function UnitEvaluationPage({ id, lang }: { id: number; lang: Lang }) {
-  const vi = lang === 'vi'
   const [ctx, setCtx] = useState<UnitContext | null | undefined>(undefined)
   const [version, setVersion] = useState(0)
   const load = useCallback(async () => {
@@ -25,28 +24,28 @@ export function UnitEvaluationPage({ id, lang }: { id: number; lang: Lang }) {
     void load()
   }, [load])
   if (ctx === undefined) return null
-  if (ctx === null) return <p className="error">{vi ? 'Không xem được đánh giá đơn vị này.' : 'This unit evaluation cannot be shown.'}</p>
+  if (ctx === null) return <p className="error">{tr(lang, 'unitEvaluationPage.thisUnitEvaluationCannotBe')}</p>
   // Whoever may return it at sign-off (leadership) may sign it off.
   const canSignOff = ctx.stage === 'AWAITING_SIGN_OFF' && ctx.allowedActions.includes('leaderReturn')
   return (
     <>
       <section className="card" data-testid="unit-context">
         <h2>
-          {vi ? 'Đánh giá đơn vị' : 'Unit evaluation'}: {ctx.unit.name}
+          {tr(lang, 'unitEvaluationPage.unitEvaluation')}: {ctx.unit.name}
         </h2>
         <p>
-          {vi ? 'Trưởng đơn vị' : 'Head'}: <strong>{ctx.head.name}</strong> · {ctx.cycle.name} ({formatDate(ctx.cycle.periodStart)} – {formatDate(ctx.cycle.periodEnd)}) · {STAGE_LABELS[ctx.stage]?.[lang] ?? ctx.stage}
+          {tr(lang, 'unitEvaluationPage.head')}: <strong>{ctx.head.name}</strong> · {ctx.cycle.name} ({formatDate(ctx.cycle.periodStart)} – {formatDate(ctx.cycle.periodEnd)}) · {STAGE_LABELS[ctx.stage]?.[lang] ?? ctx.stage}
           {ctx.finalLevel && (
             <>
               {' '}
-              · {vi ? 'Xếp loại' : 'Level'}: <strong>{ctx.finalLevel}</strong> — {LEVEL_LABELS[ctx.finalLevel]?.[lang]}
+              · {tr(lang, 'unitEvaluationPage.level')}: <strong>{ctx.finalLevel}</strong> — {LEVEL_LABELS[ctx.finalLevel]?.[lang]}
             </>
           )}
         </p>
         {canSignOff && (
           <div className="actions">
-            <button data-testid="unit-sign-off" onClick={() => void act(() => api('POST', `/api/unit-evaluations/${id}/sign-off`), vi ? 'Đã ký duyệt đánh giá đơn vị.' : 'Unit evaluation signed off.')}>
-              {vi ? 'Ký duyệt' : 'Sign off'}
+            <button data-testid="unit-sign-off" onClick={() => void act(() => api('POST', `/api/unit-evaluations/${id}/sign-off`), tr(lang, 'unitEvaluationPage.unitEvaluationSignedOff'))}>
+              {tr(lang, 'unitEvaluationPage.signOff')}
             </button>
           </div>
         )}

@@ -1,3 +1,4 @@
+import { tr } from '../i18n'
 import { useEffect, useState } from 'react'
 import { apiAll } from '../api'
 import type { Lang } from '../i18n'
@@ -13,13 +14,13 @@ export function UnitEvaluationsPage({ lang }: { lang: Lang }) {
   }, [])
   return (
     <section className="card">
-      <h2>{vi ? 'Đánh giá đơn vị' : 'Unit evaluations'}</h2>
+      <h2>{tr(lang, 'unitEvaluationsPage.unitEvaluations')}</h2>
       <p className="muted">
         {vi
           ? 'Trưởng đơn vị tự đánh giá cho đơn vị (KPI nền tảng, chức năng, đặc thù), lãnh đạo phụ trách nhận xét, Giám đốc ký duyệt. Xếp loại của người đứng đầu không cao hơn xếp loại của đơn vị.'
           : "The unit head self-assesses for the unit (foundational, functional and unit-specific KPIs), the leader in charge reviews, the director signs off. A head's own level may not exceed the unit's."}
       </p>
-      {rows === null ? null : rows.length ? <UnitEvaluationsTable rows={rows} lang={lang} /> : <p>{vi ? 'Chưa có đánh giá đơn vị nào.' : 'No unit evaluation yet.'}</p>}
+      {rows === null ? null : rows.length ? <UnitEvaluationsTable rows={rows} lang={lang} /> : <p>{tr(lang, 'unitEvaluationsPage.noUnitEvaluationYet')}</p>}
     </section>
   )
 }

@@ -1,20 +1,19 @@
-import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, STAGE_LABELS, type Lang } from '../i18n'
+import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from '../i18n'
 import type { UnitEvaluationItem } from './types'
 
 /** Unit evaluations in a table: the unit (to its form), its head, the period, the stage or the result. */
 export function UnitEvaluationsTable({ rows, lang, showCycle = true }: { rows: UnitEvaluationItem[]; lang: Lang; showCycle?: boolean }) {
-  const vi = lang === 'vi'
   return (
     <table data-testid="unit-evaluations">
       <thead>
         <tr>
-          <th>{vi ? 'Đơn vị' : 'Unit'}</th>
-          <th>{vi ? 'Trưởng đơn vị' : 'Head'}</th>
-          {showCycle && <th>{vi ? 'Kỳ' : 'Period'}</th>}
-          <th>{vi ? 'Bước' : 'Stage'}</th>
-          <th>{vi ? 'Điểm' : 'Score'}</th>
-          <th>{vi ? 'Xếp loại' : 'Level'}</th>
-          <th>{vi ? 'Hạn' : 'Due'}</th>
+          <th>{tr(lang, 'unitEvaluationsTable.unit')}</th>
+          <th>{tr(lang, 'unitEvaluationsTable.head')}</th>
+          {showCycle && <th>{tr(lang, 'unitEvaluationsTable.period')}</th>}
+          <th>{tr(lang, 'unitEvaluationsTable.stage')}</th>
+          <th>{tr(lang, 'unitEvaluationsTable.score')}</th>
+          <th>{tr(lang, 'unitEvaluationsTable.level')}</th>
+          <th>{tr(lang, 'unitEvaluationsTable.due')}</th>
         </tr>
       </thead>
       <tbody>
