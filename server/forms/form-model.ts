@@ -11,6 +11,8 @@ export interface FormSource {
   unitName: string
   cycle: { name: string; periodStart: string; periodEnd: string }
   person: { fullName: string; position: string }
+  /** A unit evaluation (a unit cycle): the unit evaluated, whose head answers for it. */
+  subjectUnit?: string | null
   evaluation: {
     stage: string
     ruleRole: 'staff' | 'leader'
@@ -52,6 +54,8 @@ export interface CriterionRow {
 
 export interface FormModel {
   formCode: '01A' | '01B'
+  /** A unit evaluation prints as the unit's form: the unit and its head instead of a person's fields. */
+  unit: { name: string; head: string } | null
   title: string
   agency: string
   unitName: string
@@ -154,7 +158,8 @@ export function buildFormModel(src: FormSource): FormModel {
 
   return {
     formCode: leader ? '01B' : '01A',
-    title: leader ? 'PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ, CÔNG CHỨC GIỮ CHỨC VỤ LÃNH ĐẠO, QUẢN LÝ' : 'PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ, CÔNG CHỨC',
+    unit: src.subjectUnit ? { name: src.subjectUnit, head: src.person.fullName } : null,
+    title: src.subjectUnit ? 'PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐƠN VỊ' : leader ? 'PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ, CÔNG CHỨC GIỮ CHỨC VỤ LÃNH ĐẠO, QUẢN LÝ' : 'PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ, CÔNG CHỨC',
     agency: src.agency,
     unitName: src.unitName,
     cycleName: src.cycle.name,
@@ -175,7 +180,7 @@ export function buildFormModel(src: FormSource): FormModel {
     products: productsOf(effective, src.catalogue),
     periods: periodsOf(own),
     signatures: [
-      { title: 'NGƯỜI TỰ ĐÁNH GIÁ', role: 'Người được đánh giá', name: src.signatures.owner.name, date: viDate(src.signatures.owner.at) },
+      { title: src.subjectUnit ? 'THỦ TRƯỞNG ĐƠN VỊ' : 'NGƯỜI TỰ ĐÁNH GIÁ', role: src.subjectUnit ? 'Tự đánh giá cho đơn vị' : 'Người được đánh giá', name: src.signatures.owner.name, date: viDate(src.signatures.owner.at) },
       { title: 'NGƯỜI NHẬN XÉT, ĐÁNH GIÁ', role: 'Người quản lý trực tiếp', name: src.signatures.reviewer?.name ?? '', date: viDate(src.signatures.reviewer?.at) },
       { title: 'CẤP CÓ THẨM QUYỀN', role: 'Phê duyệt, xếp loại', name: src.signatures.authority?.name ?? '', date: viDate(src.signatures.authority?.at) },
     ],

@@ -33,6 +33,7 @@ export async function formSource(db: Db, ev: EvaluationRow): Promise<FormSource>
     unitName: units.get(ev.unit_id)?.name ?? '',
     cycle: { name: cycle.name, periodStart: cycle.period_start, periodEnd: cycle.period_end },
     person: { fullName: person.full_name, position: person.position_name ?? person.position_code ?? '' },
+    subjectUnit: ev.subject_unit_id !== null ? (units.get(ev.subject_unit_id)?.name ?? '') : null,
     evaluation: {
       stage: ev.stage,
       ruleRole: ev.rule_role,

@@ -4,12 +4,18 @@ import { box, field, heading, nationalHeader, newDocument, paragraph, signatures
 /** Mẫu số 01A (staff) or 01B (leaders) on A4, with the product table as an annex. */
 export async function renderMau01(m: FormModel): Promise<Buffer> {
   const doc = newDocument(`${m.title} — ${m.person.fullName} — ${m.cycleName}`)
-  nationalHeader(doc, m.agency, m.unitName, `Mẫu số ${m.formCode}`)
+  // A unit's form has no decree number: Mẫu 01A/01B are the people's.
+  nationalHeader(doc, m.agency, m.unitName, m.unit ? '' : `Mẫu số ${m.formCode}`)
   title(doc, m.title, `Kỳ đánh giá: ${m.cycleName} (${m.period})`)
 
-  field(doc, 'Họ và tên', m.person.fullName)
-  field(doc, 'Chức vụ, chức danh', m.person.position)
-  field(doc, 'Đơn vị công tác', m.person.unitName)
+  if (m.unit) {
+    field(doc, 'Đơn vị được đánh giá', m.unit.name)
+    field(doc, 'Thủ trưởng đơn vị', m.unit.head)
+  } else {
+    field(doc, 'Họ và tên', m.person.fullName)
+    field(doc, 'Chức vụ, chức danh', m.person.position)
+    field(doc, 'Đơn vị công tác', m.person.unitName)
+  }
 
   heading(doc, 'I. KẾT QUẢ TỰ ĐÁNH GIÁ VÀ ĐÁNH GIÁ CỦA CẤP CÓ THẨM QUYỀN')
   table(
@@ -70,7 +76,7 @@ export async function renderMau01(m: FormModel): Promise<Buffer> {
     }
     return toBuffer(doc)
   }
-  title(doc, `PHỤ LỤC: SẢN PHẨM, CÔNG VIỆC TRONG KỲ`, `Kèm theo Mẫu số ${m.formCode} của ${m.person.fullName} — ${m.cycleName}`)
+  title(doc, `PHỤ LỤC: SẢN PHẨM, CÔNG VIỆC TRONG KỲ`, m.unit ? `Kèm theo phiếu đánh giá ${m.unit.name} — ${m.cycleName}` : `Kèm theo Mẫu số ${m.formCode} của ${m.person.fullName} — ${m.cycleName}`)
   table(
     doc,
     [

@@ -66,7 +66,7 @@ describe('on PGlite: deadlines, reminders, escalation, cancellation and a full c
   })
 
   it('launches page by page, and continues the cycle workflow as new once a run has taken its share of Updates', async () => {
-    const cycleId = await launchCycle(t.system.db, t.system.client, t.config.taskQueue, { name: 'Năm 2026 (thử lô nhỏ)', periodKind: 'year', periodStart: '2026-01-01', periodEnd: '2026-12-31', ruleSetId: 1, unitIds: [cchc] }, 1, {
+    const cycleId = await launchCycle(t.system.db, t.system.client, t.config.taskQueue, { name: 'Quý II/2026 (thử lô nhỏ)', periodKind: 'quarter', periodStart: '2026-04-01', periodEnd: '2026-06-30', ruleSetId: 1, unitIds: [cchc] }, 1, {
       launchPageSize: 3,
       updatesPerRun: 1,
     })

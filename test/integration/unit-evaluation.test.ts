@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unitKpiRuleSet } from '../../rules/defaults.js'
 import { doc } from '../support/documents.js'
@@ -122,6 +126,19 @@ describe('unit evaluation and the leader cap', () => {
     const audit = (await t.api('GET', `/api/unit-evaluations/${unitEval}/audit`, leader)).body as { action: string }[]
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['submit', 'return', 'approve', 'signOff', 'classify']))
   }, 150_000)
+
+  it("prints the unit's own form: the unit and its head, the KPI scores, no person's Mẫu number", async () => {
+    const res = await t.system.app.request(`/api/evaluations/${unitEval}/form.pdf`, { headers: { authorization: `Bearer ${await as('tp.phamlan')}` } })
+    expect(res.status).toBe(200)
+    const file = join(mkdtempSync(join(tmpdir(), 'kpi-unit-')), 'form.pdf')
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()))
+    const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')
+    expect(text).toContain('PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐƠN VỊ')
+    expect(text).toContain('Đơn vị được đánh giá: Phòng Cải cách hành chính')
+    expect(text).toContain('Thủ trưởng đơn vị: Phạm Thị Lan')
+    expect(text).toContain('86,75')
+    expect(text).not.toContain('Mẫu số 01')
+  })
 
   it("caps the head's personal level by her unit's: HTXS → HTT, explained in the results and the trace", async () => {
     const launched = await t.api('POST', '/api/cycles', admin, { name: 'Tháng 5/2026', ...period, ruleSetId: 1, unitIds: [cchc] })
