@@ -78,13 +78,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
           <tbody>
             {items.map((i) => (
               <tr key={i.id}>
-                <td>
-                  <strong>{i.productCode}</strong> {i.title ?? i.productName}
-                </td>
-                <td>
-                  {formatNumber(i.doneQuantity, lang)}/{formatNumber(i.quantity, lang)}
-                </td>
-                <td>{formatDate(i.extendedTo ?? i.dueOn)}</td>
+                <ItemCells item={i} lang={lang} />
                 <td>
                   {i.status === 'OPEN' && i.sourceSystemId ? (
                     <span className="muted">{tr(lang, 'workLogPage.updatedByTheTaskSystem')}</span>
@@ -171,14 +165,8 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
               <tbody>
                 {finished.map((i) => (
                   <tr key={i.id}>
-                    <td>
-                      <strong>{i.productCode}</strong> {i.title ?? i.productName}
-                    </td>
-                    <td>
-                      {formatNumber(i.doneQuantity, lang)}/{formatNumber(i.quantity, lang)}
-                    </td>
-                    <td>{formatDate(i.extendedTo ?? i.dueOn)}</td>
-                    <td>{i.status === 'CONFIRMED' ? (tr(lang, 'workLogPage.confirmed')) : tr(lang, 'workLogPage.awaitingConfirmation')}</td>
+                    <ItemCells item={i} lang={lang} />
+                    <td>{i.status === 'CONFIRMED' ? tr(lang, 'workLogPage.confirmed') : tr(lang, 'workLogPage.awaitingConfirmation')}</td>
                   </tr>
                 ))}
               </tbody>
@@ -194,6 +182,21 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
         </p>
         <ProductTable products={summary.products} lang={lang} />
       </section>
+    </>
+  )
+}
+
+/** A work item's product, quantity done of assigned, and due day: the cells every list of items starts with. */
+function ItemCells({ item, lang }: { item: WorkItem; lang: Lang }) {
+  return (
+    <>
+      <td>
+        <strong>{item.productCode}</strong> {item.title ?? item.productName}
+      </td>
+      <td>
+        {formatNumber(item.doneQuantity, lang)}/{formatNumber(item.quantity, lang)}
+      </td>
+      <td>{formatDate(item.extendedTo ?? item.dueOn)}</td>
     </>
   )
 }
