@@ -169,8 +169,10 @@ export async function recordCall(
 }
 
 /** The latest calls (all systems or one), with their refused rows. */
-export async function listCalls(db: Db, systemId: number | undefined, limit: number) {
+/** Calls newest first: of one system or all, before the call with id `before`, at most `limit`. */
+export async function listCalls(db: Db, filter: { systemId?: number | undefined; before?: number | undefined }, limit: number) {
   let q = db.selectFrom('integration_calls as c').leftJoin('integration_systems as s', 's.id', 'c.system_id').select(['c.id', 'c.system_id', 's.code as system_code', 'c.endpoint', 'c.status', 'c.error_code', 'c.rows', 'c.accepted', 'c.unchanged', 'c.rejected', 'c.at']).orderBy('c.id', 'desc').limit(limit)
-  if (systemId) q = q.where('c.system_id', '=', systemId)
+  if (filter.systemId) q = q.where('c.system_id', '=', filter.systemId)
+  if (filter.before !== undefined) q = q.where('c.id', '<', filter.before)
   return (await q.execute()).map((r) => ({ id: r.id, systemId: r.system_id, systemCode: r.system_code, endpoint: r.endpoint, status: r.status, errorCode: r.error_code, rows: r.rows, accepted: r.accepted, unchanged: r.unchanged, rejected: r.rejected, at: r.at }))
 }

@@ -13,6 +13,7 @@ import type { CycleRow } from '../db/schema.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { actionOptions } from '../http/action-options.js'
+import { page, pageQuery } from '../http/paging.js'
 import { idParam, route } from '../http/route.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
@@ -23,6 +24,11 @@ import { capOf } from '../units/unit-evaluation.repo.js'
 
 const reasonBody = z.object({ reason: z.string().trim().min(3).max(2000) })
 const exceptionBody = z.object({ cap: z.number().gt(0).max(1), reason: z.string().trim().min(3).max(2000) })
+const cyclesQuery = z.object({ before: z.coerce.number().int().min(1).max(2_147_483_647).optional(), limit: pageQuery.limit })
+const resultsQuery = z.object({ ...pageQuery })
+/** Results without a rank (none expected once classified) come last, in a keyset order that stays total. */
+const rankKey = sql`coalesce(e.rank_in_cycle, 2147483647)`
+type Visible = Awaited<ReturnType<typeof visibleUnitsOf>>
 
 export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const { db, client, config } = deps
@@ -47,25 +53,47 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return { rows, actor }
   }
 
-  /** A cycle's classified results as this user may see them: admins all, leaders their scope, heads their units, everyone their own. */
-  async function visibleResults(cycleId: number, user: SessionUser) {
-    const visible = await visibleUnitsOf(db, user.id)
-    let q = db
-      .selectFrom('evaluations as e')
-      .innerJoin('staff as s', 's.id', 'e.staff_id')
-      .innerJoin('units as u', 'u.id', 'e.unit_id')
-      .select(['e.id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.position_code', 'e.total', 'e.level', 'e.final_level', 'e.override_code', 'e.quota_cut', 'e.quota_tie', 'e.rank_in_unit', 'e.rank_in_cycle', 'e.scores', sql<unknown>`e.data->'periods'`.as('periods')])
-      .where('e.cycle_id', '=', cycleId)
-      .where('e.stage', '=', 'CLASSIFIED')
-      .orderBy('e.rank_in_cycle')
-      .orderBy('e.id')
+  /** A cycle's classified evaluations as this user may see them: admins all, leaders their scope, heads their units, everyone their own. */
+  function resultsScope(cycleId: number, user: SessionUser, visible: Visible) {
+    let q = db.selectFrom('evaluations as e').innerJoin('units as u', 'u.id', 'e.unit_id').where('e.cycle_id', '=', cycleId).where('e.stage', '=', 'CLASSIFIED')
     if (visible !== 'all') q = q.where((eb) => eb.or([eb('e.staff_id', '=', user.id), eb(sql<boolean>`e.unit_id = any(${[...visible]}::int[])`, '=', true)]))
+    return q
+  }
+
+  /** The visible results ranked (rank in the cycle, then id): all of them (the export), or the page after the result with evaluation id `after`. */
+  async function visibleResults(cycleId: number, user: SessionUser, visible: Visible, pageOf?: { after?: number | undefined; limit: number }) {
+    let q = resultsScope(cycleId, user, visible)
+      .innerJoin('staff as s', 's.id', 'e.staff_id')
+      .select(['e.id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.position_code', 'e.total', 'e.level', 'e.final_level', 'e.override_code', 'e.quota_cut', 'e.quota_tie', 'e.rank_in_unit', 'e.rank_in_cycle', 'e.scores', sql<unknown>`e.data->'periods'`.as('periods')])
+      .orderBy(rankKey)
+      .orderBy('e.id')
+    if (pageOf?.after !== undefined) q = q.where(sql<boolean>`(${rankKey}, e.id) > (select coalesce(rank_in_cycle, 2147483647), id from evaluations where id = ${pageOf.after})`)
+    if (pageOf) q = q.limit(pageOf.limit + 1)
     return q.execute()
   }
 
-  route(app, { method: 'get', path: '/api/cycles', summary: 'Evaluation cycles', tag: 'cycles' }, async () => {
-    const rows = await db.selectFrom('cycles').selectAll().orderBy('id', 'desc').execute()
-    return rows.map(toCycleView)
+  /** Figures over every visible result (not one page): how many, final levels per unit, totals in ten-point buckets. */
+  async function resultsSummary(cycleId: number, user: SessionUser, visible: Visible) {
+    const scope = resultsScope(cycleId, user, visible)
+    const [byLevel, buckets] = await Promise.all([
+      scope.select(['e.unit_id', 'u.name as unit_name', 'e.final_level']).select((eb) => eb.fn.countAll<string>().as('n')).groupBy(['e.unit_id', 'u.name', 'e.final_level']).orderBy('u.name').orderBy('e.unit_id').execute(),
+      scope.select(sql<number>`least(9, greatest(0, floor(e.total / 10)))::int`.as('bucket')).select((eb) => eb.fn.countAll<string>().as('n')).where('e.total', 'is not', null).groupBy(sql`1`).execute(),
+    ])
+    const units = new Map<number, { unitId: number; unitName: string; levels: Record<string, number> }>()
+    for (const r of byLevel) {
+      const unit = units.get(r.unit_id) ?? { unitId: r.unit_id, unitName: r.unit_name, levels: {} }
+      if (r.final_level) unit.levels[r.final_level] = Number(r.n)
+      units.set(r.unit_id, unit)
+    }
+    const histogram = Array.from({ length: 10 }, () => 0)
+    for (const b of buckets) histogram[b.bucket] = Number(b.n)
+    return { count: byLevel.reduce((sum, r) => sum + Number(r.n), 0), byUnit: [...units.values()], histogram }
+  }
+
+  route(app, { method: 'get', path: '/api/cycles', summary: 'Evaluation cycles, newest first; keyset pages (?before=&limit=, Link: rel="next")', tag: 'cycles', query: cyclesQuery }, async ({ c, query }) => {
+    let q = db.selectFrom('cycles').selectAll().orderBy('id', 'desc')
+    if (query.before !== undefined) q = q.where('id', '<', query.before)
+    return page(c, await q.limit(query.limit + 1).execute(), query.limit, 'before').map(toCycleView)
   })
 
   route(app, { method: 'post', path: '/api/cycles', summary: 'Launch a cycle: period, units, published rule set, deadlines', tag: 'cycles', roles: ['admin'], body: launchInput, status: 201 }, async ({ body, user }) => {
@@ -96,38 +124,51 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return { ...toCycleView(cycle), retrying: true }
   })
 
-  route(app, { method: 'get', path: '/api/cycles/:id/results', summary: 'Ranked, classified results (after ranking); each user sees what concerns them', tag: 'cycles' }, async ({ params, user }) => {
-    const cycle = await loadCycle(params)
-    if (cycle.status !== 'CLASSIFIED') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá chưa xếp loại xong.', 'The cycle is not classified yet.')
-    const rows = await visibleResults(cycle.id, user)
-    // An annual cycle: each result with the periods behind it, and who is "không xếp loại" and why.
-    const annual = cycle.period_kind === 'year' ? (await findRuleSet(db, cycle.ruleset_id))?.definition.annual : undefined
-    return {
-      cycleId: cycle.id,
-      ruleSetId: cycle.ruleset_id,
-      ...(annual ? { notClassified: await notClassified(db, cycle.id, annual.minMonths, await visibleUnitsOf(db, user.id), user.id) } : {}),
-      results: rows.map((r) => ({
-        evaluationId: r.id,
-        staffId: r.staff_id,
-        fullName: r.full_name,
-        unitId: r.unit_id,
-        unitName: r.unit_name,
-        positionCode: r.position_code,
-        total: r.total,
-        level: r.level,
-        finalLevel: r.final_level,
-        override: r.override_code,
-        quotaCut: r.quota_cut,
-        quotaTie: r.quota_tie,
-        rankInUnit: r.rank_in_unit,
-        rankInCycle: r.rank_in_cycle,
-        values: (r.scores as { values?: unknown } | null)?.values ?? null,
-        /** A head capped by the level of the unit they answered for in the same period (issue 14.2): unit, its level, from → to, in words. */
-        cap: capOf(r.scores),
-        ...(annual ? annualFields(r.periods, (r.scores as { values?: Record<string, unknown> } | null)?.values) : {}),
-      })),
-    }
-  })
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/cycles/:id/results',
+      summary: 'Ranked, classified results (after ranking), by rank in the cycle; each user sees what concerns them; keyset pages (?after=<evaluation id>&limit=, Link: rel="next"); the first page adds a summary over all of them (count, levels per unit, score histogram)',
+      tag: 'cycles',
+      query: resultsQuery,
+    },
+    async ({ c, params, user, query }) => {
+      const cycle = await loadCycle(params)
+      if (cycle.status !== 'CLASSIFIED') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá chưa xếp loại xong.', 'The cycle is not classified yet.')
+      const visible = await visibleUnitsOf(db, user.id)
+      const rows = page(c, await visibleResults(cycle.id, user, visible, query), query.limit)
+      const first = query.after === undefined
+      // An annual cycle: each result with the periods behind it, and (first page) who is "không xếp loại" and why.
+      const annual = cycle.period_kind === 'year' ? (await findRuleSet(db, cycle.ruleset_id))?.definition.annual : undefined
+      return {
+        cycleId: cycle.id,
+        ruleSetId: cycle.ruleset_id,
+        ...(first ? { summary: await resultsSummary(cycle.id, user, visible) } : {}),
+        ...(annual && first ? { notClassified: await notClassified(db, cycle.id, annual.minMonths, visible, user.id) } : {}),
+        results: rows.map((r) => ({
+          evaluationId: r.id,
+          staffId: r.staff_id,
+          fullName: r.full_name,
+          unitId: r.unit_id,
+          unitName: r.unit_name,
+          positionCode: r.position_code,
+          total: r.total,
+          level: r.level,
+          finalLevel: r.final_level,
+          override: r.override_code,
+          quotaCut: r.quota_cut,
+          quotaTie: r.quota_tie,
+          rankInUnit: r.rank_in_unit,
+          rankInCycle: r.rank_in_cycle,
+          values: (r.scores as { values?: unknown } | null)?.values ?? null,
+          /** A head capped by the level of the unit they answered for in the same period (issue 14.2): unit, its level, from → to, in words. */
+          cap: capOf(r.scores),
+          ...(annual ? annualFields(r.periods, (r.scores as { values?: Record<string, unknown> } | null)?.values) : {}),
+        })),
+      }
+    },
+  )
 
   route(
     app,
@@ -135,7 +176,7 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     async ({ c, params, user, query }) => {
       const cycle = await loadCycle(params)
       if (cycle.status !== 'CLASSIFIED') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá chưa xếp loại xong.', 'The cycle is not classified yet.')
-      const rows = await visibleResults(cycle.id, user)
+      const rows = await visibleResults(cycle.id, user, await visibleUnitsOf(db, user.id))
       const header = ['Hạng trong kỳ', 'Hạng trong đơn vị', 'Họ và tên', 'Đơn vị', 'Chức danh', 'Tổng điểm', 'Xếp loại theo điểm', 'Xếp loại cuối cùng', 'Ghi chú']
       const body = rows.map((r) => [r.rank_in_cycle, r.rank_in_unit, r.full_name, r.unit_name, r.position_code ?? '', r.total, r.level, r.final_level, [r.override_code, r.quota_cut ? 'Giới hạn tỷ lệ HTXS' : '', r.quota_tie ? 'Bằng điểm tại ngưỡng' : '', capOf(r.scores)?.text.vi ?? ''].filter(Boolean).join('; ')])
       const file = `ket-qua-ky-${cycle.id}`

@@ -2,6 +2,7 @@ import type { Hono } from 'hono'
 import { z } from 'zod'
 import { ApiError } from '../errors.js'
 import type { AppDeps, AppEnv } from '../http/context.js'
+import { page, pageQuery } from '../http/paging.js'
 import { idParam, route } from '../http/route.js'
 import { dbIdQuery } from '../http/schemas.js'
 import { readTable } from '../org/spreadsheet.js'
@@ -48,8 +49,17 @@ export function integrationsRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     return { revoked: true }
   })
 
-  route(app, { method: 'get', path: '/api/integrations/calls', summary: 'The latest calls of connected systems, with the rows they had refused', tag: 'integrations', roles: ['admin'], query: z.object({ systemId: dbIdQuery.optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }) }, async ({ query }) =>
-    listCalls(db, query.systemId, query.limit),
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/integrations/calls',
+      summary: 'The calls of connected systems, newest first, with the rows they had refused; keyset pages (?before=&limit=, Link: rel="next")',
+      tag: 'integrations',
+      roles: ['admin'],
+      query: z.object({ systemId: dbIdQuery.optional(), before: z.coerce.number().int().min(1).max(2_147_483_647).optional(), limit: pageQuery.limit }),
+    },
+    async ({ c, query }) => page(c, await listCalls(db, query, query.limit + 1), query.limit, 'before'),
   )
 
   route(

@@ -10,6 +10,7 @@ import { appendAudit, listAudit } from '../audit/audit.repo.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import { scoreDocument, scoreError } from '../evaluations/scoring.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
+import { page, pageQuery } from '../http/paging.js'
 import { idParam, route } from '../http/route.js'
 import { dbId, dbIdQuery } from '../http/schemas.js'
 import { formulaBudgetError, refuseRunaway } from '../rulesets/formula-budget.js'
@@ -46,8 +47,8 @@ export function ruleSetRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
 
   route(app, { method: 'get', path: '/api/rulesets/schema', summary: 'The JSON Schema of a rule set (drives the editor form)', tag: 'rulesets' }, () => Promise.resolve(ruleSetJsonSchema()))
 
-  route(app, { method: 'get', path: '/api/rulesets', summary: 'Rule sets, every version', tag: 'rulesets' }, async () =>
-    (await listRuleSets(db)).map(({ definition, ...meta }) => ({ ...meta, name: definition.name, tests: definition.tests?.length ?? 0, annual: Boolean(definition.annual), subject: definition.subject ?? 'person' })),
+  route(app, { method: 'get', path: '/api/rulesets', summary: 'Rule sets, every version, by code then version; keyset pages (?after=<rule set id>&limit=, Link: rel="next")', tag: 'rulesets', query: z.object({ ...pageQuery }) }, async ({ c, query }) =>
+    page(c, await listRuleSets(db, { after: query.after, limit: query.limit + 1 }), query.limit).map(({ definition, ...meta }) => ({ ...meta, name: definition.name, tests: definition.tests?.length ?? 0, annual: Boolean(definition.annual), subject: definition.subject ?? 'person' })),
   )
 
   route(app, { method: 'get', path: '/api/rulesets/:id', summary: 'One rule set version with its definition', tag: 'rulesets' }, async ({ params }) => load(params))

@@ -1,8 +1,10 @@
 import ExcelJS from 'exceljs'
 import type { Hono } from 'hono'
+import { sql } from 'kysely'
 import { z } from 'zod'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
+import { page, pageQuery } from '../http/paging.js'
 import { idParam, route } from '../http/route.js'
 import { dbIdQuery } from '../http/schemas.js'
 import { readTable } from '../org/spreadsheet.js'
@@ -68,20 +70,27 @@ export function worklogRoutes(app: Hono<AppEnv>, { db }: AppDeps): void {
 
   route(
     app,
-    { method: 'get', path: '/api/work-items', summary: 'Work items visible to the user (own, units headed, leadership scope)', tag: 'worklog', query: z.object({ staffId: dbIdQuery.optional(), unitId: dbIdQuery.optional(), from: isoDate.optional(), to: isoDate.optional(), status: z.enum(['PROPOSED', 'OPEN', 'DONE', 'CONFIRMED', 'REJECTED']).optional() }) },
-    async ({ user, query }) => {
+    {
+      method: 'get',
+      path: '/api/work-items',
+      summary: 'Work items visible to the user (own, units headed, leadership scope), by due day then id; keyset pages (?after=<work item id>&limit=, Link: rel="next")',
+      tag: 'worklog',
+      query: z.object({ staffId: dbIdQuery.optional(), unitId: dbIdQuery.optional(), from: isoDate.optional(), to: isoDate.optional(), status: z.enum(['PROPOSED', 'OPEN', 'DONE', 'CONFIRMED', 'REJECTED']).optional(), ...pageQuery }),
+    },
+    async ({ c, user, query }) => {
       const access = await workLogAccess(db, user)
       let q = itemQuery().orderBy('w.due_on').orderBy('w.id')
       if (access.reads !== 'all') {
         const units = [...access.reads]
-        q = q.where((eb) => eb.or([eb('w.staff_id', '=', user.id), ...(units.length ? [eb('w.unit_id', 'in', units)] : [])]))
+        q = q.where((eb) => eb.or([eb('w.staff_id', '=', user.id), ...(units.length ? [eb(sql<boolean>`w.unit_id = any(${units}::int[])`, '=', true)] : [])]))
       }
       if (query.staffId) q = q.where('w.staff_id', '=', query.staffId)
       if (query.unitId) q = q.where('w.unit_id', '=', query.unitId)
       if (query.from) q = q.where('w.due_on', '>=', query.from)
       if (query.to) q = q.where('w.due_on', '<=', query.to)
       if (query.status) q = q.where('w.status', '=', query.status)
-      return (await q.limit(5000).execute()).map(view)
+      if (query.after !== undefined) q = q.where(sql<boolean>`(w.due_on, w.id) > (select due_on, id from work_items where id = ${query.after})`)
+      return page(c, await q.limit(query.limit + 1).execute(), query.limit).map(view)
     },
   )
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
 import { ruleSetHash } from '../../rules/ruleset.hash.js'
 import type { Db } from '../db/database.js'
@@ -38,9 +39,12 @@ export async function findRuleSet(db: Db, id: number): Promise<RuleSet | undefin
   return ruleSet
 }
 
-export async function listRuleSets(db: Db): Promise<RuleSet[]> {
-  const rows = await db.selectFrom('rulesets').selectAll().orderBy('code').orderBy('version').execute()
-  return rows.map(toRuleSet)
+/** Rule sets by code, then version: all, or a keyset page after the rule set with id `after` (at most `limit`). */
+export async function listRuleSets(db: Db, pageOf: { after?: number | undefined; limit?: number } = {}): Promise<RuleSet[]> {
+  let q = db.selectFrom('rulesets as r').selectAll().orderBy('r.code').orderBy('r.version')
+  if (pageOf.after !== undefined) q = q.where(sql<boolean>`(r.code, r.version) > (select code, version from rulesets where id = ${pageOf.after})`)
+  if (pageOf.limit !== undefined) q = q.limit(pageOf.limit)
+  return (await q.execute()).map(toRuleSet)
 }
 
 /** Creates a draft as the next version of its code. */
