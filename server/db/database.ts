@@ -20,6 +20,7 @@ import * as indicators from './migrations/2026-12-01-011-indicators.js'
 import * as delegations from './migrations/2026-12-01-012-delegations.js'
 import * as annual from './migrations/2026-12-01-013-annual.js'
 import * as unitEvaluations from './migrations/2026-12-01-014-unit-evaluations.js'
+import * as columnTypes from './migrations/2026-12-01-015-column-types.js'
 
 export type Db = Kysely<Database>
 
@@ -41,14 +42,37 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-012-delegations': delegations,
   '2026-12-01-013-annual': annual,
   '2026-12-01-014-unit-evaluations': unitEvaluations,
+  '2026-12-01-015-column-types': columnTypes,
 }
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) }
 
+/** A migrator over the product's migrations (tests migrate to a given one, then on). */
+export const migratorOf = (db: Db): Migrator => new Migrator({ db, provider })
+
+/**
+ * How both drivers read the types the code base sees as plain JS values: a `date` as its
+ * 'yyyy-mm-dd' text (a calendar day, not an instant at some process's midnight) and a `numeric`
+ * (scores, numeric(6,2)) as a number — two decimals are exact enough in a double.
+ */
+const DATE_OID = 1082
+const NUMERIC_OID = 1700
+const asDay = (v: string): string => v
+const asNumber = (v: string): number => Number(v)
+
+/** pg's parsers for this pool only: pg's global parsers (other pools, other libraries) stay as they are. */
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (format !== 'binary' && oid === DATE_OID) return asDay
+    if (format !== 'binary' && oid === NUMERIC_OID) return asNumber
+    return pg.types.getTypeParser(oid, format)
+  }) as typeof pg.types.getTypeParser,
+}
+
 /** Opens PostgreSQL when a URL is given, else embedded PGlite persisted under dataDir. */
 export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<Db> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 })
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000, types: pgTypes })
     // An idle connection the server closed (restart, failover, terminated session) is reported here:
     // without a listener it would kill the process. The pool drops it and opens a new one when asked.
     pool.on('error', (err) => console.warn(`PostgreSQL: idle connection lost (${err.message}); it will be replaced`))
@@ -59,7 +83,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   }
   const { PGlite } = await import('@electric-sql/pglite')
   mkdirSync(options.dataDir, { recursive: true })
-  const pglite = await PGlite.create(join(options.dataDir, 'pglite'))
+  const pglite = await PGlite.create(join(options.dataDir, 'pglite'), { parsers: { [DATE_OID]: asDay, [NUMERIC_OID]: asNumber } })
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgliteAsPool(pglite) }) })
 }
 
@@ -70,7 +94,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
 export async function migrate(db: Db, waitMs = 5 * 60_000): Promise<void> {
   const deadline = Date.now() + waitMs
   for (;;) {
-    const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+    const { error, results } = await migratorOf(db).migrateToLatest()
     if (!error) return
     if (isDatabaseUnavailable(error) && Date.now() < deadline) {
       console.warn(`PostgreSQL unreachable (${(error as Error).message}); retrying in 1 s`)

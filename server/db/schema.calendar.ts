@@ -2,8 +2,8 @@ import type { ColumnType } from 'kysely'
 
 /**
  * A day that differs from the week (see migration 2026-12-01-008): a holiday or day off in lieu,
- * or a compensating working day. `date` is a PostgreSQL `date`: the drivers read it as a JS Date at
- * the process's midnight, so select it as text (`to_char(date, 'YYYY-MM-DD')`, see holidays.repo.ts).
+ * or a compensating working day. `date` is a PostgreSQL `date`, which both drivers read as its
+ * 'yyyy-mm-dd' text (server/db/database.ts), like every day column.
  */
 export interface CalendarDayTable {
   date: ColumnType<string, string, string>

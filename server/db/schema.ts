@@ -7,6 +7,12 @@ import type { AnnualTables } from './schema.annual.js'
 import type { CycleSubject } from './schema.units.js'
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 
+/*
+ * Column types as the code sees them (server/db/database.ts sets both drivers so): a PostgreSQL
+ * `date` (every calendar day: periods, validity, due days, delegations…) is its 'yyyy-mm-dd' text,
+ * written as that text too; a `numeric` (evaluation totals, numeric(6,2)) is a number. See migration
+ * 2026-12-01-015.
+ */
 type Json<T> = ColumnType<T, string, string>
 type JsonOrNull<T> = ColumnType<T | null, string | null, string | null>
 type CreatedAt = ColumnType<Date, string | undefined, never>
@@ -74,6 +80,7 @@ export interface CycleTable {
   id: Generated<number>
   name: string
   period_kind: 'month' | 'quarter' | 'year'
+  /** `date`, read and written as yyyy-mm-dd. */
   period_start: string
   period_end: string
   ruleset_id: number
@@ -126,6 +133,7 @@ export interface EvaluationTable {
   sign_off_ids: Json<number[]>
   adjustments: JsonOrNull<Record<string, unknown>>
   scores: JsonOrNull<Record<string, unknown>>
+  /** numeric(6,2): the total rounded half-up to two decimals, read as a number. */
   total: number | null
   level: string | null
   final_level: string | null

@@ -2,8 +2,10 @@ import { z } from 'zod'
 import { appendAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
 import { ApiError } from '../errors.js'
+import { isIsoDay } from '../calendar/working-days.js'
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-MM-dd').refine((s) => !Number.isNaN(Date.parse(s)), 'ngày không hợp lệ / invalid date')
+/** A real day (no 30/02: the columns are `date`s, which refuse one), years 1900–2199. */
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-MM-dd').refine(isIsoDay, 'ngày không hợp lệ / invalid date')
 
 export const productInput = z.object({
   code: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/),

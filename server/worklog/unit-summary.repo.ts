@@ -34,7 +34,7 @@ export async function staffMonths(db: Db, unitIds: number[], from: string, to: s
         sum(w.quantity) as assigned,
         coalesce(sum(w.done_quantity) filter (where w.status = 'CONFIRMED'), 0) as done,
         coalesce(sum(w.quality_failures) filter (where w.status = 'CONFIRMED'), 0) as quality_failures,
-        count(*) filter (where case when w.completed_on is not null then w.completed_on > ${due} else ${asOf}::text > ${due} end) as delays
+        count(*) filter (where case when w.completed_on is not null then w.completed_on > ${due} else ${asOf}::date > ${due} end) as delays
       from work_items w
       where w.unit_id = any(${units}::integer[]) and w.due_on >= ${from} and w.due_on <= ${to} and w.status in ('OPEN', 'DONE', 'CONFIRMED')
       group by w.staff_id, w.product_id

@@ -22,7 +22,7 @@ export interface RecordAsk {
  * on the assignment date (by its code). One context per ask, in order.
  */
 export async function readRecordContexts(db: Db, asks: RecordAsk[]): Promise<RecordContext[]> {
-  const values = asks.map((a, ord) => sql`(${ord}::integer, ${a.userId}::integer, ${a.staffId}::integer, ${a.productCode}::text, ${a.on}::text)`)
+  const values = asks.map((a, ord) => sql`(${ord}::integer, ${a.userId}::integer, ${a.staffId}::integer, ${a.productCode}::text, ${a.on}::date)`)
   const { rows } = await sql<{ ord: number; id: number | null; unit_id: number | null; position_code: string | null; full_name: string | null; heads_unit: boolean; product_id: number | null; code: string | null; name: string | null; k: number | null; position_codes: string[] | null }>`
     select v.ord, s.id, s.unit_id, s.position_code, s.full_name,
       exists (select 1 from units u where u.id = s.unit_id and u.head_id = v.user_id) as heads_unit,
@@ -63,7 +63,7 @@ export interface NewWorkItem {
 export async function insertWorkItems(db: Db, items: NewWorkItem[]): Promise<WorkItemRow[]> {
   const values = items.map(
     (e, ord) =>
-      sql`(${ord}::integer, ${e.plan.staffId}::integer, ${e.plan.unitId}::integer, ${e.plan.product.id}::integer, ${e.plan.product.code}::text, ${e.input.title ?? null}::text, ${e.plan.kind}::text, ${e.plan.status}::text, ${e.input.quantity}::float8, ${e.input.assignedOn}::text, ${e.input.dueOn}::text, ${e.actorId}::integer, ${JSON.stringify(e.auditData)}::jsonb)`,
+      sql`(${ord}::integer, ${e.plan.staffId}::integer, ${e.plan.unitId}::integer, ${e.plan.product.id}::integer, ${e.plan.product.code}::text, ${e.input.title ?? null}::text, ${e.plan.kind}::text, ${e.plan.status}::text, ${e.input.quantity}::float8, ${e.input.assignedOn}::date, ${e.input.dueOn}::date, ${e.actorId}::integer, ${JSON.stringify(e.auditData)}::jsonb)`,
   )
   const result = await sql<WorkItemRow & { ord: number }>`
     with d as materialized (
