@@ -171,7 +171,7 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
   const [bulkMessage, setBulkMessage] = useState('')
   const load = useCallback(async () => {
     setTasks(await apiAll<Task>('/api/evaluations?assignedToMe=true'))
-    const all = await api<Cycle[]>('GET', '/api/cycles')
+    const all = await apiAll<Cycle>('/api/cycles')
     // The person's latest classified result, shown once a cycle has ended (a unit's result, which its head owns, is not theirs).
     const unitCycles = new Set(all.filter((c) => c.subject === 'unit').map((c) => c.id))
     const classified = await apiAll<Result>('/api/evaluations?stage=CLASSIFIED')

@@ -2,10 +2,11 @@ import { ActionDialog } from './dialog/ActionDialog'
 import { NotClassifiedList, PeriodsDetails, type AnnualResultFields, type NotClassified } from './annual/AnnualResults'
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from './action'
-import { api, apiAll } from './api'
+import { api, apiAll, apiPageOf } from './api'
 import { quotaLimit } from '../../rules/classify'
 import { quotaPreview, quotaWarning } from './quota-preview'
-import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from './i18n'
+import { formatDate, formatNumber, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from './i18n'
+import { LoadMore } from './paged-list'
 import { PrintButton } from './PrintButton'
 import { ReassignAction } from './delegations/ReassignAction'
 import { CapNote, UnitCycleSection } from './units/UnitCycleSection'
@@ -53,6 +54,17 @@ interface Result extends AnnualResultFields {
   /** A head lowered to their unit's level. */
   cap?: LeaderCap | null
 }
+/** Figures over every result the user may see (the first page of results carries them). */
+interface ResultsSummary {
+  count: number
+  byUnit: { unitId: number; unitName: string; levels: Record<string, number> }[]
+  histogram: number[]
+}
+interface ResultsPage {
+  results: Result[]
+  summary?: ResultsSummary
+  notClassified?: NotClassified[]
+}
 
 const STAGE_ORDER = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED']
 /** Stages in which an admin may name another reviewer or sign-off leader. */
@@ -65,6 +77,8 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
   const [cap, setCap] = useState(0.2)
   const [openUnit, setOpenUnit] = useState<number | null>(null)
   const [results, setResults] = useState<Result[]>([])
+  const [summary, setSummary] = useState<ResultsSummary | null>(null)
+  const [nextResults, setNextResults] = useState<string | null>(null)
   const [notClassified, setNotClassified] = useState<NotClassified[]>([])
   /** The leadership action whose own dialog is open: its reason (and cap, or the quota warning) asked there. */
   const [dialog, setDialog] = useState<{ kind: 'signOff' | 'return' | 'exception' | 'cancel'; unitId?: number; unitName?: string; warning?: string } | null>(null)
@@ -76,11 +90,20 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
       setCap((await api<{ definition: { quota: { cap: number } } }>('GET', `/api/rulesets/${c.ruleSetId}`)).definition.quota.cap)
     }
     if (c.status === 'CLASSIFIED') {
-      const found = await api<{ results: Result[]; notClassified?: NotClassified[] }>('GET', `/api/cycles/${id}/results`)
-      setResults(found.results)
-      setNotClassified(found.notClassified ?? [])
+      // The first page of results, with the figures over all of them; the rest on demand.
+      const { body, next } = await apiPageOf<ResultsPage>(`/api/cycles/${id}/results?limit=100`)
+      setResults(body.results)
+      setSummary(body.summary ?? null)
+      setNextResults(next)
+      setNotClassified(body.notClassified ?? [])
     }
   }, [id, canLead])
+  const moreResults = async () => {
+    if (!nextResults) return
+    const { body, next } = await apiPageOf<ResultsPage>(nextResults)
+    setResults((before) => [...before, ...body.results])
+    setNextResults(next)
+  }
   const { message, act } = useAction(load, () => setDialog(null))
   useEffect(() => {
     void load()
@@ -238,10 +261,14 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
       {cycle.subject === 'unit' && <UnitCycleSection cycleId={id} lang={lang} />}
       {results.length > 0 && (
         <>
-          <h3>{tr(lang, 'cyclePage.levelsByUnit')}</h3>
-          <Distribution results={results} lang={lang} />
-          <h3>{tr(lang, 'cyclePage.scoreHistogram')}</h3>
-          <Histogram results={results} />
+          {summary && (
+            <>
+              <h3>{tr(lang, 'cyclePage.levelsByUnit')}</h3>
+              <Distribution byUnit={summary.byUnit} lang={lang} />
+              <h3>{tr(lang, 'cyclePage.scoreHistogram')}</h3>
+              <Histogram buckets={summary.histogram} />
+            </>
+          )}
           <h3>{tr(lang, 'cyclePage.classification')}</h3>
           <div className="actions">
             <a className="button" href={`/api/cycles/${id}/results/export?format=xlsx`}>
@@ -285,6 +312,8 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
               ))}
             </tbody>
           </table>
+          {summary && <p className="muted" data-testid="results-shown">{tr(lang, 'paging.shownOf', { shown: formatNumber(results.length, lang), count: formatNumber(summary.count, lang) })}</p>}
+          <LoadMore next={nextResults} onMore={moreResults} lang={lang} testId="more-results" />
         </>
       )}
       <NotClassifiedList people={notClassified} lang={lang} />
@@ -295,21 +324,19 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
 
 const LEVELS = ['HTXS', 'HTT', 'HT', 'KHT'] as const
 
-/** Stacked bars: each unit's final levels. */
-function Distribution({ results, lang }: { results: Result[]; lang: Lang }) {
-  const units = [...new Set(results.map((r) => r.unitName))]
+/** Stacked bars: each unit's final levels (over every visible result). */
+function Distribution({ byUnit, lang }: { byUnit: ResultsSummary['byUnit']; lang: Lang }) {
   return (
     <table className="chart" data-testid="distribution">
       <tbody>
-        {units.map((unit) => {
-          const mine = results.filter((r) => r.unitName === unit)
+        {byUnit.map((unit) => {
           return (
-            <tr key={unit}>
-              <td>{unit}</td>
+            <tr key={unit.unitId}>
+              <td>{unit.unitName}</td>
               <td>
                 <div className="bar">
                   {LEVELS.map((l) => {
-                    const count = mine.filter((r) => r.finalLevel === l).length
+                    const count = unit.levels[l] ?? 0
                     return count ? <span key={l} className={`seg level-${l}`} style={{ flex: count }} title={`${LEVEL_LABELS[l]![lang]}: ${count}`}>{count}</span> : null
                   })}
                 </div>
@@ -323,9 +350,8 @@ function Distribution({ results, lang }: { results: Result[]; lang: Lang }) {
   )
 }
 
-/** Scores in ten-point buckets. */
-function Histogram({ results }: { results: Result[] }) {
-  const buckets = Array.from({ length: 10 }, (_, i) => results.filter((r) => Math.min(9, Math.floor(r.total / 10)) === i).length)
+/** Scores in ten-point buckets (over every visible result). */
+function Histogram({ buckets }: { buckets: number[] }) {
   const max = Math.max(1, ...buckets)
   return (
     <div className="histogram" data-testid="histogram">

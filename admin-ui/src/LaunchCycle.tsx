@@ -3,7 +3,7 @@ import { DateInput } from './DateInput'
 import { useEffect, useState, type FormEvent } from 'react'
 import { countingStart, DEFAULT_WORKING_DAYS } from '../../server/calendar/cycle-deadlines'
 import { isIsoDay } from '../../server/calendar/working-days'
-import { api, ApiFailure } from './api'
+import { api, apiAll, ApiFailure } from './api'
 import { LaunchIndicatorWarning } from './integrations/IndicatorsPanel'
 import { periodOf, type PeriodKind } from './period'
 import { go } from './router'
@@ -59,8 +59,8 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
   // (A unit rule set evaluates units over any period.)
   const fitting = ruleSets.filter((r) => r.subject === 'unit' || r.annual === (form.periodKind === 'year'))
   useEffect(() => {
-    void api<Unit[]>('GET', '/api/units').then(setUnits)
-    void api<RuleSetMeta[]>('GET', '/api/rulesets').then((all) => {
+    void apiAll<Unit>('/api/units').then(setUnits)
+    void apiAll<RuleSetMeta>('/api/rulesets').then((all) => {
       const published = all.filter((r) => r.status === 'published')
       setRuleSets(published)
       // Nothing preselected unless only one can apply: the admin chooses the rule set of record.

@@ -1,8 +1,9 @@
 import { tr } from './i18n'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Message, useAction } from './action'
-import { api, ApiFailure } from './api'
+import { api, apiAll, ApiFailure } from './api'
 import type { Lang } from './i18n'
+import { LoadMore, usePagedList } from './paged-list'
 import { TableHead } from './TableHead'
 import type { Unit } from './types'
 import { UnitOptions } from './UnitOptions'
@@ -27,24 +28,34 @@ interface Preview {
 const ROLES = ['staff', 'unit_head', 'leader', 'admin']
 const ROLE_VI: Record<string, string> = { staff: 'Cán bộ', unit_head: 'Trưởng đơn vị', leader: 'Lãnh đạo', admin: 'Quản trị' }
 
-/** The admin's organisation: units as a tree, staff (create, edit), import from CSV/XLSX with a preview of errors per row. */
+/** The admin's organisation: units as a tree, staff a page at a time (found by name, username or unit; create, edit), import from CSV/XLSX with a preview of errors per row. */
 export function OrgPage({ lang }: { lang: Lang }) {
   const vi = lang === 'vi'
   const [units, setUnits] = useState<Unit[]>([])
-  const [staff, setStaff] = useState<Staff[]>([])
+  const [search, setSearch] = useState({ q: '', unitId: '' })
+  const [query, setQuery] = useState(search)
+  useEffect(() => {
+    const timer = setTimeout(() => setQuery(search), 250)
+    return () => clearTimeout(timer)
+  }, [search])
+  const staffList = usePagedList<Staff>(`/api/staff?limit=50${query.q.trim() ? `&q=${encodeURIComponent(query.q.trim())}` : ''}${query.unitId ? `&unitId=${query.unitId}` : ''}`)
+  const staff = staffList.items
+  const reloadStaff = staffList.reload
   const [editing, setEditing] = useState<Staff | null>(null)
   const [form, setForm] = useState({ username: '', fullName: '', unitCode: '', positionCode: 'CV', roles: ['staff'] as string[] })
   const [file, setFile] = useState<File | null>(null)
   const [preview, setPreview] = useState<Preview | null>(null)
+  const loadUnits = useCallback(async () => setUnits(await apiAll<Unit>('/api/units')), [])
+  /** After an action: the units and the first page of staff (as searched) again. */
   const load = useCallback(async () => {
-    setUnits(await api<Unit[]>('GET', '/api/units'))
-    setStaff(await api<Staff[]>('GET', '/api/staff'))
-  }, [])
+    await loadUnits()
+    await reloadStaff()
+  }, [loadUnits, reloadStaff])
   const { message, act: run } = useAction(load)
   const act = (fn: () => Promise<string>) => run(fn, (text) => text)
   useEffect(() => {
-    void load()
-  }, [load])
+    void loadUnits()
+  }, [loadUnits])
   const create = (e: FormEvent) => {
     e.preventDefault()
     void act(async () => {
@@ -76,8 +87,15 @@ export function OrgPage({ lang }: { lang: Lang }) {
       </section>
       <section className="card" data-testid="org-staff">
         <h2>
-          {tr(lang, 'orgPage.staff')} <span className="count">{staff.length}</span>
+          {tr(lang, 'orgPage.staff')} <span className="count">{staff.length}{staffList.next ? '+' : ''}</span>
         </h2>
+        <div className="inline-form">
+          <input type="search" data-testid="staff-search" value={search.q} maxLength={100} placeholder={tr(lang, 'orgPage.search')} aria-label={tr(lang, 'orgPage.search')} onChange={(e) => setSearch({ ...search, q: e.target.value })} />
+          <select aria-label={tr(lang, 'orgPage.unit')} value={search.unitId} onChange={(e) => setSearch({ ...search, unitId: e.target.value })}>
+            <option value="">{tr(lang, 'orgPage.allUnits')}</option>
+            <UnitOptions units={units} />
+          </select>
+        </div>
         <table>
           <TableHead lang={lang} vi={['Tài khoản', 'Họ và tên', 'Đơn vị', 'Chức danh', 'Số định danh cá nhân', 'Vai trò', '']} en={['Username', 'Name', 'Unit', 'Position', 'Personal ID', 'Roles', '']} />
           <tbody>
@@ -98,6 +116,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
             ))}
           </tbody>
         </table>
+        <LoadMore next={staffList.next} onMore={staffList.more} lang={lang} />
         {editing && (
           <form
             className="inline-form"

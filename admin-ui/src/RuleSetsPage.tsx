@@ -3,7 +3,7 @@ import type { RJSFSchema } from '@rjsf/utils'
 import { customizeValidator } from '@rjsf/validator-ajv8'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Message, useAction } from './action'
-import { api, ApiFailure } from './api'
+import { api, apiAll, ApiFailure } from './api'
 import { go } from './router'
 import { JsonField, ruleSetUiSchema } from './JsonField'
 import { LabelledSelectWidget } from './LabelledSelectWidget'
@@ -32,7 +32,7 @@ const validator = customizeValidator({}, localizeVi)
 export function RuleSetsPage({ lang }: { lang: Lang }) {
   const [list, setList] = useState<RuleSetMeta[]>([])
   useEffect(() => {
-    void api<RuleSetMeta[]>('GET', '/api/rulesets').then(setList)
+    void apiAll<RuleSetMeta>('/api/rulesets').then(setList)
   }, [])
   return (
     <section className="card" data-testid="rulesets">
@@ -82,7 +82,7 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
     setOutcomes(r.outcomes)
   }
   const diff = async () => {
-    const previous = await api<RuleSetMeta[]>('GET', '/api/rulesets')
+    const previous = await apiAll<RuleSetMeta>('/api/rulesets')
     const before = previous.filter((r) => r.code === ruleSet.code && r.version < ruleSet.version).pop()
     if (!before) return setChanges([])
     const d = await api<{ changes: { summary: { vi: string; en: string } }[] }>('GET', `/api/rulesets/${id}/diff?against=${before.id}`)
@@ -169,7 +169,7 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
   const [report, setReport] = useState<SimulationReport | null>(null)
   const [error, setError] = useState('')
   useEffect(() => {
-    void api<{ id: number; name: string; status: string }[]>('GET', '/api/cycles').then((all) => {
+    void apiAll<{ id: number; name: string; status: string }>('/api/cycles').then((all) => {
       const usable = all.filter((c) => c.status !== 'CANCELLED')
       setCycles(usable)
       setCycleId(usable[0]?.id ?? 0)

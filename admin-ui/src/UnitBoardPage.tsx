@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from './action'
-import { api } from './api'
+import { api, apiAll } from './api'
 import { ActionDialog } from './dialog/ActionDialog'
 import { formatDate, formatNumber, type Lang, tr } from './i18n'
+import { LoadMore, usePagedList } from './paged-list'
 import { TableHead } from './TableHead'
 import type { Unit, WorkItem } from './types'
 import { UnitOptions } from './UnitOptions'
@@ -28,29 +29,34 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
   const [units, setUnits] = useState<Unit[]>([])
   const [unitId, setUnitId] = useState<number | null>(null)
   const [board, setBoard] = useState<BoardRow[]>([])
-  const [pending, setPending] = useState<WorkItem[]>([])
   const [month, setMonth] = useState<MonthRow[]>([])
   /** The item being confirmed (with its own quality failures) or rejected (with its own reason), in a dialog. */
   const [deciding, setDeciding] = useState<{ item: WorkItem; action: 'confirm' | 'reject' } | null>(null)
   useEffect(() => {
-    void api<Unit[]>('GET', '/api/units').then((all) => {
+    void apiAll<Unit>('/api/units').then((all) => {
       const mine = me.roles.includes('admin') || me.roles.includes('leader') ? all : all.filter((u) => u.headId === me.id || (me.roles.includes('unit_head') && u.id === me.unitId))
       setUnits(mine)
       setUnitId(mine[0]?.id ?? null)
     })
   }, [me])
-  const load = useCallback(async () => {
+  // What waits for the head, a page at a time: arising tasks to accept, then completions to confirm.
+  const proposed = usePagedList<WorkItem>(unitId ? `/api/work-items?unitId=${unitId}&status=PROPOSED&limit=50` : null)
+  const done = usePagedList<WorkItem>(unitId ? `/api/work-items?unitId=${unitId}&status=DONE&limit=50` : null)
+  const pending = [...proposed.items, ...(proposed.next ? [] : done.items)]
+  const loadFigures = useCallback(async () => {
     if (!unitId) return
     setBoard((await api<{ staff: BoardRow[] }>('GET', `/api/work-items/board?unitId=${unitId}`)).staff)
-    const done = await api<WorkItem[]>('GET', `/api/work-items?unitId=${unitId}&status=DONE`)
-    const proposed = await api<WorkItem[]>('GET', `/api/work-items?unitId=${unitId}&status=PROPOSED`)
-    setPending([...proposed, ...done])
     setMonth((await api<{ staff: MonthRow[] }>('GET', `/api/work-items/unit-summary?unitId=${unitId}&month=${new Date().toISOString().slice(0, 7)}`)).staff)
   }, [unitId])
+  const [reloadProposed, reloadDone] = [proposed.reload, done.reload]
+  /** After a decision: the figures and the first pages of what waits, again. */
+  const load = useCallback(async () => {
+    await Promise.all([loadFigures(), reloadProposed(), reloadDone()])
+  }, [loadFigures, reloadProposed, reloadDone])
   const { message, act } = useAction(load, () => setDeciding(null))
   useEffect(() => {
-    void load()
-  }, [load])
+    void loadFigures()
+  }, [loadFigures])
   return (
     <>
       <section className="card" data-testid="unit-board">
@@ -108,6 +114,7 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
             ))}
           </tbody>
         </table>
+        <LoadMore next={proposed.next ?? done.next} onMore={proposed.next ? proposed.more : done.more} lang={lang} />
         <Message message={message} />
         {deciding && (
           <ActionDialog

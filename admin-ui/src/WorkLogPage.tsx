@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Message, useAction } from './action'
-import { api } from './api'
+import { api, apiAll } from './api'
 import { DateInput } from './DateInput'
 import { ActionDialog } from './dialog/ActionDialog'
 import { formatDate, formatNumber, type Lang, tr } from './i18n'
@@ -42,8 +42,8 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
     const me = await api<{ id: number; positionCode: string | null }>('GET', '/api/me')
     setDay(await api<MyDay>('GET', '/api/work-items/my-day'))
     setSummary(await api<Summary>('GET', `/api/work-items/summary?from=${monthStart()}&to=${today()}`))
-    // Completed items stay in sight: done (waiting for the head's confirmation) and confirmed, this month.
-    const mine = (status: string) => api<WorkItem[]>('GET', `/api/work-items?staffId=${me.id}&status=${status}&from=${monthStart()}&to=${today()}`)
+    // Completed items stay in sight: done (waiting for the head's confirmation) and confirmed, this month (one person's month: every page).
+    const mine = (status: string) => apiAll<WorkItem>(`/api/work-items?staffId=${me.id}&status=${status}&from=${monthStart()}&to=${today()}`)
     setFinished([...(await mine('DONE')), ...(await mine('CONFIRMED'))])
   }, [])
   const { message, act } = useAction(load, () => setRecording(null))

@@ -22,13 +22,19 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return data as T
 }
 
-/** One page of a list and the path of the next one (the `Link: <…>; rel="next"` header), if any. */
-export async function apiPage<T>(path: string): Promise<{ items: T[]; next: string | null }> {
+/** One page's body (a list, or an object holding one) and the path of the next page (the `Link: <…>; rel="next"` header), if any. */
+export async function apiPageOf<B>(path: string): Promise<{ body: B; next: string | null }> {
   const res = await fetch(path, { credentials: 'same-origin', headers: { 'accept-language': document.documentElement.lang } })
   const data = await res.json()
   if (!res.ok) throw new ApiFailure(res.status, data?.error?.code ?? 'UNKNOWN', data?.error?.message ?? res.statusText, data?.error?.details)
   const next = res.headers.get('link')?.match(/<([^>]+)>;\s*rel="next"/)?.[1] ?? null
-  return { items: data as T[], next }
+  return { body: data as B, next }
+}
+
+/** One page of a list and the path of the next one, if any. */
+export async function apiPage<T>(path: string): Promise<{ items: T[]; next: string | null }> {
+  const { body, next } = await apiPageOf<T[]>(path)
+  return { items: body, next }
 }
 
 /** Every page of a list (for figures computed over all of it), 500 at a time. */

@@ -3,8 +3,9 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Message, useAction } from '../action'
 import { api, apiAll } from '../api'
 import { formatDate, formatDateTime, type Lang, tr } from '../i18n'
+import { StaffPicker } from '../StaffPicker'
 import { TableHead } from '../TableHead'
-import { DELEGATION_SCOPE, DELEGATION_STATUS, todayInVietnam, type Delegation, type StaffOption } from './types'
+import { DELEGATION_SCOPE, DELEGATION_STATUS, todayInVietnam, type Delegation } from './types'
 
 /**
  * "Ủy quyền": the delegations the person gave and received; unit heads and leaders delegate their
@@ -14,15 +15,13 @@ import { DELEGATION_SCOPE, DELEGATION_STATUS, todayInVietnam, type Delegation, t
 export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; roles: string[] } }) {
   const vi = lang === 'vi'
   const [rows, setRows] = useState<Delegation[]>([])
-  const [staff, setStaff] = useState<StaffOption[]>([])
   const mayGive = me.roles.includes('unit_head') || me.roles.includes('leader')
   const today = todayInVietnam()
   const [form, setForm] = useState({ delegateId: '', scope: 'review', from: today, to: today, reason: '' })
   const load = useCallback(async () => setRows(await apiAll<Delegation>('/api/delegations')), [])
   useEffect(() => {
     void load()
-    if (mayGive) void api<StaffOption[]>('GET', '/api/staff').then((list) => setStaff(list.filter((s) => s.id !== me.id)))
-  }, [load, mayGive, me.id])
+  }, [load])
   const { message, act } = useAction(load, () => setForm((f) => ({ ...f, delegateId: '', reason: '' })))
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -82,15 +81,7 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
         <form className="inline-form" onSubmit={submit} aria-label={tr(lang, 'delegationsPage.newDelegation')}>
           <label>
             {tr(lang, 'delegationsPage.delegate')}
-            <select required value={form.delegateId} onChange={(e) => setForm({ ...form, delegateId: e.target.value })} data-testid="delegate-picker">
-              <option value="">{tr(lang, 'delegationsPage.choose')}</option>
-              {staff.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.fullName}
-                  {s.unitName ? ` — ${s.unitName}` : ''}
-                </option>
-              ))}
-            </select>
+            <StaffPicker value={form.delegateId} onChange={(delegateId) => setForm((f) => ({ ...f, delegateId }))} accept={(s) => s.id !== me.id} lang={lang} testId="delegate-picker" />
           </label>
           <label>
             {tr(lang, 'delegationsPage.scope')}

@@ -2,10 +2,7 @@ import { tr } from '../i18n'
 import { useState, type FormEvent } from 'react'
 import { api, ApiFailure } from '../api'
 import type { Lang } from '../i18n'
-import type { StaffOption } from './types'
-
-/** Staff read once per page, for every evaluation's form. */
-let staffList: Promise<StaffOption[]> | undefined
+import { StaffPicker } from '../StaffPicker'
 
 /**
  * "Giao lại" on one evaluation of the admin's cycle view: another reviewer or sign-off leader, with
@@ -14,14 +11,8 @@ let staffList: Promise<StaffOption[]> | undefined
  */
 export function ReassignAction({ evaluationId, staffId, lang, onDone }: { evaluationId: number; staffId: number; lang: Lang; onDone: () => Promise<void> }) {
   const [open, setOpen] = useState(false)
-  const [staff, setStaff] = useState<StaffOption[]>([])
   const [form, setForm] = useState({ role: 'reviewer', staffId: '', reason: '' })
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null)
-  const show = async () => {
-    setOpen(true)
-    staffList ??= api<StaffOption[]>('GET', '/api/staff')
-    setStaff((await staffList).filter((s) => s.id !== staffId))
-  }
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setMessage(null)
@@ -35,12 +26,11 @@ export function ReassignAction({ evaluationId, staffId, lang, onDone }: { evalua
       setMessage({ ok: false, text: err instanceof ApiFailure ? err.message : String(err) })
     }
   }
-  const candidates = staff.filter((s) => form.role === 'reviewer' || s.roles.includes('leader') || s.roles.includes('admin'))
   return (
     <>
       {' '}
       {!open && (
-        <button type="button" className="link" onClick={() => void show()} data-testid={`reassign-${evaluationId}`}>
+        <button type="button" className="link" onClick={() => setOpen(true)} data-testid={`reassign-${evaluationId}`}>
           {tr(lang, 'reassignAction.reassign')}
         </button>
       )}
@@ -61,15 +51,13 @@ export function ReassignAction({ evaluationId, staffId, lang, onDone }: { evalua
           </label>
           <label>
             {tr(lang, 'reassignAction.person')}
-            <select required value={form.staffId} onChange={(e) => setForm({ ...form, staffId: e.target.value })}>
-              <option value="">{tr(lang, 'reassignAction.choose')}</option>
-              {candidates.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.fullName}
-                  {s.unitName ? ` — ${s.unitName}` : ''}
-                </option>
-              ))}
-            </select>
+            <StaffPicker
+              key={form.role}
+              value={form.staffId}
+              onChange={(id) => setForm((f) => ({ ...f, staffId: id }))}
+              accept={(s) => s.id !== staffId && (form.role === 'reviewer' || s.roles.includes('leader') || s.roles.includes('admin'))}
+              lang={lang}
+            />
           </label>
           <label>
             {tr(lang, 'reassignAction.reason')}

@@ -1,9 +1,10 @@
 import { formatDateTime, type Lang, tr } from '../i18n'
+import { LoadMore } from '../paged-list'
 import { TableHead } from '../TableHead'
 import type { CallView } from './types'
 
-/** The latest calls of connected systems and the rows they had refused, with the reasons. */
-export function CallsPanel({ lang, calls }: { lang: Lang; calls: CallView[] }) {
+/** The latest calls of connected systems and the rows they had refused, with the reasons; older ones a page at a time. */
+export function CallsPanel({ lang, calls, next, onMore }: { lang: Lang; calls: CallView[]; next: string | null; onMore: () => Promise<void> }) {
   const vi = lang === 'vi'
   return (
     <section className="card" data-testid="calls">
@@ -49,6 +50,7 @@ export function CallsPanel({ lang, calls }: { lang: Lang; calls: CallView[] }) {
           </tbody>
         </table>
       )}
+      <LoadMore next={next} onMore={onMore} lang={lang} />
     </section>
   )
 }

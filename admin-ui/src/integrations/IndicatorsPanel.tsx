@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { api } from '../api'
+import { api, apiAll } from '../api'
 import { formatDate, formatDateTime, formatNumber, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 
@@ -92,7 +92,7 @@ export function IndicatorsPanel({ lang }: { lang: Lang }) {
   const [cycleId, setCycleId] = useState<number | null>(null)
   const [coverage, setCoverage] = useState<CoverageView | null>(null)
   useEffect(() => {
-    void api<{ id: number; name: string; status: string }[]>('GET', '/api/cycles').then((all) => {
+    void apiAll<{ id: number; name: string; status: string }>('/api/cycles').then((all) => {
       const live = all.filter((c) => c.status !== 'CANCELLED')
       setCycles(live)
       setCycleId((id) => id ?? live[0]?.id ?? null)

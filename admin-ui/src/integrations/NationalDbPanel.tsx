@@ -1,7 +1,7 @@
 import { DateInput } from '../DateInput'
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
-import { api } from '../api'
+import { api, apiAll } from '../api'
 import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 import type { SyncStatus } from './types'
@@ -25,7 +25,7 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
   const [decision, setDecision] = useState({ number: '', date: '' })
 
   useEffect(() => {
-    void api<{ id: number; name: string; status: string }[]>('GET', '/api/cycles').then((all) => {
+    void apiAll<{ id: number; name: string; status: string }>('/api/cycles').then((all) => {
       const classified = all.filter((c) => c.status === 'CLASSIFIED')
       setCycles(classified)
       setCycleId((id) => id ?? classified[0]?.id ?? null)
