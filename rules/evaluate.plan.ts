@@ -43,10 +43,20 @@ export interface NoteStep {
   en: TemplatePart[]
 }
 
-/** A rule set prepared for evaluation: built once per rule set, so an evaluation only runs formulas and fills in. */
-export interface Plan {
+/**
+ * The computed values of a rule set, ready to run. Built once per content of what it reads (the
+ * computed list and the rounding): rule sets differing only in what follows — bands, overrides,
+ * requirements, notes, as a simulation's candidate often does — share one, and evaluateRuleSets
+ * computes their values once.
+ */
+export interface ValuesPlan {
   computed: ComputedStep[]
   precision: number
+}
+
+/** A rule set prepared for evaluation: built once per rule set, so an evaluation only runs formulas and fills in. */
+export interface Plan {
+  values: ValuesPlan
   totalKey: string
   requirements: { code: string; message: Text; failsWhen: Fn }[]
   overrides: { code: string; level: Level; label: Text; when: Fn; text: Text }[]
@@ -73,7 +83,15 @@ const plans: Record<EngineName, ContentCache<RuleSetDefinition, Plan>> = {
   interpreted: contentCache({ key: planKey, build: (def) => build(def, 'interpreted') }),
 }
 
-function build(def: RuleSetDefinition, engine: EngineName): Plan {
+/** What a values plan reads from the rule set. */
+const valuesKey = (def: RuleSetDefinition) => contentKey([def.computed, def.rounding])
+
+const valuePlans: Record<EngineName, ContentCache<RuleSetDefinition, ValuesPlan>> = {
+  compiled: contentCache({ key: valuesKey, build: (def) => buildValues(def, 'compiled') }),
+  interpreted: contentCache({ key: valuesKey, build: (def) => buildValues(def, 'interpreted') }),
+}
+
+function buildValues(def: RuleSetDefinition, engine: EngineName): ValuesPlan {
   const program = programOf(def, engine)
   const roundKeys = new Set(def.rounding.keys)
   const displayKeys = new Set(def.rounding.display ?? [])
@@ -90,6 +108,13 @@ function build(def: RuleSetDefinition, engine: EngineName): Plan {
       prefix: { vi: `${item.label.vi}: `, en: `${item.label.en}: ` },
     })),
     precision: def.rounding.precision,
+  }
+}
+
+function build(def: RuleSetDefinition, engine: EngineName): Plan {
+  const program = programOf(def, engine)
+  return {
+    values: valuePlans[engine].get(def),
     totalKey: def.totalKey,
     requirements: def.requirements.map((r, i) => ({ code: r.code, message: r.message, failsWhen: program.requirements[i]! })),
     overrides: def.overrides.map((o, i) => ({

@@ -1,5 +1,5 @@
-import { BAND_LABEL, LEVEL_NAMES, planOf, type NoteStep, type Plan, type TemplatePart } from './evaluate.plan.js'
-import { FORMULA_BUDGET, stepsUsed, withinBudget, type Budget } from './formula.budget.js'
+import { BAND_LABEL, LEVEL_NAMES, planOf, type NoteStep, type Plan, type TemplatePart, type ValuesPlan } from './evaluate.plan.js'
+import { FORMULA_BUDGET, FormulaBudgetExceeded, meterMark, meterRewind, stepsUsed, withinBudget, type Budget } from './formula.budget.js'
 import { formatNumber, type NumberLocale } from './number.format.js'
 import { truthy, type EngineName } from './program.js'
 import { fifteenDigits, roundHalfUp } from './rounding.js'
@@ -69,7 +69,62 @@ export function evaluationSteps(ruleSet: RuleSetDefinition, inputs: Record<strin
   }, options.budget ?? FORMULA_BUDGET)
 }
 
+/**
+ * The same inputs evaluated with each rule set, as `evaluateRuleSet` gives them one by one (or the
+ * FormulaBudgetExceeded it throws), in order. Rule sets sharing their computed values (the same
+ * formulas and rounding: a candidate that changes bands, overrides or requirements) compute them
+ * once, each then running the rest of its formulas from where the budget stood after them; equal
+ * rule sets share one result. Results are shared as they are: read them, do not change them.
+ */
+export function evaluateRuleSets(ruleSets: RuleSetDefinition[], inputs: Record<string, unknown>, options: EvaluateOptions = {}): (EvaluationResult | FormulaBudgetExceeded)[] {
+  const plans = ruleSets.map((r) => planOf(r, options.engine))
+  const explain = options.explain ?? true
+  const out: (EvaluationResult | FormulaBudgetExceeded | undefined)[] = plans.map(() => undefined)
+  for (let i = 0; i < plans.length; i++) {
+    if (out[i] !== undefined) continue
+    const shared = plans[i]!.values
+    try {
+      withinBudget(() => {
+        const computed = computeValues(shared, inputs, explain)
+        const mark = meterMark()
+        for (let j = i; j < plans.length; j++) {
+          if (plans[j]!.values !== shared || out[j] !== undefined) continue
+          meterRewind(mark)
+          let result: EvaluationResult | FormulaBudgetExceeded
+          try {
+            result = verdict(plans[j]!, computed, explain, j > i)
+          } catch (err) {
+            if (!(err instanceof FormulaBudgetExceeded)) throw err
+            result = err
+          }
+          for (let k = j; k < plans.length; k++) if (plans[k] === plans[j]) out[k] = result
+        }
+      }, options.budget ?? FORMULA_BUDGET)
+    } catch (err) {
+      // The shared values ran out of the budget: so does each rule set computing them.
+      if (!(err instanceof FormulaBudgetExceeded)) throw err
+      for (let j = i; j < plans.length; j++) if (plans[j]!.values === shared && out[j] === undefined) out[j] = err
+    }
+  }
+  return out as (EvaluationResult | FormulaBudgetExceeded)[]
+}
+
 function evaluate(plan: Plan, inputs: Record<string, unknown>, explain: boolean): EvaluationResult {
+  return verdict(plan, computeValues(plan.values, inputs, explain), explain, false)
+}
+
+/** The computed values of one evaluation: the scope later formulas read, the values as shown, their trace lines. */
+interface Computed {
+  scope: Record<string, unknown>
+  values: Record<string, number | null>
+  problems: { key: string; message: string }[]
+  /** The values' trace lines; the first verdict on them appends its own. */
+  trace: TraceLine[]
+  /** How many lines of `trace` are the values' own. */
+  lines: number
+}
+
+function computeValues(plan: ValuesPlan, inputs: Record<string, unknown>, explain: boolean): Computed {
   const scope: Record<string, unknown> = { ...inputs }
   const values: Record<string, number | null> = {}
   const trace: TraceLine[] = []
@@ -92,6 +147,13 @@ function evaluate(plan: Plan, inputs: Record<string, unknown>, explain: boolean)
       trace.push({ key: item.key, label: item.label, value: shown, text: { vi: item.prefix.vi + formatNumber(shown, 'vi'), en: item.prefix.en + formatNumber(shown, 'en') } })
     }
   }
+  return { scope, values, problems, trace, lines: trace.length }
+}
+
+/** Requirements, notes, band and override on computed values; `again` when a verdict on the same values came first (its trace starts from the values' lines). */
+function verdict(plan: Plan, computed: Computed, explain: boolean, again: boolean): EvaluationResult {
+  const { scope, values, problems } = computed
+  const trace = again ? computed.trace.slice(0, computed.lines) : computed.trace
   const failures: RequirementFailure[] = []
   for (let i = 0; i < plan.requirements.length; i++) {
     const r = plan.requirements[i]!

@@ -142,6 +142,30 @@ export function metered<A, T, F>(ref: FormulaRef, run: (arg: A) => T, failed: F)
   return formulaRun
 }
 
+/** Where the running evaluation's meter stands (meterMark), to run several continuations from the same point. */
+export interface MeterMark {
+  used: number
+  nextClock: number
+  nextCheck: number
+  spentEnd: number
+}
+
+/**
+ * The meter now, between two formulas of the running evaluation: evaluateRuleSets computes values
+ * shared by several rule sets once, then runs each one's remaining formulas from this point, each
+ * as if it had run alone (same steps, same formula named; the clock is one for all).
+ */
+export function meterMark(): MeterMark {
+  return { used, nextClock, nextCheck, spentEnd }
+}
+
+/** Puts the meter back where `meterMark` found it (a continuation that ran out of the budget included). */
+export function meterRewind(mark: MeterMark): void {
+  ;({ used, nextClock, nextCheck, spentEnd } = mark)
+  formula = NONE
+  formulaStart = used
+}
+
 /** Steps the current evaluation has taken so far (0 outside one). */
 export function stepsUsed(): number {
   return budget ? used : 0

@@ -22,6 +22,18 @@ export function validateInputs(ruleSet: RuleSetDefinition, inputs: unknown): Inp
   return (validate.errors ?? []).map(toInputError)
 }
 
+/** The same inputs validated against each rule set's input schema: rule sets with an equal schema share one validation (and one errors array). */
+export function validateInputsEach(ruleSets: RuleSetDefinition[], inputs: unknown): InputError[][] {
+  const seen: { validate: ValidateFunction; errors: InputError[] }[] = []
+  return ruleSets.map((r) => {
+    const validate = validators.get(r.inputSchema)
+    for (const s of seen) if (s.validate === validate) return s.errors
+    const errors = validate(inputs) ? [] : (validate.errors ?? []).map(toInputError)
+    seen.push({ validate, errors })
+    return errors
+  })
+}
+
 function toInputError(e: ErrorObject): InputError {
   const path = e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.') || '(root)'
   const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params['additionalProperty'])})` : ''

@@ -1,6 +1,6 @@
 import { classify, type Classified } from '../../rules/classify.js'
 import type { Level, RuleSetDefinition } from '../../rules/ruleset.types.js'
-import { scoreDocument, storedScores, type StoredScores } from '../evaluations/scoring.js'
+import { scoreDocument, storedScores, type ScoreOutcome, type StoredScores } from '../evaluations/scoring.js'
 
 /** One evaluation of a cycle, as scoring sees it. */
 export interface CycleMember {
@@ -30,10 +30,12 @@ const MAX_PASSES = 12
 /**
  * Scores a whole cycle, each evaluation with its pinned rule set (or a what-if one). Leaders' `subordinatesNotCompleted` comes from their
  * direct subordinates' levels (before quota: the quota never makes anyone KHT), re-scored bottom-up
- * until nothing changes. Pure: used by ranking (of record) and by simulation (what-if).
+ * until nothing changes. Pure: used by ranking (of record) and by simulation (what-if), which
+ * passes the scores of members other than leaders it already has (`known`: they depend on no one),
+ * completed in place with the others' and returned.
  */
-export function scoreCycle(ruleSetOf: (m: CycleMember) => RuleSetRef, members: CycleMember[], options: { explain?: boolean } = {}): Map<number, MemberScore> {
-  const out = new Map<number, MemberScore>()
+export function scoreCycle(ruleSetOf: (m: CycleMember) => RuleSetRef, members: CycleMember[], options: { explain?: boolean } = {}, known?: Map<number, MemberScore>): Map<number, MemberScore> {
+  const out = known ?? new Map<number, MemberScore>()
   const levelByStaff = new Map<number, Level>()
   const subordinatesOf = new Map<number, number[]>()
   for (const m of members) {
@@ -47,20 +49,29 @@ export function scoreCycle(ruleSetOf: (m: CycleMember) => RuleSetRef, members: C
     const notCompleted = (subordinatesOf.get(m.staffId) ?? []).filter((s) => levelByStaff.get(s) === 'KHT').length
     const extra = m.ruleRole === 'leader' ? { leader: { subordinatesNotCompleted: notCompleted } } : {}
     const ruleSet = ruleSetOf(m)
-    const outcome = scoreDocument(ruleSet.definition, m.data, m.adjustments, m.ruleRole, extra, options)
-    const result: MemberScore = outcome.ok ? { ok: true, scores: storedScores(outcome.result, ruleSet.id, ruleSet.hash) } : { ok: false, code: outcome.code, message: outcome.en }
+    const result = memberScore(scoreDocument(ruleSet.definition, m.data, m.adjustments, m.ruleRole, extra, options), ruleSet)
     out.set(m.id, result)
     const before = levelByStaff.get(m.staffId)
     if (result.ok) levelByStaff.set(m.staffId, result.scores.level)
     return result.ok && before !== result.scores.level
   }
-  for (const m of members) if (m.ruleRole !== 'leader') score(m)
+  for (const m of members) {
+    if (m.ruleRole === 'leader') continue
+    const result = known?.get(m.id)
+    if (!result) score(m)
+    else if (result.ok) levelByStaff.set(m.staffId, result.scores.level)
+  }
   const leaders = members.filter((m) => m.ruleRole === 'leader')
   for (let pass = 0, changed = true; changed && pass < MAX_PASSES; pass++) {
     changed = false
     for (const l of leaders) if (score(l)) changed = true
   }
   return out
+}
+
+/** What is kept of one member's scoring outcome. */
+export function memberScore(outcome: ScoreOutcome, ruleSet: RuleSetRef): MemberScore {
+  return outcome.ok ? { ok: true, scores: storedScores(outcome.result, ruleSet.id, ruleSet.hash) } : { ok: false, code: outcome.code, message: outcome.en }
 }
 
 /** The quota (the cycle's default rule set's policy) and ranks over the members that scored; `cappedLevels` (evaluation → level) lowers a leader to their unit's level before the quota. */

@@ -1,6 +1,6 @@
-import { evaluateRuleSet, type EvaluateOptions, type EvaluationResult } from '../../rules/evaluate.js'
+import { evaluateRuleSet, evaluateRuleSets, type EvaluateOptions, type EvaluationResult } from '../../rules/evaluate.js'
 import { FormulaBudgetExceeded } from '../../rules/formula.budget.js'
-import { validateInputs, type InputError } from '../../rules/inputs.validate.js'
+import { validateInputs, validateInputsEach, type InputError } from '../../rules/inputs.validate.js'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
 import { ApiError } from '../errors.js'
 import { effectiveInputs } from './effective-inputs.js'
@@ -20,16 +20,47 @@ export function scoreDocument(
 ): ScoreOutcome {
   const inputs = effectiveInputs(data, adjustments, ruleRole, extra)
   const errors = validateInputs(ruleSet, inputs)
-  if (errors.length) {
-    const list = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
-    return { ok: false, code: 'VALIDATION_FAILED', errors, vi: `Dữ liệu đánh giá không hợp lệ: ${list}`, en: `Invalid evaluation data: ${list}` }
-  }
+  if (errors.length) return invalid(errors)
   let result: EvaluationResult
   try {
     result = evaluateRuleSet(ruleSet, inputs, options)
   } catch (err) {
-    // A runaway formula is this document's failure, told like any other (never a retried activity or a 500).
     if (!(err instanceof FormulaBudgetExceeded)) throw err
+    return outcome(inputs, err)
+  }
+  return outcome(inputs, result)
+}
+
+/**
+ * One document scored with each rule set, as scoreDocument gives it one by one: the inputs built
+ * once, validated once per distinct schema, values computed once per distinct formulas (simulation
+ * scores every evaluation with two versions that mostly agree).
+ */
+export function scoreDocumentEach(
+  ruleSets: RuleSetDefinition[],
+  data: Record<string, unknown>,
+  adjustments: Record<string, unknown> | null | undefined,
+  ruleRole: 'staff' | 'leader',
+  extra: Record<string, unknown> = {},
+  options: EvaluateOptions = {},
+): ScoreOutcome[] {
+  const inputs = effectiveInputs(data, adjustments, ruleRole, extra)
+  const errors = validateInputsEach(ruleSets, inputs)
+  const valid = ruleSets.filter((_, i) => !errors[i]!.length)
+  const results = valid.length ? evaluateRuleSets(valid, inputs, options) : []
+  let next = 0
+  return errors.map((e) => (e.length ? invalid(e) : outcome(inputs, results[next++]!)))
+}
+
+function invalid(errors: InputError[]): ScoreOutcome {
+  const list = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
+  return { ok: false, code: 'VALIDATION_FAILED', errors, vi: `Dữ liệu đánh giá không hợp lệ: ${list}`, en: `Invalid evaluation data: ${list}` }
+}
+
+function outcome(inputs: Record<string, unknown>, result: EvaluationResult | FormulaBudgetExceeded): ScoreOutcome {
+  // A runaway formula is this document's failure, told like any other (never a retried activity or a 500).
+  if (result instanceof FormulaBudgetExceeded) {
+    const err = result
     return { ok: false, code: 'FORMULA_BUDGET_EXCEEDED', errors: [], vi: err.text.vi, en: err.text.en, details: { path: err.path, formula: err.formula, reason: err.reason, steps: err.steps, budget: err.budget } }
   }
   const failure = result.failures[0]

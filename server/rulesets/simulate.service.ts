@@ -1,6 +1,7 @@
 import type { Classified } from '../../rules/classify.js'
 import { LEVELS, type Level } from '../../rules/ruleset.types.js'
-import { classifyCycle, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
+import { classifyCycle, memberScore, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
+import { scoreDocumentEach } from '../evaluations/scoring.js'
 import { loadMembers, pinnedRuleSets, quotaCaps, type MemberRow } from '../cycles/cycle-members.repo.js'
 import type { Db } from '../db/database.js'
 
@@ -67,14 +68,24 @@ export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: s
 /** The comparison itself: pure, so the benchmark can run it on synthetic members. */
 export function compare(cycleId: number, baseline: ScoringSide, candidate: ScoringSide, members: MemberRow[], caps: ReadonlyMap<number, number>): SimulationReport {
   // Scores only (no trace): a whole cycle twice must take well under a second for 50,000 evaluations.
-  const run = (side: ScoringSide) => {
-    const scores = scoreCycle(side.of, members, { explain: false })
+  // Members other than leaders depend on no one: each document is scored with both versions at
+  // once — read and validated once, its values computed once where the versions' formulas agree.
+  const known = [new Map<number, MemberScore>(), new Map<number, MemberScore>()] as const
+  for (const m of members) {
+    if (m.ruleRole === 'leader') continue
+    const refs = [baseline.of(m), candidate.of(m)]
+    const outcomes = scoreDocumentEach([refs[0]!.definition, refs[1]!.definition], m.data, m.adjustments, m.ruleRole, {}, { explain: false })
+    known[0].set(m.id, memberScore(outcomes[0]!, refs[0]!))
+    known[1].set(m.id, memberScore(outcomes[1]!, refs[1]!))
+  }
+  const run = (side: ScoringSide, scored: Map<number, MemberScore>) => {
+    const scores = scoreCycle(side.of, members, { explain: false }, scored)
     const classes = new Map<number, Classified>()
     for (const c of classifyCycle(side.quota, members, scores, caps)) classes.set(c.id, c)
     return { scores, classes }
   }
-  const before = run(baseline)
-  const after = run(candidate)
+  const before = run(baseline, known[0])
+  const after = run(candidate, known[1])
   const evaluations = members.map((m): SimulatedEvaluation => {
     const scoredBefore = before.scores.get(m.id)
     const scoredAfter = after.scores.get(m.id)
