@@ -74,20 +74,27 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
 
   /** Figures over every visible result (not one page): how many, final levels per unit, totals in ten-point buckets. */
   async function resultsSummary(cycleId: number, user: SessionUser, visible: Visible) {
-    const scope = resultsScope(cycleId, user, visible)
-    const [byLevel, buckets] = await Promise.all([
-      scope.select(['e.unit_id', 'u.name as unit_name', 'e.final_level']).select((eb) => eb.fn.countAll<string>().as('n')).groupBy(['e.unit_id', 'u.name', 'e.final_level']).orderBy('u.name').orderBy('e.unit_id').execute(),
-      scope.select(sql<number>`least(9, greatest(0, floor(e.total / 10)))::int`.as('bucket')).select((eb) => eb.fn.countAll<string>().as('n')).where('e.total', 'is not', null).groupBy(sql`1`).execute(),
-    ])
+    // One scan, two groupings: final levels per unit, and totals in ten-point buckets.
+    const bucket = sql<number | null>`least(9, greatest(0, floor(e.total / 10)))::int`
+    const rows = await resultsScope(cycleId, user, visible)
+      .select(['e.unit_id', 'u.name as unit_name', 'e.final_level', bucket.as('bucket'), sql<number>`grouping(e.unit_id)`.as('by_bucket')])
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .groupBy(sql`grouping sets ((e.unit_id, u.name, e.final_level), (${bucket}))`)
+      .execute()
     const units = new Map<number, { unitId: number; unitName: string; levels: Record<string, number> }>()
-    for (const r of byLevel) {
+    const histogram = Array.from({ length: 10 }, () => 0)
+    let count = 0
+    for (const r of rows) {
+      if (Number(r.by_bucket) === 1) {
+        if (r.bucket !== null) histogram[r.bucket] = Number(r.n)
+        continue
+      }
+      count += Number(r.n)
       const unit = units.get(r.unit_id) ?? { unitId: r.unit_id, unitName: r.unit_name, levels: {} }
       if (r.final_level) unit.levels[r.final_level] = Number(r.n)
       units.set(r.unit_id, unit)
     }
-    const histogram = Array.from({ length: 10 }, () => 0)
-    for (const b of buckets) histogram[b.bucket] = Number(b.n)
-    return { count: byLevel.reduce((sum, r) => sum + Number(r.n), 0), byUnit: [...units.values()], histogram }
+    return { count, byUnit: [...units.values()].sort((x, y) => x.unitName.localeCompare(y.unitName, 'vi') || x.unitId - y.unitId), histogram }
   }
 
   route(app, { method: 'get', path: '/api/cycles', summary: 'Evaluation cycles, newest first; keyset pages (?before=&limit=, Link: rel="next")', tag: 'cycles', query: cyclesQuery }, async ({ c, query }) => {
@@ -137,14 +144,15 @@ export function cycleRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       const cycle = await loadCycle(params)
       if (cycle.status !== 'CLASSIFIED') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá chưa xếp loại xong.', 'The cycle is not classified yet.')
       const visible = await visibleUnitsOf(db, user.id)
-      const rows = page(c, await visibleResults(cycle.id, user, visible, query), query.limit)
       const first = query.after === undefined
+      const [found, summary] = await Promise.all([visibleResults(cycle.id, user, visible, query), first ? resultsSummary(cycle.id, user, visible) : undefined])
+      const rows = page(c, found, query.limit)
       // An annual cycle: each result with the periods behind it, and (first page) who is "không xếp loại" and why.
       const annual = cycle.period_kind === 'year' ? (await findRuleSet(db, cycle.ruleset_id))?.definition.annual : undefined
       return {
         cycleId: cycle.id,
         ruleSetId: cycle.ruleset_id,
-        ...(first ? { summary: await resultsSummary(cycle.id, user, visible) } : {}),
+        ...(summary ? { summary } : {}),
         ...(annual && first ? { notClassified: await notClassified(db, cycle.id, annual.minMonths, visible, user.id) } : {}),
         results: rows.map((r) => ({
           evaluationId: r.id,
