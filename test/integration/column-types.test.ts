@@ -185,6 +185,9 @@ describe('numeric scores and date columns (migration 015): the data of a databas
               (select decision_date::text from national_db_syncs where cycle_id = $1) as decision`,
       [ids.cycle, ids.oldVersion, ids.item, ids.delegation],
     )
+    // Analysed again: the planner has statistics for the new columns (PostgreSQL drops them with the old type).
+    const stats = await owner.query<{ n: number }>(`select count(*)::int as n from pg_stats where tablename = 'work_items' and attname in ('due_on', 'completed_on')`)
+    expect(stats.rows[0]!.n).toBe(2)
     expect(rest.rows[0]).toEqual({
       cycle: '2026-10-01 2026-10-31', version: '2025-01-01 2025-12-31', on_date: '2026-10-22', indicator: '2026-10-01 2026-10-31',
       late: '2026-09-01 2026-09-30', delegation: '2026-10-05 2026-10-25', decision: '2026-11-05',
@@ -306,10 +309,25 @@ describe('migration 015 on data that does not convert', () => {
       `insert into catalogue_products (code, name, unit_of_measure, k, norm_hours, group_code, position_codes, valid_from, valid_to)
        values ('A01', 'Họp', 'cuộc', 1, 1, 'A', '[]', '2026-02-30', null), ('A02', 'Họp', 'cuộc', 1, 1, 'A', '[]', '2026-01-01', '31/12/2026')`,
     )
+    // A total numeric(6,2) cannot hold.
+    const one = async (text: string, params: unknown[] = []) => (await owner.query<{ id: number }>(text, params)).rows[0]!.id
+    const unit = await one(`insert into units (code, name) values ('U', 'Đơn vị') returning id`)
+    const staff = await one(`insert into staff (username, full_name, unit_id, password_hash) values ('a', 'A', $1, 'x') returning id`, [unit])
+    const ruleSet = await one(`insert into rulesets (code, version, status, definition, hash) values ('R', 1, 'published', '{}', 'h') returning id`)
+    const cycle = await one(
+      `insert into cycles (name, period_kind, period_start, period_end, ruleset_id, status, unit_ids, durations, created_by) values ('K', 'month', '2026-10-01', '2026-10-31', $1, 'OPEN', '[]', '{}', $2) returning id`,
+      [ruleSet, staff],
+    )
+    const tooBig = await one(
+      `insert into evaluations (cycle_id, staff_id, unit_id, rule_role, stage, data, reviewer_ids, sign_off_ids, ruleset_id, rule_hash, total)
+       values ($1, $2, $3, 'staff', 'CLASSIFIED', '{}', '[]', '[]', $4, 'h', 12345.6) returning id`,
+      [cycle, staff, unit, ruleSet],
+    )
     const message = await migrationError(db)
     expect(message).toContain(`migration ${MIGRATION} failed`)
     expect(message).toContain('catalogue_products.valid_from: "2026-02-30"')
     expect(message).toContain('catalogue_products.valid_to: "31/12/2026"')
+    expect(message).toContain(`evaluations.total: id ${tooBig} = 12345.6`)
     expect(message).not.toContain('cycles.')
     // Nothing changed: still at 014, the helper function gone with the rolled-back transaction.
     expect(await columnTypes(owner, ['catalogue_products.valid_from', 'evaluations.total'])).toEqual({ 'catalogue_products.valid_from': 'text', 'evaluations.total': 'double precision' })
@@ -317,12 +335,14 @@ describe('migration 015 on data that does not convert', () => {
 
     await owner.query(`update catalogue_products set valid_from = '2026-02-28' where valid_from = '2026-02-30'`)
     await owner.query(`update catalogue_products set valid_to = '2026-12-31' where valid_to = '31/12/2026'`)
+    await owner.query(`update evaluations set total = 99.999 where id = $1`, [tooBig])
     expect(await migrationError(db)).toBeUndefined()
     const rows = await db.selectFrom('catalogue_products').select(['code', 'valid_from', 'valid_to']).orderBy('code').execute()
     expect(rows).toEqual([
       { code: 'A01', valid_from: '2026-02-28', valid_to: null },
       { code: 'A02', valid_from: '2026-01-01', valid_to: '2026-12-31' },
     ])
+    expect((await db.selectFrom('evaluations').select('total').where('id', '=', tooBig).executeTakeFirstOrThrow()).total).toBe(100)
   })
 })
 

@@ -12,7 +12,8 @@ import { sql, type Kysely } from 'kysely'
  * migration stops naming each table, column and value, changing nothing, for an admin to correct.
  *
  * PostgreSQL rebuilds the indexes on these columns (work_items_summary, indicator_values_key…) and
- * re-checks `delegations_dates` as dates; the delegations' text-format checks (a regex) have no
+ * re-checks `delegations_dates` as dates; the tables are analysed again (the columns' statistics
+ * are dropped with their old type); the delegations' text-format checks (a regex) have no
  * meaning on a date and are dropped. The audit chain hashes events' own columns (`data` jsonb among
  * them), none of these: every stored hash still verifies.
  */
@@ -41,6 +42,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     // One statement per table: a check over two columns (delegations_dates) never sees a date beside a text.
     await sql`alter table ${sql.table(table)} ${sql.join([...drops, ...alters])}`.execute(db)
   }
+  // A column's statistics go with its old type: without them the planner guesses at every range
+  // over due days or periods (the month summary's plan, migration 005) until autovacuum analyses.
+  for (const table of ['evaluations', ...Object.keys(DATE_COLUMNS)]) await sql`analyze ${sql.table(table)}`.execute(db)
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
