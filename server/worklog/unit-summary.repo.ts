@@ -16,7 +16,8 @@ export interface StaffMonthRow {
  * The month of some units in one statement: every active staff member with, for items due in the
  * period, per product version: assigned = accepted items; done and quality failures = what the unit
  * head confirmed; delays = items completed after their (extended) due date, or still open once it
- * has passed `asOf` — and the hours logged in the period.
+ * has passed `asOf` — and the hours logged in the period. Days are compared as days: `asOf` takes
+ * the type of the column beside it (a `date`, or the ISO text of databases before migration 015).
  *
  * Shaped for the planner (migration 2026-12-01-005): the lines are grouped by (staff, product
  * version) straight from the `work_items_summary` index order, so nothing is sorted or hashed on
@@ -34,7 +35,7 @@ export async function staffMonths(db: Db, unitIds: number[], from: string, to: s
         sum(w.quantity) as assigned,
         coalesce(sum(w.done_quantity) filter (where w.status = 'CONFIRMED'), 0) as done,
         coalesce(sum(w.quality_failures) filter (where w.status = 'CONFIRMED'), 0) as quality_failures,
-        count(*) filter (where case when w.completed_on is not null then w.completed_on > ${due} else ${asOf}::date > ${due} end) as delays
+        count(*) filter (where coalesce(w.completed_on, ${asOf}) > ${due}) as delays
       from work_items w
       where w.unit_id = any(${units}::integer[]) and w.due_on >= ${from} and w.due_on <= ${to} and w.status in ('OPEN', 'DONE', 'CONFIRMED')
       group by w.staff_id, w.product_id
