@@ -145,7 +145,8 @@ export const ruleSetDefinitionSchema = z
      * only the keys are ever rounded in the arithmetic (NĐ 335 from its Mẫu 01 version on).
      */
     rounding: z.object({
-      precision: z.number().int().min(0).max(6),
+      // At most two decimals: the record keeps totals as numeric(6,2) (Mẫu 01 shows two).
+      precision: z.number().int().min(0).max(2),
       mode: z.literal('half-up'),
       keys: z.array(key).max(200),
       display: z.array(key).max(200).optional().meta({ title: 'Chỉ làm tròn khi hiển thị (tính tiếp bằng giá trị đầy đủ)' }),

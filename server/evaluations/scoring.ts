@@ -52,6 +52,9 @@ export function scoreDocumentEach(
   return errors.map((e) => (e.length ? invalid(e) : outcome(inputs, results[next++]!)))
 }
 
+/** The largest total the record holds (evaluations.total is numeric(6,2)). */
+export const MAX_TOTAL = 9999.99
+
 function invalid(errors: InputError[]): ScoreOutcome {
   const list = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
   return { ok: false, code: 'VALIDATION_FAILED', errors, vi: `Dữ liệu đánh giá không hợp lệ: ${list}`, en: `Invalid evaluation data: ${list}` }
@@ -65,6 +68,17 @@ function outcome(inputs: Record<string, unknown>, result: EvaluationResult | For
   }
   const failure = result.failures[0]
   if (failure) return { ok: false, code: failure.code, errors: [], vi: failure.message.vi, en: failure.message.en }
+  // The record keeps a total as numeric(6,2): a rule set that yields more is refused here, never a failed write later.
+  if (!Number.isFinite(result.total) || Math.abs(result.total) > MAX_TOTAL) {
+    const shown = String(result.total).replace('.', ',')
+    return {
+      ok: false,
+      code: 'TOTAL_OUT_OF_RANGE',
+      errors: [],
+      vi: `Tổng điểm ${shown} nằm ngoài khoảng hồ sơ lưu được (±9999,99); bộ quy tắc cần sửa.`,
+      en: `The total ${result.total} is outside what the record holds (±9999.99); the rule set needs fixing.`,
+    }
+  }
   return { ok: true, inputs, result }
 }
 
