@@ -21,6 +21,7 @@ import * as delegations from './migrations/2026-12-01-012-delegations.js'
 import * as annual from './migrations/2026-12-01-013-annual.js'
 import * as unitEvaluations from './migrations/2026-12-01-014-unit-evaluations.js'
 import * as columnTypes from './migrations/2026-12-01-015-column-types.js'
+import * as resultsOrder from './migrations/2026-12-01-016-results-order.js'
 
 export type Db = Kysely<Database>
 
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-013-annual': annual,
   '2026-12-01-014-unit-evaluations': unitEvaluations,
   '2026-12-01-015-column-types': columnTypes,
+  '2026-12-01-016-results-order': resultsOrder,
 }
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) }
