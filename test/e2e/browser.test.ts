@@ -109,7 +109,8 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     for (const [i, username] of others.entries()) {
       const token = await t.login(username)
       const [own] = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, token)).body.filter((e: { stage: string }) => e.stage === 'SELF_ASSESSMENT')
-      const data = { ...doc(8, 9 - (i % 3)), general: general(8, 8, 7) }
+      // Three of them excel (100 points), more than the unit's 20 % quota of HTXS lets through.
+      const data = i < 3 ? doc(10, 10) : { ...doc(8, 9 - (i % 3)), general: general(8, 8, 7) }
       expect((await t.api('PUT', `/api/evaluations/${own.id}/self-assessment`, token, { data })).status).toBe(200)
       expect((await t.api('POST', `/api/evaluations/${own.id}/submit`, token)).status).toBe(200)
     }
@@ -133,15 +134,21 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await leader.waitForSelector(`[data-testid=unit-evaluations-${cchc}] >> text=Mai Thị Phương`)
     expect(await leader.locator(`[data-testid=unit-evaluations-${cchc}] li`).count()).toBe(8)
     await shot(leader, '05-cycle-before-sign-off')
-    // Over the quota, the leader is told who the quota will rate HTT before signing; under it, no question.
+    // Over the quota, the leader is told who the quota will rate HTT before signing, and confirms in the sign-off's own dialog.
     const [candidates, max] = ((await leader.textContent(`[data-testid=quota-${cchc}]`)) ?? '').split(' / ').map(Number)
+    expect(candidates).toBeGreaterThan(max!)
     await leader.click(`[data-testid=sign-off-${cchc}]`)
-    if (candidates! > max!) {
-      // The sign-off's own dialog names who the quota rates HTT; the leader confirms there.
-      expect(await leader.textContent('[data-testid=quota-warning]')).toContain('sẽ được xếp loại HTT theo tỷ lệ')
-      await shot(leader, '05b-sign-off-quota-warning')
-      await leader.click('[data-testid=dialog-confirm]')
-    } else expect(await leader.locator('[data-testid=action-dialog]').count()).toBe(0)
+    const warning = (await leader.textContent('[data-testid=quota-warning]')) ?? ''
+    expect(warning).toContain('sẽ được xếp loại HTT theo tỷ lệ')
+    // Those cut are named: of the three who excel, the quota keeps max.
+    expect(['Lương Anh Tuấn', 'Hoàng Văn Nam', 'Ngô Thị Hà'].filter((n) => warning.includes(n)).length).toBeGreaterThan(0)
+    await shot(leader, '05b-sign-off-quota-warning')
+    // Cancelling signs nothing off; confirming does.
+    await leader.click('[data-testid=dialog-cancel]')
+    expect(await leader.locator('[data-testid=action-dialog]').count()).toBe(0)
+    expect((await t.api('GET', `/api/cycles/${cycleId}`, director)).body.status).toBe('OPEN')
+    await leader.click(`[data-testid=sign-off-${cchc}]`)
+    await leader.click('[data-testid=dialog-confirm]')
     await leader.waitForSelector('[data-testid=message] >> text=Đã ký duyệt')
     await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, director)).body.status === 'CLASSIFIED', 60_000, 'classified')
     await leader.reload()

@@ -81,7 +81,7 @@ export function ActionDialog({
           <button type="submit" className={danger ? 'danger' : ''} disabled={busy} data-testid="dialog-confirm">
             {confirm}
           </button>
-          <button type="button" className="secondary" onClick={onClose}>
+          <button type="button" className="secondary" onClick={onClose} data-testid="dialog-cancel">
             {tr(lang, 'actionDialog.cancel')}
           </button>
         </div>
