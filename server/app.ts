@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { configuredLifetime, findSessionUser } from './auth/session.js'
@@ -12,6 +13,7 @@ import { formulaBudgetError } from './rulesets/formula-budget.js'
 import { checkCookieWrite, limitBodies } from './http/request-guards.js'
 import type { AppDeps, AppEnv } from './http/context.js'
 import { openApiDocument } from './http/route.js'
+import { apiRoutes } from './api.routes.js'
 import { auditRoutes } from './routes/audit.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
 import { cycleRoutes } from './routes/cycles.routes.js'
@@ -24,9 +26,7 @@ import { formsRoutes } from './routes/forms.routes.js'
 import { calendarRoutes } from './routes/calendar.routes.js'
 import { integrationsRoutes } from './routes/integrations.routes.js'
 import { API_KEY_PATHS } from './integrations/key-auth.js'
-import { petitionsRoutes } from './routes/petitions.routes.js'
 import { indicatorsRoutes } from './routes/indicators.routes.js'
-import { delegationsRoutes } from './routes/delegations.routes.js'
 import { unitEvaluationRoutes } from './routes/unit-evaluations.routes.js'
 
 export { SESSION_COOKIE }
@@ -82,11 +82,13 @@ export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Ho
   formsRoutes(app, deps)
   calendarRoutes(app, deps)
   integrationsRoutes(app, deps)
-  petitionsRoutes(app, deps)
   indicatorsRoutes(app, deps)
-  delegationsRoutes(app, deps)
   unitEvaluationRoutes(app, deps)
-  app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
+  // The features converted to @hono/zod-openapi (issue 16.5); their document is generated from their zod schemas.
+  const converted = apiRoutes(deps)
+  app.route('/', converted)
+  const document = openApiDocument(converted.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'KPI Công vụ API', version: '0.1.0' } }))
+  app.get('/api/openapi.json', (c) => c.json(document))
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'Không tìm thấy đường dẫn.', messageEn: 'No such route.' } }, 404))
   app.onError((err, c) => {
@@ -99,6 +101,9 @@ export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Ho
       err = new ApiError(400, 'VALIDATION_FAILED', 'Dữ liệu chứa ký tự không hợp lệ (ví dụ NUL).', 'The data contains invalid characters (e.g. NUL).')
     }
     if (err instanceof FormulaBudgetExceeded) err = formulaBudgetError(err)
+    // A refusal raised by a library (the OpenAPI validators' media-type gate, say) in our terms.
+    if (err instanceof HTTPException && err.status === 415) err = new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Nội dung phải ở dạng JSON (Content-Type: application/json).', 'The body must be JSON (Content-Type: application/json).')
+    else if (err instanceof HTTPException && err.status === 400) err = new ApiError(400, 'BAD_REQUEST', 'Yêu cầu không hợp lệ.', `Bad request: ${err.message}`)
     err = toApiError(err) as Error
     if (err instanceof ApiError) {
       return c.json({ error: { code: err.code, message: english ? err.en : err.vi, messageEn: err.en, ...(err.details ? { details: err.details } : {}) } }, err.status)

@@ -64,9 +64,14 @@ export function idParam(params: Record<string, string>, name: string, what: stri
 function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const result = schema.safeParse(value)
   if (result.success) return result.data
-  const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || where, message: i.message }))
-  const list = result.error.issues.map((i) => `${readablePath(i.path) || where}: ${i.message}`).join('; ')
-  throw new ApiError(400, 'VALIDATION_FAILED', `Dữ liệu không hợp lệ (${where}): ${list}`, `Invalid ${where}: ${list}`, issues)
+  throw validationFailed(result.error, where)
+}
+
+/** 400 VALIDATION_FAILED naming each field as people read it, with zod's (bilingual) messages; `details` lists path and message. */
+export function validationFailed(error: z.ZodError, where: string): ApiError {
+  const issues = error.issues.map((i) => ({ path: i.path.join('.') || where, message: i.message }))
+  const list = error.issues.map((i) => `${readablePath(i.path) || where}: ${i.message}`).join('; ')
+  return new ApiError(400, 'VALIDATION_FAILED', `Dữ liệu không hợp lệ (${where}): ${list}`, `Invalid ${where}: ${list}`, issues)
 }
 
 async function readJson(c: Context): Promise<unknown> {
@@ -82,8 +87,14 @@ async function readJson(c: Context): Promise<unknown> {
   return value
 }
 
-/** The OpenAPI 3.1 document of every registered route. */
-export function openApiDocument(): object {
+/** The part of a generated OpenAPI document merged into ours (the routes of the @hono/zod-openapi sub-apps). */
+export interface GeneratedDocument {
+  paths?: Record<string, object>
+  components?: { schemas?: Record<string, unknown> }
+}
+
+/** The OpenAPI 3.1 document of every route: those registered here and those of the generated document. */
+export function openApiDocument(generated: GeneratedDocument = {}): object {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const spec of registry) {
     const path = spec.path.replace(/:(\w+)/g, '{$1}')
@@ -122,10 +133,17 @@ export function openApiDocument(): object {
           required: ['error'],
           properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, messageEn: { type: 'string' } } } },
         },
+        ...generated.components?.schemas,
       },
     },
-    paths,
+    paths: mergePaths(paths, generated.paths ?? {}),
   }
+}
+
+function mergePaths(ours: Record<string, Record<string, unknown>>, theirs: Record<string, object>): Record<string, object> {
+  const merged: Record<string, object> = { ...ours }
+  for (const [path, operations] of Object.entries(theirs)) merged[path] = { ...merged[path], ...operations }
+  return merged
 }
 
 function queryParameters(schema: z.ZodType): object[] {

@@ -259,5 +259,14 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
       expect(routes).toContain(r)
     }
     expect(doc.paths['/api/cycles'].post.requestBody.content['application/json'].schema.properties.periodKind.enum).toEqual(['month', 'quarter', 'year'])
+    // Routes defined with @hono/zod-openapi: their answers are described from the same zod schemas the web app's client is typed by.
+    const list = doc.paths['/api/delegations'].get
+    expect(list.responses['200'].content['application/json'].schema).toEqual({ type: 'array', items: { $ref: '#/components/schemas/Delegation' } })
+    expect(doc.components.schemas.Delegation.required).toEqual(['id', 'principal', 'delegate', 'scope', 'from', 'to', 'reason', 'createdAt', 'endedAt', 'endedBy', 'status', 'mayEnd'])
+    expect(doc.components.schemas.Delegation.properties.status.enum).toEqual(['upcoming', 'active', 'expired', 'ended'])
+    expect(list.responses['4XX'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' })
+    expect((list.parameters as { name: string }[]).map((p) => p.name)).toEqual(['direction', 'staffId', 'scope', 'after', 'limit'])
+    expect(doc.paths['/api/petitions/{id}/accept'].post.requestBody.content['application/json'].schema.properties.reason).toMatchObject({ type: 'string', minLength: 3, maxLength: 2000 })
+    expect(doc.components.schemas.Petition.properties.status.enum).toEqual(['OPEN', 'ACCEPTED', 'REJECTED'])
   })
 })

@@ -1,6 +1,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client'
 import { ApplicationFailure } from '@temporalio/common'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { Delegation } from '../../server/delegations/delegations.routes.js'
 import { approveUpdate, cycleWorkflowId, evaluationWorkflowId, signOffUnitUpdate } from '../../workflows/definitions.js'
 import { vietnamDate, type Actor } from '../../workflows/stages.js'
 import { inconsistencies } from '../support/consistency.js'
@@ -80,12 +82,18 @@ describe('delegation and reassignment', () => {
     expect((await t.api('POST', '/api/delegations', head, { delegateId: id.get('cv.hoangnam'), scope: 'review', from: day(-3), to: day(-1), reason: 'Đã qua' })).status).toBe(400)
     expect((await t.api('POST', '/api/delegations', head, { delegateId: id.get('cv.hoangnam'), scope: 'sign-off', from: day(10), to: day(11), reason: 'Ký thay' })).status).toBe(403)
     expect((await t.api('POST', '/api/delegations', await as('cv.lyson'), { delegateId: id.get('cv.hoangnam'), scope: 'review', from: day(10), to: day(11), reason: 'Không phải trưởng đơn vị' })).status).toBe(403)
+    const short = await t.api('POST', '/api/delegations', head, { delegateId: id.get('cv.hoangnam'), scope: 'review', from: day(10), to: day(11), reason: 'ab' })
+    expect([short.status, short.body.error]).toEqual([400, { code: 'VALIDATION_FAILED', message: 'Dữ liệu không hợp lệ (body): reason: Cần ít nhất 3 ký tự / At least 3 characters', messageEn: 'Invalid body: reason: Cần ít nhất 3 ký tự / At least 3 characters', details: [{ path: 'reason', message: 'Cần ít nhất 3 ký tự / At least 3 characters' }] }])
+    expect((await t.api('GET', '/api/delegations?scope=all', head)).body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Dữ liệu không hợp lệ (query): scope: Phải là một trong: review, sign-off / Must be one of: review, sign-off' })
+    expect((await t.api('DELETE', '/api/delegations/abc', head)).body.error).toMatchObject({ code: 'NOT_FOUND', message: 'Không tìm thấy ủy quyền #abc.' })
     // A delegation that ended yesterday, as it stands after its course (creating one in the past is refused).
     await t.system.db.insertInto('delegations').values({ principal_id: id.get('tp.phamlan')!, delegate_id: id.get('cv.hoangnam')!, scope: 'review', from_date: day(-3), to_date: day(-1), reason: 'Tuần trước' }).execute()
 
     const mine = (await t.api('GET', '/api/delegations', head)).body as { id: number; status: string; delegate: { name: string }; mayEnd: boolean }[]
     expect(mine.map((d) => d.status)).toEqual(['upcoming', 'active', 'expired'])
     expect(mine.map((d) => d.mayEnd)).toEqual([true, true, false])
+    // The answer is what the OpenAPI document and the web app's typed client say it is.
+    expect(z.array(Delegation).safeParse(mine).error?.issues).toBeUndefined()
     const received = (await t.api('GET', '/api/delegations?direction=received', await as('ptp.ngocha'))).body as { id: number; principal: { name: string } }[]
     expect(received).toMatchObject([{ id: during, principal: { name: 'Phạm Thị Lan' } }])
     expect((await t.api('GET', '/api/delegations', await as('cv.lyson'))).body).toEqual([])

@@ -1,5 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { Petition } from '../../server/petitions/petitions.routes.js'
 import { cycleWorkflowId } from '../../workflows/definitions.js'
 import { inconsistencies } from '../support/consistency.js'
 import { doc } from '../support/documents.js'
@@ -73,6 +75,7 @@ describe('publication and petitions', () => {
     const staff = await as('cv.maiphuong')
     const short = await t.api('POST', `/api/evaluations/${subject}/petitions`, staff, { reason: 'ngắn' })
     expect(short.status).toBe(400)
+    expect(short.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Dữ liệu không hợp lệ (body): reason: Cần ít nhất 10 ký tự / At least 10 characters', details: [{ path: 'reason' }] })
     const filed = await t.api('POST', `/api/evaluations/${subject}/petitions`, staff, { reason: 'Tôi không bị khiển trách trong tháng 8.' })
     expect(filed.status, JSON.stringify(filed.body)).toBe(201)
     first = filed.body.id
@@ -82,7 +85,11 @@ describe('publication and petitions', () => {
     expect((await notes(authority)).some((n) => n.kind === 'PETITION_FILED' && n.message.includes('khiển trách'))).toBe(true)
     // Scoped lists: the filer and the authority see it; a colleague does not.
     expect(((await t.api('GET', `/api/petitions?cycleId=${cycleId}`, staff)).body as { id: number }[]).map((p) => p.id)).toEqual([first])
-    expect(((await t.api('GET', `/api/petitions?cycleId=${cycleId}`, await as(authority))).body as { id: number; mayAnswer: boolean }[])).toMatchObject([{ id: first, mayAnswer: true }])
+    const addressed = (await t.api('GET', `/api/petitions?cycleId=${cycleId}`, await as(authority))).body as { id: number; mayAnswer: boolean }[]
+    expect(addressed).toMatchObject([{ id: first, mayAnswer: true }])
+    // The answer is what the OpenAPI document and the web app's typed client say it is.
+    expect(z.array(Petition).safeParse(addressed).error?.issues).toBeUndefined()
+    expect(filed.body).toEqual({ id: first, answerDueAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) })
     expect((await t.api('GET', `/api/petitions?cycleId=${cycleId}`, await as('cv.hoangnam'))).body).toEqual([])
   })
 
