@@ -1,7 +1,14 @@
 import { useEffect, useState } from 'react'
-import type { StaffOption } from './delegations/types'
 import { tr, type Lang } from './i18n'
 import { usePagedList } from './paged-list'
+
+/** A person a delegation or a reassignment may name (`GET /api/staff`). */
+export interface StaffOption {
+  id: number
+  fullName: string
+  unitName: string | null
+  roles: string[]
+}
 
 /** What is typed, once the typing pauses. */
 function useSettled(value: string, ms = 250): string {

@@ -10,6 +10,12 @@ export class ApiFailure extends Error {
   }
 }
 
+/** The ApiFailure of an error answer: its code and message (in the page's language), or the HTTP status text. */
+export function failure(status: number, statusText: string, data: unknown): ApiFailure {
+  const error = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error
+  return new ApiFailure(status, error?.code ?? 'UNKNOWN', error?.message ?? statusText, error?.details)
+}
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
@@ -18,7 +24,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   })
   const data = res.status === 204 ? null : await res.json()
-  if (!res.ok) throw new ApiFailure(res.status, data?.error?.code ?? 'UNKNOWN', data?.error?.message ?? res.statusText, data?.error?.details)
+  if (!res.ok) throw failure(res.status, res.statusText, data)
   return data as T
 }
 
@@ -26,7 +32,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 export async function apiPageOf<B>(path: string): Promise<{ body: B; next: string | null }> {
   const res = await fetch(path, { credentials: 'same-origin', headers: { 'accept-language': document.documentElement.lang } })
   const data = await res.json()
-  if (!res.ok) throw new ApiFailure(res.status, data?.error?.code ?? 'UNKNOWN', data?.error?.message ?? res.statusText, data?.error?.details)
+  if (!res.ok) throw failure(res.status, res.statusText, data)
   const next = res.headers.get('link')?.match(/<([^>]+)>;\s*rel="next"/)?.[1] ?? null
   return { body: data as B, next }
 }

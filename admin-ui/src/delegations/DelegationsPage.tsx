@@ -1,11 +1,11 @@
 import { DateInput } from '../DateInput'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Message, useAction } from '../action'
-import { api, apiAll } from '../api'
+import { allPages, client, ok } from '../client'
 import { formatDate, formatDateTime, type Lang, tr } from '../i18n'
 import { StaffPicker } from '../StaffPicker'
 import { TableHead } from '../TableHead'
-import { DELEGATION_SCOPE, DELEGATION_STATUS, todayInVietnam, type Delegation } from './types'
+import { DELEGATION_SCOPE, DELEGATION_STATUS, todayInVietnam, type Delegation } from './labels'
 
 /**
  * "Ủy quyền": the delegations the person gave and received; unit heads and leaders delegate their
@@ -17,8 +17,8 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
   const [rows, setRows] = useState<Delegation[]>([])
   const mayGive = me.roles.includes('unit_head') || me.roles.includes('leader')
   const today = todayInVietnam()
-  const [form, setForm] = useState({ delegateId: '', scope: 'review', from: today, to: today, reason: '' })
-  const load = useCallback(async () => setRows(await apiAll<Delegation>('/api/delegations')), [])
+  const [form, setForm] = useState<{ delegateId: string; scope: Delegation['scope']; from: string; to: string; reason: string }>({ delegateId: '', scope: 'review', from: today, to: today, reason: '' })
+  const load = useCallback(async () => setRows(await allPages(client.api.delegations.$get, {})), [])
   useEffect(() => {
     void load()
   }, [load])
@@ -26,13 +26,13 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
   const submit = (e: FormEvent) => {
     e.preventDefault()
     void act(
-      () => api<{ id: number }>('POST', '/api/delegations', { delegateId: Number(form.delegateId), scope: form.scope, from: form.from, to: form.to, reason: form.reason }),
+      () => ok(client.api.delegations.$post({ json: { delegateId: Number(form.delegateId), scope: form.scope, from: form.from, to: form.to, reason: form.reason } })),
       tr(lang, 'delegationsPage.delegationCreated'),
     )
   }
   const end = (d: Delegation) => {
     if (!window.confirm(tr(lang, 'delegationsPage.endTheDelegationToNow', { name: d.delegate.name }))) return
-    void act(() => api('DELETE', `/api/delegations/${d.id}`), tr(lang, 'delegationsPage.delegationEnded'))
+    void act(() => ok(client.api.delegations[':id'].$delete({ param: { id: String(d.id) } })), tr(lang, 'delegationsPage.delegationEnded'))
   }
   const given = rows.filter((d) => d.principal.id === me.id)
   const received = rows.filter((d) => d.delegate.id === me.id)
@@ -85,7 +85,7 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
           </label>
           <label>
             {tr(lang, 'delegationsPage.scope')}
-            <select value={form.scope} onChange={(e) => setForm({ ...form, scope: e.target.value })}>
+            <select value={form.scope} onChange={(e) => setForm({ ...form, scope: e.target.value === 'sign-off' ? 'sign-off' : 'review' })}>
               <option value="review">{DELEGATION_SCOPE.review[lang]}</option>
               {me.roles.includes('leader') && <option value="sign-off">{DELEGATION_SCOPE['sign-off'][lang]}</option>}
             </select>

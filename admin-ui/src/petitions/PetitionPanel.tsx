@@ -1,8 +1,17 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
 import { api } from '../api'
+import { client, ok } from '../client'
 import { formatDateTime, type Lang, tr } from '../i18n'
-import { PETITION_STATUS, type Petition, type PublishedCycle } from './types'
+import { PETITION_STATUS, type Petition } from './labels'
+
+/** The cycle fields the petition panel reads (`GET /api/cycles/:id`, not on the typed client yet). */
+interface PublishedCycle {
+  id: number
+  publishedAt: string | null
+  petitionClosesAt: string | null
+  resultsLockedAt: string | null
+}
 
 /**
  * On a classified evaluation, for its owner: until when a petition (kiến nghị) may be filed, the
@@ -16,7 +25,7 @@ export function PetitionPanel({ evaluation, lang, onChange }: { evaluation: { id
   const [reason, setReason] = useState('')
   const load = useCallback(async () => {
     setCycle(await api<PublishedCycle>('GET', `/api/cycles/${evaluation.cycleId}`))
-    setMine((await api<Petition[]>('GET', `/api/petitions?cycleId=${evaluation.cycleId}`)).filter((p) => p.evaluationId === evaluation.id))
+    setMine((await ok(client.api.petitions.$get({ query: { cycleId: String(evaluation.cycleId) } }))).filter((p) => p.evaluationId === evaluation.id))
   }, [evaluation.cycleId, evaluation.id])
   useEffect(() => {
     void load()
@@ -57,7 +66,7 @@ export function PetitionPanel({ evaluation, lang, onChange }: { evaluation: { id
           aria-label={tr(lang, 'petitionPanel.petition')}
           onSubmit={(e) => {
             e.preventDefault()
-            void act(() => api('POST', `/api/evaluations/${evaluation.id}/petitions`, { reason }), tr(lang, 'petitionPanel.petitionFiled'))
+            void act(() => ok(client.api.evaluations[':id'].petitions.$post({ param: { id: String(evaluation.id) }, json: { reason } })), tr(lang, 'petitionPanel.petitionFiled'))
           }}
         >
           <label>

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
-import { apiAll, api } from '../api'
+import { allPages, client, ok } from '../client'
 import { formatDateTime, LEVEL_LABELS, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
-import { PETITION_STATUS, type Petition } from './types'
+import { PETITION_STATUS, type Petition } from './labels'
 
 /**
  * The petitions the user may see: for the competent authority (the sign-off leader; the admin for
@@ -15,7 +15,7 @@ export function PetitionsPage({ lang }: { lang: Lang }) {
   const [rows, setRows] = useState<Petition[]>([])
   const [answering, setAnswering] = useState<{ id: number; decision: 'accept' | 'reject' } | null>(null)
   const [reason, setReason] = useState('')
-  const load = useCallback(async () => setRows(await apiAll<Petition>('/api/petitions')), [])
+  const load = useCallback(async () => setRows(await allPages(client.api.petitions.$get, {})), [])
   useEffect(() => {
     void load()
   }, [load])
@@ -71,7 +71,7 @@ export function PetitionsPage({ lang }: { lang: Lang }) {
           onSubmit={(e) => {
             e.preventDefault()
             void act(
-              () => api('POST', `/api/petitions/${answering.id}/${answering.decision}`, { reason }),
+              () => ok(client.api.petitions[':id'][answering.decision].$post({ param: { id: String(answering.id) }, json: { reason } })),
               answering.decision === 'accept' ? (tr(lang, 'petitionsPage.acceptedTheEvaluationIsReopened')) : tr(lang, 'petitionsPage.answeredRejected'),
             )
           }}

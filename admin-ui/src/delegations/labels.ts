@@ -1,27 +1,9 @@
+import type { InferResponseType } from 'hono/client'
+import type { client } from '../client'
 import type { Lang } from '../i18n'
 
-/** A delegation as `GET /api/delegations` lists it. */
-export interface Delegation {
-  id: number
-  principal: { id: number; name: string }
-  delegate: { id: number; name: string }
-  scope: 'review' | 'sign-off'
-  from: string
-  to: string
-  reason: string
-  createdAt: string
-  endedAt: string | null
-  status: 'upcoming' | 'active' | 'expired' | 'ended'
-  mayEnd: boolean
-}
-
-/** A person a delegation or a reassignment may name (`GET /api/staff`). */
-export interface StaffOption {
-  id: number
-  fullName: string
-  unitName: string | null
-  roles: string[]
-}
+/** A delegation as `GET /api/delegations` lists it (the server's zod schema, through the typed client). */
+export type Delegation = InferResponseType<typeof client.api.delegations.$get, 200>[number]
 
 export const DELEGATION_SCOPE: Record<Delegation['scope'], Record<Lang, string>> = {
   review: { vi: 'Nhận xét (duyệt, trả lại)', en: 'Review (approve, return)' },
