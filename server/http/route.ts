@@ -33,7 +33,11 @@ export interface RouteInput<B, Q> {
 
 const registry: RouteSpec<z.ZodType | undefined, z.ZodType | undefined>[] = []
 
-/** Registers a route: validates body and query with zod, checks roles, serialises the result as JSON. */
+/**
+ * Registers a route: validates body and query with zod, checks roles, serialises the result as JSON.
+ * The older way, until every feature is converted: new routes are defined with `defineRoute`
+ * (./openapi.ts) on their feature's sub-app, which keeps the same behaviour and types the web app's client.
+ */
 export function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
   app: Hono<AppEnv>,
   spec: RouteSpec<B, Q>,
