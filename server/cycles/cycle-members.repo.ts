@@ -1,6 +1,7 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { findRuleSet, type RuleSet } from '../rulesets/ruleset.repo.js'
-import type { CycleMember } from './cycle-scoring.js'
+import type { CycleMember, RankingMember, StoredSummary } from './cycle-scoring.js'
 
 export interface MemberRow extends CycleMember {
   version: number
@@ -41,6 +42,61 @@ export async function loadMembers(db: Db, cycleId: number, stages: string[]): Pr
     level: r.level,
     finalLevel: r.final_level,
   }))
+}
+
+/**
+ * The evaluations a ranking classifies (signed off or classified), with what it compares: the
+ * scores they carry without their trace, whether those scores provably come from the document as
+ * it stands, and the ranks and final level written last. Neither names (ranking needs none) nor
+ * documents: `loadDocuments` reads those of the members ranking scores again.
+ *
+ * `documentScored` is the projection's record, checked in SQL: the current round was scored when
+ * submitted (its stored scores are an object, not the `null` of a document that failed), the
+ * evaluation's document is still that round's (`data` equal as jsonb: anything written to it since,
+ * by any path, breaks the equality), and no adjustments apply (the head's approval scores the same
+ * document again only without them).
+ */
+export async function loadRankingMembers(db: Db, cycleId: number): Promise<RankingMember[]> {
+  const rows = await db
+    .selectFrom('evaluations as e')
+    .leftJoin('evaluation_rounds as r', (j) => j.onRef('r.evaluation_id', '=', 'e.id').onRef('r.round', '=', 'e.round'))
+    .select(['e.id', 'e.staff_id', 'e.unit_id', 'e.position_code', 'e.rule_role', 'e.reviewer_ids', 'e.ruleset_id', 'e.final_level', 'e.quota_cut', 'e.quota_tie', 'e.rank_in_unit', 'e.rank_in_cycle'])
+    .select([
+      sql<StoredSummary | null>`e.scores - 'trace'`.as('stored'),
+      sql<boolean>`coalesce(e.scores ? 'cap', false)`.as('capped'),
+      sql<boolean>`coalesce(e.adjustments is null and r.data = e.data and jsonb_typeof(r.scores) = 'object', false)`.as('document_scored'),
+    ])
+    .where('e.cycle_id', '=', cycleId)
+    .where('e.stage', 'in', ['SIGNED_OFF', 'CLASSIFIED'])
+    .orderBy('e.id')
+    .execute()
+  return rows.map((r) => ({
+    id: r.id,
+    staffId: r.staff_id,
+    unitId: r.unit_id,
+    positionCode: r.position_code,
+    ruleRole: r.rule_role,
+    data: NOT_LOADED,
+    adjustments: null,
+    reviewerIds: r.reviewer_ids,
+    ruleSetId: r.ruleset_id,
+    stored: r.stored && typeof r.stored === 'object' ? { ...r.stored, capped: r.capped } : null,
+    documentScored: r.document_scored,
+    written: { finalLevel: r.final_level, quotaCut: r.quota_cut, quotaTie: r.quota_tie, rankInUnit: r.rank_in_unit, rankInCycle: r.rank_in_cycle },
+  }))
+}
+
+/** The document of a member loaded without it: scoring it is a bug, and fails on every required input instead of passing silently. */
+const NOT_LOADED: Record<string, unknown> = Object.freeze({})
+
+/** Reads the documents (and adjustments) of the given members, in place, for scoring them. */
+export async function loadDocuments(db: Db, members: CycleMember[]): Promise<void> {
+  const byId = new Map(members.map((m) => [m.id, m]))
+  for (let i = 0; i < members.length; i += 10_000) {
+    const ids = members.slice(i, i + 10_000).map((m) => m.id)
+    const rows = await db.selectFrom('evaluations').select(['id', 'data', 'adjustments']).where(sql<boolean>`id = any(${ids}::int[])`).execute()
+    for (const r of rows) Object.assign(byId.get(r.id)!, { data: r.data, adjustments: r.adjustments })
+  }
 }
 
 /** Leadership's quota exceptions for a cycle: unit → cap. */

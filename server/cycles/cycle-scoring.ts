@@ -25,6 +25,34 @@ export interface RuleSetRef {
 
 export type MemberScore = { ok: true; scores: StoredScores } | { ok: false; code: string; message: string }
 
+/** The scores an evaluation carries, as ranking reads them: everything but the trace (half their size, and never compared). */
+export interface StoredSummary extends Omit<StoredScores, 'trace'> {
+  /** The ranking capped this leader to their unit's level: the scores are the ranking's output, not an approval's. */
+  capped: boolean
+}
+
+/** A member as ranking loads it: what it scores, the scores it carries, and what the last ranking wrote. */
+export interface RankingMember extends CycleMember {
+  stored: StoredSummary | null
+  /** The carried scores were computed from this very document (see loadRankingMembers). */
+  documentScored: boolean
+  written: { finalLevel: string | null; quotaCut: boolean | null; quotaTie: boolean | null; rankInUnit: number | null; rankInCycle: number | null }
+}
+
+/**
+ * The scores a member carries, when ranking may take them instead of scoring again — the same
+ * values and level scoring would give, because nothing they depend on changed: the document is the
+ * one scored (`documentScored`), by the version pinned for it (the rule-set id and its content
+ * hash), and a person's scores depend on nothing else. A leader's do (`d`, their subordinates'
+ * results, unknown when their head approved), and scores a ranking capped are its own output:
+ * both are scored again. Null: score again.
+ */
+export function reusableScores(m: Pick<RankingMember, 'ruleRole' | 'stored' | 'documentScored'>, pinned: Pick<RuleSetRef, 'id' | 'hash'>): StoredSummary | null {
+  const s = m.stored
+  if (!s || !m.documentScored || m.ruleRole === 'leader' || s.capped) return null
+  return s.ruleSetId === pinned.id && s.ruleHash === pinned.hash ? s : null
+}
+
 const MAX_PASSES = 12
 
 /**

@@ -1,13 +1,17 @@
 import { sql } from 'kysely'
 import { appendAudit } from '../audit/audit.repo.js'
 import type { Db } from '../db/database.js'
+import type { Classified } from '../../rules/classify.js'
 import type { StoredScores } from '../evaluations/scoring.js'
-import { classifyCycle, scoreCycle, type MemberScore } from './cycle-scoring.js'
-import { loadMembers, pinnedRuleSets, quotaCaps } from './cycle-members.repo.js'
+import { classifyCycle, reusableScores, scoreCycle, type CycleMember, type MemberScore, type RankingMember, type StoredSummary } from './cycle-scoring.js'
+import { loadDocuments, loadRankingMembers, pinnedRuleSets, quotaCaps } from './cycle-members.repo.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { leaderCapsOf, withCap } from '../units/cycle-caps.js'
 
-const BATCH = 500
+/** Rows written with their score documents per statement (jsonb parameters). */
+const FULL_BATCH = 500
+/** Rows whose ranks and levels only are written per statement (six arrays, whatever the count): measured, see writeRanks. */
+const RANK_BATCH = 10_000
 
 /**
  * Ranks and classifies a cycle whose units are all signed off:
@@ -30,36 +34,90 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
     const pending = await trx.selectFrom('evaluations').select(['id', 'stage']).where('cycle_id', '=', cycleId).where('stage', 'not in', ['SIGNED_OFF', 'CLASSIFIED', 'CANCELLED']).orderBy('id').limit(5).execute()
     if (pending.length) throw new RankingError(`evaluations not signed off: ${pending.map((p) => `#${p.id} (${p.stage})`).join(', ')}`)
     const ruleSet = (await findRuleSet(trx, cycle.ruleset_id))!
-    const rows = await loadMembers(trx, cycleId, ['SIGNED_OFF', 'CLASSIFIED'])
+    const rows = await loadRankingMembers(trx, cycleId)
+    const byId = new Map(rows.map((r) => [r.id, r]))
     const pinned = await pinnedRuleSets(trx, rows)
-    const scores = scoreCycle((m) => pinned.get(m.ruleSetId)!, rows)
+    const ruleSetOf = (m: CycleMember) => pinned.get(m.ruleSetId)!
+    // The scores a person carries from their approval, when provably what scoring would give now; everyone else (leaders) is scored.
+    const known = new Map<number, MemberScore>()
+    for (const r of rows) {
+      const stored = reusableScores(r, ruleSetOf(r))
+      if (stored) known.set(r.id, { ok: true, scores: carried(stored) })
+    }
+    const reused = new Set(known.keys())
+    await loadDocuments(trx, rows.filter((r) => !reused.has(r.id)))
+    const scores = scoreCycle(ruleSetOf, rows, {}, known)
     const scoresById = new Map(rows.map((r) => [r.id, storedOrFail(scores.get(r.id)!, r.id)]))
     // A leader's level may not exceed the level of the unit they head (its unit cycle of the same period): the cap lowers the level before the quota.
     const { caps, pending: unitsPending } = cycle.subject === 'unit' ? { caps: new Map(), pending: null } : await leaderCapsOf(trx, cycle, rows.map((r) => ({ id: r.id, staffId: r.staffId, level: scoresById.get(r.id)!.level })))
     if (unitsPending) throw new RankingError(unitsPending)
+    // A capped person is written with the cap and its trace line: their scores in full (the same values; they depend on no one).
+    const cappedCarried = [...caps.keys()].filter((id) => reused.delete(id)).map((id) => byId.get(id)!)
+    await loadDocuments(trx, cappedCarried)
+    for (const m of cappedCarried) scoresById.set(m.id, storedOrFail(scoreCycle(ruleSetOf, [m]).get(m.id)!, m.id))
     const classified = classifyCycle(ruleSet, rows, scores, await quotaCaps(trx, cycleId), new Map([...caps].map(([id, cap]) => [id, cap.to])))
-    const before = new Map((await trx.selectFrom('evaluations').select(['id', 'staff_id', 'final_level']).where('cycle_id', '=', cycleId).execute()).map((r) => [r.id, r]))
-    const changed: LevelChange[] =
-      revision === undefined ? [] : classified.flatMap((c) => (before.get(c.id)?.final_level !== c.finalLevel ? [{ evaluationId: c.id, staffId: before.get(c.id)!.staff_id, from: before.get(c.id)?.final_level ?? null, to: c.finalLevel }] : []))
-    for (let i = 0; i < classified.length; i += BATCH) {
-      progress(i)
-      const batch = classified.slice(i, i + BATCH)
-      const values = batch.map((c) => {
-        const s = withCap(scoresById.get(c.id)!, caps.get(c.id))
-        return sql`(${c.id}::int, ${JSON.stringify(s)}::jsonb, ${s.total}::float8, ${s.level}::text, ${s.override?.code ?? null}::text, ${c.finalLevel}::text, ${c.cutByQuota}::boolean, ${c.tieFlag}::boolean, ${c.rankInUnit}::int, ${c.rankInCycle}::int)`
-      })
-      await sql`
-        update evaluations as e set
-          scores = v.scores, total = v.total, level = v.level,
-          override_code = v.override_code, final_level = v.final_level, quota_cut = v.quota_cut, quota_tie = v.quota_tie,
-          rank_in_unit = v.rank_in_unit, rank_in_cycle = v.rank_in_cycle, updated_at = now()
-        from (values ${sql.join(values)}) as v(id, scores, total, level, override_code, final_level, quota_cut, quota_tie, rank_in_unit, rank_in_cycle)
-        where e.id = v.id`.execute(trx)
+    const changed: LevelChange[] = []
+    if (revision !== undefined) {
+      for (const c of classified) {
+        const before = byId.get(c.id)!
+        if (before.written.finalLevel !== c.finalLevel) changed.push({ evaluationId: c.id, staffId: before.staffId, from: before.written.finalLevel, to: c.finalLevel })
+      }
+    }
+    // Written: the scored rows in full; of the others only ranks and levels that moved (never 50,000 unchanged score documents).
+    const scored = classified.filter((c) => !reused.has(c.id))
+    const moved = classified.filter((c) => reused.has(c.id) && !sameRanking(byId.get(c.id)!.written, c))
+    let done = 0
+    for (let i = 0; i < scored.length; i += FULL_BATCH) {
+      progress(done)
+      const batch = scored.slice(i, i + FULL_BATCH)
+      await writeScored(trx, batch.map((c) => ({ c, scores: withCap(scoresById.get(c.id)!, caps.get(c.id)) })))
+      done += batch.length
+    }
+    for (let i = 0; i < moved.length; i += RANK_BATCH) {
+      progress(done)
+      const batch = moved.slice(i, i + RANK_BATCH)
+      await writeRanks(trx, batch)
+      done += batch.length
     }
     if (revision === undefined) await trx.updateTable('cycles').set({ status: 'RANKED' }).where('id', '=', cycleId).execute()
     await appendAudit(trx, { actor_id: null, entity: 'cycle', entity_id: String(cycleId), action: revision === undefined ? 'rank' : 'rerank', reason: null, data: { evaluations: classified.length, ...(revision === undefined ? {} : { revision, changed }) }, idempotency_key: auditKey })
     return { classified: classified.length, changed }
   })
+}
+
+/** Scores carried from an approval, for levels and ordering only: their trace is not read, and they are never written back. */
+function carried({ capped: _capped, ...stored }: StoredSummary): StoredScores {
+  return { ...stored, trace: [] }
+}
+
+/** The ranking last written equals this one: nothing to write. */
+function sameRanking(w: RankingMember['written'], c: Classified): boolean {
+  return w.finalLevel === c.finalLevel && w.quotaCut === c.cutByQuota && w.quotaTie === c.tieFlag && w.rankInUnit === c.rankInUnit && w.rankInCycle === c.rankInCycle
+}
+
+/** Rows scored by this ranking: scores, total and level with the ranking. */
+async function writeScored(trx: Db, rows: { c: Classified; scores: StoredScores }[]): Promise<void> {
+  const values = rows.map(({ c, scores: s }) => sql`(${c.id}::int, ${JSON.stringify(s)}::jsonb, ${s.total}::float8, ${s.level}::text, ${s.override?.code ?? null}::text, ${c.finalLevel}::text, ${c.cutByQuota}::boolean, ${c.tieFlag}::boolean, ${c.rankInUnit}::int, ${c.rankInCycle}::int)`)
+  await sql`
+    update evaluations as e set
+      scores = v.scores, total = v.total, level = v.level,
+      override_code = v.override_code, final_level = v.final_level, quota_cut = v.quota_cut, quota_tie = v.quota_tie,
+      rank_in_unit = v.rank_in_unit, rank_in_cycle = v.rank_in_cycle, updated_at = now()
+    from (values ${sql.join(values)}) as v(id, scores, total, level, override_code, final_level, quota_cut, quota_tie, rank_in_unit, rank_in_cycle)
+    where e.id = v.id`.execute(trx)
+}
+
+/**
+ * Rows whose carried scores stand: their final level, quota flags and ranks, as six arrays
+ * unnested (one statement of six parameters, however many rows).
+ */
+async function writeRanks(trx: Db, rows: Classified[]): Promise<void> {
+  await sql`
+    update evaluations as e set
+      final_level = v.final_level, quota_cut = v.quota_cut, quota_tie = v.quota_tie, rank_in_unit = v.rank_in_unit, rank_in_cycle = v.rank_in_cycle, updated_at = now()
+    from unnest(${rows.map((c) => c.id)}::int[], ${rows.map((c) => c.finalLevel)}::text[], ${rows.map((c) => c.cutByQuota)}::boolean[], ${rows.map((c) => c.tieFlag)}::boolean[], ${rows.map((c) => c.rankInUnit)}::int[], ${rows.map((c) => c.rankInCycle)}::int[])
+      as v(id, final_level, quota_cut, quota_tie, rank_in_unit, rank_in_cycle)
+    where e.id = v.id`.execute(trx)
 }
 
 /** A final level that a re-ranking changed (after accepted petitions): the person is told. */
