@@ -10,6 +10,8 @@ import { createSession } from '../server/auth/session.js'
 import { rankCycle } from '../server/cycles/ranking.service.js'
 import { migrate, openDatabase, type Db } from '../server/db/database.js'
 import { createDraft, findRuleSet } from '../server/rulesets/ruleset.repo.js'
+import { pinnedRuleSets } from '../server/cycles/cycle-members.repo.js'
+import { scoreDocument, storedScores } from '../server/evaluations/scoring.js'
 import { simulateCycle } from '../server/rulesets/simulate.service.js'
 import { bootstrap } from '../server/seed/bootstrap.js'
 import { findTemporalCli, freePort, startDevServer } from '../server/temporal/temporal-cli.js'
@@ -108,8 +110,8 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     const boardP95 = await read(() => `/api/evaluations?cycleId=${cycle.id}&unitId=${unit.id}`)
 
     // 4. Ranking of everyone. Driving N sign-offs through the API would measure the Updates, not the
-    // ranking: the bench marks every evaluation signed off with a scored document (as the projection would).
-    await sql`update evaluations set stage = 'SIGNED_OFF', data = d.doc::jsonb from (select id, ${sql.raw(`(array[${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `'${JSON.stringify(syntheticDocument(i))}'`).join(',')}])`)}[1 + id % 8] as doc from evaluations) d where evaluations.id = d.id and evaluations.cycle_id = ${cycle.id}`.execute(db)
+    // ranking: the bench marks every evaluation signed off with a scored document, stored as the projection stores it.
+    await signOffEveryone(db, cycle.id)
     const [, rankMs] = await timed(() => rankCycle(db, cycle.id))
     print(`ranking + classification of ${staffCount}: ${fmt(rankMs / 1000, 2)} s (the read model's ranks and levels; each workflow's classify Update is not timed)`)
     await db.updateTable('cycles').set({ status: 'CLASSIFIED' }).where('id', '=', cycle.id).execute()
@@ -167,7 +169,7 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> 
 }
 
 /** A directorate (its director signs off everything) and 400 units with a head each, inserted set-based. */
-async function seedProvince(db: Db, staffCount: number) {
+export async function seedProvince(db: Db, staffCount: number) {
   const hash = await hashPassword('bench-pass-1')
   const root = await db.insertInto('units').values({ code: 'TINH', name: 'Ủy ban nhân dân tỉnh (bench)', parent_id: null, head_id: null }).returning('id').executeTakeFirstOrThrow()
   const director = await db.insertInto('staff').values({ username: 'ct.bench', full_name: 'Chủ tịch', unit_id: root.id, position_code: null, roles: '["leader"]', scope_unit_ids: '[]', password_hash: hash, email: null }).returning('id').executeTakeFirstOrThrow()
@@ -184,4 +186,30 @@ async function seedProvince(db: Db, staffCount: number) {
   await addProductVersions(db, [{ code: 'B01', name: 'Soạn thảo công văn hành chính', unit: 'văn bản', k: 1, normHours: 2, group: 'B', positions: [], validFrom: '2026-01-01' }], director.id)
   const heads = await db.selectFrom('units').select(['id', 'head_id']).where('parent_id', '=', root.id).orderBy('id').execute()
   return { rootId: root.id, units: heads.map((u) => ({ id: u.id, headId: u.head_id! })) }
+}
+
+/**
+ * Every evaluation of the cycle signed off with one of eight synthetic documents, in SQL rather than
+ * N sign-offs through the workflows, and stored as the projection stores an approved document: its
+ * scores (each distinct document, rule role and pinned version scored once with scoreDocument, as
+ * the approval scores it: no adjustments, no leader's `d`) and its round's submitted document.
+ */
+export async function signOffEveryone(db: Db, cycleId: number): Promise<void> {
+  const documents = Array.from({ length: 8 }, (_, i) => syntheticDocument(i))
+  const kinds = await sql<{ doc: number; rule_role: 'staff' | 'leader'; ruleset_id: number }>`select distinct (id % 8)::int as doc, rule_role, ruleset_id from evaluations where cycle_id = ${cycleId}`.execute(db)
+  const pinned = await pinnedRuleSets(db, kinds.rows.map((k) => ({ ruleSetId: k.ruleset_id })))
+  const values = kinds.rows.map((k) => {
+    const ruleSet = pinned.get(k.ruleset_id)!
+    const outcome = scoreDocument(ruleSet.definition, documents[k.doc]!, null, k.rule_role)
+    const s = outcome.ok ? storedScores(outcome.result, ruleSet.id, ruleSet.hash) : null
+    return sql`(${k.doc}::int, ${k.rule_role}::text, ${k.ruleset_id}::int, ${JSON.stringify(documents[k.doc])}::jsonb, ${s ? JSON.stringify(s) : null}::jsonb, ${s?.total ?? null}::float8, ${s?.level ?? null}::text, ${s?.override?.code ?? null}::text)`
+  })
+  await sql`
+    update evaluations e set stage = 'SIGNED_OFF', data = v.data, adjustments = null, scores = v.scores, total = v.total, level = v.level, override_code = v.override_code
+    from (values ${sql.join(values)}) as v(doc, rule_role, ruleset_id, data, scores, total, level, override_code)
+    where e.cycle_id = ${cycleId} and e.id % 8 = v.doc and e.rule_role = v.rule_role and e.ruleset_id = v.ruleset_id`.execute(db)
+  await sql`
+    insert into evaluation_rounds (evaluation_id, round, data, scores, submitted_at)
+    select id, round, data, coalesce(scores, 'null'::jsonb), now() from evaluations where cycle_id = ${cycleId}
+    on conflict (evaluation_id, round) do update set data = excluded.data, scores = excluded.scores, submitted_at = excluded.submitted_at`.execute(db)
 }
