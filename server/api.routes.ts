@@ -1,6 +1,7 @@
 import { delegationsRoutes } from './delegations/delegations.routes.js'
 import type { AppDeps } from './http/context.js'
 import { featureApp } from './http/openapi.js'
+import { notificationsRoutes } from './notifications/notifications.routes.js'
 import { petitionsRoutes } from './petitions/petitions.routes.js'
 
 /**
@@ -9,5 +10,5 @@ import { petitionsRoutes } from './petitions/petitions.routes.js'
  * app.ts mounts the result and merges its OpenAPI document into /api/openapi.json.
  */
 export function apiRoutes(deps: AppDeps) {
-  return featureApp().route('/', delegationsRoutes(deps)).route('/', petitionsRoutes(deps))
+  return featureApp().route('/', delegationsRoutes(deps)).route('/', petitionsRoutes(deps)).route('/', notificationsRoutes(deps))
 }

@@ -18,7 +18,6 @@ import { auditRoutes } from './routes/audit.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
 import { cycleRoutes } from './routes/cycles.routes.js'
 import { evaluationRoutes } from './routes/evaluations.routes.js'
-import { notificationRoutes } from './routes/notifications.routes.js'
 import { orgRoutes } from './routes/org.routes.js'
 import { ruleSetRoutes } from './routes/rulesets.routes.js'
 import { worklogRoutes } from './routes/worklog.routes.js'
@@ -76,7 +75,6 @@ export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Ho
   ruleSetRoutes(app, deps)
   cycleRoutes(app, deps)
   evaluationRoutes(app, deps)
-  notificationRoutes(app, deps)
   worklogRoutes(app, deps)
   auditRoutes(app, deps)
   formsRoutes(app, deps)

@@ -1,17 +1,24 @@
+import type { InferResponseType } from 'hono/client'
 import { useCallback, useEffect, useState } from 'react'
-import { api, apiPage } from './api'
+import type { client } from './client'
 import { formatDateTime, type Lang, tr } from './i18n'
 
-export interface Notice {
-  id: number
-  kind: string
-  evaluationId: number | null
-  /** A digest: the evaluations it covers (they wait in "my tasks"). */
-  evaluationIds: number[] | null
-  message: string
-  messageEn: string
-  createdAt: string
-  readAt: string | null
+/** A notification as `GET /api/notifications` lists it (the server's zod schema, through the typed client). */
+type Notice = InferResponseType<typeof client.api.notifications.$get, 200>[number]
+
+/**
+ * The typed client, loaded when first used: the bell is in the header of every screen, and the
+ * sign-in bundle stays without it.
+ */
+const typedClient = () => import('./client')
+
+/** One page of my notifications, newest first, and the cursor of the next (older) page, if any. */
+async function noticesPage(query: { unread?: 'true'; before?: string; limit: string }): Promise<{ items: Notice[]; before: string | null }> {
+  const { client, ok } = await typedClient()
+  const res = await client.api.notifications.$get({ query })
+  const items = await ok(res)
+  const next = res.headers.get('link')?.match(/<([^>]+)>;\s*rel="next"/)?.[1]
+  return { items, before: next ? new URL(next, 'http://x').searchParams.get('before') : null }
 }
 
 /** How many notifications wait unread (for the bell), refreshed every minute and after a read. */
@@ -19,8 +26,8 @@ export function useUnreadCount(): [number, () => void] {
   const [count, setCount] = useState(0)
   const refresh = useCallback(() => {
     // A count, not a list: one page of at most 100 unread is enough to say "99+".
-    apiPage<Notice>('/api/notifications?unread=true&limit=100').then(
-      (p) => setCount(p.items.length + (p.next ? 1 : 0)),
+    noticesPage({ unread: 'true', limit: '100' }).then(
+      (p) => setCount(p.items.length + (p.before ? 1 : 0)),
       () => setCount(0),
     )
   }, [])
@@ -55,16 +62,17 @@ export function NotificationsPage({ lang }: { lang: Lang }) {
   const vi = lang === 'vi'
   const [items, setItems] = useState<Notice[]>([])
   const [next, setNext] = useState<string | null>(null)
-  const load = useCallback(async (path = '/api/notifications?limit=50', append = false) => {
-    const pageOf = await apiPage<Notice>(path)
-    setItems((before) => (append ? [...before, ...pageOf.items] : pageOf.items))
-    setNext(pageOf.next)
+  const load = useCallback(async (before?: string) => {
+    const pageOf = await noticesPage({ limit: '50', ...(before ? { before } : {}) })
+    setItems((shown) => (before ? [...shown, ...pageOf.items] : pageOf.items))
+    setNext(pageOf.before)
   }, [])
   useEffect(() => {
     void load()
   }, [load])
   const markRead = async (body: { ids: number[] } | { all: true }) => {
-    await api('POST', '/api/notifications/read', body)
+    const { client, ok } = await typedClient()
+    await ok(client.api.notifications.read.$post({ json: body }))
     const now = new Date().toISOString()
     setItems((list) => list.map((n) => ('all' in body || body.ids.includes(n.id) ? { ...n, readAt: n.readAt ?? now } : n)))
     window.dispatchEvent(new Event('notifications-read'))
@@ -101,7 +109,7 @@ export function NotificationsPage({ lang }: { lang: Lang }) {
         </ul>
       )}
       {next && (
-        <button className="secondary" data-testid="more" onClick={() => void load(next, true)}>
+        <button className="secondary" data-testid="more" onClick={() => void load(next)}>
           {tr(lang, 'notificationsPage.showMore')}
         </button>
       )}
