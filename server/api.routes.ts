@@ -1,3 +1,4 @@
+import { calendarRoutes } from './calendar/calendar.routes.js'
 import { delegationsRoutes } from './delegations/delegations.routes.js'
 import type { AppDeps } from './http/context.js'
 import { featureApp } from './http/openapi.js'
@@ -10,5 +11,5 @@ import { petitionsRoutes } from './petitions/petitions.routes.js'
  * app.ts mounts the result and merges its OpenAPI document into /api/openapi.json.
  */
 export function apiRoutes(deps: AppDeps) {
-  return featureApp().route('/', delegationsRoutes(deps)).route('/', petitionsRoutes(deps)).route('/', notificationsRoutes(deps))
+  return featureApp().route('/', delegationsRoutes(deps)).route('/', petitionsRoutes(deps)).route('/', notificationsRoutes(deps)).route('/', calendarRoutes(deps))
 }

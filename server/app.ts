@@ -22,7 +22,6 @@ import { orgRoutes } from './routes/org.routes.js'
 import { ruleSetRoutes } from './routes/rulesets.routes.js'
 import { worklogRoutes } from './routes/worklog.routes.js'
 import { formsRoutes } from './routes/forms.routes.js'
-import { calendarRoutes } from './routes/calendar.routes.js'
 import { integrationsRoutes } from './routes/integrations.routes.js'
 import { API_KEY_PATHS } from './integrations/key-auth.js'
 import { indicatorsRoutes } from './routes/indicators.routes.js'
@@ -78,7 +77,6 @@ export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Ho
   worklogRoutes(app, deps)
   auditRoutes(app, deps)
   formsRoutes(app, deps)
-  calendarRoutes(app, deps)
   integrationsRoutes(app, deps)
   indicatorsRoutes(app, deps)
   unitEvaluationRoutes(app, deps)

@@ -1,14 +1,13 @@
 import { DateInput } from './DateInput'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { isIsoDay, weekdayName, weekdayOf } from '../../server/calendar/working-days'
-import { api, ApiFailure } from './api'
+import type { InferResponseType } from 'hono/client'
+import { ApiFailure } from './api'
+import { client, ok } from './client'
 import { formatDate, type Lang, tr } from './i18n'
 
-interface CalendarDay {
-  date: string
-  kind: 'holiday' | 'working'
-  name: string
-}
+/** A marked day as `GET /api/calendar/days` lists it (the server's zod schema, through the typed client), as the form edits it. */
+type CalendarDay = Pick<InferResponseType<typeof client.api.calendar.days.$get, 200>['days'][number], 'date' | 'kind' | 'name'>
 
 const KIND_LABELS: Record<CalendarDay['kind'], Record<Lang, string>> = {
   holiday: { vi: 'Nghỉ lễ, nghỉ bù', en: 'Holiday / day off in lieu' },
@@ -32,7 +31,7 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
   const [notice, setNotice] = useState('')
 
   const load = useCallback(async (y: number) => {
-    const res = await api<{ days: CalendarDay[] }>('GET', `/api/calendar/days?year=${y}`)
+    const res = await ok(client.api.calendar.days.$get({ query: { year: String(y) } }))
     setDays(res.days)
   }, [])
   useEffect(() => {
@@ -50,7 +49,7 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
     setError('')
     setNotice('')
     try {
-      await api('PUT', `/api/calendar/days/${form.date}`, { kind: form.kind, name: form.name })
+      await ok(client.api.calendar.days[':date'].$put({ param: { date: form.date }, json: { kind: form.kind, name: form.name } }))
       setNotice(tr(lang, 'holidaysPage.saved', { value: formatDate(form.date) }))
       setEditing(null)
       if (form.date.startsWith(`${year}-`)) await load(year)
@@ -66,7 +65,7 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
     setError('')
     setNotice('')
     try {
-      await api('DELETE', `/api/calendar/days/${day.date}`)
+      await ok(client.api.calendar.days[':date'].$delete({ param: { date: day.date } }))
       setNotice(tr(lang, 'holidaysPage.removed', { value: formatDate(day.date) }))
       await load(year)
     } catch (err) {
