@@ -22,9 +22,7 @@ import { orgRoutes } from './routes/org.routes.js'
 import { ruleSetRoutes } from './routes/rulesets.routes.js'
 import { worklogRoutes } from './routes/worklog.routes.js'
 import { formsRoutes } from './routes/forms.routes.js'
-import { integrationsRoutes } from './routes/integrations.routes.js'
 import { API_KEY_PATHS } from './integrations/key-auth.js'
-import { indicatorsRoutes } from './routes/indicators.routes.js'
 import { unitEvaluationRoutes } from './routes/unit-evaluations.routes.js'
 
 export { SESSION_COOKIE }
@@ -77,8 +75,6 @@ export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Ho
   worklogRoutes(app, deps)
   auditRoutes(app, deps)
   formsRoutes(app, deps)
-  integrationsRoutes(app, deps)
-  indicatorsRoutes(app, deps)
   unitEvaluationRoutes(app, deps)
   // The features converted to @hono/zod-openapi (issue 16.5); their document is generated from their zod schemas.
   const converted = apiRoutes(deps)

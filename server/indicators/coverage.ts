@@ -23,7 +23,7 @@ export interface IndicatorCoverage {
   code: string
   unit: string
   scope: 'person' | 'unit'
-  label: ExternalInput['label'] | null
+  label: NonNullable<ExternalInput['label']> | null
   paths: string[]
   /** yyyy-MM-dd, and the instant (23:59:59 Asia/Ho_Chi_Minh) the values lock. */
   closingDate: string

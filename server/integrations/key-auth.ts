@@ -7,11 +7,15 @@ import { findCaller, recordCall, type Caller } from './systems.repo.js'
 /** Paths a connected system calls with its API key (`X-KPI-Key`) instead of a session. */
 export const API_KEY_PATHS = new Set(['/api/integrations/tasks', '/api/integrations/indicators'])
 
-const callers = new WeakMap<Request, Caller>()
+/**
+ * The caller of each request, by its context (not its Request: the JSON body check may hand the
+ * validators a copy of the request labelled JSON).
+ */
+const callers = new WeakMap<Context, Caller>()
 
 /** The system that made the request (set by keyAuth). */
 export function callerOf(c: Context): Caller {
-  const caller = callers.get(c.req.raw)
+  const caller = callers.get(c)
   if (!caller) throw new ApiError(401, 'INVALID_API_KEY', 'Thiếu khóa API hợp lệ.', 'A valid API key is required.')
   return caller
 }
@@ -45,7 +49,7 @@ export function keyAuth(db: Db) {
         throw new ApiError(401, problem, SIGNATURE_MESSAGES[problem][0], SIGNATURE_MESSAGES[problem][1])
       }
     }
-    callers.set(c.req.raw, caller)
+    callers.set(c, caller)
     await next()
     // A refused call (bad body…) is recorded too; the handler records the answered ones. (Hono hands a
     // handler's error to onError and keeps it in c.error rather than throwing it back here.)

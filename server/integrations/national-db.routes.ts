@@ -1,46 +1,81 @@
-import type { Hono } from 'hono'
-import { z } from 'zod'
-import type { AppDeps, AppEnv } from '../http/context.js'
-import { route } from '../http/route.js'
+import { z } from '@hono/zod-openapi'
+import type { AppDeps } from '../http/context.js'
+import { defineRoute, featureApp, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { dbId, dbIdQuery } from '../http/schemas.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
 import { toCsv } from '../org/csv.js'
 import { isoDate } from '../worklog/catalogue.repo.js'
+import { NationalDbExport, SyncStatus } from './integrations.schemas.js'
 import { EXPORT_COLUMNS } from './national-db.mapping.js'
 import { checkSendable, setDecision, syncStatus } from './national-db.repo.js'
 import { startNationalDbSync } from './national-db.start.js'
 
+const tags = ['integrations']
+const admin = ['admin']
 const cycleQuery = z.object({ cycleId: dbIdQuery })
 
+const decisionRoute = defineRoute({
+  method: 'put',
+  path: '/api/integrations/national-db/decision',
+  tags,
+  summary: "The decision recognising a cycle's results (number, date), required before sending; fixed once sending started",
+  roles: admin,
+  request: { body: jsonBody(z.object({ cycleId: dbId, number: z.string().trim().min(1).max(100), date: isoDate })) },
+  responses: { 200: jsonAnswer(SyncStatus, 'The delivery, with the decision') },
+})
+
+const sendRoute = defineRoute({
+  method: 'post',
+  path: '/api/integrations/national-db/send',
+  tags,
+  summary: "Send a classified cycle's results to the national database (idempotent: workflow national-db:<cycleId>; again after corrections sends only what is pending)",
+  roles: admin,
+  request: { body: jsonBody(z.object({ cycleId: dbId })) },
+  responses: { 200: jsonAnswer(z.object({ workflowId: z.string(), started: z.boolean().openapi({ description: 'false: a delivery of the cycle is under way already' }) }), 'Sending') },
+})
+
+const statusRoute = defineRoute({
+  method: 'get',
+  path: '/api/integrations/national-db/status',
+  tags,
+  summary: "Each record's delivery state (sent, refused with the reason, invalid, pending), the decision and the due date",
+  roles: admin,
+  request: { query: cycleQuery },
+  responses: { 200: jsonAnswer(SyncStatus, 'The delivery') },
+})
+
+const exportRoute = defineRoute({
+  method: 'get',
+  path: '/api/integrations/national-db/export',
+  tags,
+  summary: 'The same records as a file (?format=json|csv), with their delivery state',
+  roles: admin,
+  request: { query: cycleQuery.extend({ format: z.enum(['json', 'csv']).default('json') }) },
+  responses: {
+    200: {
+      description: 'A file to download (Content-Disposition: attachment)',
+      content: { 'application/json': { schema: NationalDbExport }, 'text/csv': { schema: z.string().openapi({ description: 'UTF-8 with a byte order mark, for spreadsheets' }) } },
+    },
+  },
+})
+
 /** The national-database routes (admin): the decision, send, status per record, file export. */
-export function nationalDbRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+export function nationalDbRoutes(deps: AppDeps) {
   const { db, client, config } = deps
-  route(
-    app,
-    { method: 'put', path: '/api/integrations/national-db/decision', summary: "The decision recognising a cycle's results (number, date), required before sending; fixed once sending started", tag: 'integrations', roles: ['admin'], body: z.object({ cycleId: dbId, number: z.string().trim().min(1).max(100), date: isoDate }) },
-    async ({ body, user }) => {
-      await setDecision(db, body.cycleId, { number: body.number, date: body.date }, user.id)
-      return syncStatus(db, body.cycleId)
-    },
-  )
-
-  route(
-    app,
-    { method: 'post', path: '/api/integrations/national-db/send', summary: "Send a classified cycle's results to the national database (idempotent: workflow national-db:<cycleId>; again after corrections sends only what is pending)", tag: 'integrations', roles: ['admin'], body: z.object({ cycleId: dbId }) },
-    async ({ body }) => {
-      await checkSendable(db, body.cycleId)
-      return viaWorkflow(deps, () => startNationalDbSync(client, config.taskQueue, body.cycleId))
-    },
-  )
-
-  route(app, { method: 'get', path: '/api/integrations/national-db/status', summary: "Each record's delivery state (sent, refused with the reason, invalid, pending), the decision and the due date", tag: 'integrations', roles: ['admin'], query: cycleQuery }, async ({ query }) =>
-    syncStatus(db, query.cycleId),
-  )
-
-  route(
-    app,
-    { method: 'get', path: '/api/integrations/national-db/export', summary: 'The same records as a file (?format=json|csv), with their delivery state', tag: 'integrations', roles: ['admin'], query: cycleQuery.extend({ format: z.enum(['json', 'csv']).default('json') }) },
-    async ({ c, query }) => {
+  return featureApp()
+    .openapi(decisionRoute, async (c) => {
+      const body = c.req.valid('json')
+      await setDecision(db, body.cycleId, { number: body.number, date: body.date }, c.get('user').id)
+      return c.json(await syncStatus(db, body.cycleId), 200)
+    })
+    .openapi(sendRoute, async (c) => {
+      const { cycleId } = c.req.valid('json')
+      await checkSendable(db, cycleId)
+      return c.json(await viaWorkflow(deps, () => startNationalDbSync(client, config.taskQueue, cycleId)), 200)
+    })
+    .openapi(statusRoute, async (c) => c.json(await syncStatus(db, c.req.valid('query').cycleId), 200))
+    .openapi(exportRoute, async (c) => {
+      const query = c.req.valid('query')
       const status = await syncStatus(db, query.cycleId)
       const records = status.records.filter((r) => r.status !== 'invalid').map((r) => ({ ...r.record, status: r.status, reason: r.reason }))
       const name = `csdl-quoc-gia-ky-${query.cycleId}`
@@ -50,6 +85,8 @@ export function nationalDbRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
       const header = [...EXPORT_COLUMNS, 'status', 'reason']
       const csv = toCsv([header, ...records.map((r) => header.map((k) => (r as Record<string, unknown>)[k] ?? null))])
       return c.body(`\uFEFF${csv}\n`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` })
-    },
-  )
+    })
 }
+
+/** The national-database routes, as the typed client sees them. */
+export type NationalDbApi = ReturnType<typeof nationalDbRoutes>

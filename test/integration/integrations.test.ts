@@ -131,6 +131,12 @@ describe('connected systems: keys, signatures and tasks in', () => {
   it('checks signatures: a good one passes, a bad one, an expired timestamp or none where required is 401', async () => {
     const body = { tasks: [task('VB-20')] }
     expect((await call('/api/integrations/tasks', body, { key, sign: { secret } })).status).toBe(200)
+    // Signed over the body exactly as sent, whatever its layout and Content-Type (a system may send text/plain).
+    const spaced = `{ "tasks" : [ ${JSON.stringify(task('VB-23'))} ] }\n`
+    const sentAt = String(Math.floor(Date.now() / 1000))
+    const plain = await t.system.app.request('/api/integrations/tasks', { method: 'POST', headers: { 'content-type': 'text/plain', 'x-kpi-key': key, 'x-kpi-timestamp': sentAt, 'x-kpi-signature': signBody(secret, sentAt, spaced) }, body: spaced })
+    expect(plain.status).toBe(200)
+    expect(await itemOf('VB-23')).toHaveLength(1)
     const bad = await call('/api/integrations/tasks', body, { key, sign: { secret: 'not-the-secret' } })
     expect(bad).toMatchObject({ status: 401, body: { error: { code: 'SIGNATURE_INVALID' } } })
     const old = await call('/api/integrations/tasks', body, { key, sign: { secret, at: Date.now() - 6 * 60_000 } })

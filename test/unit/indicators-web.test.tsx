@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { screenMessages } from '../../admin-ui/src/i18n.js'
 import { staffSchema } from '../../admin-ui/src/EvaluationPage'
 import { IndicatorValues } from '../../admin-ui/src/form/IndicatorValues'
-import { CoverageTables, type CoverageView } from '../../admin-ui/src/integrations/IndicatorsPanel'
+import { CoverageTables } from '../../admin-ui/src/integrations/IndicatorsPanel'
+import type { CoverageView } from '../../admin-ui/src/integrations/views'
 import { localizeVi, translateString } from '../../admin-ui/src/rjsf-vi'
 import { departmentKpiRuleSet } from '../../rules/defaults.js'
 
@@ -54,7 +55,9 @@ describe('indicators in the web app', () => {
           unit: '%',
           scope: 'person',
           label: null,
+          paths: ['indicators.oneStopOnTime'],
           closingDate: '2026-12-05',
+          closesAt: '2026-12-05T16:59:59.000Z',
           locked: true,
           expected: 3,
           received: [{ subject: subject('Mai Thị Phương', 'cv.maiphuong'), value: 92.5, receivedAt: '2026-12-02T03:00:00Z', updatedAt: '2026-12-02T03:00:00Z' }],

@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { apiAll, apiPageOf } from '../../admin-ui/src/api'
 import { screenMessages } from '../../admin-ui/src/i18n.js'
 import { CallsPanel } from '../../admin-ui/src/integrations/CallsPanel'
-import type { CallView } from '../../admin-ui/src/integrations/types'
+import type { CallView } from '../../admin-ui/src/integrations/views'
 import { LoadMore } from '../../admin-ui/src/paged-list'
 
 // The screens' messages load with the first screen in the app; here, before the components render.

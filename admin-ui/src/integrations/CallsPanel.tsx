@@ -1,7 +1,7 @@
 import { formatDateTime, type Lang, tr } from '../i18n'
 import { LoadMore } from '../paged-list'
 import { TableHead } from '../TableHead'
-import type { CallView } from './types'
+import type { CallView } from './views'
 
 /** The latest calls of connected systems and the rows they had refused, with the reasons; older ones a page at a time. */
 export function CallsPanel({ lang, calls, next, onMore }: { lang: Lang; calls: CallView[]; next: string | null; onMore: () => Promise<void> }) {

@@ -1,39 +1,9 @@
 import { useEffect, useState } from 'react'
-import { api, apiAll } from '../api'
+import { apiAll } from '../api'
+import { client, ok } from '../client'
 import { formatDate, formatDateTime, formatNumber, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
-
-/** A person or unit an indicator value is for. */
-export interface CoverageSubject {
-  subject: string
-  name: string
-  handle: string
-  unitName: string | null
-}
-
-/** One declared indicator of a cycle (or of a launch): who has a value, who is missing, what came late (server/indicators/coverage.ts). */
-export interface IndicatorCoverageView {
-  system: string
-  systemName: string | null
-  code: string
-  unit: string
-  scope: 'person' | 'unit'
-  label: { vi: string; en: string } | null
-  closingDate: string
-  locked: boolean
-  expected: number
-  received: { subject: CoverageSubject; value: number; receivedAt: string; updatedAt: string }[]
-  missing: CoverageSubject[]
-  late: { subject: CoverageSubject; value: number; at: string; hasValue: boolean }[]
-}
-
-export interface CoverageView {
-  periodStart: string
-  periodEnd: string
-  indicators: IndicatorCoverageView[]
-  missing: number
-  late: number
-}
+import type { CoverageSubject, CoverageView } from './views'
 
 const who = (s: CoverageSubject) => `${s.name}${s.handle ? ` (${s.handle})` : ''}`
 
@@ -102,7 +72,7 @@ export function IndicatorsPanel({ lang }: { lang: Lang }) {
     setCoverage(null)
     if (cycleId === null) return
     let current = true
-    void api<CoverageView>('GET', `/api/integrations/indicators?cycleId=${cycleId}`).then((c) => current && setCoverage(c))
+    void ok(client.api.integrations.indicators.$get({ query: { cycleId: String(cycleId) } })).then((c) => current && setCoverage(c))
     return () => {
       current = false
     }
@@ -143,8 +113,8 @@ export function LaunchIndicatorWarning({ ruleSetId, periodStart, periodEnd, unit
     if (!ruleSetId || !/^\d{4}-\d{2}-\d{2}$/.test(periodStart) || !/^\d{4}-\d{2}-\d{2}$/.test(periodEnd) || periodStart > periodEnd) return
     let live = true
     const timer = setTimeout(() => {
-      const query = `ruleSetId=${ruleSetId}&periodStart=${periodStart}&periodEnd=${periodEnd}${units ? `&unitIds=${units}` : ''}`
-      void api<CoverageView>('GET', `/api/integrations/indicators/preview?${query}`)
+      const query = { ruleSetId: String(ruleSetId), periodStart, periodEnd, ...(units ? { unitIds: units } : {}) }
+      void ok(client.api.integrations.indicators.preview.$get({ query }))
         .then((c) => live && setCoverage(c))
         .catch(() => undefined)
     }, 250)

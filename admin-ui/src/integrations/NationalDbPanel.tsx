@@ -1,10 +1,11 @@
 import { DateInput } from '../DateInput'
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
-import { api, apiAll } from '../api'
+import { apiAll } from '../api'
+import { client, ok } from '../client'
 import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
-import type { SyncStatus } from './types'
+import type { SyncStatus } from './views'
 
 const STATES: Record<SyncStatus['records'][number]['status'], [string, string]> = {
   sent: ['đã gửi', 'sent'],
@@ -33,7 +34,7 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
   }, [])
   const load = useCallback(async () => {
     if (cycleId === null) return setSync(null)
-    const s = await api<SyncStatus>('GET', `/api/integrations/national-db/status?cycleId=${cycleId}`)
+    const s = await ok(client.api.integrations['national-db'].status.$get({ query: { cycleId: String(cycleId) } }))
     setSync(s)
     setDecision(s.decision ?? { number: '', date: '' })
   }, [cycleId])
@@ -71,7 +72,7 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
             className="inline-form"
             onSubmit={(e) => {
               e.preventDefault()
-              void act(() => api('PUT', '/api/integrations/national-db/decision', { cycleId, ...decision }), tr(lang, 'nationalDbPanel.decisionSaved'))
+              void act(() => ok(client.api.integrations['national-db'].decision.$put({ json: { cycleId: sync.cycleId, ...decision } })), tr(lang, 'nationalDbPanel.decisionSaved'))
             }}
           >
             <label>
@@ -83,7 +84,7 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
               <DateInput required disabled={started} value={decision.date} onChange={(date) => setDecision((d) => ({ ...d, date }))} lang={lang} />
             </label>
             {!started && <button type="submit">{tr(lang, 'nationalDbPanel.saveDecision')}</button>}
-            <button type="button" disabled={!sync.decision} onClick={() => void act(async () => ((await api<{ started: boolean }>('POST', '/api/integrations/national-db/send', { cycleId })).started ? (tr(lang, 'nationalDbPanel.sendingStarted')) : tr(lang, 'nationalDbPanel.alreadySending')), (text) => text)}>
+            <button type="button" disabled={!sync.decision} onClick={() => void act(async () => ((await ok(client.api.integrations['national-db'].send.$post({ json: { cycleId: sync.cycleId } }))).started ? (tr(lang, 'nationalDbPanel.sendingStarted')) : tr(lang, 'nationalDbPanel.alreadySending')), (text) => text)}>
               {tr(lang, 'nationalDbPanel.send')}
             </button>
             <button type="button" className="secondary" onClick={() => void load()}>

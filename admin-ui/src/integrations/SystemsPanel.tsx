@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react'
 import { Message, useAction } from '../action'
-import { api } from '../api'
+import { client, ok } from '../client'
 import { formatDateTime, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
-import type { IssuedKey, KeyView, SystemView } from './types'
+import type { IssuedKey, KeyView, SystemView } from './views'
 
 const KEY_STATES: Record<KeyView['state'], [string, string]> = {
   active: ['đang dùng', 'active'],
@@ -22,20 +22,20 @@ export function SystemsPanel({ lang, systems, reload }: { lang: Lang; systems: S
   const create = (e: FormEvent) => {
     e.preventDefault()
     void act(async () => {
-      const created = await api<SystemView & { issuedKey: IssuedKey }>('POST', '/api/integrations/systems', form)
+      const created = await ok(client.api.integrations.systems.$post({ json: form }))
       setIssued({ ...created.issuedKey, system: created.code })
       setForm({ code: '', name: '', requireSignature: false })
     }, tr(lang, 'systemsPanel.systemConnected'))
   }
   const rotate = (s: SystemView) => {
     if (!window.confirm(tr(lang, 'systemsPanel.issueANewKeyFor', { code: s.code }))) return
-    void act(async () => setIssued({ ...(await api<IssuedKey>('POST', `/api/integrations/systems/${s.id}/keys`)), system: s.code }), tr(lang, 'systemsPanel.newKeyIssued'))
+    void act(async () => setIssued({ ...(await ok(client.api.integrations.systems[':id'].keys.$post({ param: { id: String(s.id) } }))), system: s.code }), tr(lang, 'systemsPanel.newKeyIssued'))
   }
   const revoke = (s: SystemView, k: KeyView) => {
     if (!window.confirm(tr(lang, 'systemsPanel.revokeKeyOfNowCalls', { prefix: k.prefix, code: s.code }))) return
-    void act(() => api('POST', `/api/integrations/systems/${s.id}/keys/${k.id}/revoke`), tr(lang, 'systemsPanel.keyRevoked'))
+    void act(() => ok(client.api.integrations.systems[':id'].keys[':keyId'].revoke.$post({ param: { id: String(s.id), keyId: String(k.id) } })), tr(lang, 'systemsPanel.keyRevoked'))
   }
-  const toggle = (s: SystemView, change: { requireSignature?: boolean; active?: boolean }) => void act(() => api('PATCH', `/api/integrations/systems/${s.id}`, change), tr(lang, 'systemsPanel.saved'))
+  const toggle = (s: SystemView, change: { requireSignature?: boolean; active?: boolean }) => void act(() => ok(client.api.integrations.systems[':id'].$patch({ param: { id: String(s.id) }, json: change })), tr(lang, 'systemsPanel.saved'))
 
   return (
     <section className="card" data-testid="systems">
