@@ -42,9 +42,18 @@ export function runAll(runs: number, json: boolean): void {
     const lines: Record<string, unknown>[] = []
     for (let i = 1; i <= runs; i++) {
       console.error(`== ${suite} ${i}/${runs}`)
-      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./run.ts', import.meta.url)), suite, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 })
+      const run = () => spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./run.ts', import.meta.url)), suite, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 })
+      let child = run()
+      // A process killed by a signal (a V8 fatal error was seen once, "Check failed: jit_page.has_value()") is run again
+      // once, and said so; a suite that fails on its own (exit code) stops the run.
+      if (child.status === null) {
+        console.error(`== ${suite} ${i}/${runs}: the process died (${child.signal}); running it again`)
+        child = run()
+      }
       if (child.status !== 0) throw new Error(`bench ${suite} failed (exit ${child.status})`)
       const last = child.stdout.trim().split('\n').pop()!
+      // Each run's line is kept on stderr too, so a later failure loses no figure already measured.
+      console.error(last)
       lines.push(JSON.parse(last) as Record<string, unknown>)
     }
     suites[suite] = { database: String(lines[0]!['database']), figures: summarise(lines) }
