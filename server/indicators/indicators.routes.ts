@@ -4,7 +4,7 @@ import { ApiError } from '../errors.js'
 import type { AppDeps } from '../http/context.js'
 import { defineRoute, featureApp, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { dbIdQuery } from '../http/schemas.js'
-import { Coverage, CycleCoverage, IndicatorBatchResult } from '../integrations/integrations.schemas.js'
+import { Coverage, CycleCoverage, IndicatorBatchResult, KEY_AUTH_DESCRIPTION, sendingSystem } from '../integrations/integrations.schemas.js'
 import { callerOf, keyAuth } from '../integrations/key-auth.js'
 import { recordCall } from '../integrations/systems.repo.js'
 import { cycleCoverage, launchCoverage } from './coverage.repo.js'
@@ -20,13 +20,12 @@ const sendIndicatorsRoute = defineRoute({
   tags,
   summary:
     'Indicator values from a connected system (X-KPI-Key, optionally signed): upserts by (system, indicator, person or unit, period); refused rows listed with reasons, late ones (after the closing date) as 409 PERIOD_LOCKED',
-  description:
-    'Authenticated by the system\'s API key (X-KPI-Key), not a session. A signature, when sent or required: X-KPI-Timestamp and X-KPI-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body" with the signing secret>, over the body exactly as sent.',
+  description: KEY_AUTH_DESCRIPTION,
   security: [],
   request: {
     body: jsonBody(
       z.object({
-        system: z.string().max(40).optional().openapi({ description: "the sending system's code; when sent, must be the key's" }),
+        system: sendingSystem,
         indicators: z.array(z.unknown()).min(1).max(5000).openapi({ description: 'indicator values, each checked on its own (refused ones listed with the reason)' }),
       }),
     ),

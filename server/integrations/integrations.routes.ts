@@ -6,7 +6,7 @@ import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
 import { dbIdQuery } from '../http/schemas.js'
 import { readTable } from '../org/spreadsheet.js'
-import { CallView, IssuedKey, SystemView, TaskBatchResult } from './integrations.schemas.js'
+import { CallView, IssuedKey, KEY_AUTH_DESCRIPTION, SystemView, TaskBatchResult, sendingSystem } from './integrations.schemas.js'
 import { callerOf, keyAuth } from './key-auth.js'
 import { createSystem, listCalls, listSystems, recordCall, revokeKey, rotateKey, updateSystem } from './systems.repo.js'
 import { taskFromCells } from './tasks.plan.js'
@@ -96,13 +96,12 @@ const tasksRoute = defineRoute({
   path: TASKS,
   tags,
   summary: 'Tasks from a task-assignment system (X-KPI-Key, optionally signed): upserts work items by external id; refused rows listed with reasons',
-  description:
-    'Authenticated by the system\'s API key (X-KPI-Key), not a session. A signature, when sent or required: X-KPI-Timestamp and X-KPI-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body" with the signing secret>, over the body exactly as sent.',
+  description: KEY_AUTH_DESCRIPTION,
   security: [],
   request: {
     body: jsonBody(
       z.object({
-        system: z.string().max(40).optional().openapi({ description: "the sending system's code; when sent, must be the key's" }),
+        system: sendingSystem,
         tasks: z.array(z.unknown()).min(1).max(1000).openapi({ description: 'task rows, each checked on its own (refused ones listed with the reason)' }),
       }),
     ),

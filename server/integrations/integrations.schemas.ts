@@ -138,3 +138,10 @@ export const SyncStatus = z
 
 /** The exported records (`?format=json`). */
 export const NationalDbExport = z.object({ records: z.array(z.record(z.string(), z.unknown())) }).openapi('NationalDbExport')
+
+/** How a connected system's call is authenticated (the API-key routes' description in the OpenAPI document). */
+export const KEY_AUTH_DESCRIPTION =
+  'Authenticated by the system\'s API key (X-KPI-Key), not a session. A signature, when sent or required: X-KPI-Timestamp and X-KPI-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body" with the signing secret>, over the body exactly as sent.'
+
+/** The sending system's code in a batch: optional, and when sent, the key's. */
+export const sendingSystem = z.string().max(40).optional().openapi({ description: "the sending system's code; when sent, must be the key's" })
