@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi
 import type { Context, MiddlewareHandler } from 'hono'
 import { ApiError } from '../errors.js'
 import type { AppEnv } from './context.js'
-import { checkJsonValue } from './request-guards.js'
+import { parseJsonBody } from './request-guards.js'
 import { validationFailed } from './route.js'
 
 /**
@@ -94,13 +94,7 @@ function requireRoles(roles: string[]): MiddlewareHandler<AppEnv> {
 const readJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   let text = await c.req.text()
   if (!text.trim()) text = '{}'
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw new ApiError(400, 'BAD_REQUEST', 'Nội dung yêu cầu không phải JSON hợp lệ.', 'The request body is not valid JSON.')
-  }
-  checkJsonValue(value)
+  parseJsonBody(text)
   if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) relabelAsJson(c, text)
   // Hono keeps there the promise of each form of the body it read (typed as the value itself).
   const cache = c.req.bodyCache as { text?: Promise<string> }

@@ -69,3 +69,16 @@ export function checkJsonValue(value: unknown, path = ''): void {
 }
 
 const invalid = (path: string, vi: string, en: string) => new ApiError(400, 'VALIDATION_FAILED', `Dữ liệu không hợp lệ: ${path}: ${vi}.`, `Invalid input: ${path}: ${en}.`, [{ path, message: en }])
+
+/** A request body's text as JSON: an empty body is `{}`, invalid JSON a 400 BAD_REQUEST, then NUL characters and prototype keys refused. */
+export function parseJsonBody(text: string): unknown {
+  if (!text.trim()) return {}
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new ApiError(400, 'BAD_REQUEST', 'Nội dung yêu cầu không phải JSON hợp lệ.', 'The request body is not valid JSON.')
+  }
+  checkJsonValue(value)
+  return value
+}

@@ -3,7 +3,7 @@ import type { Context, Hono } from 'hono'
 import { z } from 'zod'
 import { ApiError, notFound } from '../errors.js'
 import type { AppEnv, SessionUser } from './context.js'
-import { checkJsonValue } from './request-guards.js'
+import { parseJsonBody } from './request-guards.js'
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
@@ -79,16 +79,7 @@ export function validationFailed(error: z.ZodError, where: string): ApiError {
 }
 
 async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text()
-  if (!text.trim()) return {}
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw new ApiError(400, 'BAD_REQUEST', 'Nội dung yêu cầu không phải JSON hợp lệ.', 'The request body is not valid JSON.')
-  }
-  checkJsonValue(value)
-  return value
+  return parseJsonBody(await c.req.text())
 }
 
 /** The part of a generated OpenAPI document merged into ours (the routes of the @hono/zod-openapi sub-apps). */
