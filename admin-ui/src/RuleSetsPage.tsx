@@ -3,23 +3,22 @@ import type { RJSFSchema } from '@rjsf/utils'
 import { customizeValidator } from '@rjsf/validator-ajv8'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Message, useAction } from './action'
-import { api, apiAll, ApiFailure } from './api'
+import type { InferResponseType } from 'hono/client'
+import { apiAll, ApiFailure } from './api'
+import { allPages, client, ok } from './client'
 import { go } from './router'
 import { JsonField, ruleSetUiSchema } from './JsonField'
 import { LabelledSelectWidget } from './LabelledSelectWidget'
 import { formatDateTime, type Lang, tr } from './i18n'
 import { TableHead } from './TableHead'
 import { localizeVi, translateString } from './rjsf-vi'
-import type { RuleSetMeta } from './types'
 
-interface RuleSet extends Omit<RuleSetMeta, 'name' | 'tests'> {
-  definition: Record<string, unknown> & { name: { vi: string; en: string } }
-}
-interface Outcome {
-  name: string
-  passed: boolean
-  mismatches: { field: string; expected: unknown; actual: unknown }[]
-}
+type RuleSetSummary = InferResponseType<typeof client.api.rulesets.$get, 200>[number]
+type RuleSet = InferResponseType<(typeof client.api.rulesets)[':id']['$get'], 200>
+type Outcome = InferResponseType<(typeof client.api.rulesets)[':id']['tests']['$post'], 200>['outcomes'][number]
+type SimulationReport = InferResponseType<(typeof client.api.rulesets)[':id']['simulate']['$post'], 200>
+type ScoredSample = InferResponseType<(typeof client.api.rulesets)[':id']['evaluate']['$post'], 200>
+const byId = (id: number) => ({ param: { id: String(id) } })
 
 const STATUS: Record<string, { vi: string; en: string }> = {
   draft: { vi: 'Bản nháp', en: 'Draft' },
@@ -30,9 +29,9 @@ const validator = customizeValidator({}, localizeVi)
 
 /** Every rule-set version, newest first per code. */
 export function RuleSetsPage({ lang }: { lang: Lang }) {
-  const [list, setList] = useState<RuleSetMeta[]>([])
+  const [list, setList] = useState<RuleSetSummary[]>([])
   useEffect(() => {
-    void apiAll<RuleSetMeta>('/api/rulesets').then(setList)
+    void allPages(client.api.rulesets.$get, {}).then(setList)
   }, [])
   return (
     <section className="card" data-testid="rulesets">
@@ -65,27 +64,27 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
   const [outcomes, setOutcomes] = useState<Outcome[] | null>(null)
   const [changes, setChanges] = useState<string[] | null>(null)
   const load = useCallback(async () => {
-    const r = await api<RuleSet>('GET', `/api/rulesets/${id}`)
+    const r = await ok(client.api.rulesets[':id'].$get(byId(id)))
     setRuleSet(r)
     setDraft(r.definition)
   }, [id])
   const { message, act } = useAction(load)
   useEffect(() => {
     void load()
-    void api<RJSFSchema>('GET', '/api/rulesets/schema').then(setSchema)
+    void ok(client.api.rulesets.schema.$get()).then((s) => setSchema(s as RJSFSchema))
   }, [load])
   const uiSchema = useMemo(() => (schema ? ruleSetUiSchema(schema) : {}), [schema])
   if (!ruleSet || !schema) return null
   const editable = ruleSet.status === 'draft'
   const runTests = async () => {
-    const r = await api<{ outcomes: Outcome[] }>('POST', `/api/rulesets/${id}/tests`, {})
+    const r = await ok(client.api.rulesets[':id'].tests.$post({ ...byId(id), json: {} }))
     setOutcomes(r.outcomes)
   }
   const diff = async () => {
-    const previous = await apiAll<RuleSetMeta>('/api/rulesets')
+    const previous = await allPages(client.api.rulesets.$get, {})
     const before = previous.filter((r) => r.code === ruleSet.code && r.version < ruleSet.version).pop()
     if (!before) return setChanges([])
-    const d = await api<{ changes: { summary: { vi: string; en: string } }[] }>('GET', `/api/rulesets/${id}/diff?against=${before.id}`)
+    const d = await ok(client.api.rulesets[':id'].diff.$get({ ...byId(id), query: { against: String(before.id) } }))
     setChanges(d.changes.map((c) => c.summary[lang]))
   }
   return (
@@ -97,18 +96,18 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
       <div className="actions">
         {editable ? (
           <>
-            <button data-testid="save-ruleset" onClick={() => act(() => api('PUT', `/api/rulesets/${id}`, draft), tr(lang, 'ruleSetsPage.draftSaved'))}>
+            <button data-testid="save-ruleset" onClick={() => act(() => ok(client.api.rulesets[':id'].$put({ ...byId(id), json: draft })), tr(lang, 'ruleSetsPage.draftSaved'))}>
               {tr(lang, 'ruleSetsPage.saveDraft')}
             </button>
             <button className="secondary" data-testid="run-tests" onClick={() => void runTests()}>
               {tr(lang, 'ruleSetsPage.runTestCases')}
             </button>
-            <button data-testid="publish" onClick={() => act(() => api('POST', `/api/rulesets/${id}/publish`), tr(lang, 'ruleSetsPage.published'))}>
+            <button data-testid="publish" onClick={() => act(() => ok(client.api.rulesets[':id'].publish.$post(byId(id))), tr(lang, 'ruleSetsPage.published'))}>
               {tr(lang, 'ruleSetsPage.publish')}
             </button>
           </>
         ) : (
-          <button data-testid="new-draft" onClick={() => act(async () => go(`#/rulesets/${(await api<{ id: number }>('POST', `/api/rulesets/${id}/draft`)).id}`), tr(lang, 'ruleSetsPage.newDraftCreated'))}>
+          <button data-testid="new-draft" onClick={() => act(async () => go(`#/rulesets/${(await ok(client.api.rulesets[':id'].draft.$post(byId(id)))).id}`), tr(lang, 'ruleSetsPage.newDraftCreated'))}>
             {tr(lang, 'ruleSetsPage.newDraftFromThisVersion')}
           </button>
         )}
@@ -132,7 +131,7 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
           ))}
         </ul>
       )}
-      <TryIt id={id} lang={lang} sample={((ruleSet.definition['tests'] as { inputs: unknown }[] | undefined) ?? [])[0]?.inputs ?? ruleSet.definition['initialInputs'] ?? {}} />
+      <TryIt id={id} lang={lang} sample={ruleSet.definition.tests?.[0]?.inputs ?? ruleSet.definition.initialInputs ?? {}} />
       <Simulation id={id} lang={lang} />
       <Form
         schema={schema}
@@ -152,14 +151,7 @@ export function RuleSetPage({ id, lang }: { id: number; lang: Lang }) {
   )
 }
 
-interface SimulationReport {
-  summary: { evaluations: number; scored: number; skipped: number; up: number; down: number }
-  distribution: { before: Record<string, number>; after: Record<string, number> }
-  units: { unitId: number; unitName: string; before: Record<string, number>; after: Record<string, number>; quotaCutBefore: number; quotaCutAfter: number }[]
-  changes: { evaluationId: number; fullName: string; unitName: string; before: { finalLevel: string; total: number }; after: { finalLevel: string; total: number } }[]
-}
-
-const LEVEL_KEYS = ['HTXS', 'HTT', 'HT', 'KHT']
+const LEVEL_KEYS = ['HTXS', 'HTT', 'HT', 'KHT'] as const
 
 /** Re-score a chosen cycle with this version: distribution before/after per unit, quota effect, who changes band. */
 function Simulation({ id, lang }: { id: number; lang: Lang }) {
@@ -179,12 +171,12 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
   const run = async () => {
     setError('')
     try {
-      setReport(await api<SimulationReport>('POST', `/api/rulesets/${id}/simulate`, { cycleId }))
+      setReport(await ok(client.api.rulesets[':id'].simulate.$post({ ...byId(id), json: { cycleId } })))
     } catch (err) {
       setError(err instanceof ApiFailure ? err.message : String(err))
     }
   }
-  const bar = (d: Record<string, number>) => (
+  const bar = (d: SimulationReport['distribution']['before']) => (
     <div className="bar">
       {LEVEL_KEYS.map((l) => (d[l] ? <span key={l} className={`seg level-${l}`} style={{ flex: d[l] }} title={`${l}: ${d[l]}`}>{d[l]}</span> : null))}
     </div>
@@ -249,7 +241,7 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
             <ul>
               {report.changes.map((c) => (
                 <li key={c.evaluationId}>
-                  {c.fullName} ({c.unitName}): {c.before.finalLevel} → {c.after.finalLevel}
+                  {c.fullName} ({c.unitName}): {c.before?.finalLevel} → {c.after?.finalLevel}
                 </li>
               ))}
             </ul>
@@ -263,13 +255,13 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
 /** Score sample inputs with the saved version and show every value and the explanation. */
 function TryIt({ id, lang, sample }: { id: number; lang: Lang; sample: unknown }) {
   const [text, setText] = useState(() => JSON.stringify(sample, null, 2))
-  const [result, setResult] = useState<{ total: number; level: string; trace: { text: { vi: string; en: string } }[] } | null>(null)
+  const [result, setResult] = useState<ScoredSample | null>(null)
   const [error, setError] = useState('')
   const run = async () => {
     setError('')
     setResult(null)
     try {
-      setResult(await api('POST', `/api/rulesets/${id}/evaluate`, { inputs: JSON.parse(text) }))
+      setResult(await ok(client.api.rulesets[':id'].evaluate.$post({ ...byId(id), json: { inputs: JSON.parse(text) as Record<string, unknown> } })))
     } catch (err) {
       setError(err instanceof ApiFailure ? err.message : `JSON: ${(err as Error).message}`)
     }
