@@ -1,8 +1,10 @@
 import { ActionDialog } from './dialog/ActionDialog'
-import { NotClassifiedList, PeriodsDetails, type AnnualResultFields, type NotClassified } from './annual/AnnualResults'
+import { NotClassifiedList, PeriodsDetails, type NotClassified } from './annual/AnnualResults'
 import { useCallback, useEffect, useState } from 'react'
+import type { InferResponseType } from 'hono/client'
 import { Message, useAction } from './action'
-import { api, apiAll, apiPageOf } from './api'
+import { api, apiAll } from './api'
+import { client, ok } from './client'
 import { quotaLimit } from '../../rules/classify'
 import { quotaPreview, quotaWarning } from './quota-preview'
 import { formatDate, formatNumber, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from './i18n'
@@ -10,29 +12,14 @@ import { LoadMore } from './paged-list'
 import { PrintButton } from './PrintButton'
 import { ReassignAction } from './delegations/ReassignAction'
 import { CapNote, UnitCycleSection } from './units/UnitCycleSection'
-import type { LeaderCap } from './units/types'
 
-interface UnitProgress {
-  unitId: number
-  unitName: string
-  total: number
-  byStage: Record<string, number>
-  signedOff: boolean
-  overdue: number
-}
-interface Cycle {
-  id: number
-  name: string
-  status: string
-  rankingError: string | null
-  ruleSetId: number
-  quotaExceptions: { unitId: number; cap: number; reason: string }[]
-  periodStart: string
-  periodEnd: string
-  /** A unit cycle evaluates units (issue 14.2). */
-  subject?: 'staff' | 'unit'
-  progress: { byStage: Record<string, number>; byUnit: UnitProgress[] }
-}
+const cycleApi = client.api.cycles[':id']
+const unitApi = cycleApi.units[':unitId']
+type Cycle = InferResponseType<typeof cycleApi.$get, 200>
+type ResultsPage = InferResponseType<typeof cycleApi.results.$get, 200>
+type Result = ResultsPage['results'][number]
+/** Figures over every result the user may see (the first page of results carries them). */
+type ResultsSummary = NonNullable<ResultsPage['summary']>
 interface EvaluationRow {
   id: number
   staffId: number
@@ -42,28 +29,12 @@ interface EvaluationRow {
   total: number | null
   level: string | null
 }
-interface Result extends AnnualResultFields {
-  evaluationId: number
-  fullName: string
-  unitName: string
-  total: number
-  finalLevel: string
-  rankInUnit: number
-  rankInCycle: number
-  quotaCut: boolean
-  /** A head lowered to their unit's level. */
-  cap?: LeaderCap | null
-}
-/** Figures over every result the user may see (the first page of results carries them). */
-interface ResultsSummary {
-  count: number
-  byUnit: { unitId: number; unitName: string; levels: Record<string, number> }[]
-  histogram: number[]
-}
-interface ResultsPage {
-  results: Result[]
-  summary?: ResultsSummary
-  notClassified?: NotClassified[]
+
+/** One page of a cycle's results (100 at a time) and the cursor of the next page (the Link header's), if any. */
+async function resultsPage(id: number, after?: string): Promise<{ body: ResultsPage; next: string | null }> {
+  const res = await cycleApi.results.$get({ param: { id: String(id) }, query: { limit: '100', ...(after ? { after } : {}) } })
+  const body = await ok(res)
+  return { body, next: res.headers.get('link')?.match(/<[^>]*[?&]after=(\d+)[^>]*>;\s*rel="next"/)?.[1] ?? null }
 }
 
 const STAGE_ORDER = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED']
@@ -83,7 +54,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
   /** The leadership action whose own dialog is open: its reason (and cap, or the quota warning) asked there. */
   const [dialog, setDialog] = useState<{ kind: 'signOff' | 'return' | 'exception' | 'cancel'; unitId?: number; unitName?: string; warning?: string } | null>(null)
   const load = useCallback(async () => {
-    const c = await api<Cycle>('GET', `/api/cycles/${id}`)
+    const c = await ok(cycleApi.$get({ param: { id: String(id) } }))
     setCycle(c)
     if (canLead) {
       setLevels(await apiAll<EvaluationRow>(`/api/evaluations?cycleId=${id}`))
@@ -91,7 +62,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
     }
     if (c.status === 'CLASSIFIED') {
       // The first page of results, with the figures over all of them; the rest on demand.
-      const { body, next } = await apiPageOf<ResultsPage>(`/api/cycles/${id}/results?limit=100`)
+      const { body, next } = await resultsPage(id)
       setResults(body.results)
       setSummary(body.summary ?? null)
       setNextResults(next)
@@ -100,7 +71,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
   }, [id, canLead])
   const moreResults = async () => {
     if (!nextResults) return
-    const { body, next } = await apiPageOf<ResultsPage>(nextResults)
+    const { body, next } = await resultsPage(id, nextResults)
     setResults((before) => [...before, ...body.results])
     setNextResults(next)
   }
@@ -123,7 +94,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
     const { max } = quota(unitId)
     const { cut, tie } = quotaPreview(levels.filter((e) => e.unitId === unitId && e.level === 'HTXS'), max)
     if (cut.length) setDialog({ kind: 'signOff', unitId, unitName, warning: quotaWarning(unitName, cut, tie, max, lang) })
-    else void act(() => api('POST', `/api/cycles/${id}/units/${unitId}/sign-off`), tr(lang, 'cyclePage.signedOff', { unitName }))
+    else void act(() => ok(unitApi['sign-off'].$post({ param: { id: String(id), unitId: String(unitId) } })), tr(lang, 'cyclePage.signedOff', { unitName }))
   }
   const reasonField = { name: 'reason', label: tr(lang, 'cyclePage.reason'), kind: 'textarea' as const, required: true, min: 3 }
   return (
@@ -140,7 +111,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
             {tr(lang, 'cyclePage.theCycleCouldNotBe')}: {cycle.rankingError}
           </p>
           {isAdmin && (
-            <button data-testid="retry-ranking" onClick={() => act(() => api('POST', `/api/cycles/${id}/ranking/retry`), tr(lang, 'cyclePage.rankingAgain'))}>
+            <button data-testid="retry-ranking" onClick={() => act(() => ok(cycleApi.ranking.retry.$post({ param: { id: String(id) } })), tr(lang, 'cyclePage.rankingAgain'))}>
               {tr(lang, 'cyclePage.rankAgain')}
             </button>
           )}
@@ -234,14 +205,14 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
         </div>
       )}
       {dialog?.kind === 'signOff' && (
-        <ActionDialog title={tr(lang, 'cyclePage.signOff3', { unitName: dialog.unitName })} fields={[]} confirm={tr(lang, 'cyclePage.signOff2')} lang={lang} onConfirm={() => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/sign-off`), tr(lang, 'cyclePage.signedOff', { unitName: dialog.unitName }))} onClose={() => setDialog(null)}>
+        <ActionDialog title={tr(lang, 'cyclePage.signOff3', { unitName: dialog.unitName })} fields={[]} confirm={tr(lang, 'cyclePage.signOff2')} lang={lang} onConfirm={() => act(() => ok(unitApi['sign-off'].$post({ param: { id: String(id), unitId: String(dialog.unitId) } })), tr(lang, 'cyclePage.signedOff', { unitName: dialog.unitName }))} onClose={() => setDialog(null)}>
           <p className="warning" data-testid="quota-warning" style={{ whiteSpace: 'pre-line' }}>
             {dialog.warning}
           </p>
         </ActionDialog>
       )}
       {dialog?.kind === 'return' && (
-        <ActionDialog title={tr(lang, 'cyclePage.returnToItsHead', { unitName: dialog.unitName })} fields={[reasonField]} confirm={tr(lang, 'cyclePage.return')} danger lang={lang} onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/return`, { reason: v['reason'] }), tr(lang, 'cyclePage.unitReturned'))} onClose={() => setDialog(null)} />
+        <ActionDialog title={tr(lang, 'cyclePage.returnToItsHead', { unitName: dialog.unitName })} fields={[reasonField]} confirm={tr(lang, 'cyclePage.return')} danger lang={lang} onConfirm={(v) => act(() => ok(unitApi.return.$post({ param: { id: String(id), unitId: String(dialog.unitId) }, json: { reason: v['reason'] ?? '' } })), tr(lang, 'cyclePage.unitReturned'))} onClose={() => setDialog(null)} />
       )}
       {dialog?.kind === 'exception' && (
         <ActionDialog
@@ -249,12 +220,12 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
           fields={[{ name: 'cap', label: tr(lang, 'cyclePage.newCapOfHttNow', { value: Math.round(cap * 100) }), kind: 'number', required: true, min: 1, max: 100, initial: String(Math.round(cap * 100) + 10) }, reasonField]}
           confirm={tr(lang, 'cyclePage.grantTheException')}
           lang={lang}
-          onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/units/${dialog.unitId}/quota-exception`, { cap: Number(v['cap']) / 100, reason: v['reason'] }), tr(lang, 'cyclePage.exceptionGranted'))}
+          onConfirm={(v) => act(() => ok(unitApi['quota-exception'].$post({ param: { id: String(id), unitId: String(dialog.unitId) }, json: { cap: Number(v['cap']) / 100, reason: v['reason'] ?? '' } })), tr(lang, 'cyclePage.exceptionGranted'))}
           onClose={() => setDialog(null)}
         />
       )}
       {dialog?.kind === 'cancel' && (
-        <ActionDialog title={tr(lang, 'cyclePage.cancelThisCycle')} fields={[reasonField]} confirm={tr(lang, 'cyclePage.cancelTheCycle')} danger lang={lang} onConfirm={(v) => act(() => api('POST', `/api/cycles/${id}/cancel`, { reason: v['reason'] }), tr(lang, 'cyclePage.cycleCancelled'))} onClose={() => setDialog(null)}>
+        <ActionDialog title={tr(lang, 'cyclePage.cancelThisCycle')} fields={[reasonField]} confirm={tr(lang, 'cyclePage.cancelTheCycle')} danger lang={lang} onConfirm={(v) => act(() => ok(cycleApi.cancel.$post({ param: { id: String(id) }, json: { reason: v['reason'] ?? '' } })), tr(lang, 'cyclePage.cycleCancelled'))} onClose={() => setDialog(null)}>
           <p>{tr(lang, 'cyclePage.everyEvaluationOfTheCycle')}</p>
         </ActionDialog>
       )}
@@ -297,8 +268,8 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                   <td>{r.rankInUnit}</td>
                   <td>{r.fullName}</td>
                   <td>{r.unitName}</td>
-                  <td>{r.total.toLocaleString(vi ? 'vi-VN' : 'en-US')}</td>
-                  <td title={LEVEL_LABELS[r.finalLevel]?.[lang]}>
+                  <td>{r.total?.toLocaleString(vi ? 'vi-VN' : 'en-US')}</td>
+                  <td title={r.finalLevel ? LEVEL_LABELS[r.finalLevel]?.[lang] : undefined}>
                     {r.finalLevel}
                     {r.quotaCut ? ` (${tr(lang, 'cyclePage.quota')})` : ''}
                     {r.cap && <CapNote cap={r.cap} lang={lang} />}

@@ -1,21 +1,15 @@
+import type { InferResponseType } from 'hono/client'
+import type { client } from '../client'
 import { formatNumber, tr, type Lang } from '../i18n'
-import { PeriodsTable, type AnnualPeriodView } from './PeriodsTable'
+import { PeriodsTable } from './PeriodsTable'
+
+type CycleResults = InferResponseType<(typeof client.api.cycles)[':id']['results']['$get'], 200>
 
 /** What an annual cycle's results add to each row (GET /api/cycles/:id/results). */
-export interface AnnualResultFields {
-  periods?: AnnualPeriodView[]
-  monthsWorked?: number | null
-  annualScore?: number | null
-}
+export type AnnualResultFields = Pick<CycleResults['results'][number], 'periods' | 'monthsWorked' | 'annualScore'>
 
-export interface NotClassified {
-  staffId: number
-  fullName: string
-  unitName: string
-  monthsWorked: number | null
-  periods: AnnualPeriodView[]
-  reason: { code: string; vi: string; en: string }
-}
+/** A person of an annual cycle who is "không xếp loại", and why. */
+export type NotClassified = NonNullable<CycleResults['notClassified']>[number]
 
 /** The periods behind one annual result, folded away in its row. */
 export function PeriodsDetails({ result, lang }: { result: AnnualResultFields; lang: Lang }) {

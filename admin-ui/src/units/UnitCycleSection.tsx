@@ -2,7 +2,9 @@ import { tr } from '../i18n'
 import { useEffect, useState } from 'react'
 import { apiAll } from '../api'
 import type { Lang } from '../i18n'
-import type { LeaderCap, UnitEvaluationItem } from './types'
+import type { InferResponseType } from 'hono/client'
+import type { client } from '../client'
+import type { UnitEvaluationItem } from './types'
 import { UnitEvaluationsTable } from './UnitEvaluationsTable'
 
 /** On a unit cycle's page: its units — each to its form — with their stage, then their results. */
@@ -19,6 +21,9 @@ export function UnitCycleSection({ cycleId, lang }: { cycleId: number; lang: Lan
     </>
   )
 }
+
+/** Why a head's level was lowered to their unit's (a result of GET /api/cycles/:id/results). */
+type LeaderCap = NonNullable<InferResponseType<(typeof client.api.cycles)[':id']['results']['$get'], 200>['results'][number]['cap']>
 
 /** Beside a head's final level in a personal cycle's results: lowered to the unit's level, and why. */
 export function CapNote({ cap, lang }: { cap: LeaderCap; lang: Lang }) {
