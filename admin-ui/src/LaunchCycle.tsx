@@ -3,19 +3,18 @@ import { DateInput } from './DateInput'
 import { useEffect, useState, type FormEvent } from 'react'
 import { countingStart, DEFAULT_WORKING_DAYS } from '../../server/calendar/cycle-deadlines'
 import { isIsoDay } from '../../server/calendar/working-days'
-import { api, apiAll, ApiFailure } from './api'
+import type { InferResponseType } from 'hono/client'
+import { apiAll, ApiFailure } from './api'
+import { allPages, client, ok } from './client'
 import { LaunchIndicatorWarning } from './integrations/IndicatorsPanel'
 import { periodOf, type PeriodKind } from './period'
 import { go } from './router'
 import type { Lang } from './i18n'
-import type { RuleSetMeta, Unit } from './types'
+import type { RuleSetMeta } from './types'
+import type { Unit } from './UnitOptions'
 
 /** What the server says N working days give (GET /api/calendar/working-days). */
-interface WorkingDeadline {
-  date: string
-  dueAt: string
-  label: { vi: string; en: string }
-}
+type WorkingDeadline = InferResponseType<typeof client.api.calendar['working-days']['$get'], 200>
 
 const within = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max
 
@@ -32,8 +31,9 @@ function useDeadlinePreview(periodEnd: string, selfDays: number, reviewDays: num
     let live = true
     const timer = setTimeout(() => {
       void (async () => {
-        const self = await api<WorkingDeadline>('GET', `/api/calendar/working-days?from=${countingStart(new Date(), periodEnd)}&days=${selfDays}`)
-        const review = await api<WorkingDeadline>('GET', `/api/calendar/working-days?from=${self.date}&days=${reviewDays}`)
+        const workingDays = client.api.calendar['working-days']
+        const self = await ok(workingDays.$get({ query: { from: countingStart(new Date(), periodEnd), days: String(selfDays) } }))
+        const review = await ok(workingDays.$get({ query: { from: self.date, days: String(reviewDays) } }))
         if (live) setPreview({ self, review })
       })().catch(() => undefined)
     }, 250)
@@ -59,7 +59,7 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
   // (A unit rule set evaluates units over any period.)
   const fitting = ruleSets.filter((r) => r.subject === 'unit' || r.annual === (form.periodKind === 'year'))
   useEffect(() => {
-    void apiAll<Unit>('/api/units').then(setUnits)
+    void allPages(client.api.units.$get, {}).then(setUnits)
     void apiAll<RuleSetMeta>('/api/rulesets').then((all) => {
       const published = all.filter((r) => r.status === 'published')
       setRuleSets(published)
@@ -72,15 +72,16 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
     e.preventDefault()
     setError('')
     try {
-      const cycle = await api<{ id: number }>('POST', '/api/cycles', {
+      const json = {
         name: form.name,
-        periodKind: form.periodKind,
+        periodKind: form.periodKind as PeriodKind,
         periodStart: form.periodStart,
         periodEnd: form.periodEnd,
         ruleSetId: Number(form.ruleSetId),
         ...(scope.size ? { unitIds: [...scope] } : {}),
         durations: { selfAssessmentWorkingDays: form.selfDays, reviewWorkingDays: form.reviewDays, reminderWorkingDays: form.reminderDays },
-      })
+      }
+      const cycle = await ok(client.api.cycles.$post({ json }))
       go(`#/cycles/${cycle.id}`)
     } catch (err) {
       setError(err instanceof ApiFailure ? err.message : String(err))

@@ -1,31 +1,23 @@
 import { tr } from './i18n'
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import type { InferResponseType } from 'hono/client'
 import { Message, useAction } from './action'
-import { api, apiAll, ApiFailure } from './api'
+import { ApiFailure } from './api'
+import { allPages, client, ok } from './client'
 import type { Lang } from './i18n'
 import { LoadMore, usePagedList } from './paged-list'
 import { TableHead } from './TableHead'
-import type { Unit } from './types'
-import { UnitOptions } from './UnitOptions'
+import { UnitOptions, type Unit } from './UnitOptions'
 
-interface Staff {
-  id: number
-  username: string
-  fullName: string
-  unitId: number | null
-  unitName: string | null
-  positionCode: string | null
-  roles: string[]
-  /** Số định danh cá nhân (12 digits): listed for admins only. */
-  personalId?: string | null
-}
-interface Preview {
-  rows: number
-  valid: number
-  errors: { row: number; path: string; message: string }[]
-}
+/** An active staff member as `GET /api/staff` lists them (personalId: admins only). */
+type Staff = InferResponseType<typeof client.api.staff.$get, 200>[number]
+/** What `POST /api/staff/import?dryRun=true` answers: the rows, how many are valid, the errors per row. */
+type Preview = InferResponseType<typeof client.api.staff.import.$post, 200>
+/** What the import answers once every row is created. */
+type Imported = InferResponseType<typeof client.api.staff.import.$post, 201>
 
-const ROLES = ['staff', 'unit_head', 'leader', 'admin']
+const ROLES = ['staff', 'unit_head', 'leader', 'admin'] as const
+type Role = (typeof ROLES)[number]
 const ROLE_VI: Record<string, string> = { staff: 'Cán bộ', unit_head: 'Trưởng đơn vị', leader: 'Lãnh đạo', admin: 'Quản trị' }
 
 /** The admin's organisation: units as a tree, staff a page at a time (found by name, username or unit; create, edit), import from CSV/XLSX with a preview of errors per row. */
@@ -42,10 +34,10 @@ export function OrgPage({ lang }: { lang: Lang }) {
   const staff = staffList.items
   const reloadStaff = staffList.reload
   const [editing, setEditing] = useState<Staff | null>(null)
-  const [form, setForm] = useState({ username: '', fullName: '', unitCode: '', positionCode: 'CV', roles: ['staff'] as string[] })
+  const [form, setForm] = useState({ username: '', fullName: '', unitCode: '', positionCode: 'CV', roles: ['staff'] as Role[] })
   const [file, setFile] = useState<File | null>(null)
   const [preview, setPreview] = useState<Preview | null>(null)
-  const loadUnits = useCallback(async () => setUnits(await apiAll<Unit>('/api/units')), [])
+  const loadUnits = useCallback(async () => setUnits(await allPages(client.api.units.$get, {})), [])
   /** After an action: the units and the first page of staff (as searched) again. */
   const load = useCallback(async () => {
     await loadUnits()
@@ -59,7 +51,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
   const create = (e: FormEvent) => {
     e.preventDefault()
     void act(async () => {
-      const created = await api<{ password?: string }>('POST', '/api/staff', form)
+      const created = await ok(client.api.staff.$post({ json: form }))
       return tr(lang, 'orgPage.createdPassword', { username: form.username, password: created.password })
     })
   }
@@ -69,7 +61,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
     const body = await res.json()
     if (dryRun) setPreview(res.ok ? body : null)
     if (!res.ok) throw new ApiFailure(res.status, body.error.code, body.error.message)
-    return body as { created: number }
+    return body as Imported
   }
   const depth = (u: Unit): number => (u.parentId ? 1 + depth(units.find((x) => x.id === u.parentId) ?? { ...u, parentId: null }) : 0)
   const ordered = orderTree(units)
@@ -124,7 +116,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
             onSubmit={(e) => {
               e.preventDefault()
               void act(async () => {
-                await api('PATCH', `/api/staff/${editing.id}`, { fullName: editing.fullName, positionCode: editing.positionCode, roles: editing.roles, unitCode: units.find((u) => u.id === editing.unitId)?.code, personalId: editing.personalId?.trim() || null })
+                await ok(client.api.staff[':id'].$patch({ param: { id: String(editing.id) }, json: { fullName: editing.fullName, positionCode: editing.positionCode, roles: editing.roles as Role[], unitCode: units.find((u) => u.id === editing.unitId)?.code, personalId: editing.personalId?.trim() || null } }))
                 setEditing(null)
                 return tr(lang, 'orgPage.saved')
               })

@@ -1,14 +1,11 @@
+import type { InferResponseType } from 'hono/client'
 import { useEffect, useState } from 'react'
+import type { client } from './client'
 import { tr, type Lang } from './i18n'
 import { usePagedList } from './paged-list'
 
 /** A person a delegation or a reassignment may name (`GET /api/staff`). */
-export interface StaffOption {
-  id: number
-  fullName: string
-  unitName: string | null
-  roles: string[]
-}
+export type StaffOption = InferResponseType<typeof client.api.staff.$get, 200>[number]
 
 /** What is typed, once the typing pauses. */
 function useSettled(value: string, ms = 250): string {

@@ -1,7 +1,11 @@
-import type { Unit } from './types'
+import type { InferResponseType } from 'hono/client'
+import type { client } from './client'
+
+/** A unit as `GET /api/units` lists it (the tree as a flat list: parentId). */
+export type Unit = InferResponseType<typeof client.api.units.$get, 200>[number]
 
 /** The `<option>`s of a unit picker, valued by id or by code. */
-export function UnitOptions({ units, by = 'id' }: { units: Unit[]; by?: 'id' | 'code' }) {
+export function UnitOptions({ units, by = 'id' }: { units: Pick<Unit, 'id' | 'code' | 'name'>[]; by?: 'id' | 'code' }) {
   return (
     <>
       {units.map((u) => (
