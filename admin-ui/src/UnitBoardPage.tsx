@@ -1,27 +1,19 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from './action'
-import { api, apiAll } from './api'
+import type { InferResponseType } from 'hono/client'
+import { apiAll } from './api'
+import { client, ok } from './client'
 import { ActionDialog } from './dialog/ActionDialog'
 import { formatDate, formatNumber, type Lang, tr } from './i18n'
 import { LoadMore, usePagedList } from './paged-list'
 import { TableHead } from './TableHead'
-import type { Unit, WorkItem } from './types'
+import type { Unit } from './types'
 import { UnitOptions } from './UnitOptions'
 
-interface BoardRow {
-  staffId: number
-  fullName: string
-  late: number
-  awaitingConfirmation: number
-  awaitingAcceptance: number
-  dueToday: number
-}
-interface MonthRow {
-  staffId: number
-  fullName: string
-  scores: { a: number | null; b: number | null; c: number | null } | null
-  hours: number
-}
+type WorkItem = InferResponseType<(typeof client.api)['work-items']['$get'], 200>[number]
+type BoardRow = InferResponseType<(typeof client.api)['work-items']['board']['$get'], 200>['staff'][number]
+type MonthRow = InferResponseType<(typeof client.api)['work-items']['unit-summary']['$get'], 200>['staff'][number]
+const byId = (id: number) => ({ param: { id: String(id) } })
 
 
 /** The unit head's board: who is late, what waits for confirmation or acceptance, and the month so far. */
@@ -45,8 +37,8 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
   const pending = [...proposed.items, ...(proposed.next ? [] : done.items)]
   const loadFigures = useCallback(async () => {
     if (!unitId) return
-    setBoard((await api<{ staff: BoardRow[] }>('GET', `/api/work-items/board?unitId=${unitId}`)).staff)
-    setMonth((await api<{ staff: MonthRow[] }>('GET', `/api/work-items/unit-summary?unitId=${unitId}&month=${new Date().toISOString().slice(0, 7)}`)).staff)
+    setBoard((await ok(client.api['work-items'].board.$get({ query: { unitId: String(unitId) } }))).staff)
+    setMonth((await ok(client.api['work-items']['unit-summary'].$get({ query: { unitId: String(unitId), month: new Date().toISOString().slice(0, 7) } }))).staff)
   }, [unitId])
   const [reloadProposed, reloadDone] = [proposed.reload, done.reload]
   /** After a decision: the figures and the first pages of what waits, again. */
@@ -102,7 +94,7 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
                       <button onClick={() => setDeciding({ item: i, action: 'confirm' })}>{tr(lang, 'unitBoardPage.confirm')}</button>
                     ) : (
                       <>
-                        <button onClick={() => act(() => api('POST', `/api/work-items/${i.id}/accept`), tr(lang, 'unitBoardPage.accepted'))}>{tr(lang, 'unitBoardPage.accept')}</button>
+                        <button onClick={() => act(() => ok(client.api['work-items'][':id'].accept.$post(byId(i.id))), tr(lang, 'unitBoardPage.accepted'))}>{tr(lang, 'unitBoardPage.accept')}</button>
                         <button className="danger" onClick={() => setDeciding({ item: i, action: 'reject' })}>
                           {tr(lang, 'unitBoardPage.reject')}
                         </button>
@@ -129,8 +121,8 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
             lang={lang}
             onConfirm={(values) =>
               deciding.action === 'confirm'
-                ? act(() => api('POST', `/api/work-items/${deciding.item.id}/confirm`, { qualityFailures: qualityFailures(values['failures'] ?? '') }), tr(lang, 'unitBoardPage.confirmed'))
-                : act(() => api('POST', `/api/work-items/${deciding.item.id}/reject`, { reason: values['reason'] }), tr(lang, 'unitBoardPage.rejected'))
+                ? act(() => ok(client.api['work-items'][':id'].confirm.$post({ ...byId(deciding.item.id), json: { qualityFailures: qualityFailures(values['failures'] ?? '') } })), tr(lang, 'unitBoardPage.confirmed'))
+                : act(() => ok(client.api['work-items'][':id'].reject.$post({ ...byId(deciding.item.id), json: { reason: values['reason'] ?? '' } })), tr(lang, 'unitBoardPage.rejected'))
             }
             onClose={() => setDeciding(null)}
           />

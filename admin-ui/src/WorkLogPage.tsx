@@ -1,30 +1,16 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { Message, useAction } from './action'
-import { api, apiAll } from './api'
+import type { InferResponseType } from 'hono/client'
+import { allPages, client, ok } from './client'
 import { DateInput } from './DateInput'
 import { ActionDialog } from './dialog/ActionDialog'
 import { formatDate, formatNumber, type Lang, tr } from './i18n'
 import { TableHead } from './TableHead'
-import type { WorkItem } from './types'
 
-interface MyDay {
-  date: string
-  dueToday: WorkItem[]
-  overdue: WorkItem[]
-  upcoming: WorkItem[]
-  awaitingAcceptance: WorkItem[]
-  hours: { logged: number; expected: number }
-}
-interface Summary {
-  products: { code: string; name?: string; k: number; assigned: number; done: number; qualityFailures: number; delays: number }[]
-  scores: { a: number | null; b: number | null; c: number | null } | null
-  hours: { logged: number; expected: number }
-}
-interface Product {
-  code: string
-  name: string
-  unit: string
-}
+type WorkItem = InferResponseType<(typeof client.api)['work-items']['$get'], 200>[number]
+type MyDay = InferResponseType<(typeof client.api)['work-items']['my-day']['$get'], 200>
+type Summary = InferResponseType<(typeof client.api)['work-items']['summary']['$get'], 200>
+type Product = InferResponseType<typeof client.api.catalogue.$get, 200>[number]
 
 const today = () => new Date().toISOString().slice(0, 10)
 const monthStart = () => `${today().slice(0, 8)}01`
@@ -34,30 +20,30 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
   const [day, setDay] = useState<MyDay | null>(null)
   const [summary, setSummary] = useState<Summary | null>(null)
   const [catalogue, setCatalogue] = useState<Product[]>([])
-  const [form, setForm] = useState({ productCode: '', quantity: '1', dueOn: today(), kind: 'planned', title: '' })
+  const [form, setForm] = useState<{ productCode: string; quantity: string; dueOn: string; kind: 'planned' | 'arising'; title: string }>({ productCode: '', quantity: '1', dueOn: today(), kind: 'planned', title: '' })
   const [finished, setFinished] = useState<WorkItem[]>([])
   /** The item whose progress or completion is being recorded, in its own dialog. */
   const [recording, setRecording] = useState<{ item: WorkItem; complete: boolean } | null>(null)
   const load = useCallback(async () => {
-    const me = await api<{ id: number; positionCode: string | null }>('GET', '/api/me')
-    setDay(await api<MyDay>('GET', '/api/work-items/my-day'))
-    setSummary(await api<Summary>('GET', `/api/work-items/summary?from=${monthStart()}&to=${today()}`))
+    const me = await ok(client.api.me.$get())
+    setDay(await ok(client.api['work-items']['my-day'].$get({ query: {} })))
+    setSummary(await ok(client.api['work-items'].summary.$get({ query: { from: monthStart(), to: today() } })))
     // Completed items stay in sight: done (waiting for the head's confirmation) and confirmed, this month (one person's month: every page).
-    const mine = (status: string) => apiAll<WorkItem>(`/api/work-items?staffId=${me.id}&status=${status}&from=${monthStart()}&to=${today()}`)
+    const mine = (status: 'DONE' | 'CONFIRMED') => allPages(client.api['work-items'].$get, { staffId: String(me.id), status, from: monthStart(), to: today() })
     setFinished([...(await mine('DONE')), ...(await mine('CONFIRMED'))])
   }, [])
   const { message, act } = useAction(load, () => setRecording(null))
   useEffect(() => {
     void load()
     // The products of the person's position (the catalogue says which positions each applies to).
-    void api<{ positionCode: string | null }>('GET', '/api/me')
-      .then((me) => api<Product[]>('GET', `/api/catalogue${me.positionCode ? `?positionCode=${encodeURIComponent(me.positionCode)}` : ''}`))
+    void ok(client.api.me.$get())
+      .then((me) => ok(client.api.catalogue.$get({ query: me.positionCode ? { positionCode: me.positionCode } : {} })))
       .then(setCatalogue, () => setCatalogue([]))
   }, [load])
   const record = (e: FormEvent) => {
     e.preventDefault()
     void act(
-      () => api('POST', '/api/work-items', { productCode: form.productCode, quantity: Number(form.quantity), assignedOn: today(), dueOn: form.dueOn, kind: form.kind, ...(form.title ? { title: form.title } : {}) }),
+      () => ok(client.api['work-items'].$post({ json: { productCode: form.productCode, quantity: Number(form.quantity), assignedOn: today(), dueOn: form.dueOn, kind: form.kind, ...(form.title ? { title: form.title } : {}) } })),
       tr(lang, 'workLogPage.workItemRecorded'),
     )
   }
@@ -65,7 +51,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
     const hours = Number(values['hours'])
     const done = Number(values['done'])
     return act(
-      () => api('PATCH', `/api/work-items/${item.id}`, complete ? { complete: { date: today(), doneQuantity: done, hours } } : { progress: { date: today(), hours } }),
+      () => ok(client.api['work-items'][':id'].$patch({ param: { id: String(item.id) }, json: complete ? { complete: { date: today(), doneQuantity: done, hours } } : { progress: { date: today(), hours } } })),
       tr(lang, 'workLogPage.updated'),
     )
   }
@@ -133,7 +119,7 @@ export function WorkLogPage({ lang }: { lang: Lang }) {
           </label>
           <label>
             {tr(lang, 'workLogPage.kind')}
-            <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}>
+            <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as 'planned' | 'arising' })}>
               <option value="planned">{tr(lang, 'workLogPage.planned')}</option>
               <option value="arising">{tr(lang, 'workLogPage.arisingNeedsAcceptance')}</option>
             </select>
