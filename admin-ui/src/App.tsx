@@ -1,5 +1,8 @@
+import type { InferResponseType } from 'hono/client'
 import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react'
 import { api, apiAll, ApiFailure } from './api'
+// Types only: the typed client stays in its lazy chunk, out of the sign-in page's download.
+import type { client } from './client'
 import { Bell, NotificationsPage } from './NotificationsPage'
 import { formatDate, formatDateTime, LEVEL_LABELS, STAGE_LABELS, type Lang, tr, withMessages } from './i18n'
 import { useRoute } from './router'
@@ -20,13 +23,8 @@ const DelegationsPage = lazy(() => withMessages(import('./delegations/Delegation
 const UnitEvaluationPage = lazy(() => withMessages(import('./units/UnitEvaluationPage')).then((m) => ({ default: m.UnitEvaluationPage })))
 const UnitEvaluationsPage = lazy(() => withMessages(import('./units/UnitEvaluationsPage')).then((m) => ({ default: m.UnitEvaluationsPage })))
 
-interface Me {
-  id: number
-  fullName: string
-  roles: string[]
-  unitId: number | null
-  unitName: string | null
-}
+/** The signed-in person (the server's zod schema, through the typed client's types). */
+type Me = InferResponseType<typeof client.api.me.$get, 200>
 interface Task {
   id: number
   cycleId: number
