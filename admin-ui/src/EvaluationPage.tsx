@@ -1,3 +1,4 @@
+import type { InferResponseType } from 'hono/client'
 import { PeriodsTable, type AnnualPeriodView } from './annual/PeriodsTable'
 import Form from '@rjsf/core'
 import type { RJSFSchema } from '@rjsf/utils'
@@ -5,13 +6,14 @@ import { customizeValidator } from '@rjsf/validator-ajv8'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Message, useAction } from './action'
 import { api } from './api'
+import { client, ok } from './client'
 import { formatDateTime, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from './i18n'
 import { localizeVi, translateString } from './rjsf-vi'
 import { declaredLinesSchema, declaredLinesUi, formLines, splitLines, withCatalogue, type ProductOption } from './product-lines'
 import { fieldLabel } from './field-label'
 import { ProductTable } from './ProductTable'
 import { AssessmentSection, CriteriaTable, FormHeading, type FigureRow } from './form/Mau01Form'
-import { IndicatorValues, type IndicatorValue } from './form/IndicatorValues'
+import { IndicatorValues } from './form/IndicatorValues'
 import { assessmentComplete, assessmentFields, criteriaProblems, generalCriteria, withValue } from './form/mau01.model'
 import { approvalBody, authorityGeneral, REVIEWED_STAGES, uiWithoutKeys, withAssessment, withoutKeys } from './form/evaluation-form'
 import { PetitionPanel } from './petitions/PetitionPanel'
@@ -22,35 +24,15 @@ interface TraceLine {
   key: string
   text: { vi: string; en: string }
 }
-interface Evaluation {
-  id: number
-  cycleId: number
-  staffId: number
-  isOwner: boolean
-  /** Set when the caller acts here through a delegation: the principal they act for. */
-  delegatedBy?: { id: number; name: string } | null
-  unitId: number
-  fullName: string
-  unitName: string
-  stage: string
-  round: number
+type Scores = { trace?: TraceLine[]; values?: Record<string, number | null> } | null
+type EvaluationAnswer = InferResponseType<(typeof client.api.evaluations)[':id']['$get'], 200>
+/** The evaluation as the API answers it; the rule set's own documents (form schema, scores) as this page reads them. */
+type Evaluation = Omit<EvaluationAnswer, 'data' | 'adjustments' | 'formSchema' | 'scores' | 'rounds'> & {
   data: Record<string, unknown>
   adjustments: Record<string, unknown> | null
-  deadlineAt: string | null
-  total: number | null
-  level: string | null
-  finalLevel: string | null
-  rankInUnit: number | null
-  rankInCycle: number | null
-  ruleSet: { id: number; version: number }
   formSchema: RJSFSchema & { properties?: Record<string, RJSFSchema>; required?: string[] }
-  uiSchema: Record<string, unknown>
-  scores: { trace?: TraceLine[]; values?: Record<string, number | null> } | null
-  rounds: { round: number; data: Record<string, unknown>; scores: { values?: Record<string, number | null> } | null; outcome: string | null; reason: string | null; decidedAt: string | null }[]
-  allowedActions: string[]
-  productOptions: ProductOption[]
-  /** Values connected systems sent for the rule set's declared indicators (read-only). */
-  indicators?: IndicatorValue[]
+  scores: Scores
+  rounds: (Omit<EvaluationAnswer['rounds'][number], 'data' | 'scores'> & { data: Record<string, unknown>; scores: Scores })[]
 }
 
 interface CycleInfo {
@@ -90,7 +72,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   const [cycle, setCycle] = useState<CycleInfo | null>(null)
   const [computed, setComputed] = useState<RuleSetInfo['definition'] | null>(null)
   const load = useCallback(async () => {
-    const e = await api<Evaluation>('GET', `/api/evaluations/${id}`)
+    const e = (await ok(client.api.evaluations[':id'].$get({ param: { id: String(id) } }))) as Evaluation
     setEv(e)
     setData(e.data)
     setAuthority(authorityGeneral(e.data, e.adjustments))
@@ -157,7 +139,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   }, [data, ev, editable, general, fields])
 
   if (!ev) return null
-  const save = () => api('PUT', `/api/evaluations/${id}/self-assessment`, { data })
+  const save = () => ok(client.api.evaluations[':id']['self-assessment'].$put({ param: { id: String(id) }, json: { data } }))
   const lastReturn = [...ev.rounds].reverse().find((r) => r.outcome === 'RETURNED' || r.outcome === 'RETURNED_BY_LEADERSHIP')
   const trace = editable ? (preview?.trace ?? []) : (ev.scores?.trace ?? [])
   const reviewed = REVIEWED_STAGES.has(ev.stage) || (ev.adjustments !== null && Object.keys(ev.adjustments).length > 0)
@@ -240,7 +222,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
             const problem = invalid(problems)
             if (problem) throw new Error(problem)
             await save()
-            await api('POST', `/api/evaluations/${id}/submit`)
+            await ok(client.api.evaluations[':id'].submit.$post({ param: { id: String(id) }, json: {} }))
           }, tr(lang, 'evaluationPage.selfAssessmentSubmitted'))}
           showErrorList={false}
         >
@@ -283,14 +265,14 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
                   void act(async () => {
                     const problem = invalid(authorityProblems)
                     if (problem) throw new Error(problem)
-                    return api('POST', `/api/evaluations/${id}/approve`, body)
+                    return ok(client.api.evaluations[':id'].approve.$post({ param: { id: String(id) }, json: body }))
                   }, tr(lang, 'evaluationPage.approved'))
                 }}
               >
                 {tr(lang, 'evaluationPage.approve')}
               </button>
             )}
-            <button className="danger" data-testid="return" disabled={note.trim().length < 3} onClick={() => act(() => api('POST', `/api/evaluations/${id}/return`, { reason: note }), tr(lang, 'evaluationPage.returned'))}>
+            <button className="danger" data-testid="return" disabled={note.trim().length < 3} onClick={() => act(() => ok(client.api.evaluations[':id'].return.$post({ param: { id: String(id) }, json: { reason: note } })), tr(lang, 'evaluationPage.returned'))}>
               {ev.allowedActions.includes('leaderReturn') ? (tr(lang, 'evaluationPage.returnToTheUnitHead')) : tr(lang, 'evaluationPage.returnForRevision')}
             </button>
           </div>

@@ -1,16 +1,9 @@
+import type { InferResponseType } from 'hono/client'
+import type { client } from '../client'
 import { formatDateTime, formatNumber, type Lang, tr } from '../i18n'
 
 /** A declared indicator of the evaluation and the value its system sent (GET /api/evaluations/:id `indicators`). */
-export interface IndicatorValue {
-  path: string
-  code: string
-  unit: string
-  label: { vi: string; en: string } | null
-  value: number | null
-  updatedAt: string | null
-  locked: boolean
-  source: { vi: string; en: string }
-}
+export type IndicatorValue = Pick<InferResponseType<(typeof client.api.evaluations)[':id']['$get'], 200>['indicators'][number], 'path' | 'code' | 'unit' | 'label' | 'value' | 'updatedAt' | 'locked' | 'source'>
 
 /** The evaluation's indicators from connected systems, read-only, each with where it comes from and when it locks. */
 export function IndicatorValues({ indicators, lang }: { indicators: IndicatorValue[]; lang: Lang }) {
