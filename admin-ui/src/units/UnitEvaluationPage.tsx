@@ -1,9 +1,12 @@
 import { useCallback, useEffect, useState } from 'react'
-import { api } from '../api'
+import type { InferResponseType } from 'hono/client'
+import { client, ok } from '../client'
 import { Message, useAction } from '../action'
 import { EvaluationPage } from '../EvaluationPage'
 import { formatDate, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from '../i18n'
-import type { UnitContext } from './types'
+
+/** A unit evaluation as `GET /api/unit-evaluations/{id}` answers it: the evaluation with the unit, its head and the cycle. */
+type UnitContext = InferResponseType<(typeof client.api)['unit-evaluations'][':id']['$get'], 200>
 
 /**
  * A unit evaluation: the unit, its head and the period above the evaluation's own page (the rule
@@ -14,7 +17,7 @@ export function UnitEvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   const [ctx, setCtx] = useState<UnitContext | null | undefined>(undefined)
   const [version, setVersion] = useState(0)
   const load = useCallback(async () => {
-    setCtx(await api<UnitContext>('GET', `/api/unit-evaluations/${id}`).catch(() => null))
+    setCtx(await ok(client.api['unit-evaluations'][':id'].$get({ param: { id: String(id) } })).catch(() => null))
   }, [id])
   const { message, act } = useAction(async () => {
     await load()
@@ -44,7 +47,7 @@ export function UnitEvaluationPage({ id, lang }: { id: number; lang: Lang }) {
         </p>
         {canSignOff && (
           <div className="actions">
-            <button data-testid="unit-sign-off" onClick={() => void act(() => api('POST', `/api/unit-evaluations/${id}/sign-off`), tr(lang, 'unitEvaluationPage.unitEvaluationSignedOff'))}>
+            <button data-testid="unit-sign-off" onClick={() => void act(() => ok(client.api['unit-evaluations'][':id']['sign-off'].$post({ param: { id: String(id) } })), tr(lang, 'unitEvaluationPage.unitEvaluationSignedOff'))}>
               {tr(lang, 'unitEvaluationPage.signOff')}
             </button>
           </div>

@@ -1,16 +1,15 @@
 import { tr } from '../i18n'
 import { useEffect, useState } from 'react'
-import { apiAll } from '../api'
+import { allPages, client } from '../client'
 import type { Lang } from '../i18n'
-import type { UnitEvaluationItem } from './types'
-import { UnitEvaluationsTable } from './UnitEvaluationsTable'
+import { UnitEvaluationsTable, type UnitEvaluationItem } from './UnitEvaluationsTable'
 
 /** "Đánh giá đơn vị": every unit evaluation the user is party to (admins: all), newest cycle first. */
 export function UnitEvaluationsPage({ lang }: { lang: Lang }) {
   const vi = lang === 'vi'
   const [rows, setRows] = useState<UnitEvaluationItem[] | null>(null)
   useEffect(() => {
-    apiAll<UnitEvaluationItem>('/api/unit-evaluations').then((r) => setRows([...r].sort((a, b) => b.cycleId - a.cycleId || a.unitName.localeCompare(b.unitName, 'vi'))), () => setRows([]))
+    allPages(client.api['unit-evaluations'].$get, {}).then((r) => setRows([...r].sort((a, b) => b.cycleId - a.cycleId || a.unitName.localeCompare(b.unitName, 'vi'))), () => setRows([]))
   }, [])
   return (
     <section className="card">

@@ -1,5 +1,9 @@
 import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from '../i18n'
-import type { UnitEvaluationItem } from './types'
+import type { InferResponseType } from 'hono/client'
+import type { client } from '../client'
+
+/** A unit evaluation as `GET /api/unit-evaluations` lists it. */
+export type UnitEvaluationItem = InferResponseType<(typeof client.api)['unit-evaluations']['$get'], 200>[number]
 
 /** Unit evaluations in a table: the unit (to its form), its head, the period, the stage or the result. */
 export function UnitEvaluationsTable({ rows, lang, showCycle = true }: { rows: UnitEvaluationItem[]; lang: Lang; showCycle?: boolean }) {
