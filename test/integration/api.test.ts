@@ -268,5 +268,8 @@ describe('the HTTP API contract: auth, org, rule sets, errors, OpenAPI', () => {
     expect((list.parameters as { name: string }[]).map((p) => p.name)).toEqual(['direction', 'staffId', 'scope', 'after', 'limit'])
     expect(doc.paths['/api/petitions/{id}/accept'].post.requestBody.content['application/json'].schema.properties.reason).toMatchObject({ type: 'string', minLength: 3, maxLength: 2000 })
     expect(doc.components.schemas.Petition.properties.status.enum).toEqual(['OPEN', 'ACCEPTED', 'REJECTED'])
+    expect(doc.paths['/api/cycles/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CycleDetail' })
+    expect(Object.keys(doc.paths['/api/cycles/{id}/results/export'].get.responses['200'].content)).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'])
+    expect(doc.paths['/api/staff'].get.responses['200'].content['application/json'].schema).toEqual({ type: 'array', items: { $ref: '#/components/schemas/Staff' } })
   })
 })
