@@ -1,17 +1,15 @@
 import { tr } from '../i18n'
 import { useEffect, useState } from 'react'
-import { apiAll } from '../api'
+import { allPages, client } from '../client'
 import type { Lang } from '../i18n'
 import type { InferResponseType } from 'hono/client'
-import type { client } from '../client'
-import type { UnitEvaluationItem } from './types'
-import { UnitEvaluationsTable } from './UnitEvaluationsTable'
+import { UnitEvaluationsTable, type UnitEvaluationItem } from './UnitEvaluationsTable'
 
 /** On a unit cycle's page: its units — each to its form — with their stage, then their results. */
 export function UnitCycleSection({ cycleId, lang }: { cycleId: number; lang: Lang }) {
   const [rows, setRows] = useState<UnitEvaluationItem[]>([])
   useEffect(() => {
-    apiAll<UnitEvaluationItem>(`/api/unit-evaluations?cycleId=${cycleId}`).then(setRows, () => setRows([]))
+    allPages(client.api['unit-evaluations'].$get, { cycleId: String(cycleId) }).then(setRows, () => setRows([]))
   }, [cycleId])
   if (!rows.length) return null
   return (
