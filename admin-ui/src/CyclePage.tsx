@@ -3,8 +3,7 @@ import { NotClassifiedList, PeriodsDetails, type NotClassified } from './annual/
 import { useCallback, useEffect, useState } from 'react'
 import type { InferResponseType } from 'hono/client'
 import { Message, useAction } from './action'
-import { api, apiAll } from './api'
-import { client, ok } from './client'
+import { allPages, client, ok } from './client'
 import { quotaLimit } from '../../rules/classify'
 import { quotaPreview, quotaWarning } from './quota-preview'
 import { formatDate, formatNumber, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from './i18n'
@@ -20,15 +19,8 @@ type ResultsPage = InferResponseType<typeof cycleApi.results.$get, 200>
 type Result = ResultsPage['results'][number]
 /** Figures over every result the user may see (the first page of results carries them). */
 type ResultsSummary = NonNullable<ResultsPage['summary']>
-interface EvaluationRow {
-  id: number
-  staffId: number
-  unitId: number
-  fullName: string
-  stage: string
-  total: number | null
-  level: string | null
-}
+/** An evaluation of the cycle as `GET /api/evaluations` lists it (its level before quota). */
+type EvaluationRow = InferResponseType<typeof client.api.evaluations.$get, 200>[number]
 
 /** One page of a cycle's results (100 at a time) and the cursor of the next page (the Link header's), if any. */
 async function resultsPage(id: number, after?: string): Promise<{ body: ResultsPage; next: string | null }> {
@@ -57,8 +49,8 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
     const c = await ok(cycleApi.$get({ param: { id: String(id) } }))
     setCycle(c)
     if (canLead) {
-      setLevels(await apiAll<EvaluationRow>(`/api/evaluations?cycleId=${id}`))
-      setCap((await api<{ definition: { quota: { cap: number } } }>('GET', `/api/rulesets/${c.ruleSetId}`)).definition.quota.cap)
+      setLevels(await allPages(client.api.evaluations.$get, { cycleId: String(id) }))
+      setCap((await ok(client.api.rulesets[':id'].$get({ param: { id: String(c.ruleSetId) } }))).definition.quota.cap)
     }
     if (c.status === 'CLASSIFIED') {
       // The first page of results, with the figures over all of them; the rest on demand.

@@ -4,15 +4,16 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { countingStart, DEFAULT_WORKING_DAYS } from '../../server/calendar/cycle-deadlines'
 import { isIsoDay } from '../../server/calendar/working-days'
 import type { InferResponseType } from 'hono/client'
-import { apiAll, ApiFailure } from './api'
+import { ApiFailure } from './api'
 import { allPages, client, ok } from './client'
 import { LaunchIndicatorWarning } from './integrations/IndicatorsPanel'
 import { periodOf, type PeriodKind } from './period'
 import { go } from './router'
 import type { Lang } from './i18n'
-import type { RuleSetMeta } from './types'
 import type { Unit } from './UnitOptions'
 
+/** A rule set as `GET /api/rulesets` lists it. */
+type RuleSetSummary = InferResponseType<typeof client.api.rulesets.$get, 200>[number]
 /** What the server says N working days give (GET /api/calendar/working-days). */
 type WorkingDeadline = InferResponseType<typeof client.api.calendar['working-days']['$get'], 200>
 
@@ -48,7 +49,7 @@ function useDeadlinePreview(periodEnd: string, selfDays: number, reviewDays: num
 /** The admin launches a cycle: period, units in scope, published rule set, deadlines in working days with the dates they give. */
 export function LaunchCycle({ lang }: { lang: Lang }) {
   const [units, setUnits] = useState<Unit[]>([])
-  const [ruleSets, setRuleSets] = useState<RuleSetMeta[]>([])
+  const [ruleSets, setRuleSets] = useState<RuleSetSummary[]>([])
   const month = periodOf('month', new Date())
   const [form, setForm] = useState({ name: month.name, periodKind: 'month', periodStart: month.start, periodEnd: month.end, ruleSetId: 0, selfDays: DEFAULT_WORKING_DAYS.selfAssessmentWorkingDays, reviewDays: DEFAULT_WORKING_DAYS.reviewWorkingDays, reminderDays: DEFAULT_WORKING_DAYS.reminderWorkingDays })
   const [scope, setScope] = useState<Set<number>>(new Set())
@@ -60,7 +61,7 @@ export function LaunchCycle({ lang }: { lang: Lang }) {
   const fitting = ruleSets.filter((r) => r.subject === 'unit' || r.annual === (form.periodKind === 'year'))
   useEffect(() => {
     void allPages(client.api.units.$get, {}).then(setUnits)
-    void apiAll<RuleSetMeta>('/api/rulesets').then((all) => {
+    void allPages(client.api.rulesets.$get, {}).then((all) => {
       const published = all.filter((r) => r.status === 'published')
       setRuleSets(published)
       // Nothing preselected unless only one can apply: the admin chooses the rule set of record.
