@@ -14,16 +14,7 @@ import { checkCookieWrite, limitBodies } from './http/request-guards.js'
 import type { AppDeps, AppEnv } from './http/context.js'
 import { openApiDocument } from './http/route.js'
 import { apiRoutes } from './api.routes.js'
-import { auditRoutes } from './routes/audit.routes.js'
-import { authRoutes } from './routes/auth.routes.js'
-import { cycleRoutes } from './routes/cycles.routes.js'
-import { evaluationRoutes } from './routes/evaluations.routes.js'
-import { orgRoutes } from './routes/org.routes.js'
-import { ruleSetRoutes } from './routes/rulesets.routes.js'
-import { worklogRoutes } from './routes/worklog.routes.js'
-import { formsRoutes } from './routes/forms.routes.js'
 import { API_KEY_PATHS } from './integrations/key-auth.js'
-import { unitEvaluationRoutes } from './routes/unit-evaluations.routes.js'
 
 export { SESSION_COOKIE }
 const PUBLIC_PATHS = new Set(['/api/health', '/api/auth/login', '/api/openapi.json', '/api/session'])
@@ -67,19 +58,10 @@ export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Ho
     return next()
   })
 
-  authRoutes(app, deps, auth)
-  orgRoutes(app, deps)
-  ruleSetRoutes(app, deps)
-  cycleRoutes(app, deps)
-  evaluationRoutes(app, deps)
-  worklogRoutes(app, deps)
-  auditRoutes(app, deps)
-  formsRoutes(app, deps)
-  unitEvaluationRoutes(app, deps)
-  // The features converted to @hono/zod-openapi (issue 16.5); their document is generated from their zod schemas.
-  const converted = apiRoutes(deps)
-  app.route('/', converted)
-  const document = openApiDocument(converted.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'KPI Công vụ API', version: '0.1.0' } }))
+  // Every route, defined with @hono/zod-openapi in its feature folder; the document is generated from their zod schemas.
+  const routes = apiRoutes(deps, auth)
+  app.route('/', routes)
+  const document = openApiDocument(routes.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'KPI Công vụ API', version: '0.1.0' } }))
   app.get('/api/openapi.json', (c) => c.json(document))
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'Không tìm thấy đường dẫn.', messageEn: 'No such route.' } }, 404))

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { loadAuthConfig, type AuthConfig } from '../config.js'
+import type { AuthConfig } from '../config.js'
 import { checkHealth } from '../health/health.js'
 import type { AppDeps } from '../http/context.js'
 import { defineRoute, featureApp, jsonAnswer, jsonBody } from '../http/openapi.js'
@@ -94,9 +94,8 @@ const meRoute = defineRoute({
  * signed in, and the liveness check. Health, sign-in and the session are public: app.ts lets them
  * through without a session.
  */
-export function authRoutes(deps: AppDeps) {
+export function authRoutes(deps: AppDeps, auth: AuthConfig) {
   const { db } = deps
-  const auth = authConfigOf(deps)
   const lifetime = configuredLifetime(auth)
   // Hash the dummy password now, so the first sign-in to an unknown account is not the slow one.
   dummyPasswordHash().catch((err: unknown) => console.error('dummy password hash', err))
@@ -143,10 +142,6 @@ export function authRoutes(deps: AppDeps) {
     .openapi(meRoute, async (c) => c.json(await staffView(c.get('user').id), 200))
 }
 
-/** The sign-in settings createApp was given (app.ts authenticates with the same; tests set their own), or the environment's. */
-function authConfigOf(deps: AppDeps): AuthConfig {
-  return (deps.config as { auth?: AuthConfig }).auth ?? loadAuthConfig()
-}
 
 /** The sign-in routes, as the typed client sees them. */
 export type AuthApi = ReturnType<typeof authRoutes>
