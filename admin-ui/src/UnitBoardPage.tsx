@@ -7,7 +7,7 @@ import { ActionDialog } from './dialog/ActionDialog'
 import { formatDate, formatNumber, type Lang, tr } from './i18n'
 import { LoadMore, usePagedList } from './paged-list'
 import { TableHead } from './TableHead'
-import type { Unit } from './types'
+import type { Unit } from './UnitOptions'
 import { UnitOptions } from './UnitOptions'
 
 type WorkItem = InferResponseType<(typeof client.api)['work-items']['$get'], 200>[number]
