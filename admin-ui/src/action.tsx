@@ -8,8 +8,8 @@ export interface Outcome {
 }
 
 /**
- * One way to run a user action: clear the last message, run it, show the success text or the
- * API's message (with its details: issue paths, failing test cases), then reload the page's data.
+ * One way to run a user action: clear the last message, run it, reload the page's data, then show the
+ * success text — or the API's message (with its details: issue paths, failing test cases).
  */
 export function useAction(reload: () => Promise<void>, onSuccess?: () => void) {
   const [message, setMessage] = useState<Outcome | null>(null)
@@ -17,9 +17,11 @@ export function useAction(reload: () => Promise<void>, onSuccess?: () => void) {
     setMessage(null)
     try {
       const result = await fn()
-      setMessage({ kind: 'ok', text: typeof ok === 'function' ? ok(result) : ok })
       onSuccess?.()
-      await reload()
+      // The message appears with the page already showing the action's outcome (never "done" beside the old stage);
+      // the action itself succeeded, so a failed refresh only leaves the page as it was.
+      await reload().catch(() => undefined)
+      setMessage({ kind: 'ok', text: typeof ok === 'function' ? ok(result) : ok })
     } catch (err) {
       setMessage({ kind: 'error', text: err instanceof ApiFailure ? err.message : String(err), details: err instanceof ApiFailure ? detailLines(err.details) : [] })
     }
