@@ -294,7 +294,7 @@ export function cyclesRoutes(deps: AppDeps) {
       if (cycle.status !== 'OPEN' && !again) throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá không ở trạng thái đang mở.', `The cycle is ${cycle.status}.`)
       const waiting = rows.filter((r) => r.stage !== 'AWAITING_SIGN_OFF' && r.stage !== 'CLASSIFIED').length
       if (waiting) throw new ApiError(409, 'UNIT_NOT_READY', `Còn ${waiting} bản đánh giá của đơn vị chưa được trưởng đơn vị duyệt.`, `${waiting} evaluation(s) of the unit are not approved by the unit head yet.`)
-      const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(signOffUnitUpdate, { args: [{ actor, unitId }], ...(updateId ? { updateId } : {}) }))
+      const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(signOffUnitUpdate, { args: [{ actor, unitId }], ...(updateId ? { updateId } : {}) }), rows.length)
       return c.json({ ...result, progress: await cycleProgress(db, cycle.id) }, 200)
     })
     .openapi(returnRoute, async (c) => {
@@ -306,7 +306,7 @@ export function cyclesRoutes(deps: AppDeps) {
       const { updateId } = actionOptions(c, user.id)
       const { rows, actor } = await checkLeadership(cycle.id, unitId, user)
       if (!rows.some((r) => r.stage === 'AWAITING_SIGN_OFF')) throw new ApiError(409, 'UNIT_NOT_READY', 'Đơn vị không có bản đánh giá nào đang chờ ký duyệt.', 'No evaluation of the unit awaits sign-off.')
-      const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(returnUnitUpdate, { args: [{ actor, unitId, reason }], ...(updateId ? { updateId } : {}) }))
+      const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(returnUnitUpdate, { args: [{ actor, unitId, reason }], ...(updateId ? { updateId } : {}) }), rows.length)
       return c.json({ ...result, progress: await cycleProgress(db, cycle.id) }, 200)
     })
     .openapi(exceptionRoute, async (c) => {

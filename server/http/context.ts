@@ -15,7 +15,7 @@ export interface SessionUser {
 export interface AppDeps {
   db: Db
   client: Client
-  config: Pick<Config, 'taskQueue' | 'actionDeadlineMs'>
+  config: Pick<Config, 'taskQueue' | 'actionDeadlineMs'> & Partial<Pick<Config, 'unitActionMsPerEvaluation'>>
 }
 
 export type AppEnv = { Variables: { user: SessionUser; requestId: string } }

@@ -57,10 +57,22 @@ function unreachable(err: unknown): boolean {
   return false
 }
 
-/** Runs a Temporal call with the configured deadline, mapping refusals and time-outs to ApiErrors. */
-export async function viaWorkflow<T>(deps: { client: Client; config: { actionDeadlineMs: number } }, call: () => Promise<T>): Promise<T> {
+/** What a unit-wide action may add to the deadline per evaluation when the configuration does not say. */
+const UNIT_ACTION_MS_PER_EVALUATION = 100
+
+/** How long an action may wait for its workflow: the configured deadline, plus each evaluation's allowance for an action over a unit. */
+export function actionDeadline(config: { actionDeadlineMs: number; unitActionMsPerEvaluation?: number }, evaluations = 0): number {
+  return config.actionDeadlineMs + evaluations * (config.unitActionMsPerEvaluation ?? UNIT_ACTION_MS_PER_EVALUATION)
+}
+
+/**
+ * Runs a Temporal call with the configured deadline, mapping refusals and time-outs to ApiErrors.
+ * `evaluations`: how many evaluations an action over a unit acts on; each adds its allowance, so a
+ * large unit's sign-off is given the time it takes instead of a 503 while it is still running.
+ */
+export async function viaWorkflow<T>(deps: { client: Client; config: { actionDeadlineMs: number; unitActionMsPerEvaluation?: number } }, call: () => Promise<T>, evaluations = 0): Promise<T> {
   try {
-    return await deps.client.withDeadline(Date.now() + deps.config.actionDeadlineMs, call)
+    return await deps.client.withDeadline(Date.now() + actionDeadline(deps.config, evaluations), call)
   } catch (err) {
     throw toApiError(err)
   }
