@@ -25,35 +25,10 @@ const UnitEvaluationsPage = lazy(() => withMessages(import('./units/UnitEvaluati
 
 /** The signed-in person (the server's zod schema, through the typed client's types). */
 type Me = InferResponseType<typeof client.api.me.$get, 200>
-interface Task {
-  id: number
-  cycleId: number
-  unitId: number
-  fullName: string
-  unitName: string
-  stage: string
-  overdue: boolean
-  deadlineAt: string | null
-  /** A task that awaits me as someone's delegate: whose it is. */
-  delegatedBy?: { id: number; name: string } | null
-}
-interface Result {
-  id: number
-  cycleId: number
-  staffId: number
-  finalLevel: string | null
-  total: number | null
-  rankInUnit: number | null
-}
-interface Cycle {
-  id: number
-  name: string
-  periodStart: string
-  periodEnd: string
-  status: string
-  /** A unit cycle's evaluations are units (issue 14.2). */
-  subject?: 'staff' | 'unit'
-}
+/** An evaluation as `GET /api/evaluations` lists it: my tasks, and my classified results. */
+type Task = InferResponseType<typeof client.api.evaluations.$get, 200>[number]
+type Result = Task
+type Cycle = InferResponseType<typeof client.api.cycles.$get, 200>[number]
 
 /** The shell of the web app: sign-in, my tasks, cycles. Role screens grow from here. */
 export function App() {

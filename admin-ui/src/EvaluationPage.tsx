@@ -5,7 +5,6 @@ import type { RJSFSchema } from '@rjsf/utils'
 import { customizeValidator } from '@rjsf/validator-ajv8'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Message, useAction } from './action'
-import { api } from './api'
 import { client, ok } from './client'
 import { formatDateTime, LEVEL_LABELS, STAGE_LABELS, type Lang, tr } from './i18n'
 import { localizeVi, translateString } from './rjsf-vi'
@@ -35,19 +34,9 @@ type Evaluation = Omit<EvaluationAnswer, 'data' | 'adjustments' | 'formSchema' |
   rounds: (Omit<EvaluationAnswer['rounds'][number], 'data' | 'scores'> & { data: Record<string, unknown>; scores: Scores })[]
 }
 
-interface CycleInfo {
-  name: string
-  periodStart: string
-  periodEnd: string
-}
-interface ComputedInfo {
-  key: string
-  label: { vi: string; en: string }
-  scale?: { max: number }
-}
-interface RuleSetInfo {
-  definition: { computed: ComputedInfo[]; totalKey: string }
-}
+type CycleInfo = InferResponseType<(typeof client.api.cycles)[':id']['$get'], 200>
+/** The rule set's computed figures (labels, maxima) and its total's key, for Mẫu 01's part B. */
+type RuleSetDefinition = InferResponseType<(typeof client.api.rulesets)[':id']['$get'], 200>['definition']
 /** The task score, shown under the general criteria as Mẫu 01's part B (a rule set without it shows the total alone). */
 const TASK_KEY = 'task'
 
@@ -70,7 +59,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   const [authority, setAuthority] = useState<Record<string, unknown>>({})
   const [review, setReview] = useState<{ comment?: string; proposedLevel?: string }>({})
   const [cycle, setCycle] = useState<CycleInfo | null>(null)
-  const [computed, setComputed] = useState<RuleSetInfo['definition'] | null>(null)
+  const [computed, setComputed] = useState<RuleSetDefinition | null>(null)
   const load = useCallback(async () => {
     const e = (await ok(client.api.evaluations[':id'].$get({ param: { id: String(id) } }))) as Evaluation
     setEv(e)
@@ -88,11 +77,11 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
   const ruleSetId = ev?.ruleSet.id
   useEffect(() => {
     if (cycleId === undefined) return
-    api<CycleInfo>('GET', `/api/cycles/${cycleId}`).then(setCycle, () => setCycle(null))
+    ok(client.api.cycles[':id'].$get({ param: { id: String(cycleId) } })).then(setCycle, () => setCycle(null))
   }, [cycleId])
   useEffect(() => {
     if (ruleSetId === undefined) return
-    api<RuleSetInfo>('GET', `/api/rulesets/${ruleSetId}`).then((r) => setComputed(r.definition), () => setComputed(null))
+    ok(client.api.rulesets[':id'].$get({ param: { id: String(ruleSetId) } })).then((r) => setComputed(r.definition), () => setComputed(null))
   }, [ruleSetId])
 
   const editable = ev?.allowedActions.includes('submit') ?? false
@@ -130,7 +119,7 @@ export function EvaluationPage({ id, lang }: { id: number; lang: Lang }) {
       return
     }
     const timer = setTimeout(() => {
-      api<{ trace: TraceLine[]; values: Record<string, number | null> }>('POST', `/api/rulesets/${ev.ruleSet.id}/evaluate`, { inputs: data }).then(
+      ok(client.api.rulesets[':id'].evaluate.$post({ param: { id: String(ev.ruleSet.id) }, json: { inputs: data } })).then(
         (r) => setPreview({ trace: r.trace, values: r.values }),
         () => setPreview(null),
       )

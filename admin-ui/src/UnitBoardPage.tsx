@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from './action'
 import type { InferResponseType } from 'hono/client'
-import { apiAll } from './api'
-import { client, ok } from './client'
+import { allPages, client, ok } from './client'
 import { ActionDialog } from './dialog/ActionDialog'
 import { formatDate, formatNumber, type Lang, tr } from './i18n'
 import { LoadMore, usePagedList } from './paged-list'
@@ -25,7 +24,7 @@ export function UnitBoardPage({ lang, me }: { lang: Lang; me: { id: number; unit
   /** The item being confirmed (with its own quality failures) or rejected (with its own reason), in a dialog. */
   const [deciding, setDeciding] = useState<{ item: WorkItem; action: 'confirm' | 'reject' } | null>(null)
   useEffect(() => {
-    void apiAll<Unit>('/api/units').then((all) => {
+    void allPages(client.api.units.$get, {}).then((all) => {
       const mine = me.roles.includes('admin') || me.roles.includes('leader') ? all : all.filter((u) => u.headId === me.id || (me.roles.includes('unit_head') && u.id === me.unitId))
       setUnits(mine)
       setUnitId(mine[0]?.id ?? null)

@@ -1,23 +1,18 @@
 import { useEffect, useState } from 'react'
-import { api, ApiFailure } from '../api'
+import type { InferResponseType } from 'hono/client'
+import { ApiFailure } from '../api'
+import { client, ok } from '../client'
 import { formatDateTime, formatNumber, LEVEL_LABELS, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 
-interface Published {
-  unitName: string
-  unitSize: number
-  publishedAt: string
-  petitionClosesAt: string | null
-  resultsLockedAt: string | null
-  results: { evaluationId: number; staffId: number; fullName: string; positionName: string | null; positionCode: string | null; level: string | null; rank: string | null; total: number | null; underReview: boolean }[]
-}
+type Published = InferResponseType<(typeof client.api.cycles)[':id']['units'][':unitId']['published']['$get'], 200>
 
 /** A unit's published results, as its members see them: name, position, level, rank "3 / 12", total. */
 export function PublishedList({ cycleId, unitId, lang }: { cycleId: number; unitId: number; lang: Lang }) {
   const [list, setList] = useState<Published | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
-    api<Published>('GET', `/api/cycles/${cycleId}/units/${unitId}/published`).then(setList, (err: unknown) => setError(err instanceof ApiFailure ? err.message : String(err)))
+    ok(client.api.cycles[':id'].units[':unitId'].published.$get({ param: { id: String(cycleId), unitId: String(unitId) } })).then(setList, (err: unknown) => setError(err instanceof ApiFailure ? err.message : String(err)))
   }, [cycleId, unitId])
   if (error) return <p className="muted">{error}</p>
   if (!list) return null
