@@ -72,7 +72,6 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
     void load()
   }, [load])
   if (!cycle) return null
-  const vi = lang === 'vi'
   /** HTXS candidates (before quota) against the cap of the unit: what sign-off will lead to. */
   const quota = (unitId: number) => {
     const mine = levels.filter((e) => e.unitId === unitId)
@@ -146,7 +145,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                         .map((e) => (
                           <li key={e.id}>
                             <a href={`#/evaluations/${e.id}`}>{e.fullName}</a> — {STAGE_LABELS[e.stage]?.[lang] ?? e.stage}
-                            {e.total !== null ? `, ${e.total.toLocaleString(vi ? 'vi-VN' : 'en-US')} ${tr(lang, 'cyclePage.pts')}, ${e.level}` : ''}
+                            {e.total !== null ? `, ${formatNumber(e.total, lang)} ${tr(lang, 'cyclePage.pts')}, ${e.level}` : ''}
                             {isAdmin && REASSIGNABLE.includes(e.stage) && <ReassignAction evaluationId={e.id} staffId={e.staffId} lang={lang} onDone={load} />}
                           </li>
                         ))}
@@ -260,7 +259,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                   <td>{r.rankInUnit}</td>
                   <td>{r.fullName}</td>
                   <td>{r.unitName}</td>
-                  <td>{r.total?.toLocaleString(vi ? 'vi-VN' : 'en-US')}</td>
+                  <td>{r.total === null ? '' : formatNumber(r.total, lang)}</td>
                   <td title={r.finalLevel ? LEVEL_LABELS[r.finalLevel]?.[lang] : undefined}>
                     {r.finalLevel}
                     {r.quotaCut ? ` (${tr(lang, 'cyclePage.quota')})` : ''}

@@ -22,7 +22,6 @@ const empty = (year: number): CalendarDay => ({ date: `${year}-01-01`, kind: 'ho
  * working days, to add, rename or remove. Other days follow the week (Monday–Friday working).
  */
 export function HolidaysPage({ lang }: { lang: Lang }) {
-  const vi = lang === 'vi'
   const [year, setYear] = useState(thisYear)
   const [days, setDays] = useState<CalendarDay[]>([])
   const [form, setForm] = useState<CalendarDay>(() => empty(thisYear()))
@@ -78,9 +77,7 @@ export function HolidaysPage({ lang }: { lang: Lang }) {
     <section className="card" data-testid="holidays">
       <h2>{tr(lang, 'holidaysPage.workingCalendar')}</h2>
       <p className="muted">
-        {vi
-          ? 'Thứ Hai đến thứ Sáu là ngày làm việc, trừ các ngày nghỉ dưới đây; thứ Bảy, Chủ nhật được đánh dấu "làm bù" là ngày làm việc. Hạn nộp tính theo ngày làm việc, kết thúc lúc 23:59:59 giờ Việt Nam. Năm 2027 là dự kiến: hãy đối chiếu với thông báo nghỉ lễ, Tết hằng năm của Chính phủ.'
-          : 'Monday to Friday are working days except the days off below; a Saturday or Sunday marked as a compensating working day is one. Deadlines count working days and end at 23:59:59 Vietnam time. The 2027 days are provisional: check them against the Government’s annual notice.'}
+        {tr(lang, 'holidaysPage.explanation')}
       </p>
       <div className="inline-form">
         <button type="button" className="secondary" onClick={() => changeYear(year - 1)} aria-label={tr(lang, 'holidaysPage.previousYear')}>

@@ -1,5 +1,6 @@
 import { getDefaultRegistry } from '@rjsf/core'
 import type { WidgetProps } from '@rjsf/utils'
+import { tr } from './i18n'
 
 const Select = getDefaultRegistry().widgets['SelectWidget']!
 
@@ -12,11 +13,11 @@ export function LabelledSelectWidget(props: WidgetProps) {
   if (!chooser) return <Select {...props} />
   const item = /_(\d+)__(?:any|one)of_select$/.exec(props.id)
   const n = item ? Number(item[1]) + 1 : null
-  const vi = document.documentElement.lang !== 'en'
+  const lang = document.documentElement.lang === 'en' ? 'en' : 'vi'
   return (
     <>
       <label className="visually-hidden" htmlFor={props.id}>
-        {vi ? `Chọn dạng${n ? ` của mục ${n}` : ''}` : `Choose the kind${n ? ` of item ${n}` : ''}`}
+        {n ? tr(lang, 'labelledSelect.chooseKindOfItem', { n }) : tr(lang, 'labelledSelect.chooseKind')}
       </label>
       <Select {...props} />
     </>

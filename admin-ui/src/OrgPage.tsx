@@ -18,11 +18,11 @@ type Imported = InferResponseType<typeof client.api.staff.import.$post, 201>
 
 const ROLES = ['staff', 'unit_head', 'leader', 'admin'] as const
 type Role = (typeof ROLES)[number]
-const ROLE_VI: Record<string, string> = { staff: 'Cán bộ', unit_head: 'Trưởng đơn vị', leader: 'Lãnh đạo', admin: 'Quản trị' }
+/** A role as people read it; an unknown code as it is. */
+const roleLabel = (lang: Lang, role: string) => (['staff', 'unit_head', 'leader', 'admin'].includes(role) ? tr(lang, `orgPage.role.${role as 'staff' | 'unit_head' | 'leader' | 'admin'}`) : role)
 
 /** The admin's organisation: units as a tree, staff a page at a time (found by name, username or unit; create, edit), import from CSV/XLSX with a preview of errors per row. */
 export function OrgPage({ lang }: { lang: Lang }) {
-  const vi = lang === 'vi'
   const [units, setUnits] = useState<Unit[]>([])
   const [search, setSearch] = useState({ q: '', unitId: '' })
   const [query, setQuery] = useState(search)
@@ -98,7 +98,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
                 <td>{s.unitName}</td>
                 <td>{s.positionCode}</td>
                 <td>{s.personalId ?? '—'}</td>
-                <td>{s.roles.map((r) => (vi ? ROLE_VI[r] : r)).join(', ')}</td>
+                <td>{s.roles.map((r) => roleLabel(lang, r)).join(', ')}</td>
                 <td>
                   <button className="secondary" onClick={() => setEditing(s)}>
                     {tr(lang, 'orgPage.edit')}
@@ -145,7 +145,7 @@ export function OrgPage({ lang }: { lang: Lang }) {
               {ROLES.map((r) => (
                 <label key={r} className="check">
                   <input type="checkbox" checked={editing.roles.includes(r)} onChange={(e) => setEditing({ ...editing, roles: e.target.checked ? [...editing.roles, r] : editing.roles.filter((x) => x !== r) })} />
-                  {vi ? ROLE_VI[r] : r}
+                  {roleLabel(lang, r)}
                 </label>
               ))}
             </fieldset>

@@ -4,7 +4,7 @@ import { customizeValidator } from '@rjsf/validator-ajv8'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Message, useAction } from './action'
 import type { InferResponseType } from 'hono/client'
-import { apiAll, ApiFailure } from './api'
+import { ApiFailure } from './api'
 import { allPages, client, ok } from './client'
 import { go } from './router'
 import { JsonField, ruleSetUiSchema } from './JsonField'
@@ -155,13 +155,12 @@ const LEVEL_KEYS = ['HTXS', 'HTT', 'HT', 'KHT'] as const
 
 /** Re-score a chosen cycle with this version: distribution before/after per unit, quota effect, who changes band. */
 function Simulation({ id, lang }: { id: number; lang: Lang }) {
-  const vi = lang === 'vi'
   const [cycles, setCycles] = useState<{ id: number; name: string; status: string }[]>([])
   const [cycleId, setCycleId] = useState<number>(0)
   const [report, setReport] = useState<SimulationReport | null>(null)
   const [error, setError] = useState('')
   useEffect(() => {
-    void apiAll<{ id: number; name: string; status: string }>('/api/cycles').then((all) => {
+    void allPages(client.api.cycles.$get, {}).then((all) => {
       const usable = all.filter((c) => c.status !== 'CANCELLED')
       setCycles(usable)
       setCycleId(usable[0]?.id ?? 0)
@@ -203,9 +202,7 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
       {report && (
         <>
           <p>
-            {vi
-              ? `${report.summary.scored}/${report.summary.evaluations} bản được chấm lại; ${report.summary.up} lên hạng, ${report.summary.down} xuống hạng.`
-              : `${report.summary.scored}/${report.summary.evaluations} re-scored; ${report.summary.up} up, ${report.summary.down} down.`}
+            {tr(lang, 'ruleSetsPage.simulationSummary', { scored: report.summary.scored, evaluations: report.summary.evaluations, up: report.summary.up, down: report.summary.down })}
           </p>
           <table className="chart">
             <thead>

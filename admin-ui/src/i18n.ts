@@ -25,9 +25,9 @@ export const LEVEL_LABELS: Record<string, Record<Lang, string>> = {
   KHT: { vi: 'Không hoàn thành nhiệm vụ', en: 'Not completed' },
 }
 
-/** A number as people read it in the language, or an em dash when there is none. */
-export function formatNumber(value: number | null | undefined, lang: Lang): string {
-  return value === null || value === undefined ? '—' : value.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')
+/** A number as people read it in the language (Intl: decimal comma in Vietnamese), or an em dash when there is none. */
+export function formatNumber(value: number | null | undefined, lang: Lang, options?: Intl.NumberFormatOptions): string {
+  return value === null || value === undefined ? '—' : value.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US', options)
 }
 
 const dateTimeParts = new Intl.DateTimeFormat('en-GB', {

@@ -1,4 +1,4 @@
-import { formatDate, LEVEL_LABELS, type Lang, tr } from '../i18n'
+import { formatDate, formatNumber, LEVEL_LABELS, type Lang, tr } from '../i18n'
 
 /** One classified period behind an annual score (the evaluation's `periods`, filled at launch). */
 export interface AnnualPeriodView {
@@ -13,8 +13,7 @@ export interface AnnualPeriodView {
 
 /** The periods an annual score is the mean of, read-only, with the months worked and the mean. */
 export function PeriodsTable({ periods, monthsWorked, annualScore, lang }: { periods: AnnualPeriodView[]; monthsWorked?: number | null; annualScore?: number | null; lang: Lang }) {
-  const vi = lang === 'vi'
-  const n = (x: number) => x.toLocaleString(vi ? 'vi-VN' : 'en-US', { maximumFractionDigits: 2 })
+  const n = (x: number) => formatNumber(x, lang, { maximumFractionDigits: 2 })
   return (
     <div data-testid="annual-periods">
       <table>

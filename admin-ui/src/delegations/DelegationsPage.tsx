@@ -13,7 +13,6 @@ import { DELEGATION_SCOPE, DELEGATION_STATUS, todayInVietnam, type Delegation } 
  * Admins see everyone's.
  */
 export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; roles: string[] } }) {
-  const vi = lang === 'vi'
   const [rows, setRows] = useState<Delegation[]>([])
   const mayGive = me.roles.includes('unit_head') || me.roles.includes('leader')
   const today = todayInVietnam()
@@ -72,9 +71,7 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
     <section className="card" data-testid="delegations">
       <h2>{tr(lang, 'delegationsPage.delegation')}</h2>
       <p className="muted">
-        {vi
-          ? 'Người được ủy quyền nhận xét (duyệt, trả lại) hoặc ký duyệt thay bạn trong thời gian đã chọn (tính theo giờ Việt Nam); ủy quyền tự hết hạn. Không ai xử lý bản đánh giá của chính mình.'
-          : 'The delegate reviews (approves, returns) or signs off for you during the chosen days (Vietnam time); the delegation ends by itself. Nobody acts on their own evaluation.'}
+        {tr(lang, 'delegationsPage.explanation')}
       </p>
       <Message message={message} />
       {mayGive && (

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react'
-import { apiAll } from '../api'
-import { client, ok } from '../client'
+import { allPages, client, ok } from '../client'
 import { formatDate, formatDateTime, formatNumber, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 import type { CoverageSubject, CoverageView } from './views'
@@ -9,7 +8,6 @@ const who = (s: CoverageSubject) => `${s.name}${s.handle ? ` (${s.handle})` : ''
 
 /** The indicators of a cycle or a launch, one table each: values in, missing ones, late ones. */
 export function CoverageTables({ coverage, lang }: { coverage: CoverageView; lang: Lang }) {
-  const vi = lang === 'vi'
   if (!coverage.indicators.length) return <p className="muted">{tr(lang, 'indicatorsPanel.theRuleSetDeclaresNo')}</p>
   return (
     <>
@@ -19,7 +17,7 @@ export function CoverageTables({ coverage, lang }: { coverage: CoverageView; lan
             {i.label ? i.label[lang] : i.code} <span className="muted">· {i.systemName ?? i.system} · {i.code} · {i.unit}</span>
           </h3>
           <p className="muted">
-            {vi ? `Theo ${i.scope === 'person' ? 'từng cán bộ' : 'đơn vị'}; ${i.locked ? 'đã khóa' : 'khóa'} ngày ${formatDate(i.closingDate)}. Đã nhận ${i.received.length}/${i.expected}, thiếu ${i.missing.length}, gửi muộn ${i.late.length}.` : `Per ${i.scope}; ${i.locked ? 'locked' : 'locks'} on ${formatDate(i.closingDate)}. Received ${i.received.length}/${i.expected}, missing ${i.missing.length}, late ${i.late.length}.`}
+            {tr(lang, 'indicatorsPanel.coverage', { scope: tr(lang, i.scope === 'person' ? 'indicatorsPanel.scopePerson' : 'indicatorsPanel.scopeUnit'), lock: tr(lang, i.locked ? 'indicatorsPanel.locked' : 'indicatorsPanel.locks'), date: formatDate(i.closingDate), received: i.received.length, expected: i.expected, missing: i.missing.length, late: i.late.length })}
           </p>
           <table>
             <TableHead lang={lang} vi={['Cán bộ / đơn vị', 'Giá trị', 'Tình trạng', 'Thời điểm']} en={['Person / unit', 'Value', 'State', 'At']} />
@@ -36,7 +34,7 @@ export function CoverageTables({ coverage, lang }: { coverage: CoverageView; lan
                 <tr key={`l-${l.subject.subject}-${n}`} className="error">
                   <td>{who(l.subject)}</td>
                   <td>{formatNumber(l.value, lang)}</td>
-                  <td>{vi ? `Gửi muộn, không dùng${l.hasValue ? ' (giữ giá trị gửi đúng hạn)' : ''}` : `Late, not used${l.hasValue ? ' (the value sent in time stands)' : ''}`}</td>
+                  <td>{tr(lang, l.hasValue ? 'indicatorsPanel.lateNotUsedKept' : 'indicatorsPanel.lateNotUsed')}</td>
                   <td>{formatDateTime(l.at)}</td>
                 </tr>
               ))}
@@ -62,7 +60,7 @@ export function IndicatorsPanel({ lang }: { lang: Lang }) {
   const [cycleId, setCycleId] = useState<number | null>(null)
   const [coverage, setCoverage] = useState<CoverageView | null>(null)
   useEffect(() => {
-    void apiAll<{ id: number; name: string; status: string }>('/api/cycles').then((all) => {
+    void allPages(client.api.cycles.$get, {}).then((all) => {
       const live = all.filter((c) => c.status !== 'CANCELLED')
       setCycles(live)
       setCycleId((id) => id ?? live[0]?.id ?? null)

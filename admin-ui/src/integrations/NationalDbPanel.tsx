@@ -1,32 +1,23 @@
 import { DateInput } from '../DateInput'
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
-import { apiAll } from '../api'
-import { client, ok } from '../client'
+import { allPages, client, ok } from '../client'
 import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 import type { SyncStatus } from './views'
-
-const STATES: Record<SyncStatus['records'][number]['status'], [string, string]> = {
-  sent: ['đã gửi', 'sent'],
-  refused: ['bị từ chối', 'refused'],
-  invalid: ['thiếu dữ liệu', 'incomplete'],
-  pending: ['đang chờ gửi', 'pending'],
-}
 
 /**
  * The national-database delivery of a classified cycle: the decision (number, date) it cites, the
  * "Gửi" button, the due date (3 working days) and each person's record state with the reason.
  */
 export function NationalDbPanel({ lang }: { lang: Lang }) {
-  const vi = lang === 'vi'
   const [cycles, setCycles] = useState<{ id: number; name: string; status: string }[]>([])
   const [cycleId, setCycleId] = useState<number | null>(null)
   const [sync, setSync] = useState<SyncStatus | null>(null)
   const [decision, setDecision] = useState({ number: '', date: '' })
 
   useEffect(() => {
-    void apiAll<{ id: number; name: string; status: string }>('/api/cycles').then((all) => {
+    void allPages(client.api.cycles.$get, {}).then((all) => {
       const classified = all.filter((c) => c.status === 'CLASSIFIED')
       setCycles(classified)
       setCycleId((id) => id ?? classified[0]?.id ?? null)
@@ -112,7 +103,7 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
                     <td>{typeof r.record['personalId'] === 'string' ? r.record['personalId'] : '—'}</td>
                     <td>{typeof r.record['score'] === 'number' ? formatNumber(r.record['score'], lang) : '—'}</td>
                     <td>{typeof r.record['level'] === 'string' ? (LEVEL_LABELS[r.record['level']]?.[lang] ?? r.record['level']) : '—'}</td>
-                    <td className={r.status === 'refused' || r.status === 'invalid' ? 'error' : undefined}>{vi ? STATES[r.status][0] : STATES[r.status][1]}</td>
+                    <td className={r.status === 'refused' || r.status === 'invalid' ? 'error' : undefined}>{tr(lang, `nationalDbPanel.state.${r.status}`)}</td>
                     <td>{r.reason ?? ''}</td>
                     <td>{r.sentAt ? formatDateTime(r.sentAt) : ''}</td>
                   </tr>

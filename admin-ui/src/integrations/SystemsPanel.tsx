@@ -5,16 +5,8 @@ import { formatDateTime, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 import type { IssuedKey, KeyView, SystemView } from './views'
 
-const KEY_STATES: Record<KeyView['state'], [string, string]> = {
-  active: ['đang dùng', 'active'],
-  expiring: ['hết hạn sau thời gian chuyển đổi', 'valid until the grace period ends'],
-  expired: ['đã hết hạn', 'expired'],
-  revoked: ['đã thu hồi', 'revoked'],
-}
-
 /** Connected systems: create one, rotate and revoke its keys; a new key is shown once. */
 export function SystemsPanel({ lang, systems, reload }: { lang: Lang; systems: SystemView[]; reload: () => Promise<void> }) {
-  const vi = lang === 'vi'
   const [form, setForm] = useState({ code: '', name: '', requireSignature: false })
   const [issued, setIssued] = useState<(IssuedKey & { system: string }) | null>(null)
   const { message, act } = useAction(reload)
@@ -74,7 +66,7 @@ export function SystemsPanel({ lang, systems, reload }: { lang: Lang; systems: S
                 <ul>
                   {s.keys.map((k) => (
                     <li key={k.id}>
-                      <code>{k.prefix}…</code> {vi ? KEY_STATES[k.state][0] : KEY_STATES[k.state][1]}
+                      <code>{k.prefix}…</code> {tr(lang, `systemsPanel.keyState.${k.state}`)}
                       {k.expiresAt && k.state === 'expiring' ? ` (${formatDateTime(k.expiresAt)})` : ''}
                       {k.lastUsedAt ? ` · ${tr(lang, 'systemsPanel.lastUsed')} ${formatDateTime(k.lastUsedAt)}` : ''}{' '}
                       {(k.state === 'active' || k.state === 'expiring') && (

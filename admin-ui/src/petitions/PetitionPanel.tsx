@@ -1,30 +1,23 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
-import { api } from '../api'
+import type { InferResponseType } from 'hono/client'
 import { client, ok } from '../client'
 import { formatDateTime, type Lang, tr } from '../i18n'
-import { PETITION_STATUS, type Petition } from './labels'
+import { petitionStatus, type Petition } from './labels'
 
-/** The cycle fields the petition panel reads (`GET /api/cycles/:id`, not on the typed client yet). */
-interface PublishedCycle {
-  id: number
-  publishedAt: string | null
-  petitionClosesAt: string | null
-  resultsLockedAt: string | null
-}
+type PublishedCycle = InferResponseType<(typeof client.api.cycles)[':id']['$get'], 200>
 
 /**
  * On a classified evaluation, for its owner: until when a petition (kiến nghị) may be filed, the
  * "Kiến nghị" button with a reason dialog, and the petitions filed with their answers.
  */
 export function PetitionPanel({ evaluation, lang, onChange }: { evaluation: { id: number; cycleId: number; staffId: number; stage: string }; lang: Lang; onChange?: () => void }) {
-  const vi = lang === 'vi'
   const [cycle, setCycle] = useState<PublishedCycle | null>(null)
   const [mine, setMine] = useState<Petition[]>([])
   const [open, setOpen] = useState(false)
   const [reason, setReason] = useState('')
   const load = useCallback(async () => {
-    setCycle(await api<PublishedCycle>('GET', `/api/cycles/${evaluation.cycleId}`))
+    setCycle(await ok(client.api.cycles[':id'].$get({ param: { id: String(evaluation.cycleId) } })))
     setMine((await ok(client.api.petitions.$get({ query: { cycleId: String(evaluation.cycleId) } }))).filter((p) => p.evaluationId === evaluation.id))
   }, [evaluation.cycleId, evaluation.id])
   useEffect(() => {
@@ -45,13 +38,7 @@ export function PetitionPanel({ evaluation, lang, onChange }: { evaluation: { id
         <p className="muted">{tr(lang, 'petitionPanel.resultsLockedOn', { value: formatDateTime(cycle.resultsLockedAt) })}</p>
       ) : (
         <p data-testid="petition-window">
-          {windowOpen
-            ? vi
-              ? `Bạn có thể kiến nghị đến hết ${formatDateTime(cycle.petitionClosesAt)}.`
-              : `You may petition until ${formatDateTime(cycle.petitionClosesAt)}.`
-            : vi
-              ? 'Đã hết hạn kiến nghị.'
-              : 'The petition window has closed.'}
+          {windowOpen ? tr(lang, 'petitionPanel.mayPetitionUntil', { value: formatDateTime(cycle.petitionClosesAt) }) : tr(lang, 'petitionPanel.windowClosed')}
         </p>
       )}
       <Message message={message} />
@@ -83,7 +70,7 @@ export function PetitionPanel({ evaluation, lang, onChange }: { evaluation: { id
         <ul data-testid="petition-list">
           {mine.map((p) => (
             <li key={p.id}>
-              {formatDateTime(p.filedAt)} — {p.reason} — <strong>{vi ? PETITION_STATUS[p.status][0] : PETITION_STATUS[p.status][1]}</strong>
+              {formatDateTime(p.filedAt)} — {p.reason} — <strong>{petitionStatus(lang, p.status)}</strong>
               {p.status === 'OPEN' && ` (${tr(lang, 'petitionPanel.answerDue')} ${formatDateTime(p.answerDueAt)})`}
               {p.answerReason && `: ${p.answerReason}`}
             </li>

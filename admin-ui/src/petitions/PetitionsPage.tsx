@@ -3,7 +3,7 @@ import { Message, useAction } from '../action'
 import { allPages, client, ok } from '../client'
 import { formatDateTime, LEVEL_LABELS, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
-import { PETITION_STATUS, type Petition } from './labels'
+import { petitionStatus, type Petition } from './labels'
 
 /**
  * The petitions the user may see: for the competent authority (the sign-off leader; the admin for
@@ -11,7 +11,6 @@ import { PETITION_STATUS, type Petition } from './labels'
  * reopens for review) or reject; for staff their own.
  */
 export function PetitionsPage({ lang }: { lang: Lang }) {
-  const vi = lang === 'vi'
   const [rows, setRows] = useState<Petition[]>([])
   const [answering, setAnswering] = useState<{ id: number; decision: 'accept' | 'reject' } | null>(null)
   const [reason, setReason] = useState('')
@@ -44,7 +43,7 @@ export function PetitionsPage({ lang }: { lang: Lang }) {
                 <td>{formatDateTime(p.filedAt)}</td>
                 <td className={p.status === 'OPEN' && new Date(p.answerDueAt).getTime() < Date.now() ? 'error' : undefined}>{formatDateTime(p.answerDueAt)}</td>
                 <td>
-                  {vi ? PETITION_STATUS[p.status][0] : PETITION_STATUS[p.status][1]}
+                  {petitionStatus(lang, p.status)}
                   {p.answerReason && `: ${p.answerReason}`}
                 </td>
                 <td>
