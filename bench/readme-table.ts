@@ -1,16 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { RESULTS_FILE, type Results } from './results.js'
+import { RESULTS_FILE, summarise, type Figure, type Results } from './results.js'
 
 /** The figures the README shows, in order; ratios are against a baseline measured in the same run. */
-const ROWS: { suite: string; key: string; label: string; digits: number; unit: string; target?: string }[] = [
+const ROWS: { suite: string; key: string; label: string; digits: number; unit: string; target?: string; per?: string }[] = [
   { suite: 'rules', key: 'evalRatio', label: 'full NĐ 335 evaluations ÷ raw json-logic-js, same formulas', digits: 2, unit: '×', target: '≥ 2×' },
   { suite: 'rules', key: 'evalsPerSecond', label: 'full NĐ 335 evaluations per second', digits: 0, unit: '' },
+  { suite: 'rules', key: 'rawEvalsPerSecond', label: 'raw json-logic-js evaluations per second (this machine\'s speed)', digits: 0, unit: '' },
   { suite: 'rules', key: 'simulateSeconds', label: 'simulate 50,000 evaluations', digits: 2, unit: ' s', target: '< 1 s' },
+  { suite: 'rules', key: 'simulateSeconds', per: 'rawTwiceSeconds', label: 'simulate 50,000 ÷ raw json-logic-js applying both versions\' formulas', digits: 2, unit: '×' },
   { suite: 'worklog', key: 'recordRatio', label: 'record a work item, 50 clients, p50 ÷ bare INSERT route p50', digits: 2, unit: '×', target: '≤ 1,5×' },
   { suite: 'worklog', key: 'recordP50Ms', label: 'record a work item, 50 clients, p50', digits: 1, unit: ' ms' },
   { suite: 'worklog', key: 'summaryRatio', label: 'month summary of 5,000 staff ÷ plain SQL aggregation', digits: 2, unit: '×', target: '≤ 2×' },
   { suite: 'worklog', key: 'summarySeconds', label: 'month summary of 5,000 staff × 60 items', digits: 2, unit: ' s', target: '< 1 s' },
+  { suite: 'worklog', key: 'plainSqlSeconds', label: 'the plain SQL aggregation alone (baseline)', digits: 2, unit: ' s' },
   { suite: 'cycle', key: 'launchRatio', label: 'cycle launch rate ÷ bare workflow starts (2,000 staff)', digits: 2, unit: '×', target: '≥ 0,8×' },
   { suite: 'cycle', key: 'actionP50Ratio', label: 'submit/approve p50 ÷ (bare Update + bare write) p50', digits: 2, unit: '×', target: '≤ 1,25×' },
   { suite: 'cycle', key: 'submitP50Ms', label: 'submit over HTTP, p50', digits: 1, unit: ' ms' },
@@ -29,11 +32,20 @@ export function readmeTable(results: Results): string {
     '|---|---|---|---|',
   ]
   const rows = ROWS.flatMap((r) => {
-    const f = results.suites[r.suite]?.figures[r.key]
-    const where = results.suites[r.suite]!.database === 'none' ? r.suite : `${r.suite}, ${results.suites[r.suite]!.database}`
+    // A suite that was not run has no rows.
+    const suite = results.suites[r.suite]
+    if (!suite) return []
+    const f = r.per ? perRun(suite.figures[r.key], suite.figures[r.per]) : suite.figures[r.key]
+    const where = suite.database === 'none' ? r.suite : `${r.suite}, ${suite.database}`
     return f ? [`| ${r.label} (${where}) | ${vi(f.median, r.digits)}${r.unit} | ${vi(f.min, r.digits)}–${vi(f.max, r.digits)}${r.unit} | ${r.target ?? ''} |`] : []
   })
   return [...head, ...rows].join('\n')
+}
+
+/** One figure divided by another run by run (each run's ratio), with the median and spread of those ratios. */
+function perRun(of: Figure | undefined, by: Figure | undefined): Figure | undefined {
+  if (!of || !by || of.runs.length !== by.runs.length) return undefined
+  return summarise(of.runs.map((x, i) => ({ ratio: x / by.runs[i]! })))['ratio']
 }
 
 /** `npm run bench:readme`: rewrites the README between the bench markers. */

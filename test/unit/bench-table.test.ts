@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { readmeTable } from '../../bench/readme-table.js'
+import { summarise, type Results } from '../../bench/results.js'
+
+describe("the README's benchmark table", () => {
+  const runs = [
+    { simulateSeconds: 1.0, rawTwiceSeconds: 8.0, evalRatio: 5, evalsPerSecond: 60000, rawEvalsPerSecond: 12000 },
+    { simulateSeconds: 0.9, rawTwiceSeconds: 4.5, evalRatio: 4, evalsPerSecond: 70000, rawEvalsPerSecond: 20000 },
+    { simulateSeconds: 2.0, rawTwiceSeconds: 10.0, evalRatio: 6, evalsPerSecond: 50000, rawEvalsPerSecond: 10000 },
+  ]
+  const results: Results = { measuredAt: '2026-12-01T18:00:00Z', runs: 3, machine: { node: 'v24.21.0', cpus: 2, cpuModel: 'AMD EPYC' }, suites: { rules: { database: 'none', figures: summarise(runs) } } }
+  const table = readmeTable(results)
+
+  it('gives each figure its median and the spread of the runs, with decimal commas', () => {
+    expect(table).toContain('| simulate 50,000 evaluations (rules) | 1,00 s | 0,90–2,00 s | < 1 s |')
+    expect(table).toContain('on 2 × AMD EPYC, Node v24.21.0; median of 3 runs')
+  })
+
+  it('divides a figure by its baseline run by run, not median by median', () => {
+    // Ratios per run: 0,125, 0,2, 0,2 → median 0,20 (the medians' ratio would be 1,0 / 8,0 = 0,125).
+    expect(table).toContain("| simulate 50,000 ÷ raw json-logic-js applying both versions' formulas (rules) | 0,20× | 0,13–0,20× |  |")
+  })
+})
