@@ -29,6 +29,15 @@ const errorResponses = {
   '5XX': { description: 'Unavailable for now (database, Temporal): retry later', content: { 'application/json': { schema: ErrorBody } } },
 } as const
 
+/**
+ * A schema made in a module that imports plain `zod` (the rule-set model in rules/), ready for
+ * `.openapi()`: zod gives each schema the methods its prototype has when the schema is made, so one
+ * made before @hono/zod-openapi was loaded lacks `.openapi` — which module loads first depends on
+ * who imports what (a test importing the rule-set model first saw "text.openapi is not a function").
+ * A clone is made now, with the method.
+ */
+export const described = <S extends z.ZodType>(schema: S): S => schema.clone()
+
 /** A JSON request body (required, as every body of ours). */
 export const jsonBody = <S extends z.ZodType>(schema: S) => ({ content: { 'application/json': { schema } }, required: true }) as const
 

@@ -10,7 +10,7 @@ import { AuditEvent } from '../audit/audit.schemas.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import { scoreDocument, scoreError } from '../evaluations/scoring.js'
 import type { AppDeps, SessionUser } from '../http/context.js'
-import { defineRoute, featureApp, idPath, jsonAnswer, jsonBody } from '../http/openapi.js'
+import { defineRoute, described, featureApp, idPath, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
 import { dbId, dbIdQuery } from '../http/schemas.js'
@@ -53,7 +53,7 @@ const RuleSetChange = z
     change: z.enum(['added', 'removed', 'changed']),
     before: z.unknown().optional(),
     after: z.unknown().optional(),
-    summary: text.openapi({ description: 'one readable line, e.g. "Ngưỡng HTXS: 90 → 85"' }),
+    summary: described(text).openapi({ description: 'one readable line, e.g. "Ngưỡng HTXS: 90 → 85"' }),
   })
   .openapi('RuleSetChange')
 
@@ -101,8 +101,8 @@ export const ScoredSample = z
     ruleHash: z.string(),
     values: z.record(z.string(), z.number().nullable()),
     total: z.number(),
-    baseLevel: level.openapi({ description: 'from the bands alone' }),
-    level: level.openapi({ description: 'after overrides (before quota)' }),
+    baseLevel: described(level).openapi({ description: 'from the bands alone' }),
+    level: described(level).openapi({ description: 'after overrides (before quota)' }),
     override: z.object({ code: z.string(), label: text }).nullable(),
     failures: z.array(z.object({ code: z.string(), message: text })),
     problems: z.array(z.object({ key: z.string(), message: z.string() })),
