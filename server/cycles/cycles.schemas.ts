@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi'
+import { instant } from '../http/openapi.js'
 
 /**
  * What the cycles' routes answer, as zod schemas: the OpenAPI document and the web app's typed
  * client are generated from them (issue 16.5).
  */
 
-const instant = z.string().openapi({ format: 'date-time' })
 const day = z.string().openapi({ format: 'date', example: '2026-12-31' })
 const count = z.number().int()
 const perStage = z.record(z.string(), count).openapi({ description: 'stage → number of evaluations' })

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import type { AppDeps } from '../http/context.js'
-import { defineRoute, featureApp, idPath, jsonAnswer, jsonBody } from '../http/openapi.js'
+import { defineRoute, featureApp, idPath, instant, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
 import { dbId, dbIdQuery } from '../http/schemas.js'
@@ -10,7 +10,6 @@ import { datesProblem, delegationStatus, mayDelegate } from './delegation.rules.
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-mm-dd').openapi({ format: 'date', example: '2026-12-10' })
 const scope = z.enum(['review', 'sign-off'])
-const instant = z.string().openapi({ format: 'date-time' })
 const person = z.object({ id: z.number().int(), name: z.string() })
 
 /** A delegation as `GET /api/delegations` lists it. */

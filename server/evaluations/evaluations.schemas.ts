@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi'
+import { instant } from '../http/openapi.js'
 import { STAGES, type Action } from '../../workflows/stages.js'
 import { dbId, dbIdQuery } from '../http/schemas.js'
 import { pageQuery } from '../http/paging.js'
 
-const instant = z.string().openapi({ format: 'date-time' })
 const bilingual = z.object({ vi: z.string(), en: z.string() })
 const person = z.object({ id: z.number().int(), name: z.string() })
 

@@ -44,6 +44,9 @@ export const jsonBody = <S extends z.ZodType>(schema: S) => ({ content: { 'appli
 /** A JSON answer. */
 export const jsonAnswer = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } }) as const
 
+/** An instant as every answer gives it: ISO 8601 with time zone (`toISOString()`). */
+export const instant = z.string().openapi({ format: 'date-time' })
+
 /** A path id as the URL carries it; the handler reads it with `idParam` (404 unless a positive integer). */
 export const idPath = z.string().openapi({ description: 'a positive integer id', example: '12' })
 

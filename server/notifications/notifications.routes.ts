@@ -1,9 +1,8 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../http/context.js'
-import { defineRoute, featureApp, jsonAnswer, jsonBody } from '../http/openapi.js'
+import { defineRoute, featureApp, instant, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { page, pageQuery } from '../http/paging.js'
 
-const instant = z.string().openapi({ format: 'date-time' })
 
 /** A notification as `GET /api/notifications` lists it. */
 export const Notification = z

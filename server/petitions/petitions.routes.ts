@@ -7,7 +7,7 @@ import { answerPetitionUpdate, cycleWorkflowId, filePetitionUpdate } from '../..
 import { forbidden, notFound } from '../errors.js'
 import { actionOptions } from '../http/action-options.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
-import { defineRoute, featureApp, idPath, jsonAnswer, jsonBody } from '../http/openapi.js'
+import { defineRoute, featureApp, idPath, instant, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
 import { dbIdQuery } from '../http/schemas.js'
@@ -15,7 +15,6 @@ import { viaWorkflow } from '../http/temporal-errors.js'
 import { answered, petitionErrors, petitionOpen, windowClosed } from './petition.errors.js'
 
 const status = z.enum(['OPEN', 'ACCEPTED', 'REJECTED'])
-const instant = z.string().openapi({ format: 'date-time' })
 
 /** A petition as `GET /api/petitions` lists it. */
 export const Petition = z

@@ -10,7 +10,7 @@ import { AuditEvent } from '../audit/audit.schemas.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import { scoreDocument, scoreError } from '../evaluations/scoring.js'
 import type { AppDeps, SessionUser } from '../http/context.js'
-import { defineRoute, described, featureApp, idPath, jsonAnswer, jsonBody } from '../http/openapi.js'
+import { defineRoute, described, featureApp, idPath, instant, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
 import { dbId, dbIdQuery } from '../http/schemas.js'
@@ -18,7 +18,6 @@ import { formulaBudgetError, refuseRunaway } from './formula-budget.js'
 import { archiveRuleSet, createDraft, findRuleSet, listRuleSets, publishRuleSet, updateDraft, type RuleSet as RuleSetRecord } from './ruleset.repo.js'
 import { simulateCycle } from './simulate.service.js'
 
-const instant = z.string().openapi({ format: 'date-time' })
 const status = z.enum(['draft', 'published', 'archived'])
 const version = z.object({ id: z.number().int(), version: z.number().int() })
 const byId = { params: z.object({ id: idPath }) }

@@ -8,13 +8,12 @@ import { notFound } from '../errors.js'
 import { ActionResult, approveBody, Evaluation, returnBody, selfAssessmentBody, submitBody } from '../evaluations/evaluations.schemas.js'
 import { evaluationsRoutes } from '../evaluations/evaluations.routes.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
-import { defineRoute, featureApp, idPath, jsonAnswer, jsonBody } from '../http/openapi.js'
+import { defineRoute, featureApp, idPath, instant, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
 import { dbIdQuery } from '../http/schemas.js'
 import { findUnitEvaluation, listUnitEvaluations, unitEvaluationContext } from './unit-evaluation.repo.js'
 
-const instant = z.string().openapi({ format: 'date-time' })
 const day = z.string().openapi({ format: 'date', example: '2026-12-31' })
 const tags = ['unit-evaluations']
 const unitEvaluationId = { params: z.object({ id: idPath }) }
