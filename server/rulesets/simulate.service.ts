@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises'
 import type { Classified } from '../../rules/classify.js'
 import { LEVELS, type Level } from '../../rules/ruleset.types.js'
 import { classifyCycle, memberScore, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
@@ -62,21 +63,50 @@ export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: s
     quota: cycleDefault.code === candidate.code ? candidate : cycleDefault,
     of: (m) => (own(m).code === candidate.code ? candidate : own(m)),
   }
-  return compare(cycleId, before, after, members, caps)
+  return compareYielding(cycleId, before, after, members, caps)
+}
+
+/**
+ * Members scored between two turns of the event loop while simulating: some 10 ms of work here, so
+ * the API keeps answering other requests during a simulation of a large cycle.
+ */
+const SLICE = 1000
+
+/**
+ * The comparison as the API runs it: the same work as `compare`, handing the event loop back
+ * between slices of members and between the sides' quota and ranks (the longest single step left).
+ */
+export async function compareYielding(cycleId: number, baseline: ScoringSide, candidate: ScoringSide, members: MemberRow[], caps: ReadonlyMap<number, number>): Promise<SimulationReport> {
+  const steps = comparing(cycleId, baseline, candidate, members, caps)
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value
+    await setImmediate()
+  }
 }
 
 /** The comparison itself: pure, so the benchmark can run it on synthetic members. */
 export function compare(cycleId: number, baseline: ScoringSide, candidate: ScoringSide, members: MemberRow[], caps: ReadonlyMap<number, number>): SimulationReport {
+  const steps = comparing(cycleId, baseline, candidate, members, caps)
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value
+}
+
+/** The comparison in steps (each yield a point where the API may answer others): one code for `compare` and `compareYielding`. */
+function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSide, members: MemberRow[], caps: ReadonlyMap<number, number>): Generator<void, SimulationReport> {
   // Scores only (no trace): a whole cycle twice must take well under a second for 50,000 evaluations.
   // Members other than leaders depend on no one: each document is scored with both versions at
   // once — read and validated once, its values computed once where the versions' formulas agree.
   const known = [new Map<number, MemberScore>(), new Map<number, MemberScore>()] as const
+  let sinceYield = 0
   for (const m of members) {
     if (m.ruleRole === 'leader') continue
     const refs = [baseline.of(m), candidate.of(m)]
     const outcomes = scoreDocumentEach([refs[0]!.definition, refs[1]!.definition], m.data, m.adjustments, m.ruleRole, {}, { explain: false })
     known[0].set(m.id, memberScore(outcomes[0]!, refs[0]!))
     known[1].set(m.id, memberScore(outcomes[1]!, refs[1]!))
+    if (++sinceYield === SLICE) {
+      sinceYield = 0
+      yield
+    }
   }
   const run = (side: ScoringSide, scored: Map<number, MemberScore>) => {
     const scores = scoreCycle(side.of, members, { explain: false }, scored)
@@ -84,8 +114,11 @@ export function compare(cycleId: number, baseline: ScoringSide, candidate: Scori
     for (const c of classifyCycle(side.quota, members, scores, caps)) classes.set(c.id, c)
     return { scores, classes }
   }
+  yield
   const before = run(baseline, known[0])
+  yield
   const after = run(candidate, known[1])
+  yield
   const evaluations = members.map((m): SimulatedEvaluation => {
     const scoredBefore = before.scores.get(m.id)
     const scoredAfter = after.scores.get(m.id)
