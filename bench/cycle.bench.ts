@@ -34,7 +34,8 @@ export async function cycleBench(staffCount: number, json = false): Promise<void
   const print = json ? (line: string) => console.error(line) : (line: string) => console.log(line)
   const dataDir = mkdtempSync(join(tmpdir(), 'kpi-bench-'))
   const dev = await startDevServer({ cliPath: findTemporalCli(process.env['TEMPORAL_CLI_PATH']), logLevel: 'never' })
-  const config = { ...loadConfig({ PAYLOAD_KEY: randomBytes(32).toString('base64') }), dataDir, temporalAddress: dev.address, taskQueue: 'bench-kpi' }
+  // SERVER_TIMING: each action's answer says how long its session check, read, Update and write took.
+  const config = { ...loadConfig({ PAYLOAD_KEY: randomBytes(32).toString('base64'), SERVER_TIMING: '1' }), dataDir, temporalAddress: dev.address, taskQueue: 'bench-kpi' }
   const system = await startSystem(config, { worker: true })
   await bootstrap(system.db, { adminPassword: 'bench-admin-1', seedDemo: false })
   // The baselines run without the product's payload codec: bare Temporal, as the latency client calls it.
@@ -138,6 +139,12 @@ export async function cycleBench(staffCount: number, json = false): Promise<void
   latencyRows('approve', approvals.ours, approvals.bare)
   print(`  (baseline = bare Update p${'{50,95}'} ${fmt(percentile(submits.bare, 50))} / ${fmt(percentile(submits.bare, 95))} ms + bare single-statement write ${fmt(writeP50)} / ${fmt(percentile(bareWrites, 95))} ms)`)
   const bareUpdateP50 = percentile([...submits.bare, ...approvals.bare], 50)
+  // Where an action's time goes (the server's Server-Timing, p50 of submits and approvals), beside its bare counterpart.
+  const step = (name: string) => percentile([...(submits.steps[name] ?? []), ...(approvals.steps[name] ?? [])], 50)
+  const actionP50 = percentile([...submits.ours, ...approvals.ours], 50)
+  const steps = { stepSessionMs: step('session'), stepReadMs: step('read'), stepUpdateMs: step('update'), stepWriteMs: step('write'), stepServerMs: step('total'), stepHttpMs: actionP50 - step('total') }
+  const rest = steps.stepServerMs - steps.stepSessionMs - steps.stepReadMs - steps.stepUpdateMs - steps.stepWriteMs
+  print(`  where an action's p50 goes: HTTP and client ${fmt(steps.stepHttpMs)} ms, session ${fmt(steps.stepSessionMs)}, evaluation read ${fmt(steps.stepReadMs)}, Update ${fmt(steps.stepUpdateMs)} (bare ${fmt(bareUpdateP50)}), read-model write ${fmt(steps.stepWriteMs)} (bare ${fmt(writeP50)}), the rest of the server ${fmt(rest)}`)
   const submitP50 = percentile(submits.ours, 50)
   const approveP50 = percentile(approvals.ours, 50)
   const figures = {
@@ -151,6 +158,9 @@ export async function cycleBench(staffCount: number, json = false): Promise<void
     bareUpdateP50Ms: bareUpdateP50,
     bareWriteP50Ms: writeP50,
     actionP50Ratio: Math.max(submitP50, approveP50) / (bareUpdateP50 + writeP50),
+    ...steps,
+    updateRatio: steps.stepUpdateMs / bareUpdateP50,
+    writeRatio: steps.stepWriteMs / writeP50,
     signOffToClassifiedSeconds: 0,
     ...environment('pglite'),
     temporal: 'dev server',
@@ -169,7 +179,7 @@ export async function cycleBench(staffCount: number, json = false): Promise<void
 }
 
 /** Runs the latency client in its own process (as users' browsers are) and returns its samples. */
-async function latencyClient(plan: LatencyPlan): Promise<{ ours: number[]; bare: number[] }> {
+async function latencyClient(plan: LatencyPlan): Promise<{ ours: number[]; bare: number[]; steps: Record<string, number[]> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./latency.client.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] })
   let out = ''
   child.stdout.on('data', (chunk) => (out += chunk))

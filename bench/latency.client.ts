@@ -1,12 +1,13 @@
 import { Client, Connection } from '@temporalio/client'
 import { pingUpdate } from './bare.workflows.js'
-import { timed } from './stats.js'
+import { serverTiming, timed } from './stats.js'
 
 /**
  * The latency client, run as its own process like a real user's browser: for each action it opens
  * the action's page (untimed), then times a bare Temporal Update on an idle workflow and the action
  * over HTTP, each from a quiet system (the previous one's background work done). Reads its plan as JSON on stdin; writes
- * `{ ours, bare }` in milliseconds as JSON on stdout.
+ * `{ ours, bare, steps }` in milliseconds as JSON on stdout: `steps` are the server's own `Server-Timing`
+ * durations of each action (session, read, update, write, total), where the server sends them.
  */
 export interface LatencyPlan {
   base: string
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const client = new Client({ connection: await Connection.connect({ address: plan.temporalAddress }) })
   const bare = client.workflow.getHandle(plan.bareWorkflowId)
   const settle = () => new Promise((r) => setTimeout(r, plan.settleMs))
-  const send = async (r: { method: string; path: string; token: string; body?: unknown }) => {
+  const steps: Record<string, number[]> = {}
+  const send = async (r: { method: string; path: string; token: string; body?: unknown }, timed = false) => {
     const res = await fetch(plan.base + r.path, {
       method: r.method,
       headers: { authorization: `Bearer ${r.token}`, 'content-type': 'application/json' },
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     })
     const text = await res.text()
     if (!res.ok) throw new Error(`${r.method} ${r.path}: ${res.status} ${text}`)
+    if (timed) for (const [name, ms] of serverTiming(res.headers.get('server-timing'))) (steps[name] ??= []).push(ms)
   }
   // Warm both paths (connections, JIT) before sampling.
   await bare.executeUpdate(pingUpdate, { args: [0] })
@@ -43,9 +46,9 @@ async function main(): Promise<void> {
     await settle()
     bareMs.push((await timed(() => bare.executeUpdate(pingUpdate, { args: [i] })))[1])
     await settle()
-    ours.push((await timed(() => send(request)))[1])
+    ours.push((await timed(() => send(request, true)))[1])
   }
-  process.stdout.write(JSON.stringify({ ours, bare: bareMs }))
+  process.stdout.write(JSON.stringify({ ours, bare: bareMs, steps }))
   await client.connection.close()
 }
 

@@ -17,6 +17,9 @@ const ROWS: { suite: string; key: string; label: string; digits: number; unit: s
   { suite: 'cycle', key: 'launchRatio', label: 'cycle launch rate ÷ bare workflow starts (2,000 staff)', digits: 2, unit: '×', target: '≥ 0,8×' },
   { suite: 'cycle', key: 'actionP50Ratio', label: 'submit/approve p50 ÷ (bare Update + bare write) p50', digits: 2, unit: '×', target: '≤ 1,25×' },
   { suite: 'cycle', key: 'submitP50Ms', label: 'submit over HTTP, p50', digits: 1, unit: ' ms' },
+  { suite: 'cycle', key: 'updateRatio', label: 'of an action: its Update ÷ a bare Update (Server-Timing), p50', digits: 2, unit: '×' },
+  { suite: 'cycle', key: 'writeRatio', label: 'of an action: its read-model write ÷ a bare single-statement write, p50', digits: 2, unit: '×' },
+  { suite: 'cycle', key: 'stepHttpMs', label: 'of an action: HTTP and the client beyond the server\'s own time, p50', digits: 1, unit: ' ms' },
   { suite: 'cycle', key: 'signOffToClassifiedSeconds', label: 'last sign-off → 2,000 classified results', digits: 1, unit: ' s' },
 ]
 

@@ -38,3 +38,13 @@ export const fmt = (n: number, digits = 1) => n.toLocaleString('vi-VN', { maximu
 export function environment(database: 'pglite' | 'postgresql' | 'none') {
   return { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', database }
 }
+
+/** A `Server-Timing` header's durations: `session;dur=0.5, update;dur=17.1, total;dur=24;desc="API"` → [['session', 0.5], …]. */
+export function serverTiming(header: string | null): [string, number][] {
+  if (!header) return []
+  return header.split(',').flatMap((metric) => {
+    const [name, ...params] = metric.trim().split(';')
+    const dur = params.map((p) => /^dur=([\d.]+)$/.exec(p.trim())?.[1]).find((d) => d !== undefined)
+    return name && dur !== undefined ? [[name, Number(dur)] as [string, number]] : []
+  })
+}

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
+import { endTime, startTime, timing } from 'hono/timing'
 import { configuredLifetime, findSessionUser } from './auth/session.js'
 import { bearerToken, currentToken, SESSION_COOKIE } from './auth/session-cookie.js'
 import { loadAuthConfig, type AuthConfig } from './config.js'
@@ -39,20 +40,24 @@ const CONTENT_SECURITY_POLICY = {
 }
 
 /** The HTTP API: one Hono app, used by the server and called in-process by tests. */
-export function createApp(deps: AppDeps & { config: { auth?: AuthConfig } }): Hono<AppEnv> {
+export function createApp(deps: AppDeps & { config: { auth?: AuthConfig; serverTiming?: boolean } }): Hono<AppEnv> {
   const auth = deps.config.auth ?? loadAuthConfig()
   const lifetime = configuredLifetime(auth)
   const app = new Hono<AppEnv>()
   app.use('*', requestId())
   app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, xFrameOptions: 'DENY' }))
   app.use('/api/*', ...limitBodies)
+  // Server-Timing (SERVER_TIMING=1): where an answer's time went, for operators and the cycle benchmark.
+  app.use('/api/*', timing({ enabled: deps.config.serverTiming ?? false, totalDescription: 'API' }))
   app.use('/api/*', async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next()
     // Connected systems call these with an API key instead of a session (checked by their routes).
     if (API_KEY_PATHS.has(c.req.path) && c.req.header('x-kpi-key')) return next()
     if (!bearerToken(c)) checkCookieWrite(c)
     const token = currentToken(c)
+    startTime(c, 'session')
     const user = token ? await findSessionUser(deps.db, token, lifetime) : undefined
+    endTime(c, 'session')
     if (!user) throw new ApiError(401, 'UNAUTHENTICATED', 'Vui lòng đăng nhập.', 'Please sign in.')
     c.set('user', user)
     return next()

@@ -21,6 +21,12 @@ export interface Config {
    * 70 s on two cores with PGlite). UNIT_ACTION_MS_PER_EVALUATION, default 100.
    */
   unitActionMsPerEvaluation: number
+  /**
+   * SERVER_TIMING=1: every API answer carries a `Server-Timing` header (session check, evaluation read,
+   * scoring, the workflow's Update, the read-model write), read by the browser's developer tools and by
+   * `npm run bench -- cycle`. Off by default: timings are for operators, not for every client.
+   */
+  serverTiming: boolean
   /** Serve (and on first start build) the web app beside the API; WEB_APP=0 runs the API alone. */
   serveWebApp: boolean
   /** Sign-in throttling, session lifetimes and cookie rules. */
@@ -87,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalCliPath: env['TEMPORAL_CLI_PATH'] || undefined,
     actionDeadlineMs: Number(env['ACTION_DEADLINE_SECONDS'] ?? 60) * 1000,
     unitActionMsPerEvaluation: Number(env['UNIT_ACTION_MS_PER_EVALUATION'] ?? 100),
+    serverTiming: env['SERVER_TIMING'] === '1',
     serveWebApp: env['WEB_APP'] !== '0',
     auth: loadAuthConfig(env),
     payloadKey: env['PAYLOAD_KEY'] || undefined,

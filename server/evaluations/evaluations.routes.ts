@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { UpdateDefinition } from '@temporalio/client'
+import type { Context } from 'hono'
 import { sql } from 'kysely'
 import type { EvaluationResult } from '../../rules/evaluate.js'
 import { approveUpdate, evaluationWorkflowId, leaderReturnUpdate, returnUpdate, saveUpdate, submitUpdate, type ActionArgs } from '../../workflows/definitions.js'
@@ -14,10 +15,11 @@ import { inForceFor, principalsFilter, type InForce } from '../delegations/deleg
 import { reassignRoute } from '../delegations/reassign.route.js'
 import { ApiError, forbidden, notFound, stale, wrongStage } from '../errors.js'
 import { actionOptions, type ActionOptions } from '../http/action-options.js'
-import type { AppDeps, SessionUser } from '../http/context.js'
+import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { defineRoute, featureApp, idPath, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { page } from '../http/paging.js'
 import { idParam } from '../http/route.js'
+import { timedStep } from '../http/server-timing.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
 import { approvalAdjustments, indicatorView, withIndicators } from '../indicators/evaluation-indicators.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
@@ -155,10 +157,10 @@ export function evaluationsRoutes(deps: AppDeps) {
    * Idempotency-Key a repeated request gets the first answer; with an expected version a moved-on
    * evaluation answers 409 STALE.
    */
-  const perform = async <A extends ActionArgs,>(ev: EvaluationRow, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: Omit<A, 'actor' | 'expectedVersion'>, options: ActionOptions, scored?: EvaluationResult, actor: Actor = actorOf(user), delegations: InForce[] = []) => {
+  const perform = async <A extends ActionArgs,>(c: Context<AppEnv>, ev: EvaluationRow, user: SessionUser, update: UpdateDefinition<Transition, [A]>, args: Omit<A, 'actor' | 'expectedVersion'>, options: ActionOptions, scored?: EvaluationResult, actor: Actor = actorOf(user), delegations: InForce[] = []) => {
     const full = { ...args, actor, writeThrough: true, ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}) } as A
-    const recorded = await viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [full], ...(options.updateId ? { updateId: options.updateId } : {}) }))
-    await writeThrough(db, recorded, ev)
+    const recorded = await timedStep(c, 'update', () => viaWorkflow(deps, () => handle(ev).executeUpdate(update, { args: [full], ...(options.updateId ? { updateId: options.updateId } : {}) })))
+    await timedStep(c, 'write', () => writeThrough(db, recorded, ev))
     const now = { ...ev, stage: recorded.to, version: recorded.version, round: recorded.round }
     return {
       id: ev.id,
@@ -279,25 +281,25 @@ export function evaluationsRoutes(deps: AppDeps) {
       const document = await withIndicators(db, ev, ruleSet.definition, keepRecordedPeriods(ruleSet.definition, ev.data, data))
       const outcome = scoreDocument(ruleSet.definition, document, null, ev.rule_role)
       if (!outcome.ok && outcome.code === 'VALIDATION_FAILED') throw scoreError(outcome)
-      await perform(ev, user, saveUpdate, { data: document }, options)
+      await perform(c, ev, user, saveUpdate, { data: document }, options)
       return c.json(await evaluationView(db, await load(params, user, true), user), 200)
     })
     .openapi(submitRoute, async (c) => {
       const user = c.get('user')
       const body = c.req.valid('json')
-      const ev = await load(c.req.valid('param'), user)
+      const ev = await timedStep(c, 'read', () => load(c.req.valid('param'), user))
       const options = actionOptions(c, user.id, body.expectedVersion)
       requireAction(user, ev, 'submit', options)
       const ruleSet = (await findRuleSet(db, ev.ruleset_id))!
       const data = await withIndicators(db, ev, ruleSet.definition, ev.data)
       const outcome = scoreDocument(ruleSet.definition, data, ev.adjustments, ev.rule_role)
       if (!outcome.ok) throw scoreError(outcome)
-      return c.json(await perform(ev, user, submitUpdate, { data }, options, outcome.result), 200)
+      return c.json(await perform(c, ev, user, submitUpdate, { data }, options, outcome.result), 200)
     })
     .openapi(approveRoute, async (c) => {
       const user = c.get('user')
       const body = c.req.valid('json')
-      const ev = await load(c.req.valid('param'), user)
+      const ev = await timedStep(c, 'read', () => load(c.req.valid('param'), user))
       const options = actionOptions(c, user.id, body.expectedVersion)
       const delegations = await inForceFor(db, user.id)
       const actor = requireAction(user, ev, 'approve', options, delegations)
@@ -308,17 +310,17 @@ export function evaluationsRoutes(deps: AppDeps) {
       const outcome = scoreDocument(ruleSet.definition, ev.data, adjustments, ev.rule_role)
       if (!outcome.ok) throw scoreError(outcome)
       const args = { ...(adjustments && (body.adjustments || adjustments !== ev.adjustments) ? { adjustments } : {}), ...(body.comment ? { comment: body.comment } : {}) }
-      return c.json(await perform(ev, user, approveUpdate, args, options, outcome.result, actor, delegations), 200)
+      return c.json(await perform(c, ev, user, approveUpdate, args, options, outcome.result, actor, delegations), 200)
     })
     .openapi(returnRoute, async (c) => {
       const user = c.get('user')
       const body = c.req.valid('json')
-      const ev = await load(c.req.valid('param'), user)
+      const ev = await timedStep(c, 'read', () => load(c.req.valid('param'), user))
       const options = actionOptions(c, user.id, body.expectedVersion)
       const delegations = await inForceFor(db, user.id)
       const action = returnKind(user, ev, delegations)
       const actor = requireAction(user, ev, action, options, delegations)
-      return c.json(await perform(ev, user, action === 'leaderReturn' ? leaderReturnUpdate : returnUpdate, { reason: body.reason }, options, undefined, actor, delegations), 200)
+      return c.json(await perform(c, ev, user, action === 'leaderReturn' ? leaderReturnUpdate : returnUpdate, { reason: body.reason }, options, undefined, actor, delegations), 200)
     })
     .route('/', reassignRoute(deps, { load, handle, allowedActionsOf: allowedActions }))
     .openapi(auditRoute, async (c) => {

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client'
+import type { TimingVariables } from 'hono/timing'
 import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 
@@ -18,4 +19,4 @@ export interface AppDeps {
   config: Pick<Config, 'taskQueue' | 'actionDeadlineMs'> & Partial<Pick<Config, 'unitActionMsPerEvaluation'>>
 }
 
-export type AppEnv = { Variables: { user: SessionUser; requestId: string } }
+export type AppEnv = { Variables: { user: SessionUser; requestId: string } & TimingVariables }

@@ -7,6 +7,7 @@ import { reconcile } from '../../server/evaluations/reconcile.js'
 import { evaluationStateQuery, evaluationWorkflowId } from '../../workflows/definitions.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 import { doc } from '../support/documents.js'
+import { serverTiming } from '../../bench/stats.js'
 
 
 /** Actions are safe to retry, answer the right code every time, and a conflicting projection is reported. */
@@ -133,5 +134,21 @@ describe('actions: idempotency keys, expected versions, status codes, conflict d
     const health = await createApp({ db: t.system.db, client: lost, config: { taskQueue: t.config.taskQueue, actionDeadlineMs: 3000 } }).request('/api/health')
     expect(((await health.json()) as { temporal: string }).temporal).toBe('unavailable')
     expect((await t.api('GET', `/api/evaluations/${own.id}`, other)).body.version).toBe(0)
+  })
+
+  it('tells operators where an action\'s time went with Server-Timing (SERVER_TIMING=1), and tells ordinary clients nothing', async () => {
+    const timed = createApp({ db: t.system.db, client: t.system.client, config: { taskQueue: t.config.taskQueue, actionDeadlineMs: 30_000, serverTiming: true } })
+    const person = await t.login('cvc.luongtuan')
+    const own = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, person)).body[0]
+    const saved = await t.system.app.request(`/api/evaluations/${own.id}/self-assessment`, { method: 'PUT', headers: { authorization: `Bearer ${person}`, 'content-type': 'application/json' }, body: JSON.stringify({ data: doc(8, 9) }) })
+    expect(saved.status).toBe(200)
+    expect(saved.headers.get('server-timing')).toBeNull()
+    const res = await timed.request(`/api/evaluations/${own.id}/submit`, { method: 'POST', headers: { authorization: `Bearer ${person}`, 'content-type': 'application/json' }, body: '{}' })
+    expect(res.status).toBe(200)
+    const steps = Object.fromEntries(serverTiming(res.headers.get('server-timing')))
+    expect(Object.keys(steps)).toEqual(expect.arrayContaining(['session', 'read', 'update', 'write', 'total']))
+    // The steps happen one after another inside the answer's own time.
+    expect(steps['session']! + steps['read']! + steps['update']! + steps['write']!).toBeLessThanOrEqual(steps['total']! + 0.5)
+    expect(steps['update']).toBeGreaterThan(0)
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readmeTable } from '../../bench/readme-table.js'
 import { summarise, type Results } from '../../bench/results.js'
+import { serverTiming } from '../../bench/stats.js'
 
 describe("the README's benchmark table", () => {
   const runs = [
@@ -19,5 +20,19 @@ describe("the README's benchmark table", () => {
   it('divides a figure by its baseline run by run, not median by median', () => {
     // Ratios per run: 0,125, 0,2, 0,2 → median 0,20 (the medians' ratio would be 1,0 / 8,0 = 0,125).
     expect(table).toContain("| simulate 50,000 ÷ raw json-logic-js applying both versions' formulas (rules) | 0,20× | 0,13–0,20× |  |")
+  })
+})
+
+describe('the Server-Timing header the cycle benchmark reads', () => {
+  it("gives each step's duration by name, skipping what carries none", () => {
+    expect(serverTiming('session;dur=0.4, read;dur=1.1, update;dur=17.25, write;dur=4.2, total;dur=24.5;desc="API"')).toEqual([
+      ['session', 0.4],
+      ['read', 1.1],
+      ['update', 17.25],
+      ['write', 4.2],
+      ['total', 24.5],
+    ])
+    expect(serverTiming('cache;desc="hit", db;dur=2')).toEqual([['db', 2]])
+    expect(serverTiming(null)).toEqual([])
   })
 })
