@@ -4,17 +4,18 @@ import { evaluateRuleSet } from '../rules/evaluate.js'
 import { ruleSetHash } from '../rules/ruleset.hash.js'
 import type { RuleSetDefinition } from '../rules/ruleset.types.js'
 import type { MemberRow } from '../server/cycles/cycle-members.repo.js'
-import { compare } from '../server/rulesets/simulate.service.js'
-import { environment, fmt, percentile, timedSync } from './stats.js'
+import { compareYielding } from '../server/rulesets/simulate.service.js'
+import { environment, fmt, percentile, timed, timedSync } from './stats.js'
 
 const ROUNDS = 3
 
 /**
  * `npm run bench -- rules [--evaluations N]`: evaluations per second of the full NĐ 335 set and the
- * wall time of `simulate` on N synthetic evaluations, each beside raw json-logic-js applying the
- * same formulas in the same run.
+ * wall time of `simulate` on N synthetic evaluations (as the API runs it, handing the event loop
+ * back between slices: the first run of the process, then the median of three), each beside raw
+ * json-logic-js applying the same formulas in the same run.
  */
-export function rulesBench(count: number, json = false): void {
+export async function rulesBench(count: number, json = false): Promise<void> {
   // With --json the human-readable lines go to stderr and stdout carries one JSON line.
   const print = json ? (line: string) => console.error(line) : (line: string) => console.log(line)
   const def = nd335RuleSet()
@@ -50,10 +51,15 @@ export function rulesBench(count: number, json = false): void {
     const ref = { id, hash: ruleSetHash(d), definition: d }
     return { ruleSetId: id, quota: ref, of: () => ref }
   }
-  const [report, simMs] = timedSync(() => compare(1, side(def, 1), side(candidate, 2), members, new Map()))
+  const simulate = (c: RuleSetDefinition, id: number) => timed(() => compareYielding(1, side(def, 1), side(c, id), members, new Map()))
+  // The first simulation of a process compiles and optimises its code paths: shown apart, as a server's first one is.
+  const [report, simColdMs] = await simulate(candidate, 2)
+  const simRuns: number[] = []
+  for (let round = 0; round < ROUNDS; round++) simRuns.push((await simulate(candidate, 2))[1])
+  const simMs = percentile(simRuns, 50)
   // A candidate that changes a formula: no value is shared between the versions (run second, so warmer).
   const formulaCandidate: RuleSetDefinition = { ...def, computed: def.computed.map((c) => (c.key === 'task' && 'formula' in c ? { ...c, formula: { '*': [0.7, { '/': [{ '+': [{ var: 'a' }, { var: 'b' }, { var: 'c' }] }, 3] }] } } : c)) }
-  const [, simFormulaMs] = timedSync(() => compare(1, side(def, 1), side(formulaCandidate, 3), members, new Map()))
+  const [, simFormulaMs] = await simulate(formulaCandidate, 3)
   const [, rawTwiceMs] = timedSync(() => {
     raw()
     raw()
@@ -62,9 +68,10 @@ export function rulesBench(count: number, json = false): void {
   const perSecond = (ms: number) => count / (ms / 1000)
   print(`${'measure'.padEnd(40)} ${'ours'.padStart(12)}   ${'raw json-logic'.padStart(14)}   ratio`)
   print(`${'evaluations per second (median of 3)'.padEnd(40)} ${fmt(perSecond(fullMs), 0).padStart(12)}   ${fmt(perSecond(rawMs), 0).padStart(14)}   ${fmt(perSecond(fullMs) / perSecond(rawMs), 2)}×`)
-  print(`${`simulate ${count.toLocaleString('vi-VN')} (s)`.padEnd(40)} ${fmt(simMs / 1000, 2).padStart(12)}   ${fmt(rawTwiceMs / 1000, 2).padStart(14)}   ${fmt(simMs / rawTwiceMs, 2)}×   (target < 1 s)`)
+  print(`${`simulate ${count.toLocaleString('vi-VN')} (s), median of 3`.padEnd(40)} ${fmt(simMs / 1000, 2).padStart(12)}   ${fmt(rawTwiceMs / 1000, 2).padStart(14)}   ${fmt(simMs / rawTwiceMs, 2)}×   (target < 1 s; ${fmt(Math.min(...simRuns) / 1000, 2)}–${fmt(Math.max(...simRuns) / 1000, 2)})`)
+  print(`${`simulate ${count.toLocaleString('vi-VN')} (s), first run`.padEnd(40)} ${fmt(simColdMs / 1000, 2).padStart(12)}   ${fmt(rawTwiceMs / 1000, 2).padStart(14)}   ${fmt(simColdMs / rawTwiceMs, 2)}×`)
   print(`${`simulate, a formula changed (s)`.padEnd(40)} ${fmt(simFormulaMs / 1000, 2).padStart(12)}`)
-  print(`  (simulate = score every evaluation with both versions — inputs validated once, values computed once where the formulas agree — leaders bottom-up, quota and ranks twice; the first candidate changes the bands: ${report.summary.up + report.summary.down} change band)`)
+  print(`  (simulate = score every evaluation with both versions — inputs validated once, values computed once where the formulas agree — leaders bottom-up, quota and ranks twice, the event loop handed back between steps; the first candidate changes the bands: ${report.summary.up + report.summary.down} change band)`)
   const figures = {
     suite: 'rules',
     evaluations: count,
@@ -72,6 +79,7 @@ export function rulesBench(count: number, json = false): void {
     rawEvalsPerSecond: perSecond(rawMs),
     evalRatio: perSecond(fullMs) / perSecond(rawMs),
     simulateSeconds: simMs / 1000,
+    simulateColdSeconds: simColdMs / 1000,
     simulateFormulaChangeSeconds: simFormulaMs / 1000,
     rawTwiceSeconds: rawTwiceMs / 1000,
     ...environment('none'),
@@ -80,7 +88,7 @@ export function rulesBench(count: number, json = false): void {
 }
 
 /** Units of 100: one head (scored as a leader, reviewing the unit) and 99 staff with three products each. */
-function synthetic(count: number): MemberRow[] {
+export function synthetic(count: number): MemberRow[] {
   let seed = 42
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1))
