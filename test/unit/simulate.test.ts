@@ -7,7 +7,7 @@ import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
 import type { MemberRow } from '../../server/cycles/cycle-members.repo.js'
 import { classifyCycle, scoreCycle, type RuleSetRef } from '../../server/cycles/cycle-scoring.js'
 import { scoreDocument } from '../../server/evaluations/scoring.js'
-import { compare, type ScoringSide } from '../../server/rulesets/simulate.service.js'
+import { compare, compareYielding, type ScoringSide } from '../../server/rulesets/simulate.service.js'
 import { assessment, general } from '../support/documents.js'
 import { nestedReduceAttack } from '../support/formula-attack.js'
 
@@ -114,6 +114,27 @@ describe('simulate: both versions at once, as each alone', () => {
     expect(report.units.some((u) => u.quotaCutBefore > 0)).toBe(true)
   })
 
+  it('gives the same report when it hands the event loop back between steps (as the API runs it), and lets others run meanwhile', async () => {
+    const large = members(3000)
+    for (const candidate of [candidates[0]![1], candidates[2]![1]]) {
+      let turns = 0
+      let counting = true
+      const count = () => {
+        turns++
+        if (counting) setImmediate(count)
+      }
+      setImmediate(count)
+      const yielding = await compareYielding(9, side(ref(base, 1)), side(ref(candidate, 2)), large, caps)
+      counting = false
+      const inline = compare(9, side(ref(base, 1)), side(ref(candidate, 2)), large, caps)
+      expect(JSON.stringify(yielding)).toBe(JSON.stringify(inline))
+      // Leaders, a skipped document and changes of band are all in the sample.
+      expect(inline.summary.skipped).toBeGreaterThan(0)
+      expect(inline.evaluations.some((e) => e.evaluationId === 1000 && e.change !== 'skipped')).toBe(true)
+      // 2,850 staff in slices of 1,000, then the two sides and the report: other callbacks ran between them.
+      expect(turns).toBeGreaterThanOrEqual(5)
+    }
+  })
 })
 
 describe('evaluateRuleSets: several versions on the same inputs', () => {
