@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common'
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type UpdateDefinition } from '@temporalio/client'
 import { appendAudit } from '../server/audit/audit.repo.js'
 import type { Db } from '../server/db/database.js'
-import { markCycleCancelled, recordUnitSignOff } from '../server/cycles/sign-off.repo.js'
+import { markCycleCancelled, markCycleCancelling, recordUnitSignOff } from '../server/cycles/sign-off.repo.js'
 import { RankingError, rankCycle, recordRankingFailure } from '../server/cycles/ranking.service.js'
 import { projectTransition, raiseAlert, resolveAlert } from '../server/evaluations/transition.projection.js'
 import { notifyEvaluation, notifyReturned, notifyRevisedResults, publishCycleResults } from '../server/notifications/notification.repo.js'
@@ -159,6 +159,8 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
 
     /** Cancels every evaluation of the cycle, each in its own workflow, then the cycle's record; safe to repeat. */
     async cancelCycle(req: { cycleId: number; actor: Actor; reason: string }): Promise<{ evaluations: number }> {
+      // Shown at once: a cycle of 50,000 takes minutes to cancel (64 Updates at a time), and the admin is answered meanwhile (202).
+      await markCycleCancelling(db, req.cycleId)
       const rows = await db.selectFrom('evaluations').select(['staff_id', 'stage']).where('cycle_id', '=', req.cycleId).execute()
       const outcomes = await inPool(rows, START_CONCURRENCY, (r) => update(req.cycleId, r.staff_id, cancelUpdate, { actor: req.actor, reason: req.reason }, `cancel:${req.cycleId}`))
       const failed = outcomes.find((o, i) => !o.ok && !(o.code === 'FINISHED' && rows[i]!.stage === 'CANCELLED')) as Refusal | undefined

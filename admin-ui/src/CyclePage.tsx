@@ -71,6 +71,13 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
   useEffect(() => {
     void load()
   }, [load])
+  // A large cycle's cancel runs for minutes: the page follows it until the cycle shows CANCELLED.
+  const cancelling = cycle?.status === 'CANCELLING'
+  useEffect(() => {
+    if (!cancelling) return
+    const timer = setInterval(() => void load().catch(() => undefined), 3000)
+    return () => clearInterval(timer)
+  }, [cancelling, load])
   if (!cycle) return null
   /** HTXS candidates (before quota) against the cap of the unit: what sign-off will lead to. */
   const quota = (unitId: number) => {
@@ -216,7 +223,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
         />
       )}
       {dialog?.kind === 'cancel' && (
-        <ActionDialog title={tr(lang, 'cyclePage.cancelThisCycle')} fields={[reasonField]} confirm={tr(lang, 'cyclePage.cancelTheCycle')} danger lang={lang} onConfirm={(v) => act(() => ok(cycleApi.cancel.$post({ param: { id: String(id) }, json: { reason: v['reason'] ?? '' } })), tr(lang, 'cyclePage.cycleCancelled'))} onClose={() => setDialog(null)}>
+        <ActionDialog title={tr(lang, 'cyclePage.cancelThisCycle')} fields={[reasonField]} confirm={tr(lang, 'cyclePage.cancelTheCycle')} danger lang={lang} onConfirm={(v) => act(() => ok(cycleApi.cancel.$post({ param: { id: String(id) }, json: { reason: v['reason'] ?? '' } })), (c) => tr(lang, c.status === 'CANCELLING' ? 'cyclePage.cycleCancelling' : 'cyclePage.cycleCancelled'))} onClose={() => setDialog(null)}>
           <p>{tr(lang, 'cyclePage.everyEvaluationOfTheCycle')}</p>
         </ActionDialog>
       )}

@@ -12,6 +12,7 @@ export const STAGE_LABELS: Record<string, Record<Lang, string>> = {
   SIGNED_OFF: { vi: 'Đã ký duyệt', en: 'Signed off' },
   CLASSIFIED: { vi: 'Đã xếp loại', en: 'Classified' },
   CANCELLED: { vi: 'Đã hủy', en: 'Cancelled' },
+  CANCELLING: { vi: 'Đang hủy', en: 'Cancelling' },
   LAUNCHING: { vi: 'Đang khởi tạo', en: 'Launching' },
   OPEN: { vi: 'Đang diễn ra', en: 'Open' },
   RANKED: { vi: 'Đang công bố', en: 'Publishing' },

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { WorkflowUpdateStage } from '@temporalio/client'
 import ExcelJS from 'exceljs'
 import { cancelCycleUpdate, cycleWorkflowId, retryRankingUpdate, returnUnitUpdate, signOffUnitUpdate } from '../../workflows/definitions.js'
 import { annualFields, notClassified } from '../annual/annual-results.js'
@@ -21,6 +22,7 @@ import { resultsSummary, visibleResults } from './cycle-results.repo.js'
 import { cycleProgress, launchCycle, launchInput, scopedProgress } from './cycle.service.js'
 import { Cycle, CycleDetail, CycleProgress, CycleResults, PublishedList, UnitActionResult } from './cycles.schemas.js'
 import { publishedList } from './published-list.js'
+import { awaitCancel } from './cancel-answer.js'
 import { rankingFailure } from './ranking.service.js'
 
 const tags = ['cycles']
@@ -137,7 +139,10 @@ const cancelRoute = defineRoute({
   summary: 'Cancel a running cycle (admin), with a reason',
   roles: ['admin'],
   request: { ...cyclePath, body: jsonBody(z.object({ reason })) },
-  responses: { 200: jsonAnswer(Cycle, 'Cancelled (Idempotency-Key: a repeated request acts once)') },
+  responses: {
+    200: jsonAnswer(Cycle, 'Cancelled (Idempotency-Key: a repeated request acts once)'),
+    202: jsonAnswer(Cycle, 'Under way: a large cycle takes minutes to cancel; the cycle shows CANCELLING until every evaluation is cancelled'),
+  },
 })
 
 /**
@@ -337,9 +342,15 @@ export function cyclesRoutes(deps: AppDeps) {
       const { reason } = c.req.valid('json')
       const cycle = await loadCycle(c.req.valid('param'))
       const { updateId } = actionOptions(c, user.id)
+      if (cycle.status === 'CANCELLING') throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá đang được hủy.', 'The cycle is being cancelled.')
       if (!['LAUNCHING', 'OPEN'].includes(cycle.status)) throw new ApiError(409, 'CYCLE_NOT_OPEN', 'Kỳ đánh giá đã kết thúc hoặc đã hủy.', `The cycle is ${cycle.status}.`)
-      await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(cancelCycleUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, reason }], ...(updateId ? { updateId } : {}) }))
-      return c.json(await findCycle(cycle.id), 200)
+      // The workflow accepts (or refuses) at once; cancelling every evaluation then takes a moment, or minutes at a province's scale.
+      const update = await viaWorkflow(deps, () =>
+        client.workflow.getHandle(cycleWorkflowId(cycle.id)).startUpdate(cancelCycleUpdate, { args: [{ actor: { id: user.id, roles: user.roles }, reason }], waitForStage: WorkflowUpdateStage.ACCEPTED, ...(updateId ? { updateId } : {}) }),
+      )
+      const status = async () => (await db.selectFrom('cycles').select('status').where('id', '=', cycle.id).executeTakeFirstOrThrow()).status
+      const outcome = await awaitCancel(viaWorkflow(deps, () => update.result()), status)
+      return outcome === 'done' ? c.json(await findCycle(cycle.id), 200) : c.json(await findCycle(cycle.id), 202)
     })
 }
 

@@ -37,7 +37,7 @@ export const Cycle = z
     periodEnd: day,
     subject: z.enum(['staff', 'unit']).openapi({ description: 'staff, or unit: a unit cycle evaluates units (one evaluation per unit, by its head; see /api/unit-evaluations)' }),
     ruleSetId: count,
-    status: z.enum(['LAUNCHING', 'OPEN', 'RANKING_FAILED', 'RANKED', 'CLASSIFIED', 'CANCELLED']),
+    status: z.enum(['LAUNCHING', 'OPEN', 'RANKING_FAILED', 'RANKED', 'CLASSIFIED', 'CANCELLING', 'CANCELLED']),
     unitIds: z.array(count),
     durations: CycleDurations,
     createdAt: instant,

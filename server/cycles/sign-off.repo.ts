@@ -18,6 +18,11 @@ export async function recordUnitSignOff(db: Db, cycleId: number, unitId: number,
   })
 }
 
+/** The cycle's cancel is under way (its workflow accepted it, its evaluations are being cancelled): shown at once. Idempotent. */
+export async function markCycleCancelling(db: Db, cycleId: number): Promise<void> {
+  await db.updateTable('cycles').set({ status: 'CANCELLING' }).where('id', '=', cycleId).where('status', 'in', ['LAUNCHING', 'OPEN']).execute()
+}
+
 /** Marks the cycle cancelled once every evaluation of it has recorded its cancellation. Idempotent. */
 export async function markCycleCancelled(db: Db, cycleId: number, actor: Actor, reason: string): Promise<void> {
   await db.transaction().execute(async (trx) => {

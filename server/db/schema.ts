@@ -84,7 +84,7 @@ export interface CycleTable {
   period_start: string
   period_end: string
   ruleset_id: number
-  status: 'LAUNCHING' | 'OPEN' | 'RANKING_FAILED' | 'RANKED' | 'CLASSIFIED' | 'CANCELLED'
+  status: 'LAUNCHING' | 'OPEN' | 'RANKING_FAILED' | 'RANKED' | 'CLASSIFIED' | 'CANCELLING' | 'CANCELLED'
   unit_ids: Json<number[]>
   durations: Json<CycleDurations>
   created_by: number

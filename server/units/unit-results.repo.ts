@@ -23,7 +23,7 @@ export async function headedUnitsOfPeriod(db: Pick<Db, 'selectFrom'>, period: { 
     .innerJoin('units as u', 'u.id', 'e.subject_unit_id')
     .select(['e.staff_id', 'e.subject_unit_id', 'u.name', 'e.cycle_id', 'e.stage', 'e.final_level'])
     .where('c.subject', '=', 'unit')
-    .where('c.status', '!=', 'CANCELLED')
+    .where('c.status', 'not in', ['CANCELLING', 'CANCELLED'])
     .where('e.stage', '!=', 'CANCELLED')
     .where('c.period_start', '=', period.periodStart)
     .where('c.period_end', '=', period.periodEnd)

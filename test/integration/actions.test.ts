@@ -151,4 +151,28 @@ describe('actions: idempotency keys, expected versions, status codes, conflict d
     expect(steps['session']! + steps['read']! + steps['update']! + steps['write']!).toBeLessThanOrEqual(steps['total']! + 0.5)
     expect(steps['update']).toBeGreaterThan(0)
   })
+
+  it('answers a cancel that takes long with 202 once the cycle shows CANCELLING, and the cycle ends CANCELLED by itself', async () => {
+    const admin = await t.login('admin')
+    const tcbm = (await t.api('GET', '/api/units', admin)).body.find((u: { code: string }) => u.code === 'TCBM').id
+    const slow = (await t.api('POST', '/api/cycles', admin, { name: 'Hủy chậm', periodKind: 'month', periodStart: '2026-08-01', periodEnd: '2026-08-31', ruleSetId: 1, unitIds: [tcbm] })).body.id
+    await eventually(async () => (await t.api('GET', `/api/cycles/${slow}`, admin)).body.status === 'OPEN', 30_000, 'open')
+    // Each evaluation's cancellation takes 4 s to be written, as 50,000 of them would take minutes.
+    await sql`create function test_slow_cancel() returns trigger language plpgsql as $$ begin perform pg_sleep(4); return new; end $$`.execute(t.system.db)
+    await sql`create trigger test_slow_cancel before update on evaluations for each row when (new.stage = 'CANCELLED') execute function test_slow_cancel()`.execute(t.system.db)
+    try {
+      const answer = await t.api('POST', `/api/cycles/${slow}/cancel`, admin, { reason: 'Mở nhầm kỳ' })
+      expect(answer.status).toBe(202)
+      expect(answer.body.status).toBe('CANCELLING')
+      // Nothing else is taken meanwhile, and a second cancel is refused.
+      expect((await t.api('POST', `/api/cycles/${slow}/cancel`, admin, { reason: 'Lần hai' })).status).toBe(409)
+      await eventually(async () => (await t.api('GET', `/api/cycles/${slow}`, admin)).body.status === 'CANCELLED', 60_000, 'cancelled')
+    } finally {
+      await sql`drop trigger test_slow_cancel on evaluations`.execute(t.system.db)
+      await sql`drop function test_slow_cancel()`.execute(t.system.db)
+    }
+    const stages = (await t.api('GET', `/api/evaluations?cycleId=${slow}`, admin)).body.map((e: { stage: string }) => e.stage)
+    expect(stages.length).toBeGreaterThan(0)
+    expect(new Set(stages)).toEqual(new Set(['CANCELLED']))
+  })
 })
