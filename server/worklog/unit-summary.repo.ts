@@ -27,9 +27,42 @@ export interface StaffMonthRow {
  * from a join and 100,000 repeated names (together a third of the statement's time for 5,000 staff).
  */
 export async function staffMonths(db: Db, unitIds: number[], from: string, to: string, asOf: string): Promise<StaffMonthRow[]> {
+  return (await monthStatement(unitIds, from, to, asOf).execute(db)).rows
+}
+
+/**
+ * The same rows in batches of `size`, in the same order, as the database produces them: a cursor
+ * over the one statement, the next batch asked for before `take` works on the current one — so the
+ * database sums the next people while the process turns these into lines, a, b, c and JSON, on two
+ * cores instead of one after the other (each side took about half of the unit month's time).
+ * `take` gets the transaction holding the cursor for any read it needs (PGlite has one connection).
+ */
+export async function eachStaffMonths(db: Db, unitIds: number[], from: string, to: string, asOf: string, size: number, take: (rows: StaffMonthRow[], trx: Db) => void | Promise<void>): Promise<void> {
+  const batch = Math.max(1, Math.trunc(size))
+  await db.transaction().execute(async (trx) => {
+    await sql`declare staff_months no scroll cursor for ${monthStatement(unitIds, from, to, asOf)}`.execute(trx)
+    const fetch = () => {
+      const rows = sql<StaffMonthRow>`fetch forward ${sql.raw(String(batch))} from staff_months`.execute(trx)
+      // Awaited below, unless `take` throws first: then the transaction's rollback reports the failure.
+      void rows.catch(() => undefined)
+      return rows
+    }
+    let next = fetch()
+    for (;;) {
+      const { rows } = await next
+      const more = rows.length === batch
+      if (more) next = fetch()
+      await take(rows, trx)
+      if (!more) return
+    }
+  })
+}
+
+/** The month's one statement (see staffMonths). */
+function monthStatement(unitIds: number[], from: string, to: string, asOf: string) {
   const units = unitIds.length ? unitIds : [-1]
   const due = sql`coalesce(w.extended_to, w.due_on)`
-  const { rows } = await sql<StaffMonthRow>`
+  return sql<StaffMonthRow>`
     with lines as (
       select w.staff_id, w.product_id,
         sum(w.quantity) as assigned,
@@ -55,6 +88,5 @@ export async function staffMonths(db: Db, unitIds: number[], from: string, to: s
     left join figures f on f.staff_id = s.id
     left join hours h on h.staff_id = s.id
     where s.unit_id = any(${units}::integer[]) and s.active
-    order by s.id`.execute(db)
-  return rows
+    order by s.id`
 }

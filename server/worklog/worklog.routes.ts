@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import ExcelJS from 'exceljs'
+import type { TypedResponse } from 'hono'
 import { sql } from 'kysely'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import type { AppDeps, SessionUser } from '../http/context.js'
@@ -15,7 +16,7 @@ import type { WorkItemView } from './work-items.repo.js'
 import { confirmInput, createInput, createWorkItem, decideWorkItem, extendInput, reasonInput, updateInput, updateWorkItem } from './work-items.service.js'
 import { isLate } from './worklog.figures.js'
 import { MyDay, Product, StaffSummary, UnitBoard, UnitMonth, WorkItem } from './worklog.schemas.js'
-import { hoursLogged, staffSummary, unitSummary } from './worklog.summary.js'
+import { hoursLogged, staffSummary, unitMonthJson } from './worklog.summary.js'
 
 const today = () => new Date().toISOString().slice(0, 10)
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -287,7 +288,9 @@ export function worklogRoutes({ db }: AppDeps) {
         unitIds = [query.unitId]
       } else if (access.reads === 'all') unitIds = (await db.selectFrom('units').select('id').execute()).map((u) => u.id)
       else unitIds = [...access.reads]
-      return c.json({ month: query.month, from, to, staff: await unitSummary(db, unitIds, from, to) }, 200)
+      // The JSON c.json would send, made batch by batch while the database sums the next (unitMonthJson).
+      const json = await unitMonthJson(db, query.month, unitIds, from, to)
+      return c.body(json, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<z.infer<typeof UnitMonth>, 200, 'json'>
     })
     .openapi(myDayRoute, async (c) => {
       const user = c.get('user')

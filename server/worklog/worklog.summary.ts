@@ -3,7 +3,7 @@ import { evaluateRuleSet } from '../../rules/evaluate.js'
 import type { Db } from '../db/database.js'
 import { findRuleSet, type RuleSet } from '../rulesets/ruleset.repo.js'
 import { catalogueVersions } from './catalogue-versions.js'
-import { staffMonths } from './unit-summary.repo.js'
+import { eachStaffMonths } from './unit-summary.repo.js'
 import { exact, productLines, workingDays, type ProductFigure } from './worklog.figures.js'
 
 export interface StaffSummary {
@@ -131,16 +131,52 @@ export interface UnitSummaryRow {
   hours: number
 }
 
+/** People per batch of the month's cursor: a tenth of a large province, a few hundred kB of answer. */
+const MONTH_BATCH = 500
+
 /**
  * The month of a unit (or of several): every staff member's figures, a, b, c and hours. One SQL
- * statement (the rule set is looked up alongside; catalogue versions and published rule sets are
- * remembered once read), then pure product lines and a, b, c per person.
+ * statement (catalogue versions and published rule sets are remembered once read), then pure
+ * product lines and a, b, c per person.
  */
 export async function unitSummary(db: Db, unitIds: number[], from: string, to: string, asOf = new Date().toISOString().slice(0, 10)): Promise<UnitSummaryRow[]> {
-  const [months, ruleSet] = await Promise.all([staffMonths(db, unitIds, from, to, asOf < to ? asOf : to), workLogRuleSet(db)])
-  const versions = await catalogueVersions(db, months.flatMap((s) => s.products?.[0] ?? []))
-  return months.map((s) => {
-    const products = productLines(s.products, versions)
-    return { staffId: s.id, fullName: s.full_name, unitId: s.unit_id, products, scores: ruleSet ? workScores(ruleSet, products) : null, hours: s.hours === null ? 0 : Number(s.hours.toPrecision(12)) }
+  const rows: UnitSummaryRow[] = []
+  await eachMonthBatch(db, unitIds, from, to, asOf, MONTH_BATCH, (batch) => {
+    for (const row of batch) rows.push(row)
+  })
+  return rows
+}
+
+/**
+ * The month's answer as UTF-8 JSON, byte for byte `JSON.stringify({ month, from, to, staff: unitSummary(…) })`:
+ * each batch of people is turned into lines, a, b, c and encoded JSON while the database sums the
+ * next batch (see eachStaffMonths), so for every unit of a province the two halves of the work
+ * overlap, and the 13 MB answer is never one string to encode again after it is complete.
+ */
+export async function unitMonthJson(db: Db, month: string, unitIds: number[], from: string, to: string, asOf = new Date().toISOString().slice(0, 10), batch = MONTH_BATCH): Promise<Uint8Array<ArrayBuffer>> {
+  const parts: Buffer[] = [Buffer.from(`${JSON.stringify({ month, from, to }).slice(0, -1)},"staff":[`)]
+  await eachMonthBatch(db, unitIds, from, to, asOf, batch, (rows) => {
+    if (!rows.length) return
+    if (parts.length > 1) parts.push(COMMA)
+    parts.push(Buffer.from(JSON.stringify(rows).slice(1, -1)))
+  })
+  parts.push(END)
+  return Buffer.concat(parts)
+}
+
+const COMMA = Buffer.from(',')
+const END = Buffer.from(']}')
+
+async function eachMonthBatch(db: Db, unitIds: number[], from: string, to: string, asOf: string, size: number, take: (rows: UnitSummaryRow[]) => void): Promise<void> {
+  // Read before the cursor's transaction: on PGlite that transaction holds the one connection.
+  const ruleSet = await workLogRuleSet(db)
+  await eachStaffMonths(db, unitIds, from, to, asOf < to ? asOf : to, size, async (months, trx) => {
+    const versions = await catalogueVersions(db, months.flatMap((s) => s.products?.[0] ?? []), trx)
+    take(
+      months.map((s) => {
+        const products = productLines(s.products, versions)
+        return { staffId: s.id, fullName: s.full_name, unitId: s.unit_id, products, scores: ruleSet ? workScores(ruleSet, products) : null, hours: s.hours === null ? 0 : Number(s.hours.toPrecision(12)) }
+      }),
+    )
   })
 }

@@ -9,7 +9,8 @@ import type { SessionUser } from '../../server/http/context.js'
 import { bootstrap } from '../../server/seed/bootstrap.js'
 import { addProductVersions } from '../../server/worklog/catalogue.repo.js'
 import { createWorkItem } from '../../server/worklog/work-items.service.js'
-import { hoursLogged, productFiguresByStaff, unitSummary } from '../../server/worklog/worklog.summary.js'
+import { eachStaffMonths, staffMonths, type StaffMonthRow } from '../../server/worklog/unit-summary.repo.js'
+import { hoursLogged, productFiguresByStaff, unitMonthJson, unitSummary } from '../../server/worklog/worklog.summary.js'
 import { createTestDatabase } from '../support/database.js'
 
 /**
@@ -144,5 +145,28 @@ describe.each(['postgresql', 'pglite'] as const)('the work log hot paths on %s',
     const first = month.find((s) => s.staffId === staff[0]!.id)!
     expect(first.products.map((p) => `${p.code}×${p.k}`)).toEqual(['B01×1', 'B02×3', 'B02×4', 'B05×1.5'])
     expect(first.scores).not.toBeNull()
+  })
+
+  it("hands the month's statement over batch by batch in the same order, and its JSON answer is JSON.stringify's, byte for byte", async () => {
+    const [from, to, asOf] = ['2026-11-01', '2026-11-30', '2026-11-25']
+    const all = await staffMonths(db, [unitId], from, to, asOf)
+    expect(all.length).toBeGreaterThan(4)
+    const batches: StaffMonthRow[][] = []
+    await eachStaffMonths(db, [unitId], from, to, asOf, 2, (rows) => {
+      batches.push(rows)
+    })
+    expect(batches.flat()).toEqual(all)
+    expect(batches.slice(0, -1).map((b) => b.length)).toEqual(batches.slice(0, -1).map(() => 2))
+    // A batch that fails ends the walk with its error; the connection (PGlite's only one) is free after.
+    await expect(
+      eachStaffMonths(db, [unitId], from, to, asOf, 2, () => {
+        throw new Error('the batch failed')
+      }),
+    ).rejects.toThrow('the batch failed')
+    expect(await staffMonths(db, [unitId], from, to, asOf)).toEqual(all)
+
+    const expected = JSON.stringify({ month: '2026-11', from, to, staff: await unitSummary(db, [unitId], from, to, asOf) })
+    for (const batch of [1, 3, 500]) expect(Buffer.from(await unitMonthJson(db, '2026-11', [unitId], from, to, asOf, batch)).toString()).toBe(expected)
+    expect(Buffer.from(await unitMonthJson(db, '2026-11', [], from, to, asOf)).toString()).toBe(JSON.stringify({ month: '2026-11', from, to, staff: [] }))
   })
 })
