@@ -74,7 +74,7 @@ const SLICE = 1000
 
 /**
  * The comparison as the API runs it: the same work as `compare`, handing the event loop back
- * between slices of members and between the sides' quota and ranks (the longest single step left).
+ * between slices of members and between each side's leaders and its quota and ranks (the longest steps left).
  */
 export async function compareYielding(cycleId: number, baseline: ScoringSide, candidate: ScoringSide, members: MemberRow[], caps: ReadonlyMap<number, number>): Promise<SimulationReport> {
   const steps = comparing(cycleId, baseline, candidate, members, caps)
@@ -108,17 +108,18 @@ function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
       yield
     }
   }
-  const run = (side: ScoringSide, scored: Map<number, MemberScore>) => {
+  // Each side: its leaders bottom-up, then the quota and ranks; the longest steps left, so the API answers between them.
+  const sides: { scores: Map<number, MemberScore>; classes: Map<number, Classified> }[] = []
+  for (const [side, scored] of [[baseline, known[0]], [candidate, known[1]]] as const) {
+    yield
     const scores = scoreCycle(side.of, members, { explain: false }, scored)
+    yield
     const classes = new Map<number, Classified>()
     for (const c of classifyCycle(side.quota, members, scores, caps)) classes.set(c.id, c)
-    return { scores, classes }
+    sides.push({ scores, classes })
   }
   yield
-  const before = run(baseline, known[0])
-  yield
-  const after = run(candidate, known[1])
-  yield
+  const [before, after] = sides as [(typeof sides)[number], (typeof sides)[number]]
   const evaluations = members.map((m): SimulatedEvaluation => {
     const scoredBefore = before.scores.get(m.id)
     const scoredAfter = after.scores.get(m.id)
@@ -135,6 +136,7 @@ function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
     e.change = delta > 0 ? 'up' : delta < 0 ? 'down' : 'same'
     return e
   })
+  yield
   const units = new Map<number, SimulationReport['units'][number]>()
   for (const e of evaluations) {
     const u = units.get(e.unitId) ?? { unitId: e.unitId, unitName: e.unitName, before: emptyDistribution(), after: emptyDistribution(), quotaCutBefore: 0, quotaCutAfter: 0 }
