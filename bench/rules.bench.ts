@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import jsonLogic from 'json-logic-js'
 import { nd335RuleSet } from '../rules/defaults.js'
 import { evaluateRuleSet } from '../rules/evaluate.js'
@@ -55,7 +56,12 @@ export async function rulesBench(count: number, json = false): Promise<void> {
   // The first simulation of a process compiles and optimises its code paths: shown apart, as a server's first one is.
   const [report, simColdMs] = await simulate(candidate, 2)
   const simRuns: number[] = []
+  // The longest the event loop waited during the warm runs: how long a simulation holds up the API's other requests.
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+  loopDelay.enable()
   for (let round = 0; round < ROUNDS; round++) simRuns.push((await simulate(candidate, 2))[1])
+  loopDelay.disable()
+  const blockMs = loopDelay.max / 1e6
   const simMs = percentile(simRuns, 50)
   // A candidate that changes a formula: no value is shared between the versions (run second, so warmer).
   const formulaCandidate: RuleSetDefinition = { ...def, computed: def.computed.map((c) => (c.key === 'task' && 'formula' in c ? { ...c, formula: { '*': [0.7, { '/': [{ '+': [{ var: 'a' }, { var: 'b' }, { var: 'c' }] }, 3] }] } } : c)) }
@@ -71,6 +77,7 @@ export async function rulesBench(count: number, json = false): Promise<void> {
   print(`${`simulate ${count.toLocaleString('vi-VN')} (s), median of 3`.padEnd(40)} ${fmt(simMs / 1000, 2).padStart(12)}   ${fmt(rawTwiceMs / 1000, 2).padStart(14)}   ${fmt(simMs / rawTwiceMs, 2)}×   (target < 1 s; ${fmt(Math.min(...simRuns) / 1000, 2)}–${fmt(Math.max(...simRuns) / 1000, 2)})`)
   print(`${`simulate ${count.toLocaleString('vi-VN')} (s), first run`.padEnd(40)} ${fmt(simColdMs / 1000, 2).padStart(12)}   ${fmt(rawTwiceMs / 1000, 2).padStart(14)}   ${fmt(simColdMs / rawTwiceMs, 2)}×`)
   print(`${`simulate, a formula changed (s)`.padEnd(40)} ${fmt(simFormulaMs / 1000, 2).padStart(12)}`)
+  print(`${`simulate, longest event-loop block (ms)`.padEnd(40)} ${fmt(blockMs, 0).padStart(12)}`)
   print(`  (simulate = score every evaluation with both versions — inputs validated once, values computed once where the formulas agree — leaders bottom-up, quota and ranks twice, the event loop handed back between steps; the first candidate changes the bands: ${report.summary.up + report.summary.down} change band)`)
   const figures = {
     suite: 'rules',
@@ -81,6 +88,7 @@ export async function rulesBench(count: number, json = false): Promise<void> {
     simulateSeconds: simMs / 1000,
     simulateColdSeconds: simColdMs / 1000,
     simulateFormulaChangeSeconds: simFormulaMs / 1000,
+    simulateMaxBlockMs: blockMs,
     rawTwiceSeconds: rawTwiceMs / 1000,
     ...environment('none'),
   }
