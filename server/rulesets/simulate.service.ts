@@ -96,17 +96,9 @@ function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
   // Members other than leaders depend on no one: each document is scored with both versions at
   // once — read and validated once, its values computed once where the versions' formulas agree.
   const known = [new Map<number, MemberScore>(), new Map<number, MemberScore>()] as const
-  let sinceYield = 0
-  for (const m of members) {
-    if (m.ruleRole === 'leader') continue
-    const refs = [baseline.of(m), candidate.of(m)]
-    const outcomes = scoreDocumentEach([refs[0]!.definition, refs[1]!.definition], m.data, m.adjustments, m.ruleRole, {}, { explain: false })
-    known[0].set(m.id, memberScore(outcomes[0]!, refs[0]!))
-    known[1].set(m.id, memberScore(outcomes[1]!, refs[1]!))
-    if (++sinceYield === SLICE) {
-      sinceYield = 0
-      yield
-    }
+  for (let from = 0; from < members.length; from += SLICE) {
+    scoreStaff(members, from, Math.min(members.length, from + SLICE), baseline, candidate, known)
+    yield
   }
   // Each side: its leaders bottom-up, then the quota and ranks; the longest steps left, so the API answers between them.
   const sides: { scores: Map<number, MemberScore>; classes: Map<number, Classified> }[] = []
@@ -171,6 +163,18 @@ function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
     units: [...units.values()].sort((x, y) => x.unitId - y.unitId),
     changes,
     evaluations,
+  }
+}
+
+/** Members `from` to `to` other than leaders, each scored with both sides' versions at once (a plain loop: the generator only yields between slices). */
+function scoreStaff(members: MemberRow[], from: number, to: number, baseline: ScoringSide, candidate: ScoringSide, known: readonly [Map<number, MemberScore>, Map<number, MemberScore>]): void {
+  for (let i = from; i < to; i++) {
+    const m = members[i]!
+    if (m.ruleRole === 'leader') continue
+    const refs = [baseline.of(m), candidate.of(m)]
+    const outcomes = scoreDocumentEach([refs[0]!.definition, refs[1]!.definition], m.data, m.adjustments, m.ruleRole, {}, { explain: false })
+    known[0].set(m.id, memberScore(outcomes[0]!, refs[0]!))
+    known[1].set(m.id, memberScore(outcomes[1]!, refs[1]!))
   }
 }
 
