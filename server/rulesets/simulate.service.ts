@@ -102,15 +102,14 @@ function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
   }
   // Each side: its leaders bottom-up, then the quota and ranks; the longest steps left, so the API answers between them.
   const sides: { scores: Map<number, MemberScore>; classes: Map<number, Classified> }[] = []
-  for (const [side, scored] of [[baseline, known[0]], [candidate, known[1]]] as const) {
-    yield
-    const scores = scoreCycle(side.of, members, { explain: false }, scored)
+  for (const [scoring, scored] of [[baseline, known[0]], [candidate, known[1]]] as const) {
+    const scores = scoreCycle(scoring.of, members, { explain: false }, scored)
     yield
     const classes = new Map<number, Classified>()
-    for (const c of classifyCycle(side.quota, members, scores, caps)) classes.set(c.id, c)
+    for (const c of classifyCycle(scoring.quota, members, scores, caps)) classes.set(c.id, c)
     sides.push({ scores, classes })
+    yield
   }
-  yield
   const [before, after] = sides as [(typeof sides)[number], (typeof sides)[number]]
   const evaluations = members.map((m): SimulatedEvaluation => {
     const scoredBefore = before.scores.get(m.id)
