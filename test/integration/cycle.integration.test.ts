@@ -323,5 +323,9 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     expect(await t.system.db.selectFrom('evaluations').select(['id', 'final_level', 'total', 'version']).where('cycle_id', '=', cycleId).orderBy('id').execute()).toEqual(before)
     const audit = (await t.api('GET', `/api/rulesets/${draft.body.id}/audit`, admin)).body
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['create', 'simulate'])
+    // Two at once: the second waits for the first (one simulation in memory at a time); both are answered alike.
+    const twice = await Promise.all([1, 2].map(() => t.api('POST', `/api/rulesets/${draft.body.id}/simulate`, admin, { cycleId })))
+    expect(twice.map((r) => r.status)).toEqual([200, 200])
+    for (const r of twice) expect(r.body).toEqual(report)
   })
 })
