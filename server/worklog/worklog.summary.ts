@@ -106,7 +106,7 @@ async function pinnedFor(db: Db, staffId: number, from: string, to: string): Pro
     .innerJoin('cycles as c', 'c.id', 'e.cycle_id')
     .select('e.ruleset_id')
     .where('e.staff_id', '=', staffId)
-    .where('c.status', '!=', 'CANCELLED')
+    .where('c.status', 'not in', ['CANCELLING', 'CANCELLED'])
     .where('c.period_start', '<=', from)
     .where('c.period_end', '>=', to)
     .orderBy('c.id', 'desc')
