@@ -161,7 +161,7 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
   const [error, setError] = useState('')
   useEffect(() => {
     void allPages(client.api.cycles.$get, {}).then((all) => {
-      const usable = all.filter((c) => c.status !== 'CANCELLED')
+      const usable = all.filter((c) => c.status !== 'CANCELLED' && c.status !== 'CANCELLING')
       setCycles(usable)
       setCycleId(usable[0]?.id ?? 0)
     })

@@ -61,7 +61,7 @@ export function IndicatorsPanel({ lang }: { lang: Lang }) {
   const [coverage, setCoverage] = useState<CoverageView | null>(null)
   useEffect(() => {
     void allPages(client.api.cycles.$get, {}).then((all) => {
-      const live = all.filter((c) => c.status !== 'CANCELLED')
+      const live = all.filter((c) => c.status !== 'CANCELLED' && c.status !== 'CANCELLING')
       setCycles(live)
       setCycleId((id) => id ?? live[0]?.id ?? null)
     })
