@@ -12,20 +12,7 @@ export interface StaffMonthRow {
   hours: number | null
 }
 
-/**
- * The month of some units in one statement: every active staff member with, for items due in the
- * period, per product version: assigned = accepted items; done and quality failures = what the unit
- * head confirmed; delays = items completed after their (extended) due date, or still open once it
- * has passed `asOf` — and the hours logged in the period. Days are compared as days: `asOf` takes
- * the type of the column beside it (a `date`, or the ISO text of databases before migration 015).
- *
- * Shaped for the planner (migration 2026-12-01-005): the lines are grouped by (staff, product
- * version) straight from the `work_items_summary` index order, so nothing is sorted or hashed on
- * the way, and per person in the same order. Each person's lines travel as one JSON array of
- * columns — PostgreSQL then formats arrays of one type, not 100,000 small arrays of mixed types —
- * naming catalogue versions by id: their code, name and k come from catalogue-versions.ts, not
- * from a join and 100,000 repeated names (together a third of the statement's time for 5,000 staff).
- */
+/** The month's rows all at once (the route reads the same statement in batches, `eachStaffMonths`; tests hold the two equal). */
 export async function staffMonths(db: Db, unitIds: number[], from: string, to: string, asOf: string): Promise<StaffMonthRow[]> {
   return (await monthStatement(unitIds, from, to, asOf).execute(db)).rows
 }
@@ -58,7 +45,20 @@ export async function eachStaffMonths(db: Db, unitIds: number[], from: string, t
   })
 }
 
-/** The month's one statement (see staffMonths). */
+/**
+ * The month of some units in one statement: every active staff member with, for items due in the
+ * period, per product version: assigned = accepted items; done and quality failures = what the unit
+ * head confirmed; delays = items completed after their (extended) due date, or still open once it
+ * has passed `asOf` — and the hours logged in the period. Days are compared as days: `asOf` takes
+ * the type of the column beside it (a `date`, or the ISO text of databases before migration 015).
+ *
+ * Shaped for the planner (migration 2026-12-01-005): the lines are grouped by (staff, product
+ * version) straight from the `work_items_summary` index order, so nothing is sorted or hashed on
+ * the way, and per person in the same order. Each person's lines travel as one JSON array of
+ * columns — PostgreSQL then formats arrays of one type, not 100,000 small arrays of mixed types —
+ * naming catalogue versions by id: their code, name and k come from catalogue-versions.ts, not
+ * from a join and 100,000 repeated names (together a third of the statement's time for 5,000 staff).
+ */
 function monthStatement(unitIds: number[], from: string, to: string, asOf: string) {
   const units = unitIds.length ? unitIds : [-1]
   const due = sql`coalesce(w.extended_to, w.due_on)`

@@ -137,7 +137,8 @@ const MONTH_BATCH = 500
 /**
  * The month of a unit (or of several): every staff member's figures, a, b, c and hours. One SQL
  * statement (catalogue versions and published rule sets are remembered once read), then pure
- * product lines and a, b, c per person.
+ * product lines and a, b, c per person. As rows, for callers that need them; the route answers with
+ * `unitMonthJson`, the same batches as bytes.
  */
 export async function unitSummary(db: Db, unitIds: number[], from: string, to: string, asOf = new Date().toISOString().slice(0, 10)): Promise<UnitSummaryRow[]> {
   const rows: UnitSummaryRow[] = []
