@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 
 /** Percentile of a sample (nearest rank). */
@@ -47,4 +48,33 @@ export function serverTiming(header: string | null): [string, number][] {
     const dur = params.map((p) => /^dur=([\d.]+)$/.exec(p.trim())?.[1]).find((d) => d !== undefined)
     return name && dur !== undefined ? [[name, Number(dur)] as [string, number]] : []
   })
+}
+
+/** CPU time of the whole machine so far (/proc/stat): busy and total, in clock ticks. */
+function cpuTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number)
+  const total = fields.reduce((sum, n) => sum + n, 0)
+  // idle and iowait are the machine waiting.
+  return { busy: total - fields[3]! - (fields[4] ?? 0), total }
+}
+
+/**
+ * Waits until nothing is left to do — `waiting()` (e.g. a task queue's backlog) is 0 and less than
+ * `threshold` of the machine's CPUs were busy over two seconds in a row — and returns how long that
+ * took (ms), at most `maxMs`. After a launch of 50,000 workflows the worker and the Temporal server
+ * work off the workflows' first tasks for minutes: a read measured meanwhile measures that backlog.
+ */
+export async function untilQuiet(threshold = 0.1, maxMs = 600_000, waiting: () => Promise<number> = async () => 0): Promise<number> {
+  const start = performance.now()
+  let quietFor = 0
+  let last = cpuTicks()
+  while (performance.now() - start < maxMs) {
+    await new Promise((r) => setTimeout(r, 500))
+    const now = cpuTicks()
+    const share = (now.busy - last.busy) / Math.max(1, now.total - last.total)
+    last = now
+    quietFor = share < threshold && (await waiting()) === 0 ? quietFor + 500 : 0
+    if (quietFor >= 2000) break
+  }
+  return performance.now() - start
 }

@@ -25,8 +25,8 @@ export function processEnv(t: TestSystem, extra: Record<string, string> = {}): N
 }
 
 /** Starts `entry` with tsx and waits until it prints `ready` on stdout. */
-export async function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, ready: string): Promise<ProductProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+export async function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, ready: string, nodeArgs: string[] = ['--import', 'tsx']): Promise<ProductProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()))
