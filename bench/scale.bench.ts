@@ -182,7 +182,7 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     const ms = (n: number) => `${fmt(n)} ms`
     row('review inbox p95 (50 users)', ms(users['inbox']!.p95), '< 30 ms')
     row('unit board p95 (50 users)', ms(users['board']!.p95), '< 30 ms')
-    row('results page p95 (50 users)', ms(users['results']!.p95), '< 30 ms')
+    row('results page p95 (50 users)', ms(users['results'].p95), '< 30 ms')
     row('  baseline: one evaluation by id p95', ms(users['pk']!.p95), '—')
     print(`  (50 users, each opening a page about once a second: ${fmt(users['inbox']!.perSecond, 0)} requests/s; the same 50 clients with no pause —`)
     for (const name of ['inbox', 'board', 'results', 'pk'] as const) print(`   ${name.padEnd(8)} ${fmt(saturated[name]!.perSecond, 0).padStart(6)} requests/s, p95 ${ms(saturated[name]!.p95)}`)
@@ -192,7 +192,7 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     row('API peak memory', `${fmt(apiPeakMiB, 0)} MiB`, '< 512 MiB')
     row('worker peak memory', `${fmt(workerPeakMiB, 0)} MiB`, '< 512 MiB')
     if (json) {
-      console.log(JSON.stringify({ suite: 'scale', staff: staffCount, launchRatio: launchRate / bareRate, launchRate, bareStartRate: bareRate, inboxP95Ms: users['inbox']!.p95, boardP95Ms: users['board']!.p95, resultsP95Ms: users['results']!.p95, pkP95Ms: users['pk']!.p95, settleSeconds: settleMs / 1000, saturated, rankSeconds: rankMs / 1000, simulateSeconds: simulateMs / 1000, apiPeakMiB, workerPeakMiB, ...environment('postgresql'), temporal: 'dev server' }))
+      console.log(JSON.stringify({ suite: 'scale', staff: staffCount, launchRatio: launchRate / bareRate, launchRate, bareStartRate: bareRate, inboxP95Ms: users['inbox']!.p95, boardP95Ms: users['board']!.p95, resultsP95Ms: users['results'].p95, pkP95Ms: users['pk']!.p95, settleSeconds: settleMs / 1000, saturated, rankSeconds: rankMs / 1000, simulateSeconds: simulateMs / 1000, apiPeakMiB, workerPeakMiB, ...environment('postgresql'), temporal: 'dev server' }))
     }
     await bareConnection.close()
   } finally {

@@ -64,7 +64,7 @@ function cpuTicks(): { busy: number; total: number } {
  * took (ms), at most `maxMs`. After a launch of 50,000 workflows the worker and the Temporal server
  * work off the workflows' first tasks for minutes: a read measured meanwhile measures that backlog.
  */
-export async function untilQuiet(threshold = 0.1, maxMs = 600_000, waiting: () => Promise<number> = async () => 0): Promise<number> {
+export async function untilQuiet(threshold = 0.1, maxMs = 600_000, waiting: () => Promise<number> = () => Promise.resolve(0)): Promise<number> {
   const start = performance.now()
   let quietFor = 0
   let last = cpuTicks()
