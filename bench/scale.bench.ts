@@ -91,6 +91,8 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
       }
       return waiting
     }
+    /** Until the product's task queue is empty and the machine quiet (at most `maxMs`). */
+    const settled = (maxMs = 600_000) => untilQuiet(0.1, maxMs, () => backlog('bench-scale'))
     const bareCount = Math.min(staffCount, BARE_STARTS)
     const [, bareMs] = await timed(() => pool(Array.from({ length: bareCount }, (_, i) => i), START_CONCURRENCY, async (i) => void (await bareClient.workflow.start(emptyWorkflow, { taskQueue: 'bench-bare', workflowId: `bare-${i}` }))))
     // The bare workflows run to their end before their worker stops (none left waiting on the server).
@@ -123,7 +125,7 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     // worker and the dev server work that backlog off for minutes on the same two cores. Reads are
     // measured once the machine is quiet (how long that took is printed): a read measured meanwhile
     // measures the backlog (earlier runs: a read by id waited 0,6–1,7 s at the 95th percentile).
-    const settleMs = await untilQuiet(0.1, 1_800_000, () => backlog('bench-scale'))
+    const settleMs = await settled(1_800_000)
     print(`the launch's backlog (each workflow's first task) worked off ${fmt(settleMs / 1000, 0)} s after the launch answered`)
     const read = async (path: () => string, think: number, seconds: number) => {
       const samples: number[] = []
@@ -162,7 +164,7 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     const [, rankMs] = await timed(() => rankCycle(db, cycle.id))
     print(`ranking + classification of ${staffCount}: ${fmt(rankMs / 1000, 2)} s (the read model's ranks and levels; each workflow's classify Update is not timed)`)
     await db.updateTable('cycles').set({ status: 'CLASSIFIED' }).where('id', '=', cycle.id).execute()
-    await untilQuiet(0.1, 600_000, () => backlog('bench-scale'))
+    await settled()
     await warm(readPaths.results)
     users['results'] = await read(readPaths.results, THINK_MS, READ_SECONDS)
     saturated['results'] = await read(readPaths.results, 0, SATURATED_SECONDS)
@@ -171,7 +173,7 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     const baseline = (await findRuleSet(db, ruleSetId))!
     const changed = { ...baseline.definition, bands: [{ level: 'HTXS' as const, min: 88 }, { level: 'HTT' as const, min: 70 }, { level: 'HT' as const, min: 50 }, { level: 'KHT' as const, min: null }] }
     const candidate = await createDraft(db, changed, 1)
-    await untilQuiet(0.1, 600_000, () => backlog('bench-scale'))
+    await settled()
     const [, simulateMs] = await timed(() => simulateCycle(db, baseline, candidate, cycle.id))
 
     const apiPeakMiB = peakMiB(api)

@@ -12,6 +12,7 @@ import { LabelledSelectWidget } from './LabelledSelectWidget'
 import { formatDateTime, type Lang, tr } from './i18n'
 import { TableHead } from './TableHead'
 import { localizeVi, translateString } from './rjsf-vi'
+import { isLiveCycle } from './cycle-status'
 
 type RuleSetSummary = InferResponseType<typeof client.api.rulesets.$get, 200>[number]
 type RuleSet = InferResponseType<(typeof client.api.rulesets)[':id']['$get'], 200>
@@ -161,7 +162,7 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
   const [error, setError] = useState('')
   useEffect(() => {
     void allPages(client.api.cycles.$get, {}).then((all) => {
-      const usable = all.filter((c) => c.status !== 'CANCELLED' && c.status !== 'CANCELLING')
+      const usable = all.filter(isLiveCycle)
       setCycles(usable)
       setCycleId(usable[0]?.id ?? 0)
     })

@@ -217,7 +217,7 @@ export async function launchCycle(
  * The planner's statistics of the evaluations and their parties, after a launch added a cycle's
  * rows: the inboxes then go from the person's party rows to their evaluations (1,3 ms at 50,000),
  * where statistics taken before the launch send them along the stage index through the whole cycle
- * (12 ms, and 85 inboxes a second instead of 340). Autovacuum would get there within minutes, or
+ * (12 ms, and 85 inboxes a second instead of 316). Autovacuum would get there within minutes, or
  * never where it is off. Taken only by the tables' owner: for another role PostgreSQL skips it with a warning.
  */
 async function refreshStatistics(db: Db): Promise<void> {

@@ -24,7 +24,7 @@ export function processEnv(t: TestSystem, extra: Record<string, string> = {}): N
   }
 }
 
-/** Starts `entry` with tsx and waits until it prints `ready` on stdout. */
+/** Starts `entry` with tsx (or with `nodeArgs`: none for built code) and waits until it prints `ready` on stdout. */
 export async function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, ready: string, nodeArgs: string[] = ['--import', 'tsx']): Promise<ProductProcess> {
   const child = spawn(process.execPath, [...nodeArgs, entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''

@@ -3,6 +3,7 @@ import { allPages, client, ok } from '../client'
 import { formatDate, formatDateTime, formatNumber, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 import type { CoverageSubject, CoverageView } from './views'
+import { isLiveCycle } from '../cycle-status'
 
 const who = (s: CoverageSubject) => `${s.name}${s.handle ? ` (${s.handle})` : ''}`
 
@@ -61,7 +62,7 @@ export function IndicatorsPanel({ lang }: { lang: Lang }) {
   const [coverage, setCoverage] = useState<CoverageView | null>(null)
   useEffect(() => {
     void allPages(client.api.cycles.$get, {}).then((all) => {
-      const live = all.filter((c) => c.status !== 'CANCELLED' && c.status !== 'CANCELLING')
+      const live = all.filter(isLiveCycle)
       setCycles(live)
       setCycleId((id) => id ?? live[0]?.id ?? null)
     })
