@@ -119,13 +119,9 @@ export function synthetic(count: number): MemberRow[] {
       adjustments: head ? { leader: { unitPlanScore: int(60, 100) } } : random() < 0.01 ? { overrides: { discipline: 'reprimand' } } : null,
       reviewerIds: head ? [] : [headStaffId],
       ruleSetId: 1,
-      version: 3,
       stage: 'SIGNED_OFF',
       fullName: `Cán bộ ${i + 1}`,
       unitName: `Phòng ${unitId}`,
-      total: null,
-      level: null,
-      finalLevel: null,
     })
   }
   return members

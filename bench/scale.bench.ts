@@ -66,8 +66,8 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     const port = await freePort()
     // The built product, as production runs it (`npm run server`, `npm run worker`): no TypeScript
     // loader, the prebuilt workflow bundle (bundling at start alone took the worker past 1 GiB).
-    const api = await startProcess('api', 'build/server/server.main.js', { ...env, PORT: String(port) }, 'ready', [])
-    const worker = await startProcess('worker', 'build/workflows/worker.main.js', env, 'Worker:', [])
+    const api = await startScript('server', 'api', { ...env, PORT: String(port) }, 'ready')
+    const worker = await startScript('worker', 'worker', env, 'Worker:')
     processes.push(api, worker)
     const base = `http://127.0.0.1:${port}`
     const call = async (method: string, path: string, token: string, body?: unknown) => {
@@ -203,6 +203,13 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     await dev.stop()
     await database.drop()
   }
+}
+
+/** `npm run <script>` (`node [flags] <file>` in package.json) as its own process: the flags production runs it with, without npm in between (whose pid would hide the process's memory). */
+function startScript(script: 'server' | 'worker', name: string, env: NodeJS.ProcessEnv, ready: string): Promise<ProductProcess> {
+  const command = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts[script]!.split(' ')
+  if (command[0] !== 'node') throw new Error(`npm run ${script} is not \`node [flags] <file>\`: ${command.join(' ')}`)
+  return startProcess(name, command.at(-1)!, env, ready, command.slice(1, -1))
 }
 
 /** The process's peak resident memory (VmHWM), in MiB. */

@@ -38,13 +38,9 @@ function members(count: number): MemberRow[] {
       adjustments: head ? { leader: { unitPlanScore: int(40, 100) } } : random() < 0.03 ? { overrides: { discipline: 'reprimand' } } : null,
       reviewerIds: head ? [] : [(unitId - 1) * 20 + 1],
       ruleSetId: 1,
-      version: 1,
       stage: 'SIGNED_OFF',
       fullName: `Cán bộ ${i + 1}`,
       unitName: `Phòng ${unitId}`,
-      total: null,
-      level: null,
-      finalLevel: null,
     } satisfies MemberRow
   })
 }
