@@ -40,9 +40,11 @@ export function classify(
   for (const c of candidates) {
     result.set(c.id, { id: c.id, finalLevel: c.level, cutByQuota: false, tieFlag: false, rankInUnit: 0, rankInCycle: 0 })
   }
-  for (const group of groupBy(candidates, (c) => `${c.unitId}|${quotaGroup(policy, c.positionCode)}`).values()) {
-    const cap = capByUnit.get(group[0]!.unitId) ?? policy.cap
-    applyQuota(group, policy, cap, result)
+  // The quota applies within each unit and, inside it, each position group (no key strings built per candidate).
+  for (const unit of groupBy(candidates, (c) => c.unitId).values()) {
+    const cap = capByUnit.get(unit[0]!.unitId) ?? policy.cap
+    const groups = policy.positionGroups ? groupBy(unit, (c) => quotaGroup(policy, c.positionCode)).values() : [unit]
+    for (const group of groups) applyQuota(group, policy, cap, result)
   }
   // Ranking covers every candidate of the cycle: each one's final level, its order and its total are read once.
   const rows = candidates.map((c) => result.get(c.id)!)

@@ -1,4 +1,4 @@
-import { classify, type Classified } from '../../rules/classify.js'
+import { classify, type Candidate, type Classified } from '../../rules/classify.js'
 import type { Level, RuleSetDefinition } from '../../rules/ruleset.types.js'
 import { scoreDocument, storedScores, type ScoreOutcome, type StoredScores } from '../evaluations/scoring.js'
 
@@ -104,9 +104,11 @@ export function memberScore(outcome: ScoreOutcome, ruleSet: RuleSetRef): MemberS
 
 /** The quota (the cycle's default rule set's policy) and ranks over the members that scored; `cappedLevels` (evaluation → level) lowers a leader to their unit's level before the quota. */
 export function classifyCycle(ruleSet: RuleSetRef, members: CycleMember[], scores: Map<number, MemberScore>, capByUnit: ReadonlyMap<number, number>, cappedLevels: ReadonlyMap<number, Level> = new Map()): Classified[] {
-  const candidates = members.flatMap((m) => {
+  const candidates: Candidate[] = []
+  for (const m of members) {
     const s = scores.get(m.id)
-    return s?.ok ? [{ id: m.id, unitId: m.unitId, positionCode: m.positionCode, level: cappedLevels.get(m.id) ?? s.scores.level, values: s.scores.values }] : []
-  })
+    if (s?.ok) candidates.push({ id: m.id, unitId: m.unitId, positionCode: m.positionCode, level: cappedLevels.get(m.id) ?? s.scores.level, values: s.scores.values })
+  }
+  // One row per candidate, in the members' order (simulation reads them by position).
   return classify(candidates, ruleSet.definition.quota, capByUnit)
 }

@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises'
 import type { Classified } from '../../rules/classify.js'
-import { LEVELS, type Level } from '../../rules/ruleset.types.js'
+import { LEVELS, type Level, type RuleSetDefinition } from '../../rules/ruleset.types.js'
 import { classifyCycle, memberScore, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
 import { scoreDocumentEach } from '../evaluations/scoring.js'
 import { loadMembers, pinnedRuleSets, quotaCaps, type MemberRow } from '../cycles/cycle-members.repo.js'
@@ -101,21 +101,29 @@ function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
     yield
   }
   // Each side: its leaders bottom-up, then the quota and ranks; the longest steps left, so the API answers between them.
-  const sides: { scores: Map<number, MemberScore>; classes: Map<number, Classified> }[] = []
+  // Each side's scores and classes by the member's position (arrays, not maps keyed by id: 50,000 of each).
+  const sides: { scores: (MemberScore | undefined)[]; classes: (Classified | undefined)[] }[] = []
   for (const [scoring, scored] of [[baseline, known[0]], [candidate, known[1]]] as const) {
-    const scores = scoreCycle(scoring.of, members, { explain: false }, scored)
+    const scoreById = scoreCycle(scoring.of, members, { explain: false }, scored)
     yield
-    const classes = new Map<number, Classified>()
-    for (const c of classifyCycle(scoring.quota, members, scores, caps)) classes.set(c.id, c)
+    // classifyCycle gives one row per member that scored, in the members' order.
+    const classified = classifyCycle(scoring.quota, members, scoreById, caps)
+    const scores = new Array<MemberScore | undefined>(members.length)
+    const classes = new Array<Classified | undefined>(members.length)
+    for (let i = 0, k = 0; i < members.length; i++) {
+      const s = scoreById.get(members[i]!.id)
+      scores[i] = s
+      if (s?.ok) classes[i] = classified[k++]
+    }
     sides.push({ scores, classes })
     yield
   }
   const [before, after] = sides as [(typeof sides)[number], (typeof sides)[number]]
-  const evaluations = members.map((m): SimulatedEvaluation => {
-    const scoredBefore = before.scores.get(m.id)
-    const scoredAfter = after.scores.get(m.id)
-    const b = side(scoredBefore, before.classes.get(m.id))
-    const a = side(scoredAfter, after.classes.get(m.id))
+  const evaluations = members.map((m, i): SimulatedEvaluation => {
+    const scoredBefore = before.scores[i]
+    const scoredAfter = after.scores[i]
+    const b = side(scoredBefore, before.classes[i])
+    const a = side(scoredAfter, after.classes[i])
     const e: SimulatedEvaluation = { evaluationId: m.id, staffId: m.staffId, fullName: m.fullName, unitId: m.unitId, unitName: m.unitName, stage: m.stage, before: b, after: a, change: 'same' }
     if (!b || !a) {
       const failed = [scoredBefore, scoredAfter].find((s) => s && !s.ok) as { message: string } | undefined
@@ -167,13 +175,22 @@ function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
 
 /** Members `from` to `to` other than leaders, each scored with both sides' versions at once (a plain loop: the generator only yields between slices). */
 function scoreStaff(members: MemberRow[], from: number, to: number, baseline: ScoringSide, candidate: ScoringSide, known: readonly [Map<number, MemberScore>, Map<number, MemberScore>]): void {
+  // Consecutive members mostly share both versions: the pair of definitions is built once per change.
+  let pairOf: RuleSetRef[] = []
+  let definitions: RuleSetDefinition[] = []
+  const options = { explain: false }
   for (let i = from; i < to; i++) {
     const m = members[i]!
     if (m.ruleRole === 'leader') continue
-    const refs = [baseline.of(m), candidate.of(m)]
-    const outcomes = scoreDocumentEach([refs[0]!.definition, refs[1]!.definition], m.data, m.adjustments, m.ruleRole, {}, { explain: false })
-    known[0].set(m.id, memberScore(outcomes[0]!, refs[0]!))
-    known[1].set(m.id, memberScore(outcomes[1]!, refs[1]!))
+    const before = baseline.of(m)
+    const after = candidate.of(m)
+    if (pairOf[0] !== before || pairOf[1] !== after) {
+      pairOf = [before, after]
+      definitions = [before.definition, after.definition]
+    }
+    const outcomes = scoreDocumentEach(definitions, m.data, m.adjustments, m.ruleRole, {}, options)
+    known[0].set(m.id, memberScore(outcomes[0]!, before))
+    known[1].set(m.id, memberScore(outcomes[1]!, after))
   }
 }
 
