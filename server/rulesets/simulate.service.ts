@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises'
 import type { Classified } from '../../rules/classify.js'
-import { LEVELS, type Level, type RuleSetDefinition } from '../../rules/ruleset.types.js'
+import { LEVELS, type Level } from '../../rules/ruleset.types.js'
 import { classifyCycle, memberScore, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
 import { scoreDocumentEach } from '../evaluations/scoring.js'
 import { loadMembers, pinnedRuleSets, quotaCaps, type MemberRow } from '../cycles/cycle-members.repo.js'
@@ -175,20 +175,13 @@ function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
 
 /** Members `from` to `to` other than leaders, each scored with both sides' versions at once (a plain loop: the generator only yields between slices). */
 function scoreStaff(members: MemberRow[], from: number, to: number, baseline: ScoringSide, candidate: ScoringSide, known: readonly [Map<number, MemberScore>, Map<number, MemberScore>]): void {
-  // Consecutive members mostly share both versions: the pair of definitions is built once per change.
-  let pairOf: RuleSetRef[] = []
-  let definitions: RuleSetDefinition[] = []
   const options = { explain: false }
   for (let i = from; i < to; i++) {
     const m = members[i]!
     if (m.ruleRole === 'leader') continue
     const before = baseline.of(m)
     const after = candidate.of(m)
-    if (pairOf[0] !== before || pairOf[1] !== after) {
-      pairOf = [before, after]
-      definitions = [before.definition, after.definition]
-    }
-    const outcomes = scoreDocumentEach(definitions, m.data, m.adjustments, m.ruleRole, {}, options)
+    const outcomes = scoreDocumentEach([before.definition, after.definition], m.data, m.adjustments, m.ruleRole, {}, options)
     known[0].set(m.id, memberScore(outcomes[0]!, before))
     known[1].set(m.id, memberScore(outcomes[1]!, after))
   }
