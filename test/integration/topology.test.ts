@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSession } from '../../server/auth/session.js'
@@ -6,6 +7,7 @@ import { inconsistencies } from '../support/consistency.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 import { alive, http, kill9, startApi, startWorker, type ProductProcess } from '../support/topology.js'
 import { doc } from '../support/documents.js'
+import { evaluationWorkflowId } from '../../workflows/definitions.js'
 
 /** Units raced over: each a head and one staff member, signed off by the director. */
 const UNITS = 24
@@ -102,6 +104,14 @@ describe('production topology: two API processes, two workers, races and faults'
     }
     expect(stale).toBe(0)
     expect(await inconsistencies(t, cycleId)).toEqual([])
+  })
+
+  it('runs each worker as `npm run worker` does: on jemalloc, keeping no stack trace per workflow promise', async () => {
+    const cycleId = await launch('Bộ cấp phát', '2031-02-01', [units[0]!.id])
+    for (const w of workers) expect(readFileSync(`/proc/${w.child.pid}/maps`, 'utf8'), `${w.name} runs on jemalloc`).toContain('libjemalloc')
+    const staffId = (await http(api1.url, 'GET', '/api/me', await token(units[0]!.staff))).body.id as number
+    const stackTrace = t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, staffId)).query<string>('__stack_trace')
+    await expect(stackTrace).rejects.toThrow(/stack traces are not enabled/)
   })
 
   it('a leader returns one evaluation while another signs off its unit: exactly one wins, 24 trials', async () => {
