@@ -3,7 +3,7 @@ import { isMainThread } from 'node:worker_threads'
 import { allocatorChoice } from './allocator.js'
 
 /**
- * Loaded first in a worker process (`node --import`: package.json's `worker` and `bench`, the
+ * Loaded first in a worker process (`node --import`: package.json's `worker`, the
  * tests' worker processes), before the Temporal SDK, in the main thread and again in each
  * workflow thread. It sets up the two things that decide the worker's memory (README, "The
  * worker's memory"):

@@ -65,9 +65,9 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     // largest unit (2,000 people) replays every one of them twice (measured: with 1,000 a 2,000-person
     // sign-off outran its 60 s deadline). The SDK's own default follows the heap size (2,395 with
     // Node's 4 GB heap on a 24 GB machine, ~1,080 with 8 GB of RAM): fixed here from the product's
-    // need instead. Each cached workflow costs ~0,32 MiB (the SDK's own state per workflow; the
-    // modules are shared, see bundlerOptions): 2,500 hold ~0,8 GiB; `npm run worker`'s
-    // --optimize-for-size keeps the rest small (README, "The worker's memory").
+    // need instead. `npm run worker` holds 2,500 in a peak of ~0,4 GiB: the modules are shared (see
+    // bundlerOptions), the process runs on jemalloc without the SDK's per-promise stack traces
+    // (worker.preload.ts) and with --optimize-for-size (README, "The worker's memory").
     maxCachedWorkflows: Number(process.env['WORKER_MAX_CACHED_WORKFLOWS'] || MAX_CACHED_WORKFLOWS),
   })
 }
