@@ -11,7 +11,7 @@ import { allocatorChoice } from './allocator.js'
  * 1. **jemalloc.** The SDK's core (Rust, on its own threads) allocates and frees per workflow task;
  *    with glibc's allocator the freed memory stayed fragmented across arenas: 5,000 staff, 2,500
  *    cached workflows, worker peak 957 MiB of which ~690 MiB outside both V8 heaps (734 MiB with
- *    MALLOC_ARENA_MAX=2), 393 MiB with jemalloc. Where the library is installed (Debian:
+ *    MALLOC_ARENA_MAX=2), 393 MiB on jemalloc with 2. below. Where the library is installed (Debian:
  *    `libjemalloc2`; JEMALLOC_PATH names another) and not yet loaded, the process starts itself
  *    again in place with it preloaded (`process.execve`: same pid, same flags and arguments).
  *    MALLOC=system keeps the system allocator.
