@@ -107,7 +107,7 @@ describe('production topology: two API processes, two workers, races and faults'
   })
 
   it('runs each worker as `npm run worker` does: on jemalloc, keeping no stack trace per workflow promise', async () => {
-    const cycleId = await launch('Bộ cấp phát', '2031-02-01', [units[0]!.id])
+    const cycleId = await launch('Bộ cấp phát', '2033-05-01', [units[0]!.id])
     for (const w of workers) expect(readFileSync(`/proc/${w.child.pid}/maps`, 'utf8'), `${w.name} runs on jemalloc`).toContain('libjemalloc')
     const staffId = (await http(api1.url, 'GET', '/api/me', await token(units[0]!.staff))).body.id as number
     const stackTrace = t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, staffId)).query<string>('__stack_trace')
