@@ -34,7 +34,7 @@ export default tseslint.config(
   {
     // Temporal's rule set for workflow code: no Node, no database, no server modules; types only.
     files: ['workflows/**/*.ts', 'test/fixtures/workflows-*/**/*.ts'],
-    ignores: ['workflows/activities.ts', 'workflows/*.activities.ts', 'workflows/worker.ts', 'workflows/worker.main.ts', 'workflows/worker.preload.ts', 'workflows/allocator.ts', 'workflows/gc.guard.ts'],
+    ignores: ['workflows/activities.ts', 'workflows/*.activities.ts', 'workflows/worker.ts', 'workflows/worker.main.ts', 'workflows/worker.preload.ts', 'workflows/allocator.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

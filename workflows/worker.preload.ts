@@ -1,12 +1,11 @@
 import { promiseHooks } from 'node:v8'
 import { isMainThread } from 'node:worker_threads'
 import { allocatorChoice } from './allocator.js'
-import { guardExternalMemory } from './gc.guard.js'
 
 /**
  * Loaded first in a worker process (`node --import`: package.json's `worker`, the
  * tests' worker processes), before the Temporal SDK, in the main thread and again in each
- * workflow thread. It sets up the three things that decide the worker's memory (README, "The
+ * workflow thread. It sets up the two things that decide the worker's memory (README, "The
  * worker's memory"):
  *
  * 1. **jemalloc.** The SDK's core (Rust, on its own threads) allocates and frees per workflow task;
@@ -23,9 +22,6 @@ import { guardExternalMemory } from './gc.guard.js'
  *    Turned off, the SDK says once per workflow thread that stack trace collection is disabled and
  *    the query answers that it is not enabled. WORKFLOW_STACK_TRACES=1 keeps it, to see where a
  *    stuck workflow waits.
- * 3. **Buffers collected as they gather** (gc.guard.ts; `npm run worker` starts node with
- *    --expose-gc): each thread runs a full collection once its memory outside the V8 heap grew by
- *    16 MiB, where V8 let the launch's client buffers gather to ~105 MiB.
  */
 
 if (isMainThread) {
@@ -42,5 +38,3 @@ if (process.env['WORKFLOW_STACK_TRACES'] !== '1') {
     throw new Error('workflow stack traces are off (WORKFLOW_STACK_TRACES=1 keeps them)')
   }
 }
-
-guardExternalMemory()

@@ -48,7 +48,7 @@ export async function startApi(t: TestSystem, name: string): Promise<ProductProc
 
 /** `npm run worker`: a worker process of its own. */
 export function startWorker(t: TestSystem, name: string): Promise<ProductProcess> {
-  return startProcess(name, 'workflows/worker.main.ts', processEnv(t), 'Worker:', ['--expose-gc', '--import', 'tsx', '--import', './workflows/worker.preload.ts'])
+  return startProcess(name, 'workflows/worker.main.ts', processEnv(t), 'Worker:', ['--import', 'tsx', '--import', './workflows/worker.preload.ts'])
 }
 
 export async function kill9(p: ProductProcess): Promise<void> {
