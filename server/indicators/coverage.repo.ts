@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
 import type { Db } from '../db/database.js'
 import { notFound } from '../errors.js'
@@ -47,7 +48,7 @@ async function coverageOf(db: Db, periodStart: string, periodEnd: string, member
   const late = any
     ? await db.selectFrom('indicator_late_rows as l').innerJoin('integration_systems as s', 's.id', 'l.system_id').select(['s.code as system', 'l.code', 'l.subject', 'l.value', 'l.at']).where('l.period_start', '=', periodStart).where('l.period_end', '=', periodEnd).orderBy('l.id').execute()
     : []
-  const staff = any ? new Map((await db.selectFrom('staff as s').leftJoin('units as u', 'u.id', 's.unit_id').select(['s.id', 's.full_name', 's.username', 'u.name as unit_name']).where('s.id', 'in', [...new Set(members.map((m) => m.staffId)), 0]).execute()).map((s) => [s.id, s])) : new Map()
+  const staff = any ? new Map((await db.selectFrom('staff as s').leftJoin('units as u', 'u.id', 's.unit_id').select(['s.id', 's.full_name', 's.username', 'u.name as unit_name']).where(sql<boolean>`s.id = any(${[...new Set(members.map((m) => m.staffId))]}::int[])`).execute()).map((s) => [s.id, s])) : new Map()
   const unitRows = any ? new Map((await db.selectFrom('units').select(['id', 'code', 'name']).execute()).map((u) => [u.id, u])) : new Map()
   const nameOf = (subject: string): SubjectName => {
     const [kind, raw] = subject.split(':') as [string, string]

@@ -79,7 +79,7 @@ async function readLookups(db: Db, caller: Pick<Caller, 'systemId' | 'systemCode
         .selectFrom('staff')
         .select(['id', 'username', 'personal_id'])
         .where('active', '=', true)
-        .where((eb) => eb.or([...(personalIds.length ? [eb('personal_id', 'in', personalIds)] : []), ...(usernames.length ? [eb('username', 'in', usernames)] : [])]))
+        .where((eb) => eb.or([...(personalIds.length ? [eb(sql<boolean>`personal_id = any(${personalIds}::text[])`, '=', true)] : []), ...(usernames.length ? [eb(sql<boolean>`username = any(${usernames}::text[])`, '=', true)] : [])]))
         .execute()
     : []
   const byPersonalId = new Map(people.flatMap((p) => (p.personal_id ? [[p.personal_id, p] as const] : [])))

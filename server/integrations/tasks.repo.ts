@@ -73,7 +73,7 @@ async function readLookups(db: Db, systemId: number, rows: unknown[]): Promise<T
         .selectFrom('staff')
         .select(['id', 'username', 'personal_id', 'unit_id', 'position_code'])
         .where('active', '=', true)
-        .where((eb) => eb.or([...(personalIds.length ? [eb('personal_id', 'in', personalIds)] : []), ...(usernames.length ? [eb('username', 'in', usernames)] : [])]))
+        .where((eb) => eb.or([...(personalIds.length ? [eb(sql<boolean>`personal_id = any(${personalIds}::text[])`, '=', true)] : []), ...(usernames.length ? [eb(sql<boolean>`username = any(${usernames}::text[])`, '=', true)] : [])]))
         .execute()
     : []
   const byPersonalId = new Map(people.flatMap((p) => (p.personal_id ? [[p.personal_id, p] as const] : [])))
@@ -87,7 +87,7 @@ async function readLookups(db: Db, systemId: number, rows: unknown[]): Promise<T
         .selectFrom('work_items')
         .select(['id', 'external_id', 'status', 'staff_id', 'unit_id', 'product_id', 'product_code', 'title', 'quantity', 'done_quantity', 'assigned_on', 'due_on', 'extended_to', 'completed_on'])
         .where('source_system_id', '=', systemId)
-        .where('external_id', 'in', externalIds)
+        .where(sql<boolean>`external_id = any(${externalIds}::text[])`)
         .execute()
     : []
   const existing = new Map<string, ExistingItem>(items.map(({ id, external_id, ...fields }) => [external_id!, { id, status: fields.status, fields }]))

@@ -142,7 +142,7 @@ export async function notifyRevisedResults(db: Db, req: { cycleId: number; revis
   const from = new Map(req.changed.map((c) => [c.evaluationId, c.from]))
   const ids = [...new Set([...req.changed.map((c) => c.evaluationId), ...req.reopenedIds])]
   if (!ids.length) return
-  const rows = await db.selectFrom('evaluations').select(['id', 'staff_id', 'final_level', 'total', 'rank_in_unit']).where('cycle_id', '=', req.cycleId).where('id', 'in', ids).execute()
+  const rows = await db.selectFrom('evaluations').select(['id', 'staff_id', 'final_level', 'total', 'rank_in_unit']).where('cycle_id', '=', req.cycleId).where(sql<boolean>`id = any(${ids}::int[])`).execute()
   for (const r of rows) {
     const level = r.final_level ?? ''
     const before = from.get(r.id)

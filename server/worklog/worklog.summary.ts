@@ -45,8 +45,8 @@ export async function productFiguresByStaff(db: Db, filter: { staffIds?: number[
     .orderBy('w.staff_id')
     .orderBy('w.product_code')
     .orderBy('p.k')
-  if (filter.staffIds) q = q.where('w.staff_id', 'in', filter.staffIds.length ? filter.staffIds : [-1])
-  if (filter.unitIds) q = q.where('w.unit_id', 'in', filter.unitIds.length ? filter.unitIds : [-1])
+  if (filter.staffIds) q = q.where(sql<boolean>`w.staff_id = any(${filter.staffIds}::int[])`)
+  if (filter.unitIds) q = q.where(sql<boolean>`w.unit_id = any(${filter.unitIds}::int[])`)
   const out = new Map<number, ProductFigure[]>()
   for (const r of await q.execute()) {
     const list = out.get(r.staff_id) ?? []
@@ -62,8 +62,8 @@ export async function hoursLogged(db: Db, filter: { staffIds?: number[]; unitIds
     .selectFrom('work_item_updates as u')
     .innerJoin('work_items as w', 'w.id', 'u.work_item_id')
     .select(['w.staff_id', sql<number>`sum(u.hours)::float8`.as('hours')])
-  if (filter.staffIds) q = q.where('w.staff_id', 'in', filter.staffIds.length ? filter.staffIds : [-1])
-  if (filter.unitIds) q = q.where('w.unit_id', 'in', filter.unitIds.length ? filter.unitIds : [-1])
+  if (filter.staffIds) q = q.where(sql<boolean>`w.staff_id = any(${filter.staffIds}::int[])`)
+  if (filter.unitIds) q = q.where(sql<boolean>`w.unit_id = any(${filter.unitIds}::int[])`)
   const rows = await q
     .where('u.on_date', '>=', from)
     .where('u.on_date', '<=', to)

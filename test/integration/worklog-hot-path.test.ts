@@ -147,6 +147,18 @@ describe.each(['postgresql', 'pglite'] as const)('the work log hot paths on %s',
     expect(first.scores).not.toBeNull()
   })
 
+  it("reads a province's figures by staff id: 70,000 ids, more than a statement's 65,535 parameters, give what the unit's do", async () => {
+    // Launching a cycle reads every person's work-log figures by id: one array parameter, not an IN list of 50,000.
+    const members = await db.selectFrom('staff').select('id').where('unit_id', '=', unitId).orderBy('id').execute()
+    const ids = [...members.map((m) => m.id), ...Array.from({ length: 70_000 - members.length }, (_, i) => 1_000_000 + i)]
+    const byIds = await productFiguresByStaff(db, { staffIds: ids }, '2026-11-01', '2026-11-30', '2026-11-25')
+    const byUnit = await productFiguresByStaff(db, { unitIds: [unitId] }, '2026-11-01', '2026-11-30', '2026-11-25')
+    expect(byUnit.size).toBeGreaterThan(0)
+    expect(byIds).toEqual(byUnit)
+    expect(await hoursLogged(db, { staffIds: ids }, '2026-11-01', '2026-11-30')).toEqual(await hoursLogged(db, { unitIds: [unitId] }, '2026-11-01', '2026-11-30'))
+    expect((await productFiguresByStaff(db, { staffIds: [] }, '2026-11-01', '2026-11-30', '2026-11-25')).size).toBe(0)
+  })
+
   it("hands the month's statement over batch by batch in the same order, and its JSON answer is JSON.stringify's, byte for byte", async () => {
     const [from, to, asOf] = ['2026-11-01', '2026-11-30', '2026-11-25']
     const all = await staffMonths(db, [unitId], from, to, asOf)
