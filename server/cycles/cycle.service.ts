@@ -105,7 +105,7 @@ export async function launchCycle(
     .where('c.period_kind', '=', input.periodKind)
     .where('c.period_start', '=', periodStart)
     .where('c.subject', '=', subject)
-    .where(subject === 'unit' ? sql<boolean>`e.unit_id = any(${people.map((p) => p.unit_id!)}::int[])` : sql<boolean>`e.staff_id = any(${people.map((p) => p.id)}::int[])`)
+    .where(sql<boolean>`${sql.ref(subject === 'unit' ? 'e.unit_id' : 'e.staff_id')} = any(${people.map((p) => (subject === 'unit' ? p.unit_id! : p.id))}::int[])`)
     .executeTakeFirstOrThrow()
   if (busy.n > 0 && subject === 'unit') {
     throw new ApiError(409, 'DUPLICATE', `${busy.n} đơn vị đã có kỳ đánh giá đơn vị đang chạy cho cùng kỳ.`, `${busy.n} units already have a running unit cycle for the same period.`)
