@@ -25,27 +25,27 @@ export async function ok<R extends ClientResponse<unknown, number, string>>(call
 /** What a route answers when it succeeds. */
 export type SuccessBody<R> = R extends ClientResponse<infer T, infer S, string> ? (S extends SuccessStatusCode ? T : never) : never
 
-type Page = { limit?: string; after?: string }
+/** A page's query: `limit` and the cursor the server's Link names (`after`, or `before` on the lists read newest first). */
+type Page = Record<string, string>
 
 /**
- * Every page of a list route (keyset pages, `Link: <…>; rel="next"`), 500 at a time: the next
- * page's cursor is read from the Link the server sends.
+ * Every page of a list route (keyset pages, `Link: <…>; rel="next"`), 500 at a time: each next
+ * page is asked for with the query of the Link the server sends, whatever its cursor is called.
  */
 export async function allPages<Q extends object, R extends ClientResponse<unknown, number, string>>(get: (args: { query: Q & Page }) => Promise<R>, query: Q): Promise<SuccessBody<R>> {
   const rows: unknown[] = []
-  let page: Page | null = { limit: '500' }
+  let page: Page | null = { ...(query as Page), limit: '500' }
   while (page) {
-    const res = await get({ query: { ...query, ...page } })
+    const res = await get({ query: page as Q & Page })
     rows.push(...((await ok(res)) as unknown[]))
     page = nextPage(res.headers.get('link'))
   }
   return rows as SuccessBody<R>
 }
 
-/** The `after` and `limit` of the `Link: <…>; rel="next"` header, if there is a next page. */
-function nextPage(link: string | null): Page | null {
+/** The query of the `Link: <…>; rel="next"` header (filters, cursor and limit, as the server wrote them), if there is a next page. */
+export function nextPage(link: string | null): Page | null {
   const next = link?.match(/<([^>]+)>;\s*rel="next"/)?.[1]
   if (!next) return null
-  const params = new URL(next, 'http://x').searchParams
-  return { after: params.get('after') ?? '', limit: params.get('limit') ?? '500' }
+  return Object.fromEntries(new URL(next, 'http://x').searchParams)
 }

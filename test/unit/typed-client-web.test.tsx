@@ -56,6 +56,14 @@ describe("the web app's typed client (hc) of the converted routes", () => {
     const sent = server(json([{ id: 1 }, { id: 2 }], 200, { link: '</api/petitions?status=OPEN&limit=500&after=2>; rel="next"' }), json([{ id: 3 }]))
     const rows = await allPages(client.api.petitions.$get, { status: 'OPEN' as const })
     expect(rows.map((r) => r.id)).toEqual([1, 2, 3])
-    expect(sent.map((s) => s.url)).toEqual(['/api/petitions?status=OPEN&limit=500', '/api/petitions?status=OPEN&after=2&limit=500'])
+    expect(sent.map((s) => s.url)).toEqual(['/api/petitions?status=OPEN&limit=500', '/api/petitions?status=OPEN&limit=500&after=2'])
+  })
+
+  it('follows a list read newest first through its `before` cursor, to the last page', async () => {
+    // The cycles list pages with `before`: a client that only knew `after` asked for the first page again and again.
+    const sent = server(json([{ id: 9 }, { id: 8 }], 200, { link: '</api/cycles?limit=500&before=8>; rel="next"' }), json([{ id: 7 }], 200, { link: '</api/cycles?limit=500&before=7>; rel="next"' }), json([]))
+    const rows = await allPages(client.api.cycles.$get, {})
+    expect(rows.map((r) => r.id)).toEqual([9, 8, 7])
+    expect(sent.map((s) => s.url)).toEqual(['/api/cycles?limit=500', '/api/cycles?limit=500&before=8', '/api/cycles?limit=500&before=7'])
   })
 })
