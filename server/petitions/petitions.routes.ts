@@ -52,8 +52,8 @@ const listRoute = defineRoute({
   method: 'get',
   path: '/api/petitions',
   tags: ['petitions'],
-  summary: 'Petitions the user may see: their own, those addressed to them as the competent authority (admins: all); keyset pages',
-  request: { query: z.object({ cycleId: dbIdQuery.optional(), status: status.optional(), ...pageQuery }) },
+  summary: 'Petitions the user may see: their own, those addressed to them as the competent authority (admins: all), of a cycle or of one evaluation; keyset pages',
+  request: { query: z.object({ cycleId: dbIdQuery.optional(), evaluationId: dbIdQuery.optional(), status: status.optional(), ...pageQuery }) },
   responses: { 200: jsonAnswer(z.array(Petition), 'One page (Link: <…>; rel="next" when there is more)') },
 })
 
@@ -137,6 +137,7 @@ export function petitionsRoutes(deps: AppDeps) {
         .orderBy('p.id')
       if (!isAdmin) q = q.where((eb) => eb.or([eb('p.filed_by', '=', user.id), eb(sql<boolean>`p.authority_ids @> ${JSON.stringify([user.id])}::jsonb`, '=', true)]))
       if (query.cycleId) q = q.where('p.cycle_id', '=', query.cycleId)
+      if (query.evaluationId) q = q.where('p.evaluation_id', '=', query.evaluationId)
       if (query.status) q = q.where('p.status', '=', query.status)
       if (query.after !== undefined) q = q.where('p.id', '>', query.after)
       const rows = page(c, await q.limit(query.limit + 1).execute(), query.limit)

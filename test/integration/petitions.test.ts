@@ -91,6 +91,14 @@ describe('publication and petitions', () => {
     expect(z.array(Petition).safeParse(addressed).error?.issues).toBeUndefined()
     expect(filed.body).toEqual({ id: first, answerDueAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) })
     expect((await t.api('GET', `/api/petitions?cycleId=${cycleId}`, await as('cv.hoangnam'))).body).toEqual([])
+    // One evaluation's petitions, as its page asks for them: the filer's and the authority's, and no other evaluation's.
+    const ofEvaluation = async (id: number, token: string) => ((await t.api('GET', `/api/petitions?evaluationId=${id}`, token)).body as { id: number }[]).map((p) => p.id)
+    expect(await ofEvaluation(subject, staff)).toEqual([first])
+    expect(await ofEvaluation(subject, await as(authority))).toEqual([first])
+    expect(await ofEvaluation(subject, await as('cv.hoangnam'))).toEqual([])
+    const other = (await t.system.db.selectFrom('evaluations').select('id').where('cycle_id', '=', cycleId).where('id', '<>', subject).orderBy('id').executeTakeFirstOrThrow()).id
+    expect(await ofEvaluation(other, await as(authority))).toEqual([])
+    expect((await t.api('GET', '/api/petitions?evaluationId=abc', staff)).status).toBe(400)
   })
 
   it('reminds the authority, then escalates, when the answer is late; rejected with a reason, the filer is told', async () => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
 import type { InferResponseType } from 'hono/client'
-import { client, ok } from '../client'
+import { allPages, client, ok } from '../client'
 import { formatDateTime, type Lang, tr } from '../i18n'
 import { petitionStatus, type Petition } from './labels'
 
@@ -18,7 +18,8 @@ export function PetitionPanel({ evaluation, lang, onChange }: { evaluation: { id
   const [reason, setReason] = useState('')
   const load = useCallback(async () => {
     setCycle(await ok(client.api.cycles[':id'].$get({ param: { id: String(evaluation.cycleId) } })))
-    setMine((await ok(client.api.petitions.$get({ query: { cycleId: String(evaluation.cycleId) } }))).filter((p) => p.evaluationId === evaluation.id))
+    // This evaluation's petitions only (a head's list of the cycle also holds those addressed to them).
+    setMine(await allPages(client.api.petitions.$get, { evaluationId: String(evaluation.id) }))
   }, [evaluation.cycleId, evaluation.id])
   useEffect(() => {
     void load()
