@@ -15,7 +15,9 @@ export async function notifyEvaluation(
   req: { evaluationId: number; kind: 'REMINDER' | 'OVERDUE'; phase: 'self' | 'review'; stage: string; version: number; parties?: { reviewerIds: number[]; signOffIds: number[] } },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('evaluations').select(['id', 'staff_id', 'reviewer_ids', 'sign_off_ids', 'version']).where('id', '=', req.evaluationId).executeTakeFirstOrThrow()
+    // Locked until this commits: a projection of the person's action waits, or has committed and is seen here
+    // (read without the lock, the escalation could set "overdue" on an evaluation that had just moved on).
+    const row = await trx.selectFrom('evaluations').select(['id', 'staff_id', 'reviewer_ids', 'sign_off_ids', 'version']).where('id', '=', req.evaluationId).forUpdate().executeTakeFirstOrThrow()
     if (row.version > req.version) return // the stage has moved on since the timer fired
     // The workflow's parties when it passes them (release v7: a reassignment may not be shown yet).
     const ev = req.parties ? { ...row, reviewer_ids: req.parties.reviewerIds, sign_off_ids: req.parties.signOffIds } : row
