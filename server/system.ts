@@ -56,7 +56,7 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
   if (options.worker) {
     worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client, ...(options.bundle ? { bundle: options.bundle } : {}) })
     workerRun = worker.run()
-    reconcileInBackground(db, client)
+    reconcileInBackground(db, client, config.taskQueue)
     stopAuditCheck = checkAuditChainDaily(db)
   }
   const app = createApp({ db, client, config })

@@ -75,7 +75,9 @@ export function createActivities({ db, client, taskQueue }: ActivityDeps) {
      * started, so a retry after a lost worker resumes there (a repeated start is a no-op).
      */
     async launchEvaluations(req: { cycleId: number; pageSize?: number }): Promise<{ started: number }> {
-      const cycle = await db.selectFrom('cycles').select(['durations', 'created_at']).where('id', '=', req.cycleId).executeTakeFirstOrThrow()
+      const cycle = await db.selectFrom('cycles').select(['durations', 'created_at']).where('id', '=', req.cycleId).executeTakeFirst()
+      // The API withdrew the launch (its start seemed to fail and it removed the rows): a clear failure, not retries for ever.
+      if (!cycle) throw fail('CYCLE_WITHDRAWN', `cycle ${req.cycleId} does not exist: its launch was withdrawn`)
       const durations = cycle.durations
       const opensAt = new Date(cycle.created_at).getTime()
       let cursor = (Context.current().info.heartbeatDetails as number | undefined) ?? 0

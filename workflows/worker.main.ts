@@ -23,7 +23,7 @@ async function run(): Promise<void> {
   const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client })
   console.log(`Worker: ${address}, task queue ${config.taskQueue}`)
   const running = worker.run()
-  reconcileInBackground(db, client)
+  reconcileInBackground(db, client, config.taskQueue)
   checkAuditChainDaily(db)
   await running
   await connection.close()

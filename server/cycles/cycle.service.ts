@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client'
+import { WorkflowNotFoundError, type Client } from '@temporalio/client'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { CycleWorkflowInput } from '../../workflows/cycle.workflow.js'
@@ -199,10 +199,12 @@ export async function launchCycle(
   })
   await refreshStatistics(db)
   try {
-    const args: [CycleWorkflowInput] = [{ cycleId, unitIds, ...tuning }]
-    await client.workflow.start('cycleWorkflow', { taskQueue, workflowId: cycleWorkflowId(cycleId), args })
+    await startCycleWorkflow(client, taskQueue, { cycleId, unitIds, ...tuning })
   } catch (err) {
+    // A start that timed out may still have started the workflow: then the launch stands.
+    if ((await cycleWorkflowExists(client, cycleId)) === true) return cycleId
     // Nothing was started: the cycle and its rows go, as the answer says (the audit keeps the attempt).
+    // (Had the server started it after all, unseen, its launch finds no cycle and fails as CYCLE_WITHDRAWN.)
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('evaluations').where('cycle_id', '=', cycleId).execute()
       await trx.deleteFrom('cycles').where('id', '=', cycleId).execute()
@@ -211,6 +213,21 @@ export async function launchCycle(
     throw new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Không khởi động được quy trình (Temporal); chưa có gì được ghi.', `Could not start the workflow (Temporal): ${String(err)}`)
   }
   return cycleId
+}
+
+/** Starts a cycle's workflow (its id is the cycle's: starting it twice is refused by Temporal, never doubled). */
+export async function startCycleWorkflow(client: Client, taskQueue: string, input: CycleWorkflowInput): Promise<void> {
+  await client.workflow.start('cycleWorkflow', { taskQueue, workflowId: cycleWorkflowId(input.cycleId), args: [input] })
+}
+
+/** Whether the cycle's workflow exists: true, false, or undefined when Temporal cannot say (unreachable). */
+export async function cycleWorkflowExists(client: Client, cycleId: number): Promise<boolean | undefined> {
+  try {
+    await client.workflow.getHandle(cycleWorkflowId(cycleId)).describe()
+    return true
+  } catch (err) {
+    return err instanceof WorkflowNotFoundError ? false : undefined
+  }
 }
 
 /**

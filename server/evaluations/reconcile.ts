@@ -1,5 +1,7 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client'
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client'
 import { evaluationStateQuery, evaluationWorkflowId } from '../../workflows/definitions.js'
+import { appendAudit } from '../audit/audit.repo.js'
+import { cycleWorkflowExists, startCycleWorkflow } from '../cycles/cycle.service.js'
 import type { Db } from '../db/database.js'
 import { isLedgerOf, projectTransition, raiseAlert } from './transition.projection.js'
 
@@ -9,7 +11,12 @@ export interface ReconcileReport {
   repaired: { evaluationId: number; fromVersion: number; toVersion: number }[]
   /** Differences the reconciler cannot repair; each is also an open projection alert. */
   reported: { evaluationId: number; problem: string }[]
+  /** Cycles whose launch was written but whose workflow never started (the API stopped in between), started now. */
+  launchesResumed: number[]
 }
+
+/** How long a cycle may stay LAUNCHING without its workflow before the reconciler starts it (a province's rows take a minute to write). */
+export const LAUNCH_GRACE_MS = 10 * 60_000
 
 const PAGE = 500
 const CONCURRENCY = 16
@@ -18,10 +25,12 @@ const CONCURRENCY = 16
  * Compares each open evaluation's workflow (stage, version, recorded transitions) with the read
  * model and its ledger: writes what the read model lacks, in order, and reports what it cannot
  * repair (a different transition at a version, a read model ahead of its workflow, no workflow).
- * Run at worker start and by `npm run reconcile`; safe beside live traffic (projection is exactly-once).
+ * Given the task queue, it first starts the workflow of a launch left without one. Run at worker
+ * start and by `npm run reconcile`; safe beside live traffic (projection is exactly-once).
  */
-export async function reconcile(db: Db, client: Client, options: { cycleId?: number } = {}): Promise<ReconcileReport> {
-  const report: ReconcileReport = { checked: 0, repaired: [], reported: [] }
+export async function reconcile(db: Db, client: Client, options: { cycleId?: number; taskQueue?: string } = {}): Promise<ReconcileReport> {
+  const report: ReconcileReport = { checked: 0, repaired: [], reported: [], launchesResumed: [] }
+  if (options.taskQueue) report.launchesResumed = await resumeLaunches(db, client, options.taskQueue, options.cycleId)
   let after = 0
   for (;;) {
     let q = db
@@ -74,11 +83,35 @@ export async function reconcile(db: Db, client: Client, options: { cycleId?: num
   }
 }
 
+/**
+ * Cycles written LAUNCHING longer than the grace ago whose workflow does not exist: the API wrote
+ * the launch and stopped before starting it. Their rows are whole (one transaction), so starting
+ * the workflow now completes the launch; a cycle whose workflow Temporal cannot look up is left
+ * to the next run.
+ */
+async function resumeLaunches(db: Db, client: Client, taskQueue: string, cycleId?: number): Promise<number[]> {
+  let q = db.selectFrom('cycles').select(['id', 'unit_ids']).where('status', '=', 'LAUNCHING').where('created_at', '<', new Date(Date.now() - LAUNCH_GRACE_MS)).orderBy('id')
+  if (cycleId) q = q.where('id', '=', cycleId)
+  const resumed: number[] = []
+  for (const cycle of await q.execute()) {
+    if ((await cycleWorkflowExists(client, cycle.id)) !== false) continue
+    try {
+      await startCycleWorkflow(client, taskQueue, { cycleId: cycle.id, unitIds: cycle.unit_ids })
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
+    }
+    await appendAudit(db, { actor_id: null, entity: 'cycle', entity_id: String(cycle.id), action: 'launchResumed', reason: 'Quy trình của kỳ chưa được khởi động; bộ đối soát khởi động lại. / The launch was written but its workflow never started; the reconciler started it.', idempotency_key: `cycle:${cycle.id}:launchResumed` })
+    resumed.push(cycle.id)
+  }
+  return resumed
+}
+
 /** The reconciler as a worker runs it when it starts: in the background, its findings logged, its failure never fatal. */
-export function reconcileInBackground(db: Db, client: Client, delayMs = 2000): void {
+export function reconcileInBackground(db: Db, client: Client, taskQueue: string, delayMs = 2000): void {
   setTimeout(() => {
-    reconcile(db, client).then(
+    reconcile(db, client, { taskQueue }).then(
       (r) => {
+        if (r.launchesResumed.length) console.warn(`Reconciler: started the workflow of launch(es) left without one: cycle ${r.launchesResumed.join(', ')}`)
         if (r.repaired.length || r.reported.length) console.warn(`Reconciler: ${r.checked} checked, ${r.repaired.length} repaired, ${r.reported.length} reported`, r.reported.slice(0, 20))
       },
       (err: unknown) => console.warn(`Reconciler: not run (${String(err)}); run \`npm run reconcile\` once the system is up`),

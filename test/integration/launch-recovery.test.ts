@@ -1,0 +1,74 @@
+import { WorkflowFailedError, type Client } from '@temporalio/client'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchCycle, launchInput, startCycleWorkflow } from '../../server/cycles/cycle.service.js'
+import { LAUNCH_GRACE_MS, reconcile } from '../../server/evaluations/reconcile.js'
+import { cycleWorkflowId, evaluationWorkflowId } from '../../workflows/definitions.js'
+import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
+
+/**
+ * A launch is written in one transaction, then its cycle workflow is started. The two can come
+ * apart: the start's answer lost after Temporal started it, or the API stopped between the two.
+ * Neither may leave a cycle stuck (LAUNCHING for ever, or a workflow retrying on rows removed).
+ */
+describe('a launch whose workflow start comes apart from its rows', () => {
+  let t: TestSystem
+  let units: number[]
+
+  /** The system's client, its `workflow.start` replaced by `start` (a fault between the API and Temporal). */
+  const withStart = (start: (real: Client['workflow']['start'], ...args: Parameters<Client['workflow']['start']>) => ReturnType<Client['workflow']['start']>): Client => {
+    const real = t.system.client.workflow
+    const workflow = new Proxy(real, { get: (target, key) => (key === 'start' ? (...args: Parameters<Client['workflow']['start']>) => start(real.start.bind(real), ...args) : Reflect.get(target, key, target) as unknown) })
+    return new Proxy(t.system.client, { get: (target, key) => (key === 'workflow' ? workflow : (Reflect.get(target, key, target) as unknown)) })
+  }
+  const input = (name: string, unitId: number) => launchInput.parse({ name, periodKind: 'month', periodStart: '2026-09-01', periodEnd: '2026-09-30', ruleSetId: 1, unitIds: [unitId] })
+  const cycleOf = (id: number) => t.system.db.selectFrom('cycles').select(['id', 'status']).where('id', '=', id).executeTakeFirst()
+  const auditOf = (id: number) => t.system.db.selectFrom('audit_events').select('action').where('entity', '=', 'cycle').where('entity_id', '=', String(id)).orderBy('id').execute()
+
+  beforeAll(async () => {
+    t = await startTestSystem({ label: 'launch' })
+    const admin = await t.login('admin')
+    units = ((await t.api('GET', '/api/units?limit=500', admin)).body as { id: number; parentId: number | null }[]).filter((u) => u.parentId !== null).map((u) => u.id)
+  })
+  afterAll(async () => t?.stop())
+
+  it('keeps the launch when the start reached Temporal but its answer was lost', async () => {
+    const lost = withStart(async (start, ...args) => {
+      await start(...args)
+      throw new Error('14 UNAVAILABLE: the answer was lost')
+    })
+    const cycleId = await launchCycle(t.system.db, lost, t.config.taskQueue, input('Mất trả lời', units[0]!), 1)
+    await eventually(async () => ((await cycleOf(cycleId))?.status === 'OPEN' ? true : undefined), 60_000, 'cycle open')
+    const evaluations = await t.system.db.selectFrom('evaluations').select(['staff_id']).where('cycle_id', '=', cycleId).execute()
+    expect(evaluations.length).toBeGreaterThan(0)
+    await t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, evaluations[0]!.staff_id)).describe()
+    expect((await auditOf(cycleId)).map((a) => a.action)).not.toContain('launchFailed')
+  })
+
+  it('starts, from the reconciler, the workflow of a launch written by an API that stopped before starting it', async () => {
+    // The API writes the launch, then never gets to start the workflow (it stopped).
+    const stopped = withStart(() => new Promise(() => {}))
+    void launchCycle(t.system.db, stopped, t.config.taskQueue, input('API dừng', units[1]!), 1)
+    const cycleId = await eventually(async () => (await t.system.db.selectFrom('cycles').select('id').where('name', '=', 'API dừng').executeTakeFirst())?.id, 30_000, 'launch written')
+    expect((await cycleOf(cycleId))?.status).toBe('LAUNCHING')
+    // Within the grace a launch may still be on its way: left alone.
+    expect((await reconcile(t.system.db, t.system.client, { taskQueue: t.config.taskQueue, cycleId })).launchesResumed).toEqual([])
+    // (created_at is never updated by the product: the test moves it back past the grace.)
+    await sql`update cycles set created_at = ${new Date(Date.now() - LAUNCH_GRACE_MS - 60_000)} where id = ${cycleId}`.execute(t.system.db)
+    expect((await reconcile(t.system.db, t.system.client, { taskQueue: t.config.taskQueue, cycleId })).launchesResumed).toEqual([cycleId])
+    await eventually(async () => ((await cycleOf(cycleId))?.status === 'OPEN' ? true : undefined), 60_000, 'cycle open')
+    // Once running, nothing more to resume; the audit says what the reconciler did, once.
+    expect((await reconcile(t.system.db, t.system.client, { taskQueue: t.config.taskQueue, cycleId })).launchesResumed).toEqual([])
+    expect((await auditOf(cycleId)).filter((a) => a.action === 'launchResumed')).toHaveLength(1)
+    const evaluations = await t.system.db.selectFrom('evaluations').select(['staff_id']).where('cycle_id', '=', cycleId).execute()
+    expect(evaluations.length).toBeGreaterThan(0)
+    for (const e of evaluations) await t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, e.staff_id)).describe()
+  })
+
+  it('ends a cycle workflow whose launch was withdrawn (no cycle rows) with CYCLE_WITHDRAWN instead of retrying for ever', async () => {
+    await startCycleWorkflow(t.system.client, t.config.taskQueue, { cycleId: 987_654, unitIds: [units[0]!] })
+    const outcome = await t.system.client.workflow.getHandle(cycleWorkflowId(987_654)).result().catch((err: unknown) => err)
+    expect(outcome).toBeInstanceOf(WorkflowFailedError)
+    expect(JSON.stringify((outcome as WorkflowFailedError).cause?.cause ?? (outcome as WorkflowFailedError).cause)).toContain('CYCLE_WITHDRAWN')
+  })
+})
