@@ -145,10 +145,9 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
   const load = useCallback(async () => {
     setTasks(await apiAll<Task>('/api/evaluations?assignedToMe=true'))
     const all = await apiAll<Cycle>('/api/cycles')
-    // The person's latest classified result, shown once a cycle has ended (a unit's result, which its head owns, is not theirs).
-    const unitCycles = new Set(all.filter((c) => c.subject === 'unit').map((c) => c.id))
-    const classified = await apiAll<Result>('/api/evaluations?stage=CLASSIFIED')
-    setLatest(classified.filter((r) => r.staffId === me.id && !unitCycles.has(r.cycleId)).at(-1) ?? null)
+    // The person's latest classified result, shown once a cycle has ended: their own only (a unit's result, which its head owns, is not theirs).
+    const classified = await apiAll<Result>('/api/evaluations?mine=true&stage=CLASSIFIED')
+    setLatest(classified.at(-1) ?? null)
     setCycles(all)
   }, [me.id])
   useEffect(() => {

@@ -64,7 +64,7 @@ const listRoute = defineRoute({
   method: 'get',
   path: '/api/evaluations',
   tags,
-  summary: 'Evaluations visible to the user; assignedToMe=true lists what waits for them; keyset pages (?after=&limit=, Link: rel="next")',
+  summary: 'Evaluations visible to the user; assignedToMe=true lists what waits for them, mine=true their own; keyset pages (?after=&limit=, Link: rel="next")',
   request: { query: evaluationListQuery },
   responses: { 200: jsonAnswer(z.array(EvaluationListItem), 'One page (Link: <…>; rel="next" when there is more)') },
 })
@@ -229,6 +229,8 @@ export function evaluationsRoutes(deps: AppDeps) {
       } else if (!user.roles.includes('admin')) {
         q = q.where('e.id', 'in', mine())
       }
+      // My own results (the home page's latest one): through my owner rows, whatever else I may see.
+      if (query.mine === 'true') q = q.where('e.id', 'in', mine('owner')).where('e.subject_unit_id', 'is', null)
       if (query.cycleId) q = q.where('e.cycle_id', '=', query.cycleId)
       if (query.stage) q = q.where('e.stage', '=', query.stage)
       if (query.unitId) q = q.where('e.unit_id', '=', query.unitId)

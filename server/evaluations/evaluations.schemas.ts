@@ -21,6 +21,7 @@ export const evaluationListQuery = z.object({
   stage: stage.optional(),
   unitId: dbIdQuery.optional(),
   assignedToMe: z.enum(['true', 'false']).optional().openapi({ description: 'true: what waits for me (or for a principal whose review or sign-off I hold)' }),
+  mine: z.enum(['true', 'false']).optional().openapi({ description: 'true: my own evaluations, as the person evaluated (not the unit evaluations I fill as its head)' }),
   ...pageQuery,
 })
 

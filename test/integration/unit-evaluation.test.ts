@@ -179,6 +179,16 @@ describe('unit evaluation and the leader cap', () => {
     expect(mine.scores.trace.at(-1).text.vi).toContain('HTXS → HTT: đơn vị xếp loại HTT')
     // A person's own evaluation is not a unit evaluation.
     expect((await t.api('GET', `/api/unit-evaluations/${mine.id}`, admin)).status).toBe(404)
+    // Her home page's latest result asks for her own classified evaluations: not the unit's, which she owns as its head.
+    const unitEvaluation = (await t.system.db.selectFrom('evaluations').select('id').where('staff_id', '=', headId).where('subject_unit_id', 'is not', null).where('stage', '=', 'CLASSIFIED').executeTakeFirstOrThrow()).id
+    const own = (await t.api('GET', '/api/evaluations?mine=true&stage=CLASSIFIED', await as('tp.phamlan'))).body as { id: number }[]
+    expect(own.map((e) => e.id)).toEqual([mine.id])
+    expect(own.map((e) => e.id)).not.toContain(unitEvaluation)
+    // A member of staff's own only, though the head's list holds them all; an admin has none of their own.
+    const member = rows.find((r) => r.staff_id !== headId)!
+    expect(((await t.api('GET', '/api/evaluations?mine=true', await as(names.get(member.staff_id)!))).body as { id: number }[]).map((e) => e.id)).toEqual([member.id])
+    expect((await t.api('GET', '/api/evaluations?mine=true', admin)).body).toEqual([])
+    expect((await t.api('GET', '/api/evaluations?mine=yes', admin)).status).toBe(400)
   }, 240_000)
 
   it('ranks a personal cycle only once the unit evaluation of its period is classified (RANKING_FAILED with the reason, then the retry)', async () => {
