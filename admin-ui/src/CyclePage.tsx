@@ -36,7 +36,8 @@ const REASSIGNABLE = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SI
 /** A cycle: progress per stage and unit; leadership signs off or returns units; results once classified. */
 export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: Lang; canLead: boolean; isAdmin: boolean }) {
   const [cycle, setCycle] = useState<Cycle | null>(null)
-  const [levels, setLevels] = useState<EvaluationRow[]>([])
+  /** The evaluations of the unit a leader opened (one unit at a time: a province's cycle is never downloaded whole). */
+  const [unitRows, setUnitRows] = useState<{ unitId: number; rows: EvaluationRow[] } | null>(null)
   const [cap, setCap] = useState(0.2)
   const [openUnit, setOpenUnit] = useState<number | null>(null)
   const [results, setResults] = useState<Result[]>([])
@@ -49,7 +50,6 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
     const c = await ok(cycleApi.$get({ param: { id: String(id) } }))
     setCycle(c)
     if (canLead) {
-      setLevels(await allPages(client.api.evaluations.$get, { cycleId: String(id) }))
       setCap((await ok(client.api.rulesets[':id'].$get({ param: { id: String(c.ruleSetId) } }))).definition.quota.cap)
     }
     if (c.status === 'CLASSIFIED') {
@@ -61,6 +61,15 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
       setNotClassified(body.notClassified ?? [])
     }
   }, [id, canLead])
+  const unitEvaluations = useCallback((unitId: number) => allPages(client.api.evaluations.$get, { cycleId: String(id), unitId: String(unitId) }), [id])
+  // The open unit's evaluations, again after every action (a sign-off or return moves them).
+  useEffect(() => {
+    let current = openUnit !== null
+    if (openUnit !== null) void unitEvaluations(openUnit).then((rows) => current && setUnitRows({ unitId: openUnit, rows }))
+    return () => {
+      current = false
+    }
+  }, [openUnit, unitEvaluations, cycle])
   const moreResults = async () => {
     if (!nextResults) return
     const { body, next } = await resultsPage(id, nextResults)
@@ -79,18 +88,17 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
     return () => clearInterval(timer)
   }, [cancelling, load])
   if (!cycle) return null
-  /** HTXS candidates (before quota) against the cap of the unit: what sign-off will lead to. */
-  const quota = (unitId: number) => {
-    const mine = levels.filter((e) => e.unitId === unitId)
-    const candidates = mine.filter((e) => e.level === 'HTXS').length
-    const good = mine.filter((e) => e.level === 'HTT').length
-    const unitCap = cycle.quotaExceptions.find((x) => x.unitId === unitId)?.cap ?? cap
-    return { candidates, max: quotaLimit(candidates, good, unitCap), unitCap }
+  /** HTXS candidates (before quota, the server's counts) against the cap of the unit: what sign-off will lead to. */
+  const quota = (u: Cycle['progress']['byUnit'][number]) => {
+    const candidates = u.levels.HTXS
+    const unitCap = cycle.quotaExceptions.find((x) => x.unitId === u.unitId)?.cap ?? cap
+    return { candidates, max: quotaLimit(candidates, u.levels.HTT, unitCap), unitCap }
   }
-  /** Over the quota, the leader first sees who will be rated HTT and confirms. */
-  const signOff = (unitId: number, unitName: string) => {
-    const { max } = quota(unitId)
-    const { cut, tie } = quotaPreview(levels.filter((e) => e.unitId === unitId && e.level === 'HTXS'), max)
+  /** Over the quota, the leader first sees who will be rated HTT (the unit's candidates, read now) and confirms. */
+  const signOff = async (u: Cycle['progress']['byUnit'][number]) => {
+    const { unitId, unitName } = u
+    const { max } = quota(u)
+    const { cut, tie } = quotaPreview((await unitEvaluations(unitId)).filter((e) => e.level === 'HTXS'), max)
     if (cut.length) setDialog({ kind: 'signOff', unitId, unitName, warning: quotaWarning(unitName, cut, tie, max, lang) })
     else void act(() => ok(unitApi['sign-off'].$post({ param: { id: String(id), unitId: String(unitId) } })), tr(lang, 'cyclePage.signedOff', { unitName }))
   }
@@ -142,12 +150,11 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                     <PrintButton href={`/api/cycles/${id}/units/${u.unitId}/summary.pdf`} lang={lang} kind="list" />
                   </>
                 )}
-                {canLead && openUnit === u.unitId && (
+                {canLead && openUnit === u.unitId && unitRows?.unitId === u.unitId && (
                   <div data-testid={`unit-evaluations-${u.unitId}`}>
-                    <LevelBar counts={countLevels(levels.filter((e) => e.unitId === u.unitId))} lang={lang} />
+                    <LevelBar counts={u.levels} lang={lang} />
                     <ul className="plain">
-                      {levels
-                        .filter((e) => e.unitId === u.unitId)
+                      {[...unitRows.rows]
                         .sort((a, b) => (b.total ?? -1) - (a.total ?? -1))
                         .map((e) => (
                           <li key={e.id}>
@@ -168,8 +175,8 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
               </td>
               <td>{u.overdue || ''}</td>
               {canLead && cycle.status === 'OPEN' && (
-                <td data-testid={`quota-${u.unitId}`} className={quota(u.unitId).candidates > quota(u.unitId).max ? 'overdue' : ''} title={tr(lang, 'cyclePage.capOfHtt', { value: Math.round(quota(u.unitId).unitCap * 100) })}>
-                  {quota(u.unitId).candidates} / {quota(u.unitId).max}
+                <td data-testid={`quota-${u.unitId}`} className={quota(u).candidates > quota(u).max ? 'overdue' : ''} title={tr(lang, 'cyclePage.capOfHtt', { value: Math.round(quota(u).unitCap * 100) })}>
+                  {quota(u).candidates} / {quota(u).max}
                 </td>
               )}
               {canLead && cycle.status === 'OPEN' && (
@@ -178,7 +185,7 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
                     tr(lang, 'cyclePage.signed')
                   ) : (
                     <div className="actions">
-                      <button data-testid={`sign-off-${u.unitId}`} disabled={(u.byStage['AWAITING_SIGN_OFF'] ?? 0) !== u.total} onClick={() => signOff(u.unitId, u.unitName)}>
+                      <button data-testid={`sign-off-${u.unitId}`} disabled={(u.byStage['AWAITING_SIGN_OFF'] ?? 0) !== u.total} onClick={() => void signOff(u)}>
                         {tr(lang, 'cyclePage.signOff2')}
                       </button>
                       <button className="danger" disabled={!u.byStage['AWAITING_SIGN_OFF']} title={u.byStage['AWAITING_SIGN_OFF'] ? undefined : tr(lang, 'cyclePage.nothingAwaitsSignOffYet')} onClick={() => setDialog({ kind: 'return', unitId: u.unitId, unitName: u.unitName })}>
@@ -332,12 +339,6 @@ function Histogram({ buckets }: { buckets: number[] }) {
       ))}
     </div>
   )
-}
-
-function countLevels(rows: { level: string | null }[]): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const r of rows) if (r.level) out[r.level] = (out[r.level] ?? 0) + 1
-  return out
 }
 
 /** One stacked bar of levels (before quota while the cycle is open). */

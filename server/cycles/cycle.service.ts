@@ -13,6 +13,7 @@ import { dbId } from '../http/schemas.js'
 import { loadOrg } from '../org/org.repo.js'
 import { pickRuleSet, type Assignable } from '../rulesets/assignment.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
+import { LEVELS, type Level } from '../../rules/ruleset.types.js'
 import { hasProducts, productFiguresByStaff } from '../worklog/worklog.summary.js'
 import { annualPolicyFor, launchPeriod, recordExclusions, rollUpPeople } from '../annual/annual-launch.js'
 import { subjectOf, unitMembers } from '../units/unit-launch.js'
@@ -255,15 +256,17 @@ async function assignableRuleSets(db: Db): Promise<(Assignable & { hash: string;
 
 export interface CycleProgress {
   byStage: Record<string, number>
-  byUnit: { unitId: number; unitName: string; total: number; byStage: Record<string, number>; signedOff: boolean; overdue: number }[]
+  byUnit: { unitId: number; unitName: string; total: number; byStage: Record<string, number>; signedOff: boolean; overdue: number; levels: Record<Level, number> }[]
 }
 
-/** Counts per stage and per unit, from the read model. */
+/** Counts per stage and per unit (with each level as scored), from the read model. */
 export async function cycleProgress(db: Db, cycleId: number): Promise<CycleProgress> {
   const rows = await db
     .selectFrom('evaluations as e')
     .innerJoin('units as u', 'u.id', 'e.unit_id')
     .select(['e.unit_id', 'u.name', 'e.stage', sql<number>`count(*)::int`.as('n'), sql<number>`count(*) filter (where e.overdue)::int`.as('overdue')])
+    // Each level as scored, before the quota: what a leader's sign-off will meet (HTXS candidates against the cap).
+    .select(LEVELS.map((l) => sql<number>`count(*) filter (where e.level = ${l})::int`.as(`level_${l}`)))
     .where('e.cycle_id', '=', cycleId)
     .groupBy(['e.unit_id', 'u.name', 'e.stage'])
     .execute()
@@ -272,9 +275,10 @@ export async function cycleProgress(db: Db, cycleId: number): Promise<CycleProgr
   const units = new Map<number, CycleProgress['byUnit'][number]>()
   for (const r of rows) {
     byStage[r.stage] = (byStage[r.stage] ?? 0) + r.n
-    const u = units.get(r.unit_id) ?? { unitId: r.unit_id, unitName: r.name, total: 0, byStage: {}, signedOff: signed.has(r.unit_id), overdue: 0 }
+    const u = units.get(r.unit_id) ?? { unitId: r.unit_id, unitName: r.name, total: 0, byStage: {}, signedOff: signed.has(r.unit_id), overdue: 0, levels: { HTXS: 0, HTT: 0, HT: 0, KHT: 0 } }
     u.total += r.n
     u.overdue += r.overdue
+    for (const l of LEVELS) u.levels[l] += (r as unknown as Record<string, number>)[`level_${l}`]!
     u.byStage[r.stage] = r.n
     units.set(r.unit_id, u)
   }

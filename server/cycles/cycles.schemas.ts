@@ -52,7 +52,17 @@ export const Cycle = z
 export const CycleProgress = z
   .object({
     byStage: perStage,
-    byUnit: z.array(z.object({ unitId: count, unitName: z.string(), total: count, byStage: perStage, signedOff: z.boolean(), overdue: count })),
+    byUnit: z.array(
+      z.object({
+        unitId: count,
+        unitName: z.string(),
+        total: count,
+        byStage: perStage,
+        signedOff: z.boolean(),
+        overdue: count,
+        levels: z.object({ HTXS: count, HTT: count, HT: count, KHT: count }).openapi({ description: "the unit's evaluations by level as scored, before the quota (those not scored yet in none)" }),
+      }),
+    ),
   })
   .openapi('CycleProgress')
 

@@ -215,6 +215,16 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     expect((await act('gd.tranminh', 'approve', 'tp.nguyenhai', {})).status).toBe(200)
     expect((await evaluation('cv.dohuong')).override).toBe('DISCIPLINE')
 
+    // Before sign-off, each unit's levels as scored (what the leader's quota column shows), counted by the server as the read model holds them.
+    const detail = (await t.api('GET', `/api/cycles/${cycleId}`, await as('gd.tranminh'))).body as { progress: { byUnit: { unitId: number; levels: Record<string, number> }[] } }
+    const scored = await t.system.db.selectFrom('evaluations').select(['unit_id', 'level']).where('cycle_id', '=', cycleId).where('level', 'is not', null).execute()
+    expect(scored.length).toBeGreaterThan(0)
+    for (const u of detail.progress.byUnit) {
+      const expected = { HTXS: 0, HTT: 0, HT: 0, KHT: 0 } as Record<string, number>
+      for (const r of scored.filter((x) => x.unit_id === u.unitId)) expected[r.level!]!++
+      expect(u.levels, `unit ${u.unitId}`).toEqual(expected)
+    }
+
     for (const code of ['VP', 'TCBM', 'CCHC']) {
       const res = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get(code)}/sign-off`, await as('gd.tranminh'))
       expect(res.status, `${code}: ${JSON.stringify(res.body)}`).toBe(200)
