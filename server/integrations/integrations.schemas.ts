@@ -106,7 +106,7 @@ export const Coverage = z.object(coverageFields).openapi('IndicatorsCoverage')
 /** The same of a launched cycle. */
 export const CycleCoverage = z.object({ cycleId: z.number().int(), ...coverageFields }).openapi('CycleIndicatorsCoverage')
 
-const recordStatus = z.enum(['pending', 'sent', 'refused', 'invalid'])
+export const recordStatus = z.enum(['pending', 'sent', 'refused', 'invalid'])
 
 /** A cycle's delivery to the national database as the admin sees it. */
 export const SyncStatus = z

@@ -168,17 +168,21 @@ async function statusCounts(db: Db, cycleId: number) {
 }
 
 /** The delivery of a cycle as the admin sees it: the decision, the clock, counts and every record's state. */
-export async function syncStatus(db: Db, cycleId: number) {
+export async function syncStatus(db: Db, cycleId: number, records: RecordsPage = {}) {
   const cycle = await db.selectFrom('cycles').select(['id', 'name', 'status', 'classified_at']).where('id', '=', cycleId).executeTakeFirst()
   if (!cycle) throw notFound('kỳ đánh giá / cycle', cycleId)
   const sync = await db.selectFrom('national_db_syncs').selectAll().where('cycle_id', '=', cycleId).executeTakeFirst()
-  const records = await db
+  let q = db
     .selectFrom('national_db_records as r')
     .innerJoin('staff as s', 's.id', 'r.staff_id')
     .select(['r.staff_id', 's.full_name', 's.username', 'r.record', 'r.status', 'r.reason', 'r.attempts', 'r.sent_at', 'r.updated_at'])
     .where('r.cycle_id', '=', cycleId)
     .orderBy('s.full_name')
-    .execute()
+    .orderBy('r.staff_id')
+  if (records.status) q = q.where('r.status', '=', records.status)
+  // Keyset by name, then staff id: the page after the person with id `after`.
+  if (records.after !== undefined) q = q.where(sql<boolean>`(s.full_name, r.staff_id) > (select full_name, id from staff where id = ${records.after})`)
+  if (records.limit !== undefined) q = q.limit(records.limit)
   const overdue = Boolean(sync?.due_at && !sync.finished_at && sync.due_at.getTime() < Date.now())
   return {
     cycleId,
@@ -190,8 +194,15 @@ export async function syncStatus(db: Db, cycleId: number) {
     finishedAt: sync?.finished_at ?? null,
     overdue,
     counts: await statusCounts(db, cycleId),
-    records: records.map((r) => ({ staffId: r.staff_id, fullName: r.full_name, username: r.username, record: r.record, status: r.status, reason: r.reason, attempts: r.attempts, sentAt: r.sent_at, updatedAt: r.updated_at })),
+    records: (await q.execute()).map((r) => ({ staffId: r.staff_id, fullName: r.full_name, username: r.username, record: r.record, status: r.status, reason: r.reason, attempts: r.attempts, sentAt: r.sent_at, updatedAt: r.updated_at })),
   }
+}
+
+/** Which records a delivery's status lists: of one state, after the person with this id (by name), at most `limit` (all when absent: the export). */
+export interface RecordsPage {
+  status?: NationalDbRecordStatus | undefined
+  after?: number | undefined
+  limit?: number | undefined
 }
 
 /** Deliveries past their due date and not finished (for /api/health). */

@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi'
 import type { AppDeps } from '../http/context.js'
 import { defineRoute, featureApp, jsonAnswer, jsonBody } from '../http/openapi.js'
+import { page, pageQuery } from '../http/paging.js'
 import { dbId, dbIdQuery } from '../http/schemas.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
 import { toCsv } from '../org/csv.js'
 import { isoDate } from '../worklog/catalogue.repo.js'
-import { NationalDbExport, SyncStatus } from './integrations.schemas.js'
+import { NationalDbExport, recordStatus, SyncStatus } from './integrations.schemas.js'
 import { EXPORT_COLUMNS } from './national-db.mapping.js'
 import { checkSendable, setDecision, syncStatus } from './national-db.repo.js'
 import { startNationalDbSync } from './national-db.start.js'
@@ -38,10 +39,10 @@ const statusRoute = defineRoute({
   method: 'get',
   path: '/api/integrations/national-db/status',
   tags,
-  summary: "Each record's delivery state (sent, refused with the reason, invalid, pending), the decision and the due date",
+  summary: "The delivery (the decision, the due date, counts per state) and its records' states (sent, refused with the reason, invalid, pending) by name, in keyset pages (?status=&after=<staff id>&limit=)",
   roles: admin,
-  request: { query: cycleQuery },
-  responses: { 200: jsonAnswer(SyncStatus, 'The delivery') },
+  request: { query: cycleQuery.extend({ status: recordStatus.optional(), ...pageQuery }) },
+  responses: { 200: jsonAnswer(SyncStatus, 'The delivery, with one page of its records (Link: <…>; rel="next" when there is more)') },
 })
 
 const exportRoute = defineRoute({
@@ -73,7 +74,12 @@ export function nationalDbRoutes(deps: AppDeps) {
       await checkSendable(db, cycleId)
       return c.json(await viaWorkflow(deps, () => startNationalDbSync(client, config.taskQueue, cycleId)), 200)
     })
-    .openapi(statusRoute, async (c) => c.json(await syncStatus(db, c.req.valid('query').cycleId), 200))
+    .openapi(statusRoute, async (c) => {
+      const { cycleId, status, after, limit } = c.req.valid('query')
+      const delivery = await syncStatus(db, cycleId, { status, after, limit: limit + 1 })
+      const records = page(c, delivery.records.map((r) => ({ ...r, id: r.staffId })), limit).map(({ id: _id, ...r }) => r)
+      return c.json({ ...delivery, records }, 200)
+    })
     .openapi(exportRoute, async (c) => {
       const query = c.req.valid('query')
       const status = await syncStatus(db, query.cycleId)

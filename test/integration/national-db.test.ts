@@ -124,6 +124,28 @@ describe('results out to the national database', () => {
     expect((await t.api('PUT', '/api/integrations/national-db/decision', admin, { cycleId, number: '126/QĐ-SNV', date: '2026-11-06' })).body.error.code).toBe('ALREADY_STARTED')
   })
 
+  it("lists the delivery's records by name in keyset pages, and of one state when asked", async () => {
+    const whole = (await status()).records as { staffId: number; fullName: string; status: string }[]
+    expect(whole).toHaveLength(everyone)
+    const pages: { staffId: number; fullName: string }[][] = []
+    let next: string | null = `/api/integrations/national-db/status?cycleId=${cycleId}&limit=2`
+    while (next) {
+      const res = await t.system.app.request(next, { headers: { authorization: `Bearer ${admin}` } })
+      expect(res.status).toBe(200)
+      const body = (await res.json()) as { counts: { sent: number }; records: { staffId: number; fullName: string }[] }
+      expect(body.counts.sent).toBe(everyone - 2) // every page carries the delivery's own figures
+      pages.push(body.records)
+      next = res.headers.get('link')?.match(/^<([^>]+)>; rel="next"$/)?.[1] ?? null
+    }
+    expect(pages.length).toBe(Math.ceil(everyone / 2))
+    // The pages in a row are the one list, in its order (by name, as the server's collation sorts them).
+    expect(pages.flat().map((r) => r.staffId)).toEqual(whole.map((r) => r.staffId))
+    const refused = (await t.api('GET', `/api/integrations/national-db/status?cycleId=${cycleId}&status=refused`, admin)).body.records as { username: string }[]
+    expect(refused.map((r) => r.username)).toEqual(['cv.maiphuong'])
+    expect((await t.api('GET', `/api/integrations/national-db/status?cycleId=${cycleId}&status=lost`, admin)).status).toBe(400)
+    expect((await t.api('GET', `/api/integrations/national-db/status?cycleId=${cycleId}&limit=501`, admin)).status).toBe(400)
+  })
+
   it('after corrections, sends only the corrected records; a refused record unchanged is not sent again', async () => {
     const before = received.length
     // Sending again with nothing corrected sends nothing.

@@ -1,8 +1,9 @@
 import { DateInput } from '../DateInput'
 import { useCallback, useEffect, useState } from 'react'
 import { Message, useAction } from '../action'
-import { allPages, client, ok } from '../client'
+import { allPages, client, nextPage, ok } from '../client'
 import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, type Lang, tr } from '../i18n'
+import { LoadMore } from '../paged-list'
 import { TableHead } from '../TableHead'
 import type { SyncStatus } from './views'
 
@@ -15,6 +16,9 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
   const [cycleId, setCycleId] = useState<number | null>(null)
   const [sync, setSync] = useState<SyncStatus | null>(null)
   const [decision, setDecision] = useState({ number: '', date: '' })
+  /** The records shown: of one state or all, a page at a time (a province's delivery holds tens of thousands). */
+  const [state, setState] = useState<'' | 'pending' | 'sent' | 'refused' | 'invalid'>('')
+  const [nextRecords, setNextRecords] = useState<Record<string, string> | null>(null)
 
   useEffect(() => {
     void allPages(client.api.cycles.$get, {}).then((all) => {
@@ -25,10 +29,19 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
   }, [])
   const load = useCallback(async () => {
     if (cycleId === null) return setSync(null)
-    const s = await ok(client.api.integrations['national-db'].status.$get({ query: { cycleId: String(cycleId) } }))
+    const res = await client.api.integrations['national-db'].status.$get({ query: { cycleId: String(cycleId), ...(state ? { status: state } : {}) } })
+    const s = await ok(res)
     setSync(s)
+    setNextRecords(nextPage(res.headers.get('link')))
     setDecision(s.decision ?? { number: '', date: '' })
-  }, [cycleId])
+  }, [cycleId, state])
+  const moreRecords = async () => {
+    if (!nextRecords) return
+    const res = await client.api.integrations['national-db'].status.$get({ query: nextRecords as { cycleId: string } })
+    const more = (await ok(res)).records
+    setSync((s) => (s ? { ...s, records: [...s.records, ...more] } : s))
+    setNextRecords(nextPage(res.headers.get('link')))
+  }
   useEffect(() => {
     void load()
   }, [load])
@@ -93,6 +106,17 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
               {tr(lang, 'nationalDbPanel.download')}: <a href={`/api/integrations/national-db/export?cycleId=${sync.cycleId}&format=json`}>JSON</a> · <a href={`/api/integrations/national-db/export?cycleId=${sync.cycleId}&format=csv`}>CSV</a>
             </p>
           )}
+          <label>
+            {tr(lang, 'nationalDbPanel.stateFilter')}{' '}
+            <select data-testid="sync-state" value={state} onChange={(e) => setState(e.target.value as typeof state)}>
+              <option value="">{tr(lang, 'nationalDbPanel.allStates')}</option>
+              {(['refused', 'invalid', 'pending', 'sent'] as const).map((s) => (
+                <option key={s} value={s}>
+                  {tr(lang, `nationalDbPanel.state.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
           {sync.records.length > 0 && (
             <table>
               <TableHead lang={lang} vi={['Họ và tên', 'Số định danh', 'Điểm', 'Xếp loại', 'Trạng thái', 'Lý do', 'Gửi lúc']} en={['Name', 'Personal ID', 'Score', 'Level', 'State', 'Reason', 'Sent at']} />
@@ -111,6 +135,7 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
               </tbody>
             </table>
           )}
+          <LoadMore next={nextRecords ? 'more' : null} onMore={moreRecords} lang={lang} testId="more-records" />
           {sync.decision && <p className="muted">{tr(lang, 'nationalDbPanel.decisionOf', { number: sync.decision.number, value: formatDate(sync.decision.date) })}</p>}
         </>
       )}
