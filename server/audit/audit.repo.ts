@@ -42,15 +42,17 @@ export interface AuditEvent {
   ruleHash: string | null
 }
 
-export async function listAudit(db: Db, entity: string, entityId: string): Promise<AuditEvent[]> {
-  const rows = await db
+export async function listAudit(db: Db, entity: string, entityId: string, pageOf: { after?: number | undefined; limit: number }): Promise<AuditEvent[]> {
+  let q = db
     .selectFrom('audit_events as a')
     .leftJoin('staff as s', 's.id', 'a.actor_id')
     .select(['a.id', 'a.at', 'a.actor_id', 's.full_name', 'a.action', 'a.from_stage', 'a.to_stage', 'a.reason', 'a.data', 'a.ruleset_id', 'a.rule_hash'])
     .where('a.entity', '=', entity as never)
     .where('a.entity_id', '=', entityId)
     .orderBy('a.id')
-    .execute()
+    .limit(pageOf.limit)
+  if (pageOf.after !== undefined) q = q.where('a.id', '>', pageOf.after)
+  const rows = await q.execute()
   return rows.map((r) => ({
     id: r.id,
     at: r.at,

@@ -17,7 +17,7 @@ import { ApiError, forbidden, notFound, stale, wrongStage } from '../errors.js'
 import { actionOptions, type ActionOptions } from '../http/action-options.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { defineRoute, featureApp, idPath, jsonAnswer, jsonBody } from '../http/openapi.js'
-import { page } from '../http/paging.js'
+import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
 import { timedStep } from '../http/server-timing.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
@@ -118,9 +118,9 @@ const auditRoute = defineRoute({
   method: 'get',
   path: '/api/evaluations/{id}/audit',
   tags,
-  summary: 'Every action on the evaluation: who, when, stage from → to, reason, rule version',
-  request: evaluationId,
-  responses: { 200: jsonAnswer(z.array(AuditEvent), 'Oldest first') },
+  summary: 'Every action on the evaluation: who, when, stage from → to, reason, rule version; keyset pages (?after=&limit=)',
+  request: { ...evaluationId, query: z.object(pageQuery) },
+  responses: { 200: jsonAnswer(z.array(AuditEvent), 'Oldest first, one page (Link: <…>; rel="next" when there is more)') },
 })
 
 /**
@@ -327,7 +327,8 @@ export function evaluationsRoutes(deps: AppDeps) {
     .route('/', reassignRoute(deps, { load, handle, allowedActionsOf: allowedActions }))
     .openapi(auditRoute, async (c) => {
       const ev = await load(c.req.valid('param'), c.get('user'))
-      return c.json(await listAudit(db, 'evaluation', String(ev.id)), 200)
+      const { after, limit } = c.req.valid('query')
+      return c.json(page(c, await listAudit(db, 'evaluation', String(ev.id), { after, limit: limit + 1 }), limit), 200)
     })
 }
 

@@ -210,10 +210,10 @@ const auditRoute = defineRoute({
   method: 'get',
   path: '/api/rulesets/{id}/audit',
   tags: ['rulesets'],
-  summary: 'Every change to this rule set version: who, when, what',
+  summary: 'Every change to this rule set version (and every simulation run with it): who, when, what; keyset pages (?after=&limit=)',
   roles: ['admin'],
-  request: byId,
-  responses: { 200: jsonAnswer(z.array(AuditEvent), 'Oldest first') },
+  request: { ...byId, query: z.object(pageQuery) },
+  responses: { 200: jsonAnswer(z.array(AuditEvent), 'Oldest first, one page (Link: <…>; rel="next" when there is more)') },
 })
 
 const simulateRoute = defineRoute({
@@ -360,7 +360,8 @@ export function ruleSetsRoutes({ db }: AppDeps) {
     })
     .openapi(auditRoute, async (c) => {
       const current = await load(c.req.valid('param'))
-      const events = await listAudit(db, 'ruleset', String(current.id))
+      const { after, limit } = c.req.valid('query')
+      const events = page(c, await listAudit(db, 'ruleset', String(current.id), { after, limit: limit + 1 }), limit)
       return c.json(events.map((e) => ({ ...e, at: e.at.toISOString() })), 200)
     })
     .openapi(simulateRoute, async (c) => {

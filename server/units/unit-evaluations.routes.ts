@@ -104,9 +104,9 @@ const auditRoute = defineRoute({
   method: 'get',
   path: '/api/unit-evaluations/{id}/audit',
   tags,
-  summary: 'Every action on the unit evaluation: who, when, stage from → to, reason',
-  request: unitEvaluationId,
-  responses: { 200: jsonAnswer(z.array(AuditEvent), 'Oldest first') },
+  summary: 'Every action on the unit evaluation: who, when, stage from → to, reason; keyset pages (?after=&limit=)',
+  request: { ...unitEvaluationId, query: z.object(pageQuery) },
+  responses: { 200: jsonAnswer(z.array(AuditEvent), 'Oldest first, one page (Link: <…>; rel="next" when there is more)') },
 })
 
 /**
@@ -139,13 +139,13 @@ export function unitEvaluationsRoutes(deps: AppDeps) {
   })
   through.route('/', evaluationsRoutes(deps)).route('/', cyclesRoutes(deps))
   /** The same request on the evaluation's route: the caller's headers (Idempotency-Key, If-Match, language), the validated body; its answer's body. */
-  const forward = async <T,>(c: Context<AppEnv>, method: string, path: string, body?: unknown): Promise<T> => {
+  const send = async (c: Context<AppEnv>, method: string, path: string, body?: unknown): Promise<Response> => {
     const headers = new Headers(c.req.raw.headers)
     headers.delete('content-length')
     if (body !== undefined) headers.set('content-type', 'application/json')
-    const res = await through.request(new URL(path, c.req.url).toString(), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }, { user: c.get('user') })
-    return (await res.json()) as T
+    return through.request(new URL(path, c.req.url).toString(), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }, { user: c.get('user') })
   }
+  const forward = async <T,>(c: Context<AppEnv>, method: string, path: string, body?: unknown): Promise<T> => (await (await send(c, method, path, body)).json()) as T
   type EvaluationAnswer = z.infer<typeof Evaluation>
   type ActionAnswer = z.infer<typeof ActionResult>
 
@@ -194,7 +194,11 @@ export function unitEvaluationsRoutes(deps: AppDeps) {
     })
     .openapi(auditRoute, async (c) => {
       const ev = await load(c.req.valid('param'))
-      return c.json(await forward<z.infer<typeof AuditEvent>[]>(c, 'GET', `/api/evaluations/${ev.id}/audit`), 200)
+      // The evaluation's page of its audit; its next page, named on this route (a unit evaluation's id is its evaluation's).
+      const res = await send(c, 'GET', `/api/evaluations/${ev.id}/audit${new URL(c.req.url).search}`)
+      const next = res.headers.get('link')
+      if (next) c.header('Link', next.replace(`/api/evaluations/${ev.id}/audit`, `/api/unit-evaluations/${ev.id}/audit`))
+      return c.json((await res.json()) as z.infer<typeof AuditEvent>[], 200)
     })
 }
 

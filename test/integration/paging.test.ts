@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { appendAudit } from '../../server/audit/audit.repo.js'
 import { recordCall } from '../../server/integrations/systems.repo.js'
 import { startTestSystem, type TestSystem } from '../support/harness.js'
 
@@ -116,6 +117,23 @@ describe('keyset paging of staff, units, cycles, rule sets, results, work items 
 
     // Staff members do not list the staff.
     expect((await t.api('GET', '/api/staff', await t.login('cv.maiphuong'))).status).toBe(403)
+  })
+
+  it("pages an evaluation's and a rule set's audit by id, oldest first", async () => {
+    const evaluation = (await t.system.db.selectFrom('evaluations').select(['id', 'staff_id']).where('cycle_id', '=', cycleIds[1]!).orderBy('id').executeTakeFirstOrThrow())
+    for (let i = 0; i < 7; i++) await appendAudit(t.system.db, { actor_id: null, entity: 'evaluation', entity_id: String(evaluation.id), action: 'remind', reason: `nhắc lần ${i + 1}` })
+    for (let i = 0; i < 5; i++) await appendAudit(t.system.db, { actor_id: null, entity: 'ruleset', entity_id: '1', action: 'simulate', reason: null, data: { run: i } })
+    for (const [path, entity, entityId] of [[`/api/evaluations/${evaluation.id}/audit`, 'evaluation', String(evaluation.id)], ['/api/rulesets/1/audit', 'ruleset', '1']] as const) {
+      const expected = (await t.system.db.selectFrom('audit_events').select('id').where('entity', '=', entity).where('entity_id', '=', entityId).orderBy('id').execute()).map((a) => a.id)
+      expect(expected.length, path).toBeGreaterThanOrEqual(5)
+      const w = await walk<{ id: number }>(`${path}?limit=3`, admin)
+      expectPaged(w, 3, (a) => a.id)
+      expect(w.rows.map((a) => a.id), path).toEqual(expected)
+      expect((await t.api('GET', `${path}?limit=0`, admin)).status, path).toBe(400)
+    }
+    // The evaluation's own person reads their audit's pages too.
+    const own = await walk<{ id: number }>(`/api/evaluations/${evaluation.id}/audit?limit=4`, await t.login((await t.system.db.selectFrom('staff').select('username').where('id', '=', evaluation.staff_id).executeTakeFirstOrThrow()).username))
+    expect(own.rows.length).toBe(7)
   })
 
   it('pages units by id', async () => {

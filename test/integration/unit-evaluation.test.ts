@@ -125,6 +125,18 @@ describe('unit evaluation and the leader cap', () => {
     expect(list).toMatchObject([{ id: unitEval, unitId: cchc, headName: 'Phạm Thị Lan', stage: 'CLASSIFIED', total: 86.75, level: 'HTT', finalLevel: 'HTT', rankInCycle: 1 }])
     const audit = (await t.api('GET', `/api/unit-evaluations/${unitEval}/audit`, leader)).body as { action: string }[]
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['submit', 'return', 'approve', 'signOff', 'classify']))
+    // The audit in pages of two, each next page named on the unit evaluation's own route: together the one list.
+    const pages: { id: number }[][] = []
+    let next: string | null = `/api/unit-evaluations/${unitEval}/audit?limit=2`
+    while (next) {
+      const res = await t.system.app.request(next, { headers: { authorization: `Bearer ${leader}` } })
+      expect(res.status).toBe(200)
+      pages.push((await res.json()) as { id: number }[])
+      next = res.headers.get('link')?.match(/^<([^>]+)>; rel="next"$/)?.[1] ?? null
+      if (next) expect(next).toMatch(new RegExp(`^/api/unit-evaluations/${unitEval}/audit\\?limit=2&after=\\d+$`))
+    }
+    expect(pages.length).toBe(Math.ceil(audit.length / 2))
+    expect(pages.flat()).toEqual(audit)
   }, 150_000)
 
   it("prints the unit's own form: the unit and its head, the KPI scores, no person's Mẫu number", async () => {
