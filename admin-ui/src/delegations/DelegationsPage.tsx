@@ -1,7 +1,8 @@
 import { DateInput } from '../DateInput'
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { Message, useAction } from '../action'
-import { allPages, client, ok } from '../client'
+import { client, ok } from '../client'
+import { LoadMore, usePagedList } from '../paged-list'
 import { formatDate, formatDateTime, type Lang, tr } from '../i18n'
 import { StaffPicker } from '../StaffPicker'
 import { TableHead } from '../TableHead'
@@ -13,15 +14,12 @@ import { DELEGATION_SCOPE, DELEGATION_STATUS, todayInVietnam, type Delegation } 
  * Admins see everyone's.
  */
 export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; roles: string[] } }) {
-  const [rows, setRows] = useState<Delegation[]>([])
+  // A page at a time (an admin sees everyone's), the next on demand.
+  const { items: rows, next, more, reload } = usePagedList<Delegation>('/api/delegations?limit=50')
   const mayGive = me.roles.includes('unit_head') || me.roles.includes('leader')
   const today = todayInVietnam()
   const [form, setForm] = useState<{ delegateId: string; scope: Delegation['scope']; from: string; to: string; reason: string }>({ delegateId: '', scope: 'review', from: today, to: today, reason: '' })
-  const load = useCallback(async () => setRows(await allPages(client.api.delegations.$get, {})), [])
-  useEffect(() => {
-    void load()
-  }, [load])
-  const { message, act } = useAction(load, () => setForm((f) => ({ ...f, delegateId: '', reason: '' })))
+  const { message, act } = useAction(reload, () => setForm((f) => ({ ...f, delegateId: '', reason: '' })))
   const submit = (e: FormEvent) => {
     e.preventDefault()
     void act(
@@ -112,6 +110,7 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
           {table(others, 'delegations-all')}
         </>
       )}
+      <LoadMore next={next} onMore={more} lang={lang} testId="more-delegations" />
     </section>
   )
 }

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import { Message, useAction } from '../action'
-import { allPages, client, ok } from '../client'
+import { client, ok } from '../client'
+import { LoadMore, usePagedList } from '../paged-list'
 import { formatDateTime, LEVEL_LABELS, type Lang, tr } from '../i18n'
 import { TableHead } from '../TableHead'
 import { petitionStatus, type Petition } from './labels'
@@ -11,14 +12,11 @@ import { petitionStatus, type Petition } from './labels'
  * reopens for review) or reject; for staff their own.
  */
 export function PetitionsPage({ lang }: { lang: Lang }) {
-  const [rows, setRows] = useState<Petition[]>([])
+  // A page at a time (a province's petitions), the next on demand.
+  const { items: rows, next, more, reload } = usePagedList<Petition>('/api/petitions?limit=50')
   const [answering, setAnswering] = useState<{ id: number; decision: 'accept' | 'reject' } | null>(null)
   const [reason, setReason] = useState('')
-  const load = useCallback(async () => setRows(await allPages(client.api.petitions.$get, {})), [])
-  useEffect(() => {
-    void load()
-  }, [load])
-  const { message, act } = useAction(load, () => {
+  const { message, act } = useAction(reload, () => {
     setAnswering(null)
     setReason('')
   })
@@ -63,6 +61,7 @@ export function PetitionsPage({ lang }: { lang: Lang }) {
           </tbody>
         </table>
       )}
+      <LoadMore next={next} onMore={more} lang={lang} testId="more-petitions" />
       {answering && (
         <form
           role="dialog"
