@@ -5,6 +5,7 @@ import { api, apiAll, ApiFailure } from './api'
 import type { client } from './client'
 import { Bell, NotificationsPage } from './NotificationsPage'
 import { formatDate, formatDateTime, LEVEL_LABELS, STAGE_LABELS, type Lang, tr, withMessages } from './i18n'
+import { LoadMore, usePagedList } from './paged-list'
 import { useRoute } from './router'
 
 // Each screen is loaded when first opened: the sign-in page downloads none of them (issue 16, point 7).
@@ -28,6 +29,8 @@ type Me = InferResponseType<typeof client.api.me.$get, 200>
 /** An evaluation as `GET /api/evaluations` lists it: my tasks, and my classified results. */
 type Task = InferResponseType<typeof client.api.evaluations.$get, 200>[number]
 type Result = Task
+/** What waits for me, counted by the server over every page (the home page's figures and units to sign off). */
+type TasksSummary = InferResponseType<(typeof client.api.evaluations)['assigned-summary']['$get'], 200>
 type Cycle = InferResponseType<typeof client.api.cycles.$get, 200>[number]
 
 /** The shell of the web app: sign-in, my tasks, cycles. Role screens grow from here. */
@@ -135,26 +138,29 @@ function Login({ lang, onLogin }: { lang: Lang; onLogin: (me: Me) => void }) {
 }
 
 function Home({ lang, me }: { lang: Lang; me: Me }) {
-  const [tasks, setTasks] = useState<Task[]>([])
+  const [summary, setSummary] = useState<TasksSummary | null>(null)
   const [latest, setLatest] = useState<Result | null>(null)
   const [cycles, setCycles] = useState<Cycle[]>([])
   const [picked, setPicked] = useState<Set<number>>(new Set())
   const [stageFilter, setStageFilter] = useState('')
   const [overdueOnly, setOverdueOnly] = useState(false)
   const [bulkMessage, setBulkMessage] = useState('')
+  // What waits for me, a page at a time (a head's 2,000 reviews), filtered by the server; the figures over all of it come with the summary.
+  const taskList = usePagedList<Task>(`/api/evaluations?assignedToMe=true&limit=50${stageFilter ? `&stage=${stageFilter}` : ''}${overdueOnly ? '&overdue=true' : ''}`)
+  const tasks = taskList.items
+  const reloadTasks = taskList.reload
   const load = useCallback(async () => {
-    setTasks(await apiAll<Task>('/api/evaluations?assignedToMe=true'))
+    setSummary(await api<TasksSummary>('GET', '/api/evaluations/assigned-summary'))
     const all = await apiAll<Cycle>('/api/cycles')
     // The person's latest classified result, shown once a cycle has ended: their own only (a unit's result, which its head owns, is not theirs).
     const classified = await apiAll<Result>('/api/evaluations?mine=true&stage=CLASSIFIED')
     setLatest(classified.at(-1) ?? null)
     setCycles(all)
-  }, [me.id])
+  }, [])
   useEffect(() => {
     void load()
   }, [load])
   const reviewable = tasks.filter((task) => task.stage === 'UNIT_REVIEW')
-  const shown = tasks.filter((task) => (!stageFilter || task.stage === stageFilter) && (!overdueOnly || task.overdue))
   const approvePicked = async () => {
     const chosen = reviewable.filter((task) => picked.has(task.id))
     const names = chosen.map((task) => `• ${task.fullName}`).join('\n')
@@ -169,7 +175,7 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
     }
     setBulkMessage(failed.length ? failed.join('; ') : tr(lang, 'app.evaluationsApproved', { length: chosen.length }))
     setPicked(new Set())
-    await load()
+    await Promise.all([load(), reloadTasks()])
   }
   return (
     <>
@@ -186,20 +192,20 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
       )}
       <section className="card">
         <h2>
-          {tr(lang, 'common.myTasks')} <span className="count">{tasks.length}</span>
+          {tr(lang, 'common.myTasks')} <span className="count">{summary?.total ?? tasks.length}</span>
         </h2>
         <p className="counters" data-testid="counters">
           <span>
-            {tr(lang, 'app.toSubmit')}: <strong>{tasks.filter((x) => x.stage === 'SELF_ASSESSMENT').length}</strong>
+            {tr(lang, 'app.toSubmit')}: <strong>{summary?.byStage.SELF_ASSESSMENT ?? 0}</strong>
           </span>
           <span>
-            {tr(lang, 'app.toReview')}: <strong>{tasks.filter((x) => x.stage === 'UNIT_REVIEW').length}</strong>
+            {tr(lang, 'app.toReview')}: <strong>{summary?.byStage.UNIT_REVIEW ?? 0}</strong>
           </span>
           <span>
-            {tr(lang, 'app.toSignOff')}: <strong>{tasks.filter((x) => x.stage === 'AWAITING_SIGN_OFF').length}</strong>
+            {tr(lang, 'app.toSignOff')}: <strong>{summary?.byStage.AWAITING_SIGN_OFF ?? 0}</strong>
           </span>
-          <span className={tasks.some((x) => x.overdue) ? 'overdue' : ''}>
-            {tr(lang, 'common.overdue')}: <strong>{tasks.filter((x) => x.overdue).length}</strong>
+          <span className={summary?.overdue ? 'overdue' : ''}>
+            {tr(lang, 'common.overdue')}: <strong>{summary?.overdue ?? 0}</strong>
           </span>
         </p>
         <div className="inline-form">
@@ -219,8 +225,8 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
             {tr(lang, 'app.overdueOnly')}
           </label>
         </div>
-        <UnitsToSignOff tasks={tasks} lang={lang} />
-        {shown.length === 0 ? (
+        <UnitsToSignOff units={summary?.unitsAwaitingSignOff ?? []} lang={lang} />
+        {tasks.length === 0 ? (
           <p>{tr(lang, 'common.noTasks')}</p>
         ) : (
           <table>
@@ -234,7 +240,7 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
               </tr>
             </thead>
             <tbody>
-              {shown.map((task) => (
+              {tasks.map((task) => (
                 <tr key={task.id}>
                   <td>
                     {task.stage === 'UNIT_REVIEW' && (
@@ -264,6 +270,7 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
             </tbody>
           </table>
         )}
+        <LoadMore next={taskList.next} onMore={taskList.more} lang={lang} testId="more-tasks" />
         {reviewable.length > 1 && (
           <div className="actions">
             <button className="secondary" onClick={() => setPicked(new Set(reviewable.map((task) => task.id)))}>
@@ -306,24 +313,15 @@ function Home({ lang, me }: { lang: Lang; me: Me }) {
 }
 
 /** Leadership signs off per unit: the units waiting, with how many evaluations, the earliest due date and the way to the sign-off. */
-function UnitsToSignOff({ tasks, lang }: { tasks: Task[]; lang: Lang }) {
-  const units = new Map<string, { cycleId: number; unitName: string; count: number; due: string | null; overdue: boolean }>()
-  for (const task of tasks.filter((x) => x.stage === 'AWAITING_SIGN_OFF')) {
-    const key = `${task.cycleId}:${task.unitId}`
-    const u = units.get(key) ?? { cycleId: task.cycleId, unitName: task.unitName, count: 0, due: task.deadlineAt, overdue: false }
-    u.count++
-    if (task.deadlineAt && (!u.due || task.deadlineAt < u.due)) u.due = task.deadlineAt
-    u.overdue ||= task.overdue
-    units.set(key, u)
-  }
-  if (!units.size) return null
+function UnitsToSignOff({ units, lang }: { units: TasksSummary['unitsAwaitingSignOff']; lang: Lang }) {
+  if (!units.length) return null
   return (
     <div data-testid="units-to-sign-off">
       <h3>{tr(lang, 'app.unitsAwaitingSignOff')}</h3>
       <ul>
-        {[...units.values()].map((u) => (
-          <li key={`${u.cycleId}:${u.unitName}`} className={u.overdue ? 'overdue' : ''}>
-            <a href={`#/cycles/${u.cycleId}`}>{u.unitName}</a>: {tr(lang, 'app.evaluationSDue', { count: u.count, value: formatDateTime(u.due) })} —{' '}
+        {units.map((u) => (
+          <li key={`${u.cycleId}:${u.unitId}`} className={u.overdue ? 'overdue' : ''}>
+            <a href={`#/cycles/${u.cycleId}`}>{u.unitName}</a>: {tr(lang, 'app.evaluationSDue', { count: u.count, value: formatDateTime(u.dueAt) })} —{' '}
             <a href={`#/cycles/${u.cycleId}`}>{tr(lang, 'app.openToSignOffOr')}</a>
           </li>
         ))}

@@ -25,7 +25,7 @@ import { approvalAdjustments, indicatorView, withIndicators } from '../indicator
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { isForPosition } from '../worklog/catalogue.repo.js'
 import { hasProducts } from '../worklog/worklog.summary.js'
-import { ActionResult, approveBody, Evaluation, EvaluationListItem, evaluationListQuery, NEXT_ACTIONS, returnBody, selfAssessmentBody, submitBody, type NextAction } from './evaluations.schemas.js'
+import { ActionResult, approveBody, Evaluation, EvaluationListItem, evaluationListQuery, NEXT_ACTIONS, returnBody, selfAssessmentBody, submitBody, TasksSummary, type NextAction } from './evaluations.schemas.js'
 import { productRules } from './product-rules.js'
 import { settleProductLines } from './product-lines.js'
 import { scoreDocument, scoreError } from './scoring.js'
@@ -67,6 +67,14 @@ const listRoute = defineRoute({
   summary: 'Evaluations visible to the user; assignedToMe=true lists what waits for them, mine=true their own; keyset pages (?after=&limit=, Link: rel="next")',
   request: { query: evaluationListQuery },
   responses: { 200: jsonAnswer(z.array(EvaluationListItem), 'One page (Link: <…>; rel="next" when there is more)') },
+})
+
+const tasksSummaryRoute = defineRoute({
+  method: 'get',
+  path: '/api/evaluations/assigned-summary',
+  tags,
+  summary: 'What waits for the user (assignedToMe=true), counted over every page: per stage, overdue, and the units awaiting their sign-off',
+  responses: { 200: jsonAnswer(TasksSummary, 'The counts') },
 })
 
 const getRoute = defineRoute({
@@ -192,48 +200,58 @@ export function evaluationsRoutes(deps: AppDeps) {
     return actor
   }
 
+  /**
+   * The evaluations a user may list, filtered as asked (`delegations`: those in force for them, when
+   * `assignedToMe`): the list's query, and its counts' (the home page's figures over every page).
+   */
+  const listQuery = (user: SessionUser, query: Omit<z.infer<typeof evaluationListQuery>, 'limit' | 'after'>, delegations: InForce[]) => {
+    let q = db
+      .selectFrom('evaluations as e')
+      .innerJoin('staff as s', 's.id', 'e.staff_id')
+      .innerJoin('units as u', 'u.id', 'e.unit_id')
+      .select(['e.id', 'e.cycle_id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.stage', 'e.round', 'e.total', 'e.level', 'e.final_level', 'e.rank_in_unit', 'e.overdue', 'e.deadline_at', 'e.updated_at', 'e.reviewer_ids', 'e.sign_off_ids'])
+      .orderBy('e.id')
+    // Through the party rows (indexed by person and role), never a scan of party arrays.
+    const mine = (role?: 'owner' | 'reviewer' | 'signoff') => {
+      let p = db.selectFrom('evaluation_parties').select('evaluation_id').where('person_id', '=', user.id)
+      if (role) p = p.where('role', '=', role)
+      return p
+    }
+    // What awaits me includes what awaits the principals whose review or sign-off I hold by delegation (never my own evaluation).
+    const held = principalsFilter(delegations)
+    const theirs = (role: 'reviewer' | 'signoff', ids: number[]) => db.selectFrom('evaluation_parties').select('evaluation_id').where('person_id', 'in', ids).where('role', '=', role)
+    if (query.assignedToMe === 'true') {
+      // First the evaluations I (or a principal I stand in for) am a party to, by the person index: without it the
+      // planner walks the whole cycle along the primary key and tests each row (186 ms at 50,000, 1,5 ms with it).
+      const people = [user.id, ...held.review, ...held.signOff]
+      q = q.where('e.id', 'in', db.selectFrom('evaluation_parties').select('evaluation_id').where('person_id', '=', sql<number>`any(${sql.val(people)}::int[])`))
+      q = q.where((eb) =>
+        eb.or([
+          eb.and([eb('e.stage', '=', 'SELF_ASSESSMENT'), eb('e.id', 'in', mine('owner'))]),
+          eb.and([eb('e.stage', '=', 'UNIT_REVIEW'), eb('e.id', 'in', mine('reviewer'))]),
+          eb.and([eb('e.stage', '=', 'AWAITING_SIGN_OFF'), eb('e.id', 'in', mine('signoff'))]),
+          ...(held.review.length ? [eb.and([eb('e.stage', '=', 'UNIT_REVIEW'), eb('e.staff_id', '<>', user.id), eb('e.id', 'in', theirs('reviewer', held.review))])] : []),
+          ...(held.signOff.length ? [eb.and([eb('e.stage', '=', 'AWAITING_SIGN_OFF'), eb('e.staff_id', '<>', user.id), eb('e.id', 'in', theirs('signoff', held.signOff))])] : []),
+        ]),
+      )
+    } else if (!user.roles.includes('admin')) {
+      q = q.where('e.id', 'in', mine())
+    }
+    // My own results (the home page's latest one): through my owner rows, whatever else I may see.
+    if (query.mine === 'true') q = q.where('e.id', 'in', mine('owner')).where('e.subject_unit_id', 'is', null)
+    if (query.cycleId) q = q.where('e.cycle_id', '=', query.cycleId)
+    if (query.stage) q = q.where('e.stage', '=', query.stage)
+    if (query.unitId) q = q.where('e.unit_id', '=', query.unitId)
+    if (query.overdue === 'true') q = q.where('e.overdue', '=', true)
+    return q
+  }
+
   return featureApp()
     .openapi(listRoute, async (c) => {
       const user = c.get('user')
       const query = c.req.valid('query')
-      let q = db
-        .selectFrom('evaluations as e')
-        .innerJoin('staff as s', 's.id', 'e.staff_id')
-        .innerJoin('units as u', 'u.id', 'e.unit_id')
-        .select(['e.id', 'e.cycle_id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.stage', 'e.round', 'e.total', 'e.level', 'e.final_level', 'e.rank_in_unit', 'e.overdue', 'e.deadline_at', 'e.updated_at', 'e.reviewer_ids', 'e.sign_off_ids'])
-        .orderBy('e.id')
-      // Through the party rows (indexed by person and role), never a scan of party arrays.
-      const mine = (role?: 'owner' | 'reviewer' | 'signoff') => {
-        let p = db.selectFrom('evaluation_parties').select('evaluation_id').where('person_id', '=', user.id)
-        if (role) p = p.where('role', '=', role)
-        return p
-      }
-      // What awaits me includes what awaits the principals whose review or sign-off I hold by delegation (never my own evaluation).
       const delegations = query.assignedToMe === 'true' ? await inForceFor(db, user.id) : []
-      const held = principalsFilter(delegations)
-      const theirs = (role: 'reviewer' | 'signoff', ids: number[]) => db.selectFrom('evaluation_parties').select('evaluation_id').where('person_id', 'in', ids).where('role', '=', role)
-      if (query.assignedToMe === 'true') {
-        // First the evaluations I (or a principal I stand in for) am a party to, by the person index: without it the
-        // planner walks the whole cycle along the primary key and tests each row (186 ms at 50,000, 1,5 ms with it).
-        const people = [user.id, ...held.review, ...held.signOff]
-        q = q.where('e.id', 'in', db.selectFrom('evaluation_parties').select('evaluation_id').where('person_id', '=', sql<number>`any(${sql.val(people)}::int[])`))
-        q = q.where((eb) =>
-          eb.or([
-            eb.and([eb('e.stage', '=', 'SELF_ASSESSMENT'), eb('e.id', 'in', mine('owner'))]),
-            eb.and([eb('e.stage', '=', 'UNIT_REVIEW'), eb('e.id', 'in', mine('reviewer'))]),
-            eb.and([eb('e.stage', '=', 'AWAITING_SIGN_OFF'), eb('e.id', 'in', mine('signoff'))]),
-            ...(held.review.length ? [eb.and([eb('e.stage', '=', 'UNIT_REVIEW'), eb('e.staff_id', '<>', user.id), eb('e.id', 'in', theirs('reviewer', held.review))])] : []),
-            ...(held.signOff.length ? [eb.and([eb('e.stage', '=', 'AWAITING_SIGN_OFF'), eb('e.staff_id', '<>', user.id), eb('e.id', 'in', theirs('signoff', held.signOff))])] : []),
-          ]),
-        )
-      } else if (!user.roles.includes('admin')) {
-        q = q.where('e.id', 'in', mine())
-      }
-      // My own results (the home page's latest one): through my owner rows, whatever else I may see.
-      if (query.mine === 'true') q = q.where('e.id', 'in', mine('owner')).where('e.subject_unit_id', 'is', null)
-      if (query.cycleId) q = q.where('e.cycle_id', '=', query.cycleId)
-      if (query.stage) q = q.where('e.stage', '=', query.stage)
-      if (query.unitId) q = q.where('e.unit_id', '=', query.unitId)
+      let q = listQuery(user, query, delegations)
       if (query.after !== undefined) q = q.where('e.id', '>', query.after)
       const rows = page(c, await q.limit(query.limit + 1).execute(), query.limit)
       return c.json(
@@ -256,6 +274,29 @@ export function evaluationsRoutes(deps: AppDeps) {
           /** A task that awaits me as someone's delegate: whose it is. */
           delegatedBy: delegations.length ? delegatedBy(user, r, delegations) : null,
         })),
+        200,
+      )
+    })
+    .openapi(tasksSummaryRoute, async (c) => {
+      const user = c.get('user')
+      const assigned = listQuery(user, { assignedToMe: 'true' }, await inForceFor(db, user.id)).clearSelect().clearOrderBy()
+      const stages = await assigned.select(['e.stage', sql<number>`count(*)::int`.as('n'), sql<number>`count(*) filter (where e.overdue)::int`.as('overdue')]).groupBy('e.stage').execute()
+      const units = await assigned
+        .where('e.stage', '=', 'AWAITING_SIGN_OFF')
+        .select(['e.cycle_id', 'e.unit_id', 'u.name', sql<number>`count(*)::int`.as('n'), sql<Date | null>`min(e.deadline_at)`.as('due'), sql<boolean>`bool_or(e.overdue)`.as('overdue')])
+        .groupBy(['e.cycle_id', 'e.unit_id', 'u.name'])
+        .orderBy('e.cycle_id')
+        .orderBy('u.name')
+        .execute()
+      const byStage = { SELF_ASSESSMENT: 0, UNIT_REVIEW: 0, AWAITING_SIGN_OFF: 0 }
+      for (const r of stages) if (r.stage in byStage) byStage[r.stage as keyof typeof byStage] = r.n
+      return c.json(
+        {
+          total: stages.reduce((n, r) => n + r.n, 0),
+          byStage,
+          overdue: stages.reduce((n, r) => n + r.overdue, 0),
+          unitsAwaitingSignOff: units.map((u) => ({ cycleId: u.cycle_id, unitId: u.unit_id, unitName: u.name, count: u.n, dueAt: u.due ? new Date(u.due).toISOString() : null, overdue: u.overdue })),
+        },
         200,
       )
     })

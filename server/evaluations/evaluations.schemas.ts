@@ -22,6 +22,7 @@ export const evaluationListQuery = z.object({
   unitId: dbIdQuery.optional(),
   assignedToMe: z.enum(['true', 'false']).optional().openapi({ description: 'true: what waits for me (or for a principal whose review or sign-off I hold)' }),
   mine: z.enum(['true', 'false']).optional().openapi({ description: 'true: my own evaluations, as the person evaluated (not the unit evaluations I fill as its head)' }),
+  overdue: z.enum(['true', 'false']).optional().openapi({ description: 'true: only those past their deadline' }),
   ...pageQuery,
 })
 
@@ -30,6 +31,16 @@ export const selfAssessmentBody = z.object({ data: z.record(z.string(), z.unknow
 export const submitBody = z.object({ expectedVersion })
 export const approveBody = z.object({ adjustments: z.record(z.string(), z.unknown()).optional(), comment: z.string().trim().max(2000).optional(), expectedVersion })
 export const returnBody = z.object({ reason: z.string().trim().min(3).max(2000), expectedVersion })
+
+/** `GET /api/evaluations/assigned-summary`: what waits for me, counted over every page of the list. */
+export const TasksSummary = z
+  .object({
+    total: z.number().int(),
+    byStage: z.object({ SELF_ASSESSMENT: z.number().int(), UNIT_REVIEW: z.number().int(), AWAITING_SIGN_OFF: z.number().int() }),
+    overdue: z.number().int(),
+    unitsAwaitingSignOff: z.array(z.object({ cycleId: z.number().int(), unitId: z.number().int(), unitName: z.string(), count: z.number().int(), dueAt: z.string().nullable(), overdue: z.boolean() })),
+  })
+  .openapi('TasksSummary')
 
 /** One row of `GET /api/evaluations`. */
 export const EvaluationListItem = z

@@ -130,6 +130,7 @@ describe('authorization: role × route × scope', () => {
       { route: 'POST /api/cycles/{id}/units/{unitId}/return', call: send('POST', `${cy}/units/${cchc}/return`, { reason: 'Thử quyền trả lại' }), allow: ['admin', 'leaderIn'] },
       { route: 'POST /api/cycles/{id}/units/{unitId}/quota-exception', call: send('POST', `${cy}/units/${cchc}/quota-exception`, { cap: 0.3, reason: 'Thử quyền ngoại lệ' }), allow: ['admin', 'leaderIn'] },
       { route: 'GET /api/evaluations', call: get(`/api/evaluations?cycleId=${cycleId}`), allow: all },
+      { route: 'GET /api/evaluations/assigned-summary', call: get('/api/evaluations/assigned-summary'), allow: all },
       { route: 'GET /api/evaluations/{id}', call: get(ev), allow: ['admin', 'leaderIn', 'headOwn', 'staff'] },
       { route: 'GET /api/evaluations/{id}/audit', call: get(`${ev}/audit`), allow: ['admin', 'leaderIn', 'headOwn', 'staff'] },
       { route: 'PUT /api/evaluations/{id}/self-assessment', call: send('PUT', `${ev}/self-assessment`, { data: doc(9, 9) }), allow: ['staff'] },

@@ -225,6 +225,21 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
       expect(u.levels, `unit ${u.unitId}`).toEqual(expected)
     }
 
+    // The home page's figures, counted by the server over every page of what waits for each person: the same as the whole list's.
+    for (const who of ['gd.tranminh', 'tp.phamlan', 'cv.maiphuong']) {
+      const token = await as(who)
+      const tasks = (await t.api('GET', '/api/evaluations?assignedToMe=true&limit=500', token)).body as { id: number; stage: string; overdue: boolean; cycleId: number; unitId: number; unitName: string }[]
+      const summary = (await t.api('GET', '/api/evaluations/assigned-summary', token)).body
+      const count = (stage: string) => tasks.filter((x) => x.stage === stage).length
+      expect(summary, who).toMatchObject({ total: tasks.length, byStage: { SELF_ASSESSMENT: count('SELF_ASSESSMENT'), UNIT_REVIEW: count('UNIT_REVIEW'), AWAITING_SIGN_OFF: count('AWAITING_SIGN_OFF') }, overdue: tasks.filter((x) => x.overdue).length })
+      const units = new Map<string, number>()
+      for (const x of tasks.filter((y) => y.stage === 'AWAITING_SIGN_OFF')) units.set(`${x.cycleId}:${x.unitId}`, (units.get(`${x.cycleId}:${x.unitId}`) ?? 0) + 1)
+      expect(new Map((summary.unitsAwaitingSignOff as { cycleId: number; unitId: number; count: number }[]).map((u) => [`${u.cycleId}:${u.unitId}`, u.count])), who).toEqual(units)
+      const overdue = (await t.api('GET', '/api/evaluations?assignedToMe=true&overdue=true&limit=500', token)).body as { id: number }[]
+      expect(overdue.map((x) => x.id), who).toEqual(tasks.filter((x) => x.overdue).map((x) => x.id))
+    }
+    expect((await t.api('GET', '/api/evaluations/assigned-summary', await as('gd.tranminh'))).body.byStage.AWAITING_SIGN_OFF).toBeGreaterThan(0)
+
     for (const code of ['VP', 'TCBM', 'CCHC']) {
       const res = await t.api('POST', `/api/cycles/${cycleId}/units/${unitId.get(code)}/sign-off`, await as('gd.tranminh'))
       expect(res.status, `${code}: ${JSON.stringify(res.body)}`).toBe(200)
