@@ -38,7 +38,7 @@ export const TasksSummary = z
     total: z.number().int(),
     byStage: z.object({ SELF_ASSESSMENT: z.number().int(), UNIT_REVIEW: z.number().int(), AWAITING_SIGN_OFF: z.number().int() }),
     overdue: z.number().int(),
-    unitsAwaitingSignOff: z.array(z.object({ cycleId: z.number().int(), unitId: z.number().int(), unitName: z.string(), count: z.number().int(), dueAt: z.string().nullable(), overdue: z.boolean() })),
+    unitsAwaitingSignOff: z.array(z.object({ cycleId: z.number().int(), unitId: z.number().int(), unitName: z.string(), count: z.number().int(), dueAt: instant.nullable(), overdue: z.boolean() })),
   })
   .openapi('TasksSummary')
 
