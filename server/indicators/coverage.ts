@@ -97,3 +97,37 @@ export function coverage(input: CoverageInput): { periodStart: string; periodEnd
     late: indicators.reduce((n, i) => n + i.late.length, 0),
   }
 }
+
+/** How many of each list an indicator holds in all, when the lists carry only their first rows. */
+export interface CoverageCounts {
+  received: number
+  missing: number
+  late: number
+}
+
+/**
+ * The coverage as a page shows it: each indicator's lists cut to their first `limit` rows (by name;
+ * missing ones are the first read), with the full counts beside them — a province's person-scope
+ * indicator lists tens of thousands of names; the CSV export has every row.
+ */
+export function firstRows<C extends { indicators: IndicatorCoverage[] }>(coverage: C, limit: number): Omit<C, 'indicators'> & { indicators: (IndicatorCoverage & { counts: CoverageCounts })[] } {
+  return {
+    ...coverage,
+    indicators: coverage.indicators.map((i) => ({
+      ...i,
+      counts: { received: i.received.length, missing: i.missing.length, late: i.late.length },
+      received: i.received.slice(0, limit),
+      missing: i.missing.slice(0, limit),
+      late: i.late.slice(0, limit),
+    })),
+  }
+}
+
+/** Every row of a coverage, one per subject and state, for the CSV export. */
+export function coverageRows(coverage: { indicators: IndicatorCoverage[] }): { system: string; code: string; subject: string; name: string; handle: string; unitName: string | null; state: 'missing' | 'late' | 'received'; value: number | null; at: Date | null }[] {
+  return coverage.indicators.flatMap((i) => [
+    ...i.missing.map((s) => ({ system: i.system, code: i.code, ...s, state: 'missing' as const, value: null, at: null })),
+    ...i.late.map((l) => ({ system: i.system, code: i.code, ...l.subject, state: 'late' as const, value: l.value, at: l.at })),
+    ...i.received.map((r) => ({ system: i.system, code: i.code, ...r.subject, state: 'received' as const, value: r.value, at: r.updatedAt })),
+  ])
+}

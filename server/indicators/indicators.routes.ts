@@ -3,11 +3,14 @@ import { isIsoDay } from '../calendar/working-days.js'
 import { ApiError } from '../errors.js'
 import type { AppDeps } from '../http/context.js'
 import { defineRoute, featureApp, jsonAnswer, jsonBody } from '../http/openapi.js'
+import { pageQuery } from '../http/paging.js'
 import { dbIdQuery } from '../http/schemas.js'
+import { toCsv } from '../org/csv.js'
 import { Coverage, CycleCoverage, IndicatorBatchResult, KEY_AUTH_DESCRIPTION, sendingSystem } from '../integrations/integrations.schemas.js'
 import { callerOf, keyAuth } from '../integrations/key-auth.js'
 import { recordCall } from '../integrations/systems.repo.js'
 import { cycleCoverage, launchCoverage } from './coverage.repo.js'
+import { coverageRows, firstRows } from './coverage.js'
 import { ingestIndicators } from './indicators.repo.js'
 
 const PATH = '/api/integrations/indicators'
@@ -37,10 +40,20 @@ const cycleCoverageRoute = defineRoute({
   method: 'get',
   path: PATH,
   tags,
-  summary: "A cycle's declared indicators: per indicator, who has a value, who is missing one, which values came late",
+  summary: "A cycle's declared indicators: per indicator, who has a value, who is missing one, which values came late (each list's first `limit` names, with its count; all in the export)",
+  roles: ['admin'],
+  request: { query: z.object({ cycleId: dbIdQuery, limit: pageQuery.limit }) },
+  responses: { 200: jsonAnswer(CycleCoverage, "The cycle's indicators") },
+})
+
+const exportRoute = defineRoute({
+  method: 'get',
+  path: `${PATH}/export`,
+  tags,
+  summary: "Every row of a cycle's indicator coverage as CSV: per indicator and subject, missing, late or received, with the value and when",
   roles: ['admin'],
   request: { query: z.object({ cycleId: dbIdQuery }) },
-  responses: { 200: jsonAnswer(CycleCoverage, "The cycle's indicators") },
+  responses: { 200: { description: 'A file to download (Content-Disposition: attachment)', content: { 'text/csv': { schema: z.string().openapi({ description: 'UTF-8 with a byte order mark, for spreadsheets' }) } } } },
 })
 
 const previewRoute = defineRoute({
@@ -62,6 +75,7 @@ const previewRoute = defineRoute({
           .optional()
           .openapi({ description: 'comma-separated unit ids (with their subtrees); omitted = the whole organisation', example: '3,7' }),
         assignRuleSets: z.enum(['true', 'false']).optional(),
+        limit: pageQuery.limit,
       })
       .refine((q) => q.periodStart <= q.periodEnd, { message: 'periodStart sau periodEnd / after periodEnd', path: ['periodEnd'] }),
   },
@@ -89,11 +103,21 @@ export function indicatorsRoutes({ db }: AppDeps) {
       await recordCall(db, { systemId: caller.systemId, keyId: caller.keyId, endpoint: `POST ${PATH}`, status: 200, rows: result.rows, accepted: result.created + result.updated, unchanged: result.unchanged, rejected: result.rejected })
       return c.json(result, 200)
     })
-    .openapi(cycleCoverageRoute, async (c) => c.json(await cycleCoverage(db, c.req.valid('query').cycleId), 200))
+    .openapi(cycleCoverageRoute, async (c) => {
+      const { cycleId, limit } = c.req.valid('query')
+      return c.json(firstRows(await cycleCoverage(db, cycleId), limit), 200)
+    })
+    .openapi(exportRoute, async (c) => {
+      const { cycleId } = c.req.valid('query')
+      const header = ['Hệ thống / System', 'Mã chỉ số / Indicator', 'Cán bộ, đơn vị / Person or unit', 'Tên đăng nhập, mã đơn vị / Username or unit code', 'Đơn vị / Unit', 'Tình trạng / State', 'Giá trị / Value', 'Thời điểm / At']
+      const rows = coverageRows(await cycleCoverage(db, cycleId)).map((r) => [r.system, r.code, r.name, r.handle, r.unitName, r.state, r.value === null ? null : String(r.value).replace('.', ','), r.at?.toISOString() ?? null])
+      const csv = `\uFEFF${toCsv([header, ...rows])}\n`
+      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="chi-so-ky-${cycleId}.csv"` })
+    })
     .openapi(previewRoute, async (c) => {
       const query = c.req.valid('query')
       const assignRuleSets = query.assignRuleSets === undefined ? undefined : query.assignRuleSets === 'true'
-      return c.json(await launchCoverage(db, { ruleSetId: query.ruleSetId, periodStart: query.periodStart, periodEnd: query.periodEnd, unitIds: query.unitIds, assignRuleSets }), 200)
+      return c.json(firstRows(await launchCoverage(db, { ruleSetId: query.ruleSetId, periodStart: query.periodStart, periodEnd: query.periodEnd, unitIds: query.unitIds, assignRuleSets }), query.limit), 200)
     })
 }
 

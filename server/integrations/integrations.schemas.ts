@@ -95,6 +95,7 @@ export const IndicatorCoverage = z
     received: z.array(z.object({ subject: Subject, value: z.number(), receivedAt: instant, updatedAt: instant })),
     missing: z.array(Subject),
     late: z.array(z.object({ subject: Subject, value: z.number(), at: instant, hasValue: z.boolean() })).openapi({ description: 'values refused because they came after the closing date' }),
+    counts: z.object({ received: z.number().int(), missing: z.number().int(), late: z.number().int() }).openapi({ description: 'how many each list holds in all: the lists carry their first `limit` rows (by name); the CSV export has every row' }),
   })
   .openapi('IndicatorCoverage')
 

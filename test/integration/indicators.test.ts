@@ -202,8 +202,25 @@ describe('indicators in: values from a connected system pre-fill the evaluations
     ])
     expect(indicator.missing.map((m: { handle: string }) => m.handle).sort()).toEqual(['cv.huynhduc', 'cv.lyson', 'cv.tongmai', 'cvc.luongtuan', 'ptp.ngocha', 'tp.phamlan'])
     expect(indicator.late).toEqual([expect.objectContaining({ subject: expect.objectContaining({ handle: 'cv.huynhduc', name: 'Huỳnh Minh Đức' }), value: 80, hasValue: false })])
+    expect(indicator.counts).toEqual({ received: 2, missing: 6, late: 1 })
+    // Each list's first rows only, by name, with the whole list's count: a province's names are not all sent at once.
+    const first = (await t.api('GET', `/api/integrations/indicators?cycleId=${cycleId}&limit=2`, admin)).body.indicators[0]
+    expect(first.counts).toEqual({ received: 2, missing: 6, late: 1 })
+    expect(first.missing.map((m: { handle: string }) => m.handle)).toEqual(indicator.missing.slice(0, 2).map((m: { handle: string }) => m.handle))
+    expect((await t.api('GET', `/api/integrations/indicators?cycleId=${cycleId}&limit=501`, admin)).status).toBe(400)
+    // Every row in the CSV export: one per subject and state, the values with a decimal comma.
+    const csv = await t.system.app.request(`/api/integrations/indicators/export?cycleId=${cycleId}`, { headers: { authorization: `Bearer ${admin}` } })
+    expect(csv.status).toBe(200)
+    expect(csv.headers.get('content-type')).toContain('text/csv')
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\n')
+    expect(lines[0]).toContain('Tình trạng / State')
+    expect(lines.slice(1).filter((l) => l.includes(',missing,'))).toHaveLength(6)
+    expect(lines.slice(1).filter((l) => l.includes(',late,'))).toHaveLength(1)
+    expect(lines.slice(1).filter((l) => l.includes(',received,'))).toHaveLength(2)
+    expect(lines.find((l) => l.includes('cv.hoangnam') && l.includes(',received,'))).toContain(',88,')
     // The lists are the admin's.
     expect((await t.api('GET', `/api/integrations/indicators?cycleId=${cycleId}`, await t.login('tp.phamlan'))).status).toBe(403)
+    expect((await t.api('GET', `/api/integrations/indicators/export?cycleId=${cycleId}`, await t.login('tp.phamlan'))).status).toBe(403)
     expect((await t.api('GET', '/api/integrations/indicators?cycleId=999999', admin)).status).toBe(404)
   })
 })

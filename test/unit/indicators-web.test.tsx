@@ -63,12 +63,22 @@ describe('indicators in the web app', () => {
           received: [{ subject: subject('Mai Thị Phương', 'cv.maiphuong'), value: 92.5, receivedAt: '2026-12-02T03:00:00Z', updatedAt: '2026-12-02T03:00:00Z' }],
           missing: [subject('Hoàng Văn Nam', 'cv.hoangnam')],
           late: [{ subject: subject('Huỳnh Minh Đức', 'cv.huynhduc'), value: 80, at: '2026-12-06T03:00:00Z', hasValue: false }],
+          counts: { received: 1, missing: 1, late: 1 },
         },
       ],
     }
-    const html = renderToStaticMarkup(<CoverageTables coverage={coverage} lang="vi" />)
+    const html = renderToStaticMarkup(<CoverageTables coverage={coverage} lang="vi" exportHref="/api/integrations/indicators/export?cycleId=4" />)
     expect(html).toContain('Theo từng cán bộ; đã khóa ngày 05/12/2026. Đã nhận 1/3, thiếu 1, gửi muộn 1.')
     expect(html).toContain('Hoàng Văn Nam (cv.hoangnam)</td><td>—</td><td>Thiếu</td>')
     expect(html).toContain('Huỳnh Minh Đức (cv.huynhduc)</td><td>80</td><td>Gửi muộn, không dùng</td>')
+    // Every list whole: no word of rows left out.
+    expect(html).not.toContain('coverage-cut')
+
+    // A province's list: the server sent the first rows; the counts are the whole list's, the CSV has every row.
+    const cut: CoverageView = { ...coverage, indicators: [{ ...coverage.indicators[0]!, expected: 50_000, counts: { received: 1, missing: 48_000, late: 1 } }] }
+    const province = renderToStaticMarkup(<CoverageTables coverage={cut} lang="vi" exportHref="/api/integrations/indicators/export?cycleId=4" />)
+    expect(province).toContain('Đã nhận 1/50.000, thiếu 48.000, gửi muộn 1.')
+    expect(province).toContain('data-testid="coverage-cut"')
+    expect(province).toContain('href="/api/integrations/indicators/export?cycleId=4">Tải đủ danh sách (CSV)</a>')
   })
 })

@@ -8,17 +8,30 @@ import { isLiveCycle } from '../cycle-status'
 const who = (s: CoverageSubject) => `${s.name}${s.handle ? ` (${s.handle})` : ''}`
 
 /** The indicators of a cycle or a launch, one table each: values in, missing ones, late ones. */
-export function CoverageTables({ coverage, lang }: { coverage: CoverageView; lang: Lang }) {
+export function CoverageTables({ coverage, lang, exportHref }: { coverage: CoverageView; lang: Lang; exportHref?: string }) {
   if (!coverage.indicators.length) return <p className="muted">{tr(lang, 'indicatorsPanel.theRuleSetDeclaresNo')}</p>
+  // The server sends each list's first rows (a province's indicator lists tens of thousands of names) with its count.
+  const cut = coverage.indicators.some((i) => i.counts.received > i.received.length || i.counts.missing > i.missing.length || i.counts.late > i.late.length)
   return (
     <>
+      {cut && (
+        <p className="muted" data-testid="coverage-cut">
+          {tr(lang, 'indicatorsPanel.firstRows', { shown: Math.max(...coverage.indicators.map((i) => Math.max(i.received.length, i.missing.length, i.late.length))) })}
+          {exportHref && (
+            <>
+              {' '}
+              <a href={exportHref}>{tr(lang, 'indicatorsPanel.downloadAll')}</a>
+            </>
+          )}
+        </p>
+      )}
       {coverage.indicators.map((i) => (
         <div key={`${i.system}/${i.code}`} data-testid={`indicator-${i.code}`}>
           <h3>
             {i.label ? i.label[lang] : i.code} <span className="muted">· {i.systemName ?? i.system} · {i.code} · {i.unit}</span>
           </h3>
           <p className="muted">
-            {tr(lang, 'indicatorsPanel.coverage', { scope: tr(lang, i.scope === 'person' ? 'indicatorsPanel.scopePerson' : 'indicatorsPanel.scopeUnit'), lock: tr(lang, i.locked ? 'indicatorsPanel.locked' : 'indicatorsPanel.locks'), date: formatDate(i.closingDate), received: i.received.length, expected: i.expected, missing: i.missing.length, late: i.late.length })}
+            {tr(lang, 'indicatorsPanel.coverage', { scope: tr(lang, i.scope === 'person' ? 'indicatorsPanel.scopePerson' : 'indicatorsPanel.scopeUnit'), lock: tr(lang, i.locked ? 'indicatorsPanel.locked' : 'indicatorsPanel.locks'), date: formatDate(i.closingDate), received: formatNumber(i.counts.received, lang), expected: formatNumber(i.expected, lang), missing: formatNumber(i.counts.missing, lang), late: formatNumber(i.counts.late, lang) })}
           </p>
           <table>
             <TableHead lang={lang} vi={['Cán bộ / đơn vị', 'Giá trị', 'Tình trạng', 'Thời điểm']} en={['Person / unit', 'Value', 'State', 'At']} />
@@ -93,7 +106,7 @@ export function IndicatorsPanel({ lang }: { lang: Lang }) {
               ))}
             </select>
           </label>
-          {coverage && <CoverageTables coverage={coverage} lang={lang} />}
+          {coverage && <CoverageTables coverage={coverage} lang={lang} exportHref={`/api/integrations/indicators/export?cycleId=${cycleId}`} />}
         </>
       )}
     </section>

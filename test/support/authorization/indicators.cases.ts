@@ -9,5 +9,6 @@ import type { Case, MatrixContext } from './context.js'
 export const indicatorsCases = ({ get, send, cycleId, cchc }: MatrixContext): Case[] => [
   { route: 'POST /api/integrations/indicators', call: send('POST', '/api/integrations/indicators', { indicators: [{ indicatorCode: 'TTHC_DUNG_HAN' }] }), allow: [] },
   { route: 'GET /api/integrations/indicators', call: get(`/api/integrations/indicators?cycleId=${cycleId}`), allow: ['admin'] },
+  { route: 'GET /api/integrations/indicators/export', call: get(`/api/integrations/indicators/export?cycleId=${cycleId}`), allow: ['admin'] },
   { route: 'GET /api/integrations/indicators/preview', call: get(`/api/integrations/indicators/preview?ruleSetId=2&periodStart=2026-11-01&periodEnd=2026-11-30&unitIds=${cchc}`), allow: ['admin'] },
 ]
