@@ -53,10 +53,11 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
   let worker: Worker | undefined
   let workerRun: Promise<void> | undefined
   let stopAuditCheck: (() => void) | undefined
+  let stopReconciler: (() => void) | undefined
   if (options.worker) {
     worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, db, client, ...(options.bundle ? { bundle: options.bundle } : {}) })
     workerRun = worker.run()
-    reconcileInBackground(db, client, config.taskQueue)
+    stopReconciler = reconcileInBackground(db, client, config.taskQueue)
     stopAuditCheck = checkAuditChainDaily(db)
   }
   const app = createApp({ db, client, config })
@@ -70,6 +71,7 @@ export async function startSystem(config: Config, options: { worker: boolean; bu
     temporalAddress: address,
     async stop() {
       stopAuditCheck?.()
+      stopReconciler?.()
       if (worker && worker.getState() === 'RUNNING') worker.shutdown()
       await workerRun?.catch(() => {})
       await connection.close()

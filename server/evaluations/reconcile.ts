@@ -106,15 +106,30 @@ async function resumeLaunches(db: Db, client: Client, taskQueue: string, cycleId
   return resumed
 }
 
-/** The reconciler as a worker runs it when it starts: in the background, its findings logged, its failure never fatal. */
-export function reconcileInBackground(db: Db, client: Client, taskQueue: string, delayMs = 2000): void {
-  setTimeout(() => {
+const logResumed = (cycles: number[]) => {
+  if (cycles.length) console.warn(`Reconciler: started the workflow of launch(es) left without one: cycle ${cycles.join(', ')}`)
+}
+
+/**
+ * The reconciler as a worker runs it when it starts: in the background, its findings logged, its
+ * failure never fatal. Then, every half grace, the launch sweep alone (one query while nothing is
+ * stuck): a launch an API left without its workflow starts within 15 minutes, no restart needed.
+ */
+export function reconcileInBackground(db: Db, client: Client, taskQueue: string, delayMs = 2000): () => void {
+  const first = setTimeout(() => {
     reconcile(db, client, { taskQueue }).then(
       (r) => {
-        if (r.launchesResumed.length) console.warn(`Reconciler: started the workflow of launch(es) left without one: cycle ${r.launchesResumed.join(', ')}`)
+        logResumed(r.launchesResumed)
         if (r.repaired.length || r.reported.length) console.warn(`Reconciler: ${r.checked} checked, ${r.repaired.length} repaired, ${r.reported.length} reported`, r.reported.slice(0, 20))
       },
       (err: unknown) => console.warn(`Reconciler: not run (${String(err)}); run \`npm run reconcile\` once the system is up`),
     )
   }, delayMs).unref()
+  const sweep = setInterval(() => {
+    resumeLaunches(db, client, taskQueue).then(logResumed, (err: unknown) => console.warn(`Reconciler: launch sweep not run (${String(err)}); it runs again in ${LAUNCH_GRACE_MS / 120_000} minutes`))
+  }, LAUNCH_GRACE_MS / 2).unref()
+  return () => {
+    clearTimeout(first)
+    clearInterval(sweep)
+  }
 }

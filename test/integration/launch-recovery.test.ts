@@ -1,8 +1,8 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { launchCycle, launchInput, startCycleWorkflow } from '../../server/cycles/cycle.service.js'
-import { LAUNCH_GRACE_MS, reconcile } from '../../server/evaluations/reconcile.js'
+import { LAUNCH_GRACE_MS, reconcile, reconcileInBackground } from '../../server/evaluations/reconcile.js'
 import { cycleWorkflowId, evaluationWorkflowId } from '../../workflows/definitions.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
@@ -25,8 +25,11 @@ describe('a launch whose workflow start comes apart from its rows', () => {
   const cycleOf = (id: number) => t.system.db.selectFrom('cycles').select(['id', 'status']).where('id', '=', id).executeTakeFirst()
   const auditOf = (id: number) => t.system.db.selectFrom('audit_events').select('action').where('entity', '=', 'cycle').where('entity_id', '=', String(id)).orderBy('id').execute()
 
+  let started = 0
+
   beforeAll(async () => {
     t = await startTestSystem({ label: 'launch' })
+    started = Date.now()
     const admin = await t.login('admin')
     units = ((await t.api('GET', '/api/units?limit=500', admin)).body as { id: number; parentId: number | null }[]).filter((u) => u.parentId !== null).map((u) => u.id)
   })
@@ -63,6 +66,25 @@ describe('a launch whose workflow start comes apart from its rows', () => {
     const evaluations = await t.system.db.selectFrom('evaluations').select(['staff_id']).where('cycle_id', '=', cycleId).execute()
     expect(evaluations.length).toBeGreaterThan(0)
     for (const e of evaluations) await t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, e.staff_id)).describe()
+  })
+
+  it("starts a stuck launch's workflow from a worker's periodic sweep, with no restart", async () => {
+    // The test system's own reconciler ran once, 2 s after its start: this launch is left to the sweep alone.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 5000 - Date.now())))
+    void launchCycle(t.system.db, withStart(() => new Promise(() => {})), t.config.taskQueue, input('Quét định kỳ', units[2]!), 1)
+    const cycleId = await eventually(async () => (await t.system.db.selectFrom('cycles').select('id').where('name', '=', 'Quét định kỳ').executeTakeFirst())?.id, 30_000, 'launch written')
+    await sql`update cycles set created_at = ${new Date(Date.now() - LAUNCH_GRACE_MS - 60_000)} where id = ${cycleId}`.execute(t.system.db)
+    // The sweep's clock only: the first full reconcile (an hour away here) never runs in this test.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const stop = reconcileInBackground(t.system.db, t.system.client, t.config.taskQueue, 3_600_000)
+      vi.advanceTimersByTime(LAUNCH_GRACE_MS / 2)
+      await eventually(async () => ((await cycleOf(cycleId))?.status === 'OPEN' ? true : undefined), 60_000, 'cycle open after the sweep')
+      stop()
+    } finally {
+      vi.useRealTimers()
+    }
+    expect((await auditOf(cycleId)).filter((a) => a.action === 'launchResumed')).toHaveLength(1)
   })
 
   it('ends a cycle workflow whose launch was withdrawn (no cycle rows) with CYCLE_WITHDRAWN instead of retrying for ever', async () => {
