@@ -36,6 +36,8 @@ export interface UnitListFilter {
   /** What waits for the user now: their unit's self-assessment, a review, a sign-off. */
   assignedToMe?: boolean
   after?: number | undefined
+  /** Newest first (the web app's list): the page before the evaluation with this id, or the first. */
+  newestFirst?: { before?: number | undefined } | undefined
   limit: number
 }
 
@@ -56,7 +58,7 @@ export async function listUnitEvaluations(db: Db, f: UnitListFilter): Promise<Un
     .innerJoin('staff as s', 's.id', 'e.staff_id')
     .select(['e.id', 'e.cycle_id', 'c.name as cycle_name', 'c.period_start', 'c.period_end', 'e.subject_unit_id', 'u.name as unit_name', 'e.staff_id', 's.full_name', 'e.stage', 'e.round', 'e.total', 'e.level', 'e.final_level', 'e.rank_in_cycle', 'e.overdue', 'e.deadline_at'])
     .where('e.subject_unit_id', 'is not', null)
-    .orderBy('e.id')
+    .orderBy('e.id', f.newestFirst ? 'desc' : 'asc')
   if (f.assignedToMe) {
     q = q.where((eb) =>
       eb.or([
@@ -70,6 +72,7 @@ export async function listUnitEvaluations(db: Db, f: UnitListFilter): Promise<Un
   if (f.unitId) q = q.where('e.subject_unit_id', '=', f.unitId)
   if (f.stage) q = q.where('e.stage', '=', f.stage)
   if (f.after !== undefined) q = q.where('e.id', '>', f.after)
+  if (f.newestFirst?.before !== undefined) q = q.where('e.id', '<', f.newestFirst.before)
   const rows = await q.limit(f.limit + 1).execute()
   return rows.map((r) => ({
     id: r.id,

@@ -9,6 +9,7 @@ import { ActionResult, approveBody, Evaluation, returnBody, selfAssessmentBody, 
 import { evaluationsRoutes } from '../evaluations/evaluations.routes.js'
 import type { AppDeps, AppEnv, SessionUser } from '../http/context.js'
 import { defineRoute, featureApp, idPath, instant, jsonAnswer, jsonBody } from '../http/openapi.js'
+import { ApiError } from '../errors.js'
 import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
 import { dbIdQuery } from '../http/schemas.js'
@@ -55,8 +56,18 @@ const listRoute = defineRoute({
   method: 'get',
   path: '/api/unit-evaluations',
   tags,
-  summary: 'Unit evaluations the user is party to (the head, the reviewing leaders, sign-off; admins all); assignedToMe=true lists what waits for them; keyset pages',
-  request: { query: z.object({ cycleId: dbIdQuery.optional(), unitId: dbIdQuery.optional(), stage: z.enum(STAGES).optional(), assignedToMe: z.enum(['true', 'false']).optional(), ...pageQuery }) },
+  summary: 'Unit evaluations the user is party to (the head, the reviewing leaders, sign-off; admins all); assignedToMe=true lists what waits for them; keyset pages (?after=, or newestFirst=true with ?before=)',
+  request: {
+    query: z.object({
+      cycleId: dbIdQuery.optional(),
+      unitId: dbIdQuery.optional(),
+      stage: z.enum(STAGES).optional(),
+      assignedToMe: z.enum(['true', 'false']).optional(),
+      newestFirst: z.enum(['true', 'false']).optional().openapi({ description: 'true: newest first (latest cycles first), paged with ?before=' }),
+      before: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+      ...pageQuery,
+    }),
+  },
   responses: { 200: jsonAnswer(z.array(UnitEvaluationItem), 'One page (Link: <…>; rel="next" when there is more)') },
 })
 
@@ -153,8 +164,12 @@ export function unitEvaluationsRoutes(deps: AppDeps) {
     .openapi(listRoute, async (c) => {
       const user = c.get('user')
       const query = c.req.valid('query')
-      const rows = await listUnitEvaluations(db, { userId: user.id, admin: user.roles.includes('admin'), cycleId: query.cycleId, unitId: query.unitId, stage: query.stage, assignedToMe: query.assignedToMe === 'true', after: query.after, limit: query.limit })
-      return c.json(page(c, rows, query.limit), 200)
+      const newestFirst = query.newestFirst === 'true'
+      if ((query.before !== undefined && !newestFirst) || (query.after !== undefined && newestFirst)) {
+        throw new ApiError(400, 'VALIDATION_FAILED', 'Con trỏ trang không khớp thứ tự: before đi với newestFirst=true, after với thứ tự tăng dần.', 'The page cursor does not match the order: before goes with newestFirst=true, after with the ascending order.')
+      }
+      const rows = await listUnitEvaluations(db, { userId: user.id, admin: user.roles.includes('admin'), cycleId: query.cycleId, unitId: query.unitId, stage: query.stage, assignedToMe: query.assignedToMe === 'true', after: query.after, newestFirst: newestFirst ? { before: query.before } : undefined, limit: query.limit })
+      return c.json(page(c, rows, query.limit, newestFirst ? 'before' : 'after'), 200)
     })
     .openapi(getRoute, async (c) => {
       const ev = await load(c.req.valid('param'))

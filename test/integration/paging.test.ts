@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { unitKpiRuleSet } from '../../rules/defaults.js'
 import { appendAudit } from '../../server/audit/audit.repo.js'
 import { recordCall } from '../../server/integrations/systems.repo.js'
 import { startTestSystem, type TestSystem } from '../support/harness.js'
@@ -263,5 +264,24 @@ describe('keyset paging of staff, units, cycles, rule sets, results, work items 
     for (const path of ['/api/staff', '/api/units', '/api/rulesets', '/api/cycles/{id}/results', '/api/work-items']) expect(params(path), path).toEqual(expect.arrayContaining(['after', 'limit']))
     for (const path of ['/api/cycles', '/api/integrations/calls']) expect(params(path), path).toEqual(expect.arrayContaining(['before', 'limit']))
     expect(params('/api/staff')).toEqual(expect.arrayContaining(['q', 'unitId']))
+  })
+
+  it('pages unit evaluations newest first with a before cursor (the web app\'s list), and refuses a cursor of the other order', async () => {
+    const ruleSets = (await t.api('GET', '/api/rulesets?limit=500', admin)).body as { id: number; code: string; status: string }[]
+    const unitRuleSet = ruleSets.find((r) => r.code === unitKpiRuleSet().code && r.status === 'published')!.id
+    for (const month of ['10', '11']) {
+      const launched = await t.api('POST', '/api/cycles', admin, { name: `Đơn vị ${month}/2026`, periodKind: 'month', periodStart: `2026-${month}-01`, periodEnd: `2026-${month}-${month === '11' ? '30' : '31'}`, ruleSetId: unitRuleSet, subject: 'unit' })
+      expect(launched.status, JSON.stringify(launched.body)).toBe(201)
+    }
+    const expected = (await t.system.db.selectFrom('evaluations').select('id').where('subject_unit_id', 'is not', null).orderBy('id', 'desc').execute()).map((e) => e.id)
+    expect(expected.length).toBeGreaterThan(4)
+    const w = await walk<{ id: number }>('/api/unit-evaluations?newestFirst=true&limit=3', admin)
+    expectPaged(w, 3, (e) => e.id)
+    expect(w.rows.map((e) => e.id)).toEqual(expected)
+    expect(w.links[0]).toBe(`/api/unit-evaluations?newestFirst=true&limit=3&before=${expected[2]}`)
+    // The ascending list is as it was.
+    expect((await walk<{ id: number }>('/api/unit-evaluations?limit=4', admin)).rows.map((e) => e.id)).toEqual([...expected].reverse())
+    await expectRefused('/api/unit-evaluations?before=5')
+    await expectRefused('/api/unit-evaluations?newestFirst=true&after=5')
   })
 })
