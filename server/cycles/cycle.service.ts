@@ -203,9 +203,20 @@ export async function launchCycle(
     await startCycleWorkflow(client, taskQueue, { cycleId, unitIds, ...tuning })
   } catch (err) {
     // A start that timed out may still have started the workflow: then the launch stands.
-    if ((await cycleWorkflowExists(client, cycleId)) === true) return cycleId
+    const started = await cycleWorkflowExists(client, cycleId)
+    if (started === true) return cycleId
+    if (started === undefined) {
+      // Temporal cannot say whether it started it: the rows stay, LAUNCHING; the reconciler's launch sweep starts the
+      // workflow (or finds it started) once Temporal answers — undone here, a started workflow would run on rows removed.
+      throw new ApiError(
+        503,
+        'LAUNCH_PENDING',
+        'Kỳ đánh giá đã được ghi nhưng chưa khởi động được quy trình vì máy chủ quy trình (Temporal) không liên lạc được; hệ thống sẽ tự khởi động khi Temporal hoạt động trở lại. Không cần mở lại kỳ.',
+        'The cycle is recorded but its workflow could not be started (Temporal is unreachable); it starts by itself once Temporal is back. Do not launch it again.',
+        { cycleId },
+      )
+    }
     // Nothing was started: the cycle and its rows go, as the answer says (the audit keeps the attempt).
-    // (Had the server started it after all, unseen, its launch finds no cycle and fails as CYCLE_WITHDRAWN.)
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('evaluations').where('cycle_id', '=', cycleId).execute()
       await trx.deleteFrom('cycles').where('id', '=', cycleId).execute()

@@ -300,7 +300,7 @@ export function cyclesRoutes(deps: AppDeps) {
       const waiting = rows.filter((r) => r.stage !== 'AWAITING_SIGN_OFF' && r.stage !== 'CLASSIFIED').length
       if (waiting) throw new ApiError(409, 'UNIT_NOT_READY', `Còn ${waiting} bản đánh giá của đơn vị chưa được trưởng đơn vị duyệt.`, `${waiting} evaluation(s) of the unit are not approved by the unit head yet.`)
       const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(signOffUnitUpdate, { args: [{ actor, unitId }], ...(updateId ? { updateId } : {}) }), rows.length)
-      return c.json({ ...result, progress: await cycleProgress(db, cycle.id) }, 200)
+      return c.json({ ...result, progress: scopedProgress(await cycleProgress(db, cycle.id), await visibleUnitsOf(db, user.id)) }, 200)
     })
     .openapi(returnRoute, async (c) => {
       const user = c.get('user')
@@ -312,7 +312,7 @@ export function cyclesRoutes(deps: AppDeps) {
       const { rows, actor } = await checkLeadership(cycle.id, unitId, user)
       if (!rows.some((r) => r.stage === 'AWAITING_SIGN_OFF')) throw new ApiError(409, 'UNIT_NOT_READY', 'Đơn vị không có bản đánh giá nào đang chờ ký duyệt.', 'No evaluation of the unit awaits sign-off.')
       const result = await viaWorkflow(deps, () => client.workflow.getHandle(cycleWorkflowId(cycle.id)).executeUpdate(returnUnitUpdate, { args: [{ actor, unitId, reason }], ...(updateId ? { updateId } : {}) }), rows.length)
-      return c.json({ ...result, progress: await cycleProgress(db, cycle.id) }, 200)
+      return c.json({ ...result, progress: scopedProgress(await cycleProgress(db, cycle.id), await visibleUnitsOf(db, user.id)) }, 200)
     })
     .openapi(exceptionRoute, async (c) => {
       const user = c.get('user')

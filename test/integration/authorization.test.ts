@@ -74,7 +74,13 @@ describe('authorization: role × route × scope', () => {
       expect(approved.status, JSON.stringify(approved.body)).toBe(200)
     }
     subject = rows.find((r) => r.username === 'cv.maiphuong')!.id
-    for (const unit of [cchc, vp]) expect((await t.api('POST', `/api/cycles/${cycleId}/units/${unit}/sign-off`, admin)).status).toBe(200)
+    // CCHC signed off by the leader whose scope it is: the answer's progress names their units only (not VP's counts of levels).
+    const byLeader = await t.api('POST', `/api/cycles/${cycleId}/units/${cchc}/sign-off`, as('leaderIn'))
+    expect(byLeader.status, JSON.stringify(byLeader.body)).toBe(200)
+    expect((byLeader.body.progress.byUnit as { unitId: number }[]).map((u) => u.unitId)).toEqual([cchc])
+    const byAdmin = await t.api('POST', `/api/cycles/${cycleId}/units/${vp}/sign-off`, admin)
+    expect(byAdmin.status).toBe(200)
+    expect((byAdmin.body.progress.byUnit as { unitId: number }[]).map((u) => u.unitId).sort()).toEqual([cchc, vp].sort())
     await eventually(async () => (await t.api('GET', `/api/cycles/${cycleId}`, admin)).body.status === 'CLASSIFIED', 60_000, 'classified')
   })
   afterAll(async () => t?.stop())

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { launchCycle, launchInput, startCycleWorkflow } from '../../server/cycles/cycle.service.js'
 import { LAUNCH_GRACE_MS, reconcile, reconcileInBackground } from '../../server/evaluations/reconcile.js'
+import { ApiError } from '../../server/errors.js'
 import { cycleWorkflowId, evaluationWorkflowId } from '../../workflows/definitions.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
@@ -21,7 +22,7 @@ describe('a launch whose workflow start comes apart from its rows', () => {
     const workflow = new Proxy(real, { get: (target, key) => (key === 'start' ? (...args: Parameters<Client['workflow']['start']>) => start(real.start.bind(real), ...args) : Reflect.get(target, key, target) as unknown) })
     return new Proxy(t.system.client, { get: (target, key) => (key === 'workflow' ? workflow : (Reflect.get(target, key, target) as unknown)) })
   }
-  const input = (name: string, unitId: number) => launchInput.parse({ name, periodKind: 'month', periodStart: '2026-09-01', periodEnd: '2026-09-30', ruleSetId: 1, unitIds: [unitId] })
+  const input = (name: string, unitId: number, month = '09') => launchInput.parse({ name, periodKind: 'month', periodStart: `2026-${month}-01`, periodEnd: `2026-${month}-28`, ruleSetId: 1, unitIds: [unitId] })
   const cycleOf = (id: number) => t.system.db.selectFrom('cycles').select(['id', 'status']).where('id', '=', id).executeTakeFirst()
   const auditOf = (id: number) => t.system.db.selectFrom('audit_events').select('action').where('entity', '=', 'cycle').where('entity_id', '=', String(id)).orderBy('id').execute()
 
@@ -85,6 +86,24 @@ describe('a launch whose workflow start comes apart from its rows', () => {
       vi.useRealTimers()
     }
     expect((await auditOf(cycleId)).filter((a) => a.action === 'launchResumed')).toHaveLength(1)
+  })
+
+  it('keeps a launch pending (503 LAUNCH_PENDING, rows kept) when Temporal can say neither way, and the reconciler completes it', async () => {
+    // The start fails and the lookup too: Temporal may or may not have started it.
+    const unreachable = withStart(() => Promise.reject(new Error('14 UNAVAILABLE: connection lost')))
+    const real = unreachable.workflow
+    const lookups = new Proxy(real, { get: (target, key) => (key === 'getHandle' ? () => ({ describe: () => Promise.reject(new Error('14 UNAVAILABLE: no connection')) }) : (Reflect.get(target, key, target) as unknown)) })
+    const blind = new Proxy(unreachable, { get: (target, key) => (key === 'workflow' ? lookups : (Reflect.get(target, key, target) as unknown)) })
+    const refused = await launchCycle(t.system.db, blind, t.config.taskQueue, input('Chờ Temporal', units[0]!, '10'), 1).catch((err: unknown) => err)
+    expect(refused).toBeInstanceOf(ApiError)
+    expect(refused).toMatchObject({ status: 503, code: 'LAUNCH_PENDING' })
+    const cycleId = ((refused as ApiError).details as { cycleId: number }).cycleId
+    expect((await cycleOf(cycleId))?.status).toBe('LAUNCHING')
+    expect((await t.system.db.selectFrom('evaluations').select('id').where('cycle_id', '=', cycleId).execute()).length).toBeGreaterThan(0)
+    // Temporal answers again: the reconciler starts it past the grace.
+    await sql`update cycles set created_at = ${new Date(Date.now() - LAUNCH_GRACE_MS - 60_000)} where id = ${cycleId}`.execute(t.system.db)
+    expect((await reconcile(t.system.db, t.system.client, { taskQueue: t.config.taskQueue, cycleId })).launchesResumed).toEqual([cycleId])
+    await eventually(async () => ((await cycleOf(cycleId))?.status === 'OPEN' ? true : undefined), 60_000, 'cycle open')
   })
 
   it('ends a cycle workflow whose launch was withdrawn (no cycle rows) with CYCLE_WITHDRAWN instead of retrying for ever', async () => {
