@@ -38,6 +38,8 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
   const [cycle, setCycle] = useState<Cycle | null>(null)
   /** The evaluations of the unit a leader opened (one unit at a time: a province's cycle is never downloaded whole). */
   const [unitRows, setUnitRows] = useState<{ unitId: number; rows: EvaluationRow[] } | null>(null)
+  /** Counts the actions taken here: the open unit's evaluations are read again after each (not on every refresh of the cycle). */
+  const [acted, setActed] = useState(0)
   const [cap, setCap] = useState(0.2)
   const [openUnit, setOpenUnit] = useState<number | null>(null)
   const [results, setResults] = useState<Result[]>([])
@@ -62,21 +64,24 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
     }
   }, [id, canLead])
   const unitEvaluations = useCallback((unitId: number) => allPages(client.api.evaluations.$get, { cycleId: String(id), unitId: String(unitId) }), [id])
-  // The open unit's evaluations, again after every action (a sign-off or return moves them).
+  // The open unit's evaluations, read again after every action (a sign-off or return moves them).
   useEffect(() => {
     let current = openUnit !== null
     if (openUnit !== null) void unitEvaluations(openUnit).then((rows) => current && setUnitRows({ unitId: openUnit, rows }))
     return () => {
       current = false
     }
-  }, [openUnit, unitEvaluations, cycle])
+  }, [openUnit, unitEvaluations, acted])
   const moreResults = async () => {
     if (!nextResults) return
     const { body, next } = await resultsPage(id, nextResults)
     setResults((before) => [...before, ...body.results])
     setNextResults(next)
   }
-  const { message, act } = useAction(load, () => setDialog(null))
+  const { message, act } = useAction(load, () => {
+    setDialog(null)
+    setActed((n) => n + 1)
+  })
   useEffect(() => {
     void load()
   }, [load])
@@ -98,7 +103,10 @@ export function CyclePage({ id, lang, canLead, isAdmin }: { id: number; lang: La
   const signOff = async (u: Cycle['progress']['byUnit'][number]) => {
     const { unitId, unitName } = u
     const { max } = quota(u)
-    const { cut, tie } = quotaPreview((await unitEvaluations(unitId)).filter((e) => e.level === 'HTXS'), max)
+    const candidates = await unitEvaluations(unitId).then((rows) => rows.filter((e) => e.level === 'HTXS'), () => null)
+    // The preview could not be read: the leader confirms without it (the workflow applies the quota all the same).
+    if (!candidates) return setDialog({ kind: 'signOff', unitId, unitName, warning: tr(lang, 'cyclePage.quotaPreviewUnavailable') })
+    const { cut, tie } = quotaPreview(candidates, max)
     if (cut.length) setDialog({ kind: 'signOff', unitId, unitName, warning: quotaWarning(unitName, cut, tie, max, lang) })
     else void act(() => ok(unitApi['sign-off'].$post({ param: { id: String(id), unitId: String(unitId) } })), tr(lang, 'cyclePage.signedOff', { unitName }))
   }

@@ -98,7 +98,11 @@ async function resumeLaunches(db: Db, client: Client, taskQueue: string, cycleId
     try {
       await startCycleWorkflow(client, taskQueue, { cycleId: cycle.id, unitIds: cycle.unit_ids })
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err
+      // One cycle's failed start leaves the others (and the rest of the reconciliation) to go on; the next sweep tries again.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+        console.warn(`Reconciler: could not start the workflow of cycle ${cycle.id} (${String(err)}); the next sweep tries again`)
+        continue
+      }
     }
     await appendAudit(db, { actor_id: null, entity: 'cycle', entity_id: String(cycle.id), action: 'launchResumed', reason: 'Quy trình của kỳ chưa được khởi động; bộ đối soát khởi động lại. / The launch was written but its workflow never started; the reconciler started it.', idempotency_key: `cycle:${cycle.id}:launchResumed` })
     resumed.push(cycle.id)

@@ -14,8 +14,13 @@ import { DELEGATION_SCOPE, DELEGATION_STATUS, todayInVietnam, type Delegation } 
  * Admins see everyone's.
  */
 export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; roles: string[] } }) {
-  // A page at a time (an admin sees everyone's), the next on demand.
-  const { items: rows, next, more, reload } = usePagedList<Delegation>('/api/delegations?limit=50')
+  // Each list a page at a time, the next on demand: the person's own two, and for an admin everyone's.
+  const givenList = usePagedList<Delegation>('/api/delegations?direction=given&limit=50')
+  const receivedList = usePagedList<Delegation>('/api/delegations?direction=received&limit=50')
+  const allList = usePagedList<Delegation>(me.roles.includes('admin') ? '/api/delegations?limit=50' : null)
+  const reload = async () => {
+    await Promise.all([givenList.reload(), receivedList.reload(), allList.reload()])
+  }
   const mayGive = me.roles.includes('unit_head') || me.roles.includes('leader')
   const today = todayInVietnam()
   const [form, setForm] = useState<{ delegateId: string; scope: Delegation['scope']; from: string; to: string; reason: string }>({ delegateId: '', scope: 'review', from: today, to: today, reason: '' })
@@ -31,9 +36,7 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
     if (!window.confirm(tr(lang, 'delegationsPage.endTheDelegationToNow', { name: d.delegate.name }))) return
     void act(() => ok(client.api.delegations[':id'].$delete({ param: { id: String(d.id) } })), tr(lang, 'delegationsPage.delegationEnded'))
   }
-  const given = rows.filter((d) => d.principal.id === me.id)
-  const received = rows.filter((d) => d.delegate.id === me.id)
-  const others = rows.filter((d) => d.principal.id !== me.id && d.delegate.id !== me.id)
+  const others = allList.items.filter((d) => d.principal.id !== me.id && d.delegate.id !== me.id)
   const table = (list: Delegation[], testId: string) =>
     list.length === 0 ? (
       <p className="muted">{tr(lang, 'delegationsPage.none')}</p>
@@ -101,16 +104,18 @@ export function DelegationsPage({ lang, me }: { lang: Lang; me: { id: number; ro
         </form>
       )}
       <h3>{tr(lang, 'delegationsPage.given')}</h3>
-      {table(given, 'delegations-given')}
+      {table(givenList.items, 'delegations-given')}
+      <LoadMore next={givenList.next} onMore={givenList.more} lang={lang} testId="more-given" />
       <h3>{tr(lang, 'delegationsPage.received')}</h3>
-      {table(received, 'delegations-received')}
+      {table(receivedList.items, 'delegations-received')}
+      <LoadMore next={receivedList.next} onMore={receivedList.more} lang={lang} testId="more-received" />
       {me.roles.includes('admin') && (
         <>
           <h3>{tr(lang, 'delegationsPage.allOtherDelegations')}</h3>
           {table(others, 'delegations-all')}
+          <LoadMore next={allList.next} onMore={allList.more} lang={lang} testId="more-delegations" />
         </>
       )}
-      <LoadMore next={next} onMore={more} lang={lang} testId="more-delegations" />
     </section>
   )
 }

@@ -1,5 +1,5 @@
 import { DateInput } from '../DateInput'
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { Message, useAction } from '../action'
 import { allPages, client, nextPage, ok } from '../client'
 import { formatDate, formatDateTime, formatNumber, LEVEL_LABELS, type Lang, tr } from '../i18n'
@@ -19,6 +19,10 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
   /** The records shown: of one state or all, a page at a time (a province's delivery holds tens of thousands). */
   const [state, setState] = useState<'' | 'pending' | 'sent' | 'refused' | 'invalid'>('')
   const [nextRecords, setNextRecords] = useState<Record<string, string> | null>(null)
+  /** The newest request: an answer to an older one (another cycle or state chosen meanwhile) is dropped. */
+  const latest = useRef(0)
+  /** The cycle whose decision the form shows: it is filled from the server when the cycle changes, not on each refresh. */
+  const decisionOf = useRef<number | null>(null)
 
   useEffect(() => {
     void allPages(client.api.cycles.$get, {}).then((all) => {
@@ -29,16 +33,21 @@ export function NationalDbPanel({ lang }: { lang: Lang }) {
   }, [])
   const load = useCallback(async () => {
     if (cycleId === null) return setSync(null)
+    const request = ++latest.current
     const res = await client.api.integrations['national-db'].status.$get({ query: { cycleId: String(cycleId), ...(state ? { status: state } : {}) } })
     const s = await ok(res)
+    if (request !== latest.current) return
     setSync(s)
     setNextRecords(nextPage(res.headers.get('link')))
-    setDecision(s.decision ?? { number: '', date: '' })
+    if (decisionOf.current !== s.cycleId || s.decision) setDecision(s.decision ?? { number: '', date: '' })
+    decisionOf.current = s.cycleId
   }, [cycleId, state])
   const moreRecords = async () => {
     if (!nextRecords) return
+    const request = ++latest.current
     const res = await client.api.integrations['national-db'].status.$get({ query: nextRecords as { cycleId: string } })
     const more = (await ok(res)).records
+    if (request !== latest.current) return
     setSync((s) => (s ? { ...s, records: [...s.records, ...more] } : s))
     setNextRecords(nextPage(res.headers.get('link')))
   }

@@ -12,8 +12,9 @@ import { petitionStatus, type Petition } from './labels'
  * reopens for review) or reject; for staff their own.
  */
 export function PetitionsPage({ lang }: { lang: Lang }) {
-  // A page at a time (a province's petitions), the next on demand.
-  const { items: rows, next, more, reload } = usePagedList<Petition>('/api/petitions?limit=50')
+  // Those awaiting an answer first (the authority's work), any state on request; a page at a time, the next on demand.
+  const [state, setState] = useState<'' | Petition['status']>('OPEN')
+  const { items: rows, next, more, reload } = usePagedList<Petition>(`/api/petitions?limit=50${state ? `&status=${state}` : ''}`)
   const [answering, setAnswering] = useState<{ id: number; decision: 'accept' | 'reject' } | null>(null)
   const [reason, setReason] = useState('')
   const { message, act } = useAction(reload, () => {
@@ -24,6 +25,17 @@ export function PetitionsPage({ lang }: { lang: Lang }) {
     <section className="card" data-testid="petitions">
       <h2>{tr(lang, 'petitionsPage.petitionsAboutResults')}</h2>
       <Message message={message} />
+      <label>
+        {tr(lang, 'petitionsPage.stateFilter')}{' '}
+        <select data-testid="petition-state" value={state} onChange={(e) => setState(e.target.value as typeof state)}>
+          {(['OPEN', 'ACCEPTED', 'REJECTED'] as const).map((st) => (
+            <option key={st} value={st}>
+              {petitionStatus(lang, st)}
+            </option>
+          ))}
+          <option value="">{tr(lang, 'petitionsPage.allStates')}</option>
+        </select>
+      </label>
       {rows.length === 0 ? (
         <p className="muted">{tr(lang, 'petitionsPage.noPetitions')}</p>
       ) : (
