@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { csvAnswer } from '../http/csv-answer.js'
 import { WorkflowUpdateStage } from '@temporalio/client'
 import ExcelJS from 'exceljs'
 import { cancelCycleUpdate, cycleWorkflowId, retryRankingUpdate, returnUnitUpdate, signOffUnitUpdate } from '../../workflows/definitions.js'
@@ -14,7 +15,6 @@ import { defineRoute, featureApp, idPath, jsonAnswer, jsonBody } from '../http/o
 import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
-import { toCsv } from '../org/csv.js'
 import { canSeeUnit, visibleUnitsOf } from '../org/visibility.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { capOf } from '../units/unit-evaluation.repo.js'
@@ -263,8 +263,7 @@ export function cyclesRoutes(deps: AppDeps) {
       const body = rows.map((r) => [r.rank_in_cycle, r.rank_in_unit, r.full_name, r.unit_name, r.position_code ?? '', r.total, r.level, r.final_level, [r.override_code, r.quota_cut ? 'Giới hạn tỷ lệ HTXS' : '', r.quota_tie ? 'Bằng điểm tại ngưỡng' : '', capOf(r.scores)?.text.vi ?? ''].filter(Boolean).join('; ')])
       const file = `ket-qua-ky-${cycle.id}`
       if (query.format === 'csv') {
-        const csv = toCsv([header, ...body])
-        return c.body(`\uFEFF${csv}\n`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file}.csv"` })
+        return csvAnswer(c, file, [header, ...body])
       }
       const wb = new ExcelJS.Workbook()
       const sheet = wb.addWorksheet('Kết quả')

@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi'
+import { csvAnswer } from '../http/csv-answer.js'
 import { isIsoDay } from '../calendar/working-days.js'
 import { ApiError } from '../errors.js'
 import type { AppDeps } from '../http/context.js'
 import { defineRoute, featureApp, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { pageQuery } from '../http/paging.js'
 import { dbIdQuery } from '../http/schemas.js'
-import { toCsv } from '../org/csv.js'
 import { Coverage, CycleCoverage, IndicatorBatchResult, KEY_AUTH_DESCRIPTION, sendingSystem } from '../integrations/integrations.schemas.js'
 import { callerOf, keyAuth } from '../integrations/key-auth.js'
 import { recordCall } from '../integrations/systems.repo.js'
@@ -111,8 +111,7 @@ export function indicatorsRoutes({ db }: AppDeps) {
       const { cycleId } = c.req.valid('query')
       const header = ['Hệ thống / System', 'Mã chỉ số / Indicator', 'Cán bộ, đơn vị / Person or unit', 'Tên đăng nhập, mã đơn vị / Username or unit code', 'Đơn vị / Unit', 'Tình trạng / State', 'Giá trị / Value', 'Thời điểm / At']
       const rows = coverageRows(await cycleCoverage(db, cycleId)).map((r) => [r.system, r.code, r.name, r.handle, r.unitName, r.state, r.value === null ? null : String(r.value).replace('.', ','), r.at?.toISOString() ?? null])
-      const csv = `\uFEFF${toCsv([header, ...rows])}\n`
-      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="chi-so-ky-${cycleId}.csv"` })
+      return csvAnswer(c, `chi-so-ky-${cycleId}`, [header, ...rows])
     })
     .openapi(previewRoute, async (c) => {
       const query = c.req.valid('query')

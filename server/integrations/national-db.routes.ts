@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi'
+import { csvAnswer } from '../http/csv-answer.js'
 import type { AppDeps } from '../http/context.js'
 import { defineRoute, featureApp, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { page, pageQuery } from '../http/paging.js'
 import { dbId, dbIdQuery } from '../http/schemas.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
-import { toCsv } from '../org/csv.js'
 import { isoDate } from '../worklog/catalogue.repo.js'
 import { NationalDbExport, recordStatus, SyncStatus } from './integrations.schemas.js'
 import { EXPORT_COLUMNS } from './national-db.mapping.js'
@@ -89,8 +89,7 @@ export function nationalDbRoutes(deps: AppDeps) {
         return c.body(JSON.stringify({ records }, null, 2), 200, { 'content-type': 'application/json; charset=utf-8', 'content-disposition': `attachment; filename="${name}.json"` })
       }
       const header = [...EXPORT_COLUMNS, 'status', 'reason']
-      const csv = toCsv([header, ...records.map((r) => header.map((k) => (r as Record<string, unknown>)[k] ?? null))])
-      return c.body(`\uFEFF${csv}\n`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` })
+      return csvAnswer(c, name, [header, ...records.map((r) => header.map((k) => (r as Record<string, unknown>)[k] ?? null))])
     })
 }
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { csvAnswer } from '../http/csv-answer.js'
 import ExcelJS from 'exceljs'
 import type { TypedResponse } from 'hono'
 import { sql } from 'kysely'
@@ -8,7 +9,6 @@ import { defineRoute, featureApp, idPath, jsonAnswer, jsonBody } from '../http/o
 import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
 import { dbIdQuery } from '../http/schemas.js'
-import { toCsv } from '../org/csv.js'
 import { readTable } from '../org/spreadsheet.js'
 import { addProductVersions, catalogueOn, isoDate, productFromRow, productInput } from './catalogue.repo.js'
 import { canRead, workLogAccess } from './work-items.access.js'
@@ -223,8 +223,7 @@ export function worklogRoutes({ db }: AppDeps) {
         const buffer = await wb.xlsx.writeBuffer()
         return c.body(new Uint8Array(buffer), 200, { 'content-type': XLSX, 'content-disposition': 'attachment; filename="danh-muc-san-pham.xlsx"' })
       }
-      const csv = toCsv([header, ...rows])
-      return c.body(`\uFEFF${csv}\n`, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="danh-muc-san-pham.csv"' })
+      return csvAnswer(c, 'danh-muc-san-pham', [header, ...rows])
     })
     .openapi(listItemsRoute, async (c) => {
       const user = c.get('user')
