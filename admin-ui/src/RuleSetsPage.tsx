@@ -236,14 +236,35 @@ function Simulation({ id, lang }: { id: number; lang: Lang }) {
             </tbody>
           </table>
           {report.changes.length > 0 && (
-            <ul>
-              {report.changes.map((c) => (
-                <li key={c.evaluationId}>
-                  {c.fullName} ({c.unitName}): {c.before?.finalLevel} → {c.after?.finalLevel}
-                </li>
-              ))}
-            </ul>
+            <>
+              <h4>{tr(lang, 'ruleSetsPage.whoChangesBand')}</h4>
+              <ul data-testid="simulation-changes">
+                {report.changes.map((c) => (
+                  <li key={c.evaluationId}>
+                    {c.fullName} ({c.unitName}): {c.before?.finalLevel} → {c.after?.finalLevel}
+                  </li>
+                ))}
+              </ul>
+            </>
           )}
+          {report.unscored.length > 0 && (
+            <>
+              <h4>{tr(lang, 'ruleSetsPage.notScored')}</h4>
+              <ul data-testid="simulation-unscored">
+                {report.unscored.map((e) => (
+                  <li key={e.evaluationId}>
+                    {e.fullName} ({e.unitName}): {e.reason?.[lang]}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {/* A province's simulation lists tens of thousands: the answer names the first of each list, the CSV everyone. */}
+          <p className="muted" data-testid="simulation-export">
+            {report.changes.length + report.unscored.length < report.summary.up + report.summary.down + report.summary.skipped &&
+              `${tr(lang, 'ruleSetsPage.firstShown', { shown: Math.max(report.changes.length, report.unscored.length) })} `}
+            <a href={`/api/rulesets/${id}/simulate/export?cycleId=${report.cycleId}`}>{tr(lang, 'ruleSetsPage.downloadEveryEvaluation')}</a>
+          </p>
         </>
       )}
     </div>

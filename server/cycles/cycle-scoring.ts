@@ -23,7 +23,7 @@ export interface RuleSetRef {
   definition: RuleSetDefinition
 }
 
-export type MemberScore = { ok: true; scores: StoredScores } | { ok: false; code: string; message: string }
+export type MemberScore = { ok: true; scores: StoredScores } | { ok: false; code: string; message: string; vi: string }
 
 /** The scores an evaluation carries, as ranking reads them: everything but the trace (half their size, and never compared). */
 export interface StoredSummary extends Omit<StoredScores, 'trace'> {
@@ -99,7 +99,7 @@ export function scoreCycle(ruleSetOf: (m: CycleMember) => RuleSetRef, members: C
 
 /** What is kept of one member's scoring outcome. */
 export function memberScore(outcome: ScoreOutcome, ruleSet: RuleSetRef): MemberScore {
-  return outcome.ok ? { ok: true, scores: storedScores(outcome.result, ruleSet.id, ruleSet.hash) } : { ok: false, code: outcome.code, message: outcome.en }
+  return outcome.ok ? { ok: true, scores: storedScores(outcome.result, ruleSet.id, ruleSet.hash) } : { ok: false, code: outcome.code, message: outcome.en, vi: outcome.vi }
 }
 
 /** The quota (the cycle's default rule set's policy) and ranks over the members that scored; `cappedLevels` (evaluation → level) lowers a leader to their unit's level before the quota. */

@@ -10,6 +10,7 @@ import { AuditEvent } from '../audit/audit.schemas.js'
 import { ApiError, forbidden, notFound } from '../errors.js'
 import { scoreDocument, scoreError } from '../evaluations/scoring.js'
 import type { AppDeps, SessionUser } from '../http/context.js'
+import { csvAnswer } from '../http/csv-answer.js'
 import { defineRoute, described, featureApp, idPath, instant, jsonAnswer, jsonBody } from '../http/openapi.js'
 import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
@@ -17,6 +18,7 @@ import { dbId, dbIdQuery } from '../http/schemas.js'
 import { formulaBudgetError, refuseRunaway } from './formula-budget.js'
 import { archiveRuleSet, createDraft, findRuleSet, listRuleSets, publishRuleSet, updateDraft, type RuleSet as RuleSetRecord } from './ruleset.repo.js'
 import { simulateCycle } from './simulate.service.js'
+import { SHOWN_BY_DEFAULT, simulationAnswer, simulationCsvRows } from './simulation.answer.js'
 import pLimit from 'p-limit'
 
 const status = z.enum(['draft', 'published', 'archived'])
@@ -77,7 +79,7 @@ const SimulatedEvaluation = z.object({
   before: side,
   after: side,
   change: z.enum(['up', 'down', 'same', 'skipped']).openapi({ description: 'final level moved up or down, or one of the two cannot score it' }),
-  reason: z.string().optional(),
+  reason: z.object({ vi: z.string(), en: z.string() }).optional().openapi({ description: 'why one of the two versions could not score it' }),
 })
 
 /** A cycle re-scored with a candidate version beside its own. */
@@ -89,8 +91,8 @@ export const SimulationReport = z
     summary: z.object({ evaluations: z.number().int(), scored: z.number().int(), skipped: z.number().int(), up: z.number().int(), down: z.number().int() }),
     distribution: z.object({ before: distribution, after: distribution }),
     units: z.array(z.object({ unitId: z.number().int(), unitName: z.string(), before: distribution, after: distribution, quotaCutBefore: z.number().int(), quotaCutAfter: z.number().int() })),
-    changes: z.array(SimulatedEvaluation).openapi({ description: 'who changes band, best first' }),
-    evaluations: z.array(SimulatedEvaluation),
+    changes: z.array(SimulatedEvaluation).openapi({ description: 'who changes band: the first `limit` of them (summary.up + summary.down in all); every evaluation is in GET …/simulate/export' }),
+    unscored: z.array(SimulatedEvaluation).openapi({ description: 'who one of the two versions cannot score, with the reason: the first `limit` of them (summary.skipped in all)' }),
   })
   .openapi('SimulationReport')
 
@@ -222,8 +224,18 @@ const simulateRoute = defineRoute({
   tags: ['rulesets'],
   summary: "Re-score a cycle with this version beside the cycle's own: per evaluation, per unit, who changes band. Stores nothing but an audit entry",
   roles: ['admin'],
-  request: { ...byId, body: jsonBody(z.object({ cycleId: dbId })) },
+  request: { ...byId, body: jsonBody(z.object({ cycleId: dbId, limit: z.number().int().min(1).max(500).default(SHOWN_BY_DEFAULT).openapi({ description: 'how many of those who change band, and of those not scored, to list' }) })) },
   responses: { 200: jsonAnswer(SimulationReport, 'The comparison') },
+})
+
+const simulateExportRoute = defineRoute({
+  method: 'get',
+  path: '/api/rulesets/{id}/simulate/export',
+  tags: ['rulesets'],
+  summary: "The simulation of a cycle as CSV, every evaluation: both versions' total, final level and quota cut, the change and why one could not score it. Stores nothing but an audit entry",
+  roles: ['admin'],
+  request: { ...byId, query: z.object({ cycleId: dbIdQuery }) },
+  responses: { 200: { description: 'A file to download (Content-Disposition: attachment)', content: { 'text/csv': { schema: z.string().openapi({ description: 'UTF-8 with a byte order mark, for spreadsheets' }) } } } },
 })
 
 const evaluateRoute = defineRoute({
@@ -272,6 +284,16 @@ export function ruleSetsRoutes({ db }: AppDeps) {
     const ruleSet = await findRuleSet(db, id)
     if (!ruleSet) throw notFound('bộ quy tắc / rule set', id)
     return ruleSet
+  }
+  /** A cycle re-scored with a version beside its own, one simulation in memory at a time; the audit says who ran it and what it found. */
+  const simulate = async (user: SessionUser, params: Record<string, string>, cycleId: number, data: Record<string, unknown> = {}) => {
+    const candidate = await load(params)
+    const cycle = await db.selectFrom('cycles').select(['id', 'ruleset_id']).where('id', '=', cycleId).executeTakeFirst()
+    if (!cycle) throw notFound('kỳ đánh giá / cycle', cycleId)
+    const baseline = (await findRuleSet(db, cycle.ruleset_id))!
+    const report = await oneSimulation(() => refuseRunaway(() => simulateCycle(db, baseline, candidate, cycle.id)))
+    await appendAudit(db, { actor_id: user.id, entity: 'ruleset', entity_id: String(candidate.id), action: 'simulate', reason: null, data: { cycleId: cycle.id, ...report.summary, ...data } })
+    return report
   }
 
   return featureApp()
@@ -365,15 +387,14 @@ export function ruleSetsRoutes({ db }: AppDeps) {
       return c.json(events.map((e) => ({ ...e, at: e.at.toISOString() })), 200)
     })
     .openapi(simulateRoute, async (c) => {
-      const user = c.get('user')
-      const candidate = await load(c.req.valid('param'))
-      const { cycleId } = c.req.valid('json')
-      const cycle = await db.selectFrom('cycles').select(['id', 'ruleset_id']).where('id', '=', cycleId).executeTakeFirst()
-      if (!cycle) throw notFound('kỳ đánh giá / cycle', cycleId)
-      const baseline = (await findRuleSet(db, cycle.ruleset_id))!
-      const report = await oneSimulation(() => refuseRunaway(() => simulateCycle(db, baseline, candidate, cycle.id)))
-      await appendAudit(db, { actor_id: user.id, entity: 'ruleset', entity_id: String(candidate.id), action: 'simulate', reason: null, data: { cycleId: cycle.id, ...report.summary } })
-      return c.json(report, 200)
+      const { cycleId, limit } = c.req.valid('json')
+      const report = await simulate(c.get('user'), c.req.valid('param'), cycleId)
+      return c.json(simulationAnswer(report, limit), 200)
+    })
+    .openapi(simulateExportRoute, async (c) => {
+      const { cycleId } = c.req.valid('query')
+      const report = await simulate(c.get('user'), c.req.valid('param'), cycleId, { export: true })
+      return csvAnswer(c, `mo-phong-bo-quy-tac-${report.candidate.ruleSetId}-ky-${cycleId}`, simulationCsvRows(report))
     })
     .openapi(evaluateRoute, async (c) => {
       const user = c.get('user')

@@ -26,7 +26,8 @@ export interface SimulatedEvaluation {
   after: Side | null
   /** Final level moved up or down (or the evaluation cannot be scored by one of the two). */
   change: 'up' | 'down' | 'same' | 'skipped'
-  reason?: string
+  /** Why one of the two versions could not score it. */
+  reason?: { vi: string; en: string }
 }
 
 export interface SimulationReport {
@@ -126,9 +127,9 @@ function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
     const a = side(scoredAfter, after.classes[i])
     const e: SimulatedEvaluation = { evaluationId: m.id, staffId: m.staffId, fullName: m.fullName, unitId: m.unitId, unitName: m.unitName, stage: m.stage, before: b, after: a, change: 'same' }
     if (!b || !a) {
-      const failed = [scoredBefore, scoredAfter].find((s) => s && !s.ok) as { message: string } | undefined
+      const failed = [scoredBefore, scoredAfter].find((s) => s && !s.ok) as { message: string; vi: string } | undefined
       e.change = 'skipped'
-      e.reason = failed?.message ?? 'not scored'
+      e.reason = failed ? { vi: failed.vi, en: failed.message } : { vi: 'Không chấm được', en: 'Not scored' }
       return e
     }
     const delta = LEVELS.indexOf(b.finalLevel) - LEVELS.indexOf(a.finalLevel)

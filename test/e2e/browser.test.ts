@@ -235,6 +235,10 @@ describe('in the browser: submit, return, resubmit, approve, sign off, see the r
     await page.waitForSelector('[data-testid=try-it] >> text=Tổng điểm')
     await page.click('[data-testid=simulate]')
     await page.waitForSelector('[data-testid=simulation] >> text=bản được chấm lại')
+    // Every evaluation's simulated result downloads as CSV with the session the page has.
+    const simulated = await page.request.get(new URL((await page.getAttribute('[data-testid=simulation-export] a', 'href'))!, page.url()).href)
+    expect([simulated.status(), simulated.headers()['content-type']]).toEqual([200, 'text/csv; charset=utf-8'])
+    expect(await simulated.text()).toContain('Xếp loại theo phiên bản này / Level with this version')
     await page.click('[data-testid=publish]')
     await page.waitForSelector('[data-testid=message-details]')
     const details = (await page.textContent('[data-testid=message-details]')) ?? ''

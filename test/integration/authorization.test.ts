@@ -125,6 +125,7 @@ describe('authorization: role × route × scope', () => {
       { route: 'POST /api/rulesets/{id}/evaluate', call: send('POST', '/api/rulesets/1/evaluate', { inputs: { role: 'staff', ...doc(8, 8) } }), allow: all },
       { route: 'POST /api/rulesets/{id}/tests', call: send('POST', '/api/rulesets/1/tests', {}), allow: all },
       { route: 'POST /api/rulesets/{id}/simulate', call: send('POST', '/api/rulesets/1/simulate', { cycleId }), allow: ['admin'] },
+      { route: 'GET /api/rulesets/{id}/simulate/export', call: get(`/api/rulesets/1/simulate/export?cycleId=${cycleId}`), allow: ['admin'] },
       { route: 'GET /api/cycles', call: get('/api/cycles'), allow: all },
       { route: 'POST /api/cycles', call: send('POST', '/api/cycles', {}), allow: ['admin'] },
       { route: 'GET /api/cycles/{id}', call: get(cy), allow: all },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assessment, general as groups } from '../support/documents.js'
+import { parseCsv } from '../../server/org/csv.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
 /** A self-assessment with one product of the catalogue (10 assigned): total = sum(general) + 7 × done (general: points of groups I, II, III). */
@@ -334,20 +335,35 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     const sim = await t.api('POST', `/api/rulesets/${draft.body.id}/simulate`, admin, { cycleId })
     expect(sim.status, JSON.stringify(sim.body).slice(0, 300)).toBe(200)
     const report = sim.body
-    // The baseline side is the cycle's own rule set: it reproduces every stored result.
-    for (const row of before) {
-      const e = report.evaluations.find((x: { evaluationId: number }) => x.evaluationId === row.id)
-      expect(e.before).toMatchObject({ finalLevel: row.final_level, total: row.total })
-    }
     expect(report.summary).toEqual({ evaluations: 25, scored: 25, skipped: 0, up: 0, down: 1 })
     expect(report.changes.map((c: any) => [c.fullName, c.before.finalLevel, c.after.finalLevel])).toEqual([['Trịnh Văn Quang', 'HT', 'KHT']])
+    expect(report.unscored).toEqual([])
+    // The answer names the first `limit` of those who change band (a province's can be tens of thousands), not every evaluation.
+    expect(report).not.toHaveProperty('evaluations')
+    const none = await t.api('POST', `/api/rulesets/${draft.body.id}/simulate`, admin, { cycleId, limit: 1 })
+    expect(none.body.changes).toHaveLength(1)
+    for (const limit of [0, 501, 'x']) expect((await t.api('POST', `/api/rulesets/${draft.body.id}/simulate`, admin, { cycleId, limit })).status).toBe(400)
+    // Every evaluation is in the CSV export; its baseline side is the cycle's own rule set: it reproduces every stored result.
+    const csv = await t.system.app.request(`/api/rulesets/${draft.body.id}/simulate/export?cycleId=${cycleId}`, { headers: { authorization: `Bearer ${admin}` } })
+    expect(csv.status).toBe(200)
+    expect(csv.headers.get('content-disposition')).toContain(`mo-phong-bo-quy-tac-${draft.body.id}-ky-${cycleId}.csv`)
+    const rows = parseCsv(await csv.text())
+    expect(rows.map((r) => Number(r['Mã bản đánh giá / Evaluation']))).toEqual(before.map((b) => b.id))
+    for (const row of before) {
+      const e = rows.find((r) => Number(r['Mã bản đánh giá / Evaluation']) === row.id)!
+      expect([e['Xếp loại hiện hành / Level now'], e['Tổng điểm hiện hành / Total now']]).toEqual([row.final_level, String(row.total).replace('.', ',')])
+    }
+    expect(rows.filter((r) => r['Thay đổi / Change'] === 'Xuống hạng / Down').map((r) => [r['Họ và tên / Full name'], r['Xếp loại theo phiên bản này / Level with this version']])).toEqual([['Trịnh Văn Quang', 'KHT']])
+    expect((await t.api('GET', `/api/rulesets/${draft.body.id}/simulate/export?cycleId=${cycleId}`, await as('gd.tranminh'))).status).toBe(403)
+    expect((await t.api('GET', `/api/rulesets/${draft.body.id}/simulate/export?cycleId=999999`, admin)).status).toBe(404)
     expect(report.distribution).toEqual({ before: { HTXS: 3, HTT: 19, HT: 1, KHT: 2 }, after: { HTXS: 3, HTT: 19, HT: 0, KHT: 3 } })
     const vp = report.units.find((u: { unitId: number }) => u.unitId === unitId.get('VP'))
     expect([vp.quotaCutBefore, vp.quotaCutAfter]).toEqual([2, 5])
     // Read-only: nothing of the cycle changed; one audit entry says a simulation ran.
     expect(await t.system.db.selectFrom('evaluations').select(['id', 'final_level', 'total', 'version']).where('cycle_id', '=', cycleId).orderBy('id').execute()).toEqual(before)
     const audit = (await t.api('GET', `/api/rulesets/${draft.body.id}/audit`, admin)).body
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(['create', 'simulate'])
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(['create', 'simulate', 'simulate', 'simulate'])
+    expect(audit[3].data).toMatchObject({ cycleId, export: true, down: 1 })
     // Two at once: the second waits for the first (one simulation in memory at a time); both are answered alike.
     const twice = await Promise.all([1, 2].map(() => t.api('POST', `/api/rulesets/${draft.body.id}/simulate`, admin, { cycleId })))
     expect(twice.map((r) => r.status)).toEqual([200, 200])

@@ -8,6 +8,7 @@ import type { MemberRow } from '../../server/cycles/cycle-members.repo.js'
 import { classifyCycle, scoreCycle, type RuleSetRef } from '../../server/cycles/cycle-scoring.js'
 import { scoreDocument } from '../../server/evaluations/scoring.js'
 import { compare, compareYielding, type ScoringSide } from '../../server/rulesets/simulate.service.js'
+import { simulationAnswer, simulationCsvRows } from '../../server/rulesets/simulation.answer.js'
 import { assessment, general } from '../support/documents.js'
 import { nestedReduceAttack } from '../support/formula-attack.js'
 
@@ -86,7 +87,7 @@ describe('simulate: both versions at once, as each alone', () => {
         const a = after.get(e.evaluationId)!
         if ('failed' in b || 'failed' in a) {
           expect(e.change).toBe('skipped')
-          expect(e.reason).toBe('failed' in b ? b.failed : (a as { failed: string }).failed)
+          expect(e.reason?.en).toBe('failed' in b ? b.failed : (a as { failed: string }).failed)
         } else expect({ before: e.before, after: e.after }).toEqual({ before: b, after: a })
       }
       expect(report.summary.evaluations).toBe(400)
@@ -130,6 +131,31 @@ describe('simulate: both versions at once, as each alone', () => {
       // 2,850 staff in slices of 1,000, then the two sides and the report: other callbacks ran between them.
       expect(turns).toBeGreaterThanOrEqual(5)
     }
+  })
+})
+
+describe('the simulate answer and its CSV', () => {
+  const report = compare(9, side(ref(base, 1)), side(ref(candidates[1]![1], 2)), members(400), new Map())
+  it('names the first `limit` of those who change band and of those not scored, with every figure of the whole', () => {
+    expect(report.changes.length).toBeGreaterThan(3)
+    const answer = simulationAnswer(report, 3)
+    expect(answer.changes).toEqual(report.changes.slice(0, 3))
+    expect(answer.unscored).toEqual(report.evaluations.filter((e) => e.change === 'skipped').slice(0, 3))
+    expect(answer.unscored.map((e) => e.evaluationId)).toEqual([1045, 1067])
+    expect(answer.unscored[0]!.reason).toEqual({ vi: expect.stringContaining('Chưa có sản phẩm nào được giao'), en: expect.stringContaining('Nothing was assigned') })
+    expect({ ...answer.summary, ...answer.distribution, units: answer.units }).toEqual({ ...report.summary, ...report.distribution, units: report.units })
+    expect(answer).not.toHaveProperty('evaluations')
+  })
+  it('writes one CSV row per evaluation: both sides with a decimal comma, the change and why one was not scored', () => {
+    const [header, ...rows] = simulationCsvRows(report)
+    expect(rows).toHaveLength(400)
+    const at = (row: unknown[], name: string) => row[header!.indexOf(name)]
+    const down = report.changes.find((e) => e.change === 'down' && !Number.isInteger(e.before!.total))!
+    const row = rows.find((r) => r[0] === down.evaluationId)!
+    expect([at(row, 'Tổng điểm hiện hành / Total now'), at(row, 'Xếp loại hiện hành / Level now'), at(row, 'Thay đổi / Change')]).toEqual([String(down.before!.total).replace('.', ','), down.before!.finalLevel, 'Xuống hạng / Down'])
+    const broken = rows.find((r) => r[0] === 1067)!
+    expect([at(broken, 'Tổng điểm hiện hành / Total now'), at(broken, 'Thay đổi / Change')]).toEqual([null, 'Không chấm được / Not scored'])
+    expect(String(at(broken, 'Lý do / Reason'))).toMatch(/^Dữ liệu đánh giá không hợp lệ: .*general.* \/ Invalid evaluation data: /)
   })
 })
 
