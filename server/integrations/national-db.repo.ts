@@ -180,8 +180,11 @@ export async function syncStatus(db: Db, cycleId: number, records: RecordsPage =
     .orderBy('s.full_name')
     .orderBy('r.staff_id')
   if (records.status) q = q.where('r.status', '=', records.status)
-  // Keyset by name, then staff id: the page after the person with id `after`.
-  if (records.after !== undefined) q = q.where(sql<boolean>`(s.full_name, r.staff_id) > (select full_name, id from staff where id = ${records.after})`)
+  // Keyset by name, then staff id: the page after the person `after` names, at the name the previous page read
+  // (else their name now: renamed since, the rest of the list would shift past or back to their new name).
+  const after = records.after
+  if (after?.fullName !== undefined) q = q.where(sql<boolean>`(s.full_name, r.staff_id) > (${after.fullName}::text, ${after.staffId}::int)`)
+  else if (after) q = q.where(sql<boolean>`(s.full_name, r.staff_id) > (select full_name, id from staff where id = ${after.staffId})`)
   if (records.limit !== undefined) q = q.limit(records.limit)
   const overdue = Boolean(sync?.due_at && !sync.finished_at && sync.due_at.getTime() < Date.now())
   return {
@@ -198,10 +201,10 @@ export async function syncStatus(db: Db, cycleId: number, records: RecordsPage =
   }
 }
 
-/** Which records a delivery's status lists: of one state, after the person with this id (by name), at most `limit` (all when absent: the export). */
+/** Which records a delivery's status lists: of one state, after this person (by name, then id), at most `limit` (all when absent: the export). */
 export interface RecordsPage {
   status?: NationalDbRecordStatus | undefined
-  after?: number | undefined
+  after?: { staffId: number; fullName?: string | undefined } | undefined
   limit?: number | undefined
 }
 

@@ -41,7 +41,15 @@ const statusRoute = defineRoute({
   tags,
   summary: "The delivery (the decision, the due date, counts per state) and its records' states (sent, refused with the reason, invalid, pending) by name, in keyset pages (?status=&after=<staff id>&limit=)",
   roles: admin,
-  request: { query: cycleQuery.extend({ status: recordStatus.optional(), ...pageQuery }) },
+  request: {
+    query: cycleQuery
+      .extend({
+        status: recordStatus.optional(),
+        ...pageQuery,
+        afterName: z.string().max(500).optional().openapi({ description: "the name of the person `after` names, as the previous page read it (the Link carries it): a rename between two pages then skips or repeats no one else" }),
+      })
+      .refine((q) => q.afterName === undefined || q.after !== undefined, { message: 'afterName chỉ đi cùng after / afterName only with after', path: ['afterName'] }),
+  },
   responses: { 200: jsonAnswer(SyncStatus, 'The delivery, with one page of its records (Link: <…>; rel="next" when there is more)') },
 })
 
@@ -75,9 +83,9 @@ export function nationalDbRoutes(deps: AppDeps) {
       return c.json(await viaWorkflow(deps, () => startNationalDbSync(client, config.taskQueue, cycleId)), 200)
     })
     .openapi(statusRoute, async (c) => {
-      const { cycleId, status, after, limit } = c.req.valid('query')
-      const delivery = await syncStatus(db, cycleId, { status, after, limit: limit + 1 })
-      const records = page(c, delivery.records.map((r) => ({ ...r, id: r.staffId })), limit).map(({ id: _id, ...r }) => r)
+      const { cycleId, status, after, afterName, limit } = c.req.valid('query')
+      const delivery = await syncStatus(db, cycleId, { status, after: after === undefined ? undefined : { staffId: after, fullName: afterName }, limit: limit + 1 })
+      const records = page(c, delivery.records.map((r) => ({ ...r, id: r.staffId })), limit, 'after', (last) => ({ afterName: last.fullName })).map(({ id: _id, ...r }) => r)
       return c.json({ ...delivery, records }, 200)
     })
     .openapi(exportRoute, async (c) => {

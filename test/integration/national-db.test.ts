@@ -140,6 +140,20 @@ describe('results out to the national database', () => {
     expect(pages.length).toBe(Math.ceil(everyone / 2))
     // The pages in a row are the one list, in its order (by name, as the server's collation sorts them).
     expect(pages.flat().map((r) => r.staffId)).toEqual(whole.map((r) => r.staffId))
+    // A person renamed between two pages: the next page starts where the first one ended (the Link carries the name it
+    // read), not after the new name — which, sorting last, skipped everyone between.
+    const first = await t.system.app.request(`/api/integrations/national-db/status?cycleId=${cycleId}&limit=2`, { headers: { authorization: `Bearer ${admin}` } })
+    const firstRecords = ((await first.json()) as { records: { staffId: number; fullName: string }[] }).records
+    const link = first.headers.get('link')!.match(/^<([^>]+)>; rel="next"$/)![1]!
+    expect(new URL(link, 'http://x').searchParams.get('afterName')).toBe(firstRecords[1]!.fullName)
+    await t.system.db.updateTable('staff').set({ full_name: 'Ỹ Đổi Tên' }).where('id', '=', firstRecords[1]!.staffId).execute()
+    try {
+      const second = ((await (await t.system.app.request(link, { headers: { authorization: `Bearer ${admin}` } })).json()) as { records: { staffId: number }[] }).records
+      expect(second.map((r) => r.staffId)).toEqual(whole.slice(2, 4).map((r) => r.staffId))
+    } finally {
+      await t.system.db.updateTable('staff').set({ full_name: firstRecords[1]!.fullName }).where('id', '=', firstRecords[1]!.staffId).execute()
+    }
+    expect((await t.api('GET', `/api/integrations/national-db/status?cycleId=${cycleId}&afterName=An`, admin)).status).toBe(400)
     const refused = (await t.api('GET', `/api/integrations/national-db/status?cycleId=${cycleId}&status=refused`, admin)).body.records as { username: string }[]
     expect(refused.map((r) => r.username)).toEqual(['cv.maiphuong'])
     expect((await t.api('GET', `/api/integrations/national-db/status?cycleId=${cycleId}&status=lost`, admin)).status).toBe(400)
