@@ -13,8 +13,11 @@ export interface MemberRow extends CycleMember {
  * The evaluations of a cycle in the given stages, with what scoring and reports need. Read as
  * simulation reads a province (50,000 documents): the columns named as the rows are used (no copy
  * of each row), the units' names (hundreds) read once rather than joined into every row.
+ * `documents: 'leaders'`: only leaders carry their document (scored bottom-up after everyone else);
+ * the others' are read a page at a time (`staffDocuments`) and never all held at once.
  */
-export async function loadMembers(db: Db, cycleId: number, stages: string[]): Promise<MemberRow[]> {
+export async function loadMembers(db: Db, cycleId: number, stages: string[], { documents = 'all' }: { documents?: 'all' | 'leaders' } = {}): Promise<MemberRow[]> {
+  const leadersOnly = documents === 'leaders'
   const [rows, units] = await Promise.all([
     db
       .selectFrom('evaluations as e')
@@ -25,8 +28,8 @@ export async function loadMembers(db: Db, cycleId: number, stages: string[]): Pr
         'e.unit_id as unitId',
         'e.position_code as positionCode',
         'e.rule_role as ruleRole',
-        'e.data',
-        'e.adjustments',
+        leadersOnly ? sql<Record<string, unknown>>`case when e.rule_role = 'leader' then e.data end`.as('data') : 'e.data',
+        leadersOnly ? sql<Record<string, unknown> | null>`case when e.rule_role = 'leader' then e.adjustments end`.as('adjustments') : 'e.adjustments',
         'e.reviewer_ids as reviewerIds',
         'e.ruleset_id as ruleSetId',
         'e.stage',
@@ -40,8 +43,25 @@ export async function loadMembers(db: Db, cycleId: number, stages: string[]): Pr
   ])
   const unitNames = new Map(units.map((u) => [u.id, u.name]))
   const members = rows as (typeof rows[number] & { unitName: string })[]
-  for (const m of members) m.unitName = unitNames.get(m.unitId)!
+  for (const m of members) {
+    m.unitName = unitNames.get(m.unitId)!
+    if (m.data === null) m.data = NOT_LOADED
+  }
   return members
+}
+
+/** A page of the documents of members other than leaders, by id after `after`: what `loadMembers(…, { documents: 'leaders' })` leaves out. */
+export async function staffDocuments(db: Db, cycleId: number, stages: string[], after: number, limit: number): Promise<{ id: number; data: Record<string, unknown>; adjustments: Record<string, unknown> | null }[]> {
+  return db
+    .selectFrom('evaluations')
+    .select(['id', 'data', 'adjustments'])
+    .where('cycle_id', '=', cycleId)
+    .where('stage', 'in', stages)
+    .where('rule_role', '=', 'staff')
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute()
 }
 
 /**

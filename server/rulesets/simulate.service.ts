@@ -3,7 +3,7 @@ import type { Classified } from '../../rules/classify.js'
 import { LEVELS, type Level } from '../../rules/ruleset.types.js'
 import { classifyCycle, memberScore, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
 import { scoreDocumentEach } from '../evaluations/scoring.js'
-import { loadMembers, pinnedRuleSets, quotaCaps, type MemberRow } from '../cycles/cycle-members.repo.js'
+import { loadMembers, pinnedRuleSets, quotaCaps, staffDocuments, type MemberRow } from '../cycles/cycle-members.repo.js'
 import type { Db } from '../db/database.js'
 
 type Distribution = Record<Level, number>
@@ -49,22 +49,54 @@ export interface ScoringSide {
   of: (m: CycleMember) => RuleSetRef
 }
 
+const STAGES = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED']
+
+/**
+ * Documents read and scored at a time while simulating over the database: a province's 50,000 are
+ * never all held at once (they were 150 MB of the API's heap), and PostgreSQL reads the next page
+ * while this one is scored.
+ */
+const PAGE = 5000
+
 /**
  * Re-scores a cycle's evaluations with a candidate version beside what they pinned. The candidate
- * replaces the versions of its own code; evaluations pinned to other rule sets keep theirs. Reads only.
+ * replaces the versions of its own code; evaluations pinned to other rule sets keep theirs. Reads
+ * only, from one snapshot (the members and their documents, read in pages, agree).
  */
-export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: string }, candidate: RuleSetRef & { code: string }, cycleId: number): Promise<SimulationReport> {
-  const members = await loadMembers(db, cycleId, ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED'])
-  const pinned = await pinnedRuleSets(db, members)
-  const caps = await quotaCaps(db, cycleId)
-  const own = (m: CycleMember) => pinned.get(m.ruleSetId)!
-  const before: ScoringSide = { ruleSetId: cycleDefault.id, quota: cycleDefault, of: own }
-  const after: ScoringSide = {
-    ruleSetId: candidate.id,
-    quota: cycleDefault.code === candidate.code ? candidate : cycleDefault,
-    of: (m) => (own(m).code === candidate.code ? candidate : own(m)),
-  }
-  return compareYielding(cycleId, before, after, members, caps)
+export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: string }, candidate: RuleSetRef & { code: string }, cycleId: number, { pageSize = PAGE }: { pageSize?: number } = {}): Promise<SimulationReport> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const members = await loadMembers(trx, cycleId, STAGES, { documents: 'leaders' })
+      const pinned = await pinnedRuleSets(trx, members)
+      const caps = await quotaCaps(trx, cycleId)
+      const own = (m: CycleMember) => pinned.get(m.ruleSetId)!
+      const before: ScoringSide = { ruleSetId: cycleDefault.id, quota: cycleDefault, of: own }
+      const after: ScoringSide = {
+        ruleSetId: candidate.id,
+        quota: cycleDefault.code === candidate.code ? candidate : cycleDefault,
+        of: (m) => (own(m).code === candidate.code ? candidate : own(m)),
+      }
+      const byId = new Map(members.map((m) => [m.id, m]))
+      const known = [new Map<number, MemberScore>(), new Map<number, MemberScore>()] as const
+      let next = staffDocuments(trx, cycleId, STAGES, 0, pageSize)
+      for (;;) {
+        const documents = await next
+        // The next page is asked for before this one is scored: PostgreSQL writes it out meanwhile.
+        if (documents.length === pageSize) {
+          next = staffDocuments(trx, cycleId, STAGES, documents.at(-1)!.id, pageSize)
+          // Awaited on the next turn; should scoring this page throw first, its failure is not left unhandled.
+          next.catch(() => undefined)
+        }
+        for (let from = 0; from < documents.length; from += SLICE) {
+          for (const d of documents.slice(from, from + SLICE)) scoreBoth(byId.get(d.id)!, d.data, d.adjustments, before, after, known)
+          await setImmediate()
+        }
+        if (documents.length < pageSize) break
+      }
+      return run(finishing(cycleId, before, after, members, caps, known))
+    })
 }
 
 /**
@@ -78,11 +110,7 @@ const SLICE = 1000
  * between slices of members and between each side's leaders and its quota and ranks (the longest steps left).
  */
 export async function compareYielding(cycleId: number, baseline: ScoringSide, candidate: ScoringSide, members: MemberRow[], caps: ReadonlyMap<number, number>): Promise<SimulationReport> {
-  const steps = comparing(cycleId, baseline, candidate, members, caps)
-  for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done) return step.value
-    await setImmediate()
-  }
+  return run(comparing(cycleId, baseline, candidate, members, caps))
 }
 
 /** The comparison itself: pure, so the benchmark can run it on synthetic members. */
@@ -91,6 +119,16 @@ export function compare(cycleId: number, baseline: ScoringSide, candidate: Scori
   for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value
 }
 
+/** Steps run to the end, the event loop handed back between them. */
+async function run(steps: Generator<void, SimulationReport>): Promise<SimulationReport> {
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value
+    await setImmediate()
+  }
+}
+
+type Known = readonly [Map<number, MemberScore>, Map<number, MemberScore>]
+
 /** The comparison in steps (each yield a point where the API may answer others): one code for `compare` and `compareYielding`. */
 function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSide, members: MemberRow[], caps: ReadonlyMap<number, number>): Generator<void, SimulationReport> {
   // Scores only (no trace): a whole cycle twice must take well under a second for 50,000 evaluations.
@@ -98,9 +136,14 @@ function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
   // once — read and validated once, its values computed once where the versions' formulas agree.
   const known = [new Map<number, MemberScore>(), new Map<number, MemberScore>()] as const
   for (let from = 0; from < members.length; from += SLICE) {
-    scoreStaff(members, from, Math.min(members.length, from + SLICE), baseline, candidate, known)
+    for (const m of members.slice(from, from + SLICE)) scoreBoth(m, m.data, m.adjustments, baseline, candidate, known)
     yield
   }
+  return yield* finishing(cycleId, baseline, candidate, members, caps, known)
+}
+
+/** Once the members other than leaders are scored (`known`): each side's leaders, quota and ranks, and the report. */
+function* finishing(cycleId: number, baseline: ScoringSide, candidate: ScoringSide, members: MemberRow[], caps: ReadonlyMap<number, number>, known: Known): Generator<void, SimulationReport> {
   // Each side: its leaders bottom-up, then the quota and ranks; the longest steps left, so the API answers between them.
   // Each side's scores and classes by the member's position (arrays, not maps keyed by id: 50,000 of each).
   const sides: { scores: (MemberScore | undefined)[]; classes: (Classified | undefined)[] }[] = []
@@ -174,18 +217,16 @@ function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
   }
 }
 
-/** Members `from` to `to` other than leaders, each scored with both sides' versions at once (a plain loop: the generator only yields between slices). */
-function scoreStaff(members: MemberRow[], from: number, to: number, baseline: ScoringSide, candidate: ScoringSide, known: readonly [Map<number, MemberScore>, Map<number, MemberScore>]): void {
-  const options = { explain: false }
-  for (let i = from; i < to; i++) {
-    const m = members[i]!
-    if (m.ruleRole === 'leader') continue
-    const before = baseline.of(m)
-    const after = candidate.of(m)
-    const outcomes = scoreDocumentEach([before.definition, after.definition], m.data, m.adjustments, m.ruleRole, {}, options)
-    known[0].set(m.id, memberScore(outcomes[0]!, before))
-    known[1].set(m.id, memberScore(outcomes[1]!, after))
-  }
+const SCORES_ONLY = { explain: false }
+
+/** A member other than a leader (leaders are scored later, bottom-up), its document scored with both sides' versions at once. */
+function scoreBoth(m: MemberRow, data: Record<string, unknown>, adjustments: Record<string, unknown> | null, baseline: ScoringSide, candidate: ScoringSide, known: Known): void {
+  if (m.ruleRole === 'leader') return
+  const before = baseline.of(m)
+  const after = candidate.of(m)
+  const outcomes = scoreDocumentEach([before.definition, after.definition], data, adjustments, m.ruleRole, {}, SCORES_ONLY)
+  known[0].set(m.id, memberScore(outcomes[0]!, before))
+  known[1].set(m.id, memberScore(outcomes[1]!, after))
 }
 
 function side(score: MemberScore | undefined, classified: Classified | undefined): Side | null {
