@@ -15,11 +15,14 @@ function resultsScope(db: Db, cycleId: number, user: SessionUser, visible: Visib
   return q
 }
 
-/** The visible results ranked (rank in the cycle, then id): all of them (the export), or the page after the result with evaluation id `after`. */
+/**
+ * The visible results ranked (rank in the cycle, then id): all of them (the export), or the page after the result with evaluation id `after`.
+ * Their scores without the trace (a results list shows values and the leader's cap; the trace, most of the scores' size, is the evaluation's own page's).
+ */
 export async function visibleResults(db: Db, cycleId: number, user: SessionUser, visible: Visible, pageOf?: { after?: number | undefined; limit: number }) {
   let q = resultsScope(db, cycleId, user, visible)
     .innerJoin('staff as s', 's.id', 'e.staff_id')
-    .select(['e.id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.position_code', 'e.total', 'e.level', 'e.final_level', 'e.override_code', 'e.quota_cut', 'e.quota_tie', 'e.rank_in_unit', 'e.rank_in_cycle', 'e.scores', sql<unknown>`e.data->'periods'`.as('periods')])
+    .select(['e.id', 'e.staff_id', 's.full_name', 'e.unit_id', 'u.name as unit_name', 'e.position_code', 'e.total', 'e.level', 'e.final_level', 'e.override_code', 'e.quota_cut', 'e.quota_tie', 'e.rank_in_unit', 'e.rank_in_cycle', sql<unknown>`e.scores - 'trace'`.as('scores'), sql<unknown>`e.data->'periods'`.as('periods')])
     .orderBy(rankKey)
     .orderBy('e.id')
   if (pageOf?.after !== undefined) q = q.where(sql<boolean>`(${rankKey}, e.id) > (select coalesce(rank_in_cycle, 2147483647), id from evaluations where id = ${pageOf.after})`)

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { csvAnswer } from '../http/csv-answer.js'
 import { WorkflowUpdateStage } from '@temporalio/client'
-import ExcelJS from 'exceljs'
 import { cancelCycleUpdate, cycleWorkflowId, retryRankingUpdate, returnUnitUpdate, signOffUnitUpdate } from '../../workflows/definitions.js'
 import { annualFields, notClassified } from '../annual/annual-results.js'
 import { appendAudit } from '../audit/audit.repo.js'
@@ -15,6 +14,7 @@ import { defineRoute, featureApp, idPath, jsonAnswer, jsonBody } from '../http/o
 import { page, pageQuery } from '../http/paging.js'
 import { idParam } from '../http/route.js'
 import { viaWorkflow } from '../http/temporal-errors.js'
+import { xlsxAnswer, XLSX_TYPE } from '../http/xlsx-answer.js'
 import { canSeeUnit, visibleUnitsOf } from '../org/visibility.js'
 import { findRuleSet } from '../rulesets/ruleset.repo.js'
 import { capOf } from '../units/unit-evaluation.repo.js'
@@ -88,7 +88,7 @@ const exportRoute = defineRoute({
     200: {
       description: 'A file to download (Content-Disposition: attachment)',
       content: {
-        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().openapi({ format: 'binary' }) },
+        [XLSX_TYPE]: { schema: z.string().openapi({ format: 'binary' }) },
         'text/csv': { schema: z.string().openapi({ description: 'UTF-8 with a byte order mark, for spreadsheets' }) },
       },
     },
@@ -265,14 +265,7 @@ export function cyclesRoutes(deps: AppDeps) {
       if (query.format === 'csv') {
         return csvAnswer(c, file, [header, ...body])
       }
-      const wb = new ExcelJS.Workbook()
-      const sheet = wb.addWorksheet('Kết quả')
-      sheet.addRow([cycle.name])
-      sheet.addRow(header).font = { bold: true }
-      for (const r of body) sheet.addRow(r)
-      sheet.columns.forEach((col, i) => (col.width = [8, 8, 28, 36, 10, 10, 12, 12, 30][i] ?? 12))
-      const buffer = await wb.xlsx.writeBuffer()
-      return c.body(new Uint8Array(buffer), 200, { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${file}.xlsx"` })
+      return xlsxAnswer(c, file, { name: 'Kết quả', title: cycle.name, widths: [8, 8, 28, 36, 10, 10, 12, 12, 30], header, rows: body })
     })
     .openapi(publishedRoute, async (c) => {
       const user = c.get('user')

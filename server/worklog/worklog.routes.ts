@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { csvAnswer } from '../http/csv-answer.js'
-import ExcelJS from 'exceljs'
+import { xlsxAnswer, XLSX_TYPE } from '../http/xlsx-answer.js'
 import type { TypedResponse } from 'hono'
 import { sql } from 'kysely'
 import { ApiError, forbidden, notFound } from '../errors.js'
@@ -19,7 +19,6 @@ import { MyDay, Product, StaffSummary, UnitBoard, UnitMonth, WorkItem } from './
 import { hoursLogged, staffSummary, unitMonthJson } from './worklog.summary.js'
 
 const today = () => new Date().toISOString().slice(0, 10)
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const byId = { params: z.object({ id: idPath }) }
 const added = z.object({ added: z.number().int().openapi({ description: 'product versions written' }) })
 
@@ -63,7 +62,7 @@ const exportRoute = defineRoute({
   responses: {
     200: {
       description: 'The file (Content-Disposition: attachment)',
-      content: { 'text/csv': { schema: z.string() }, [XLSX]: { schema: z.string().openapi({ format: 'binary' }) } },
+      content: { 'text/csv': { schema: z.string() }, [XLSX_TYPE]: { schema: z.string().openapi({ format: 'binary' }) } },
     },
   },
 })
@@ -216,12 +215,7 @@ export function worklogRoutes({ db }: AppDeps) {
       const header = ['code', 'name', 'unit', 'k', 'normHours', 'group', 'positions']
       const rows = products.map((p) => [p.code, p.name, p.unit, p.k, p.normHours, p.group, p.positions.join(';')])
       if (query.format === 'xlsx') {
-        const wb = new ExcelJS.Workbook()
-        const sheet = wb.addWorksheet('Danh mục sản phẩm')
-        sheet.addRow(header)
-        for (const r of rows) sheet.addRow(r)
-        const buffer = await wb.xlsx.writeBuffer()
-        return c.body(new Uint8Array(buffer), 200, { 'content-type': XLSX, 'content-disposition': 'attachment; filename="danh-muc-san-pham.xlsx"' })
+        return xlsxAnswer(c, 'danh-muc-san-pham', { name: 'Danh mục sản phẩm', header, rows })
       }
       return csvAnswer(c, 'danh-muc-san-pham', [header, ...rows])
     })

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assessment, general as groups } from '../support/documents.js'
 import { parseCsv } from '../../server/org/csv.js'
@@ -307,7 +308,17 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     expect(ownCsv.trim().split('\n')).toHaveLength(2)
     const xlsx = await t.system.app.request(`/api/cycles/${cycleId}/results/export?format=xlsx`, { headers: { authorization: `Bearer ${admin}` } })
     expect(xlsx.headers.get('content-type')).toContain('spreadsheetml')
-    expect([...new Uint8Array(await xlsx.arrayBuffer()).slice(0, 2)]).toEqual([0x50, 0x4b])
+    // The workbook: the cycle's name on its first line, then the CSV's header and rows.
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(await xlsx.arrayBuffer())
+    const sheet = workbook.worksheets[0]!
+    const cells = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v as string | number)))
+    const { name } = await t.system.db.selectFrom('cycles').select('name').where('id', '=', cycleId).executeTakeFirstOrThrow()
+    expect(cells(1)).toEqual([name])
+    expect(sheet.rowCount).toBe(1 + lines.length)
+    const csvRows = parseCsv(csv)
+    expect(cells(2)).toEqual(Object.keys(csvRows[0]!))
+    for (let i = 0; i < csvRows.length; i++) expect(cells(3 + i).join('|').replace(/\|+$/, '')).toBe(Object.values(csvRows[i]!).join('|').replace(/\|+$/, ''))
     const audit = (await t.api('GET', `/api/evaluations/${evalOf.get('cv.dangkhoa')}/audit`, await as('cv.dangkhoa'))).body
     // Every draft saved is a version of its own, decided by the workflow and audited like any action.
     expect(audit.map((e: any) => `${e.action}:${e.fromStage}→${e.toStage}`)).toEqual([

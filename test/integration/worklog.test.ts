@@ -1,3 +1,5 @@
+import { parseCsv } from '../../server/org/csv.js'
+import { readTable } from '../../server/org/spreadsheet.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 import { assessment, general as groups } from '../support/documents.js'
@@ -45,6 +47,10 @@ describe('the work log feeds the task-result score', () => {
     const csv = new TextDecoder().decode(bytes)
     expect(csv.split('\n')[0]).toBe('code,name,unit,k,normHours,group,positions')
     expect(csv).toContain('A02,"Phân công, kiểm tra, đôn đốc công việc của phòng",lượt,0.5,1,A,TP;PTP')
+    // The XLSX holds the same rows: the importer reads it back as it reads the CSV.
+    const xlsx = await t.system.app.request('/api/catalogue/export?on=2026-11-30&format=xlsx', { headers: { authorization: `Bearer ${admin}` } })
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml')
+    expect(await readTable(new Uint8Array(await xlsx.arrayBuffer()))).toEqual(parseCsv(csv))
   })
 
   it('refuses bad work items with clear codes and writes nothing', async () => {
