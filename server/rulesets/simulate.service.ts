@@ -64,7 +64,8 @@ const PAGE = 5000
  * only, from one snapshot (the members and their documents, read in pages, agree).
  */
 export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: string }, candidate: RuleSetRef & { code: string }, cycleId: number, { pageSize = PAGE }: { pageSize?: number } = {}): Promise<SimulationReport> {
-  return db
+  // Everyone but leaders scored as their documents are read; the rest (leaders, quota, ranks) once the snapshot is let go.
+  const scored = await db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
@@ -95,8 +96,9 @@ export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: s
         }
         if (documents.length < pageSize) break
       }
-      return run(finishing(cycleId, before, after, members, caps, known))
+      return { members, caps, before, after, known }
     })
+  return run(finishing(cycleId, scored.before, scored.after, scored.members, scored.caps, scored.known))
 }
 
 /**

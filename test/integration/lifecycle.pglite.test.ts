@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchCycle } from '../../server/cycles/cycle.service.js'
 import { toApiError } from '../../server/http/temporal-errors.js'
+import { findRuleSet } from '../../server/rulesets/ruleset.repo.js'
+import { simulateCycle } from '../../server/rulesets/simulate.service.js'
 import { cycleStateQuery, cycleWorkflowId, evaluationWorkflowId, returnUnitUpdate, submitUpdate } from '../../workflows/definitions.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 import { doc } from '../support/documents.js'
@@ -138,5 +140,14 @@ describe('on PGlite: deadlines, reminders, escalation, cancellation and a full c
     const notes = (await t.api('GET', '/api/notifications', await t.login('cv.lyson'))).body
     expect(notes[0]).toMatchObject({ kind: 'RESULT' })
     expect(notes[0].message).toMatch(/xếp thứ 8 trong đơn vị/)
+    // A simulation on the embedded database (one connection, a repeatable-read snapshot, pages of 3): the cycle's own rule set changes no one.
+    const same = await t.api('POST', '/api/rulesets/1/simulate', admin, { cycleId })
+    expect(same.status, JSON.stringify(same.body).slice(0, 300)).toBe(200)
+    expect(same.body.summary).toEqual({ evaluations: 8, scored: 8, skipped: 0, up: 0, down: 0 })
+    const cycle = await t.system.db.selectFrom('cycles').select('ruleset_id').where('id', '=', cycleId).executeTakeFirstOrThrow()
+    const ruleSet = (await findRuleSet(t.system.db, cycle.ruleset_id))!
+    const paged = await simulateCycle(t.system.db, ruleSet, ruleSet, cycleId, { pageSize: 3 })
+    expect(paged.evaluations.every((e) => e.change === 'same' && e.before !== null && e.before.finalLevel === e.after?.finalLevel)).toBe(true)
+    expect(new Map(paged.evaluations.map((e) => [e.evaluationId, e.before?.finalLevel]))).toEqual(new Map(results.map((r: { evaluationId: number; finalLevel: string }) => [r.evaluationId, r.finalLevel])))
   })
 })
