@@ -175,7 +175,9 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     const candidate = await createDraft(db, changed, 1)
     await settled()
     const [simulated, simulateMs] = await timed(() => call('POST', `/api/rulesets/${candidate.id}/simulate`, admin, { cycleId: cycle.id }) as Promise<{ summary: { evaluations: number } }>)
-    if (simulated.summary.evaluations !== staffCount) throw new Error(`simulate scored ${simulated.summary.evaluations} of ${staffCount}`)
+    // Every evaluation of the cycle: the province's staff and its director (the root unit's head).
+    const { n: inCycle } = await db.selectFrom('evaluations').select((eb) => eb.fn.countAll<string>().as('n')).where('cycle_id', '=', cycle.id).executeTakeFirstOrThrow()
+    if (simulated.summary.evaluations !== Number(inCycle)) throw new Error(`simulate compared ${simulated.summary.evaluations} of ${inCycle} evaluations`)
     const [, exportMs] = await timed(async () => {
       const res = await fetch(`${base}/api/cycles/${cycle.id}/results/export?format=xlsx`, { headers: { authorization: `Bearer ${admin}` } })
       if (!res.ok) throw new Error(`results export: ${res.status}`)
