@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Client } from '@temporalio/client'
+import ExcelJS from 'exceljs'
 import proto from '@temporalio/proto'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { sql } from 'kysely'
@@ -162,27 +163,41 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     await signOffEveryone(db, cycle.id)
     const [, rankMs] = await timed(() => rankCycle(db, cycle.id))
     print(`ranking + classification of ${staffCount}: ${fmt(rankMs / 1000, 2)} s (the read model's ranks and levels; each workflow's classify Update is not timed)`)
+    // What the workflows' classify Updates then record: each evaluation CLASSIFIED (the results page and export list only
+    // those), and the cycle too. Then the planner's statistics, as autovacuum would refresh them on a server that runs it
+    // (this machine's has it off): the sign-off and ranking above rewrote every row in one go.
+    await db.updateTable('evaluations').set({ stage: 'CLASSIFIED' }).where('cycle_id', '=', cycle.id).where('stage', '=', 'SIGNED_OFF').execute()
     await db.updateTable('cycles').set({ status: 'CLASSIFIED' }).where('id', '=', cycle.id).execute()
+    await sql`analyze evaluations`.execute(db)
+    const visibleToHead = (await call('GET', readPaths.results(), headToken)) as { summary: { count: number } }
+    if (visibleToHead.summary.count === 0) throw new Error('the results page lists no result')
     await settled()
     await warm(readPaths.results)
     users['results'] = await read(readPaths.results, THINK_MS, READ_SECONDS)
     saturated['results'] = await read(readPaths.results, 0, SATURATED_SECONDS)
 
     // 5. A rule change simulated over everyone (the HTXS band moved from 90 to 88), as an admin runs it: through the API,
-    // whose peak memory then counts it; and the results downloaded as XLSX, the largest file a leader takes.
+    // whose peak memory then counts it; and every result downloaded as XLSX (the largest file, as an admin takes it).
     const baseline = (await findRuleSet(db, ruleSetId))!
     const changed = { ...baseline.definition, bands: [{ level: 'HTXS' as const, min: 88 }, { level: 'HTT' as const, min: 70 }, { level: 'HT' as const, min: 50 }, { level: 'KHT' as const, min: null }] }
     const candidate = await createDraft(db, changed, 1)
     await settled()
-    const [simulated, simulateMs] = await timed(() => call('POST', `/api/rulesets/${candidate.id}/simulate`, admin, { cycleId: cycle.id }) as Promise<{ summary: { evaluations: number } }>)
+    const simulate = () => call('POST', `/api/rulesets/${candidate.id}/simulate`, admin, { cycleId: cycle.id }) as Promise<{ summary: { evaluations: number } }>
+    const [simulated, simulateMs] = await timed(simulate)
+    // A second run: the API's code for it compiled, the documents in PostgreSQL's cache (how an admin's next try meets it).
+    const [, simulateAgainMs] = await timed(simulate)
     // Every evaluation of the cycle: the province's staff and its director (the root unit's head).
     const { n: inCycle } = await db.selectFrom('evaluations').select((eb) => eb.fn.countAll<string>().as('n')).where('cycle_id', '=', cycle.id).executeTakeFirstOrThrow()
     if (simulated.summary.evaluations !== Number(inCycle)) throw new Error(`simulate compared ${simulated.summary.evaluations} of ${inCycle} evaluations`)
-    const [, exportMs] = await timed(async () => {
+    const [xlsx, exportMs] = await timed(async () => {
       const res = await fetch(`${base}/api/cycles/${cycle.id}/results/export?format=xlsx`, { headers: { authorization: `Bearer ${admin}` } })
       if (!res.ok) throw new Error(`results export: ${res.status}`)
       return res.arrayBuffer()
     })
+    // Read back (not timed): one line per result after the title and the header.
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.load(xlsx)
+    if (book.worksheets[0]!.rowCount - 2 !== Number(inCycle)) throw new Error(`results export: ${book.worksheets[0]!.rowCount - 2} rows of ${inCycle}`)
 
     const apiPeakMiB = peakMiB(api)
     const workerPeakMiB = peakMiB(worker)
@@ -199,11 +214,12 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     print('   the API\'s capacity with the clients, PostgreSQL and the API on the same two cores)')
     row(`ranking + classification of ${staffCount}`, `${fmt(rankMs / 1000, 2)} s`, '< 10 s')
     row(`simulate a rule change over ${staffCount}`, `${fmt(simulateMs / 1000, 2)} s`, '< 1 s')
+    row('  the same, a second time', `${fmt(simulateAgainMs / 1000, 2)} s`, '—')
     row(`results of ${staffCount} as XLSX`, `${fmt(exportMs / 1000, 2)} s`, '—')
     row('API peak memory', `${fmt(apiPeakMiB, 0)} MiB`, '< 512 MiB')
     row('worker peak memory', `${fmt(workerPeakMiB, 0)} MiB`, '< 512 MiB')
     if (json) {
-      console.log(JSON.stringify({ suite: 'scale', staff: staffCount, launchRatio: launchRate / bareRate, launchRate, bareStartRate: bareRate, inboxP95Ms: users['inbox']!.p95, boardP95Ms: users['board']!.p95, resultsP95Ms: users['results'].p95, pkP95Ms: users['pk']!.p95, settleSeconds: settleMs / 1000, saturated, rankSeconds: rankMs / 1000, simulateSeconds: simulateMs / 1000, resultsXlsxSeconds: exportMs / 1000, apiPeakMiB, workerPeakMiB, ...environment('postgresql'), temporal: 'dev server' }))
+      console.log(JSON.stringify({ suite: 'scale', staff: staffCount, launchRatio: launchRate / bareRate, launchRate, bareStartRate: bareRate, inboxP95Ms: users['inbox']!.p95, boardP95Ms: users['board']!.p95, resultsP95Ms: users['results'].p95, pkP95Ms: users['pk']!.p95, settleSeconds: settleMs / 1000, saturated, rankSeconds: rankMs / 1000, simulateSeconds: simulateMs / 1000, simulateAgainSeconds: simulateAgainMs / 1000, resultsXlsxSeconds: exportMs / 1000, apiPeakMiB, workerPeakMiB, ...environment('postgresql'), temporal: 'dev server' }))
     }
     await bareConnection.close()
   } finally {
