@@ -3,8 +3,11 @@ import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
+/** The suites `all` runs (minutes each); `scale` (half an hour a run) is run on its own: `npm run bench -- scale --runs 3`. */
 export const SUITES = ['rules', 'worklog', 'cycle'] as const
 export const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url))
+/** Where `--runs` writes: `all` → bench/results.json, one suite → bench/results.<suite>.json. */
+export const resultsFile = (suite: string) => (suite === 'all' ? RESULTS_FILE : fileURLToPath(new URL(`./results.${suite}.json`, import.meta.url)))
 
 /** One figure over the runs: the median and the spread (lowest, highest). */
 export interface Figure {
@@ -35,10 +38,10 @@ export function summarise(lines: Record<string, unknown>[]): Record<string, Figu
   )
 }
 
-/** Runs every suite `runs` times, each in a fresh process (no warm caches carried over), and writes bench/results.json. */
-export function runAll(runs: number, json: boolean): void {
+/** Runs each suite `runs` times, each in a fresh process (no warm caches carried over), and writes their medians and spreads to `file`. */
+export function runAll(runs: number, json: boolean, names: readonly string[] = SUITES, file = RESULTS_FILE): void {
   const suites: Results['suites'] = {}
-  for (const suite of SUITES) {
+  for (const suite of names) {
     const lines: Record<string, unknown>[] = []
     for (let i = 1; i <= runs; i++) {
       console.error(`== ${suite} ${i}/${runs}`)
@@ -59,7 +62,7 @@ export function runAll(runs: number, json: boolean): void {
     suites[suite] = { database: String(lines[0]!['database']), figures: summarise(lines) }
   }
   const results: Results = { measuredAt: new Date().toISOString(), runs, machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' }, suites }
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`)
-  console.error(`written ${RESULTS_FILE}`)
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
+  console.error(`written ${file}`)
   if (json) console.log(JSON.stringify(results))
 }

@@ -1,13 +1,14 @@
 import { cycleBench } from './cycle.bench.js'
-import { runAll } from './results.js'
+import { resultsFile, runAll } from './results.js'
 import { rulesBench } from './rules.bench.js'
 import { scaleBench } from './scale.bench.js'
 import { worklogBench } from './worklog.bench.js'
 
 /**
  * `npm run bench -- <suite> [--staff N] [--json]`: prints figures beside baselines measured in the
- * same run; never fails on timing. `npm run bench -- all [--runs 3]` runs every suite that many
- * times, each in a fresh process, and writes bench/results.json (median and spread per figure).
+ * same run; never fails on timing. `npm run bench -- all [--runs 3]` runs the suites of minutes
+ * (rules, worklog, cycle) that many times, each in a fresh process, and writes bench/results.json
+ * (median and spread per figure); `npm run bench -- <suite> --runs N` one suite, into bench/results.<suite>.json.
  */
 async function run(): Promise<void> {
   const args = process.argv.slice(2)
@@ -18,6 +19,7 @@ async function run(): Promise<void> {
   }
   const json = args.includes('--json')
   if (suite === 'all') return runAll(option('runs', 3), json)
+  if (args.includes('--runs')) return runAll(option('runs', 3), json, [suite], resultsFile(suite))
   if (suite === 'cycle') return cycleBench(option('staff', 2000), json)
   if (suite === 'rules') return rulesBench(option('evaluations', 50_000), json)
   if (suite === 'worklog') return worklogBench(option('staff', 5000), json)

@@ -23,6 +23,27 @@ describe("the README's benchmark table", () => {
   })
 })
 
+describe("the README's province-scale table", () => {
+  const runs = [
+    { resultsP95Ms: 30, resultsPkP95Ms: 20, apiPeakMiB: 440 },
+    { resultsP95Ms: 40, resultsPkP95Ms: 40, apiPeakMiB: 450 },
+    { resultsP95Ms: 20, resultsPkP95Ms: 10, apiPeakMiB: 460 },
+  ]
+  const results: Results = { measuredAt: '2026-12-03T10:00:00Z', runs: 3, machine: { node: 'v24.21.0', cpus: 2, cpuModel: 'AMD EPYC' }, suites: { scale: { database: 'postgresql', figures: summarise(runs) } } }
+  const table = readmeTable(results, 'scale')
+
+  it('is generated from the scale runs, each page beside the baseline read in the same run', () => {
+    expect(table).toContain('`npm run bench -- scale --runs 3`')
+    expect(table).toContain('from `bench/results.scale.json`')
+    // Ratios per run: 1,5, 1,0, 2,0 → median 1,50.
+    expect(table).toContain('| results page p95 ÷ its baseline (scale, postgresql) | 1,50× | 1,00–2,00× |  |')
+    expect(table).toContain('| API peak memory (VmHWM) (scale, postgresql) | 450 MiB | 440–460 MiB | < 512 MiB |')
+    // The quick suites' rows are not in it, nor figures the runs did not measure.
+    expect(table).not.toContain('(rules)')
+    expect(table).not.toContain('launch of 50,000')
+  })
+})
+
 describe('the Server-Timing header the cycle benchmark reads', () => {
   it("gives each step's duration by name, skipping what carries none", () => {
     expect(serverTiming('session;dur=0.4, read;dur=1.1, update;dur=17.25, write;dur=4.2, total;dur=24.5;desc="API"')).toEqual([
