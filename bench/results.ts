@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
@@ -22,6 +22,29 @@ export interface Results {
   runs: number
   machine: { node: string; cpus: number; cpuModel: string }
   suites: Record<string, { database: string; figures: Record<string, Figure> }>
+  /** The file's earlier measurements (other days, other machines of the kind), oldest first: each figure's runs. */
+  earlier?: Earlier[]
+}
+
+/** An earlier measurement kept beside the latest one: when, on what, and each figure's runs by suite. */
+export interface Earlier {
+  measuredAt: string
+  machine: Results['machine']
+  suites: Record<string, Record<string, number[]>>
+}
+
+/** Measurements kept in a results file beside the latest (older ones are dropped). */
+const EARLIER_KEPT = 10
+
+/** The results to write, with the file's previous measurement moved into `earlier` (pure). */
+export function withEarlier(latest: Results, previous: Results | undefined): Results {
+  if (!previous) return latest
+  const moved: Earlier = {
+    measuredAt: previous.measuredAt,
+    machine: previous.machine,
+    suites: Object.fromEntries(Object.entries(previous.suites).map(([suite, { figures }]) => [suite, Object.fromEntries(Object.entries(figures).map(([key, f]) => [key, f.runs]))])),
+  }
+  return { ...latest, earlier: [...(previous.earlier ?? []), moved].slice(-EARLIER_KEPT) }
 }
 
 /** Median and spread of each numeric figure across runs (pure). */
@@ -61,7 +84,9 @@ export function runAll(runs: number, json: boolean, names: readonly string[] = S
     }
     suites[suite] = { database: String(lines[0]!['database']), figures: summarise(lines) }
   }
-  const results: Results = { measuredAt: new Date().toISOString(), runs, machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' }, suites }
+  const latest: Results = { measuredAt: new Date().toISOString(), runs, machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' }, suites }
+  // The measurement it replaces is kept, its runs only: the README shows the spread across machines beside this run's.
+  const results = withEarlier(latest, existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Results) : undefined)
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
   console.error(`written ${file}`)
   if (json) console.log(JSON.stringify(results))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readmeTable } from '../../bench/readme-table.js'
-import { summarise, type Results } from '../../bench/results.js'
+import { summarise, withEarlier, type Results } from '../../bench/results.js'
 import { serverTiming } from '../../bench/stats.js'
 
 describe("the README's benchmark table", () => {
@@ -20,6 +20,27 @@ describe("the README's benchmark table", () => {
   it('divides a figure by its baseline run by run, not median by median', () => {
     // Ratios per run: 0,125, 0,2, 0,2 → median 0,20 (the medians' ratio would be 1,0 / 8,0 = 0,125).
     expect(table).toContain("| simulate 50,000 ÷ raw json-logic-js applying both versions' formulas (rules) | 0,20× | 0,13–0,20× |  |")
+  })
+})
+
+describe('earlier measurements kept beside the latest', () => {
+  const measurement = (measuredAt: string, runs: Record<string, number>[]): Results => ({ measuredAt, runs: runs.length, machine: { node: 'v24.21.0', cpus: 2, cpuModel: 'AMD EPYC' }, suites: { worklog: { database: 'postgresql', figures: summarise(runs) } } })
+  const first = measurement('2026-12-02T07:00:00Z', [{ recordRatio: 1.12 }, { recordRatio: 1.17 }, { recordRatio: 1.19 }])
+  const second = withEarlier(measurement('2026-12-03T09:00:00Z', [{ recordRatio: 1.31 }, { recordRatio: 1.2 }, { recordRatio: 1.25 }]), first)
+  const third = withEarlier(measurement('2026-12-04T09:00:00Z', [{ recordRatio: 1.14 }, { recordRatio: 1.15 }, { recordRatio: 1.16 }]), second)
+
+  it('moves the measurement a run replaces into `earlier`, its runs only, oldest first', () => {
+    expect(withEarlier(first, undefined)).toEqual(first)
+    expect(third.earlier).toEqual([
+      { measuredAt: '2026-12-02T07:00:00Z', machine: first.machine, suites: { worklog: { recordRatio: [1.12, 1.17, 1.19] } } },
+      { measuredAt: '2026-12-03T09:00:00Z', machine: first.machine, suites: { worklog: { recordRatio: [1.31, 1.2, 1.25] } } },
+    ])
+  })
+
+  it("shows this measurement's spread beside the spread of every recorded run", () => {
+    const table = readmeTable(third)
+    expect(table).toContain('the 2 earlier measurements the file keeps (2026-12-02, 2026-12-03;')
+    expect(table).toContain('| record a work item, 50 clients, p50 ÷ bare INSERT route p50 (worklog, postgresql) | 1,15× | 1,14–1,16× | 1,12–1,31× | ≤ 1,5× |')
   })
 })
 
