@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { RESULTS_FILE, resultsFile, summarise, type Figure, type Results } from './results.js'
+import { figure, RESULTS_FILE, resultsFile, type Figure, type Results } from './results.js'
 
 interface Row {
   suite: string
@@ -82,7 +82,7 @@ export function readmeTable(results: Results, which: 'all' | 'scale' = 'all'): s
     const range = (x: Figure) => `${vi(x.min, r.digits)}–${vi(x.max, r.digits)}${r.unit}`
     // Every run on record: this measurement's and each earlier one's (a ratio per run within each).
     const all = [f, ...earlier.map((e) => figureOf(runsAsFigures(e.suites[r.suite]), r))].filter((x): x is Figure => x !== undefined)
-    const recorded = earlier.length ? ` ${range(summarise(all.flatMap((x) => x.runs).map((v) => ({ v })))['v']!)} |` : ''
+    const recorded = earlier.length ? ` ${range(figure(all.flatMap((x) => x.runs)))} |` : ''
     return [`| ${r.label} (${where}) | ${vi(f.median, r.digits)}${r.unit} | ${range(f)} |${recorded} ${r.target ?? ''} |`]
   })
   return [...head, ...rows].join('\n')
@@ -97,13 +97,13 @@ function figureOf(figures: Record<string, Figure> | undefined, r: Row): Figure |
 /** An earlier measurement's runs as figures (their median and spread). */
 function runsAsFigures(runs: Record<string, number[]> | undefined): Record<string, Figure> | undefined {
   if (!runs) return undefined
-  return Object.fromEntries(Object.entries(runs).map(([key, values]) => [key, summarise(values.map((v) => ({ v })))['v']!]))
+  return Object.fromEntries(Object.entries(runs).map(([key, values]) => [key, figure(values)]))
 }
 
 /** One figure divided by another run by run (each run's ratio), with the median and spread of those ratios. */
 function perRun(of: Figure | undefined, by: Figure | undefined): Figure | undefined {
   if (!of || !by || of.runs.length !== by.runs.length) return undefined
-  return summarise(of.runs.map((x, i) => ({ ratio: x / by.runs[i]! })))['ratio']
+  return figure(of.runs.map((x, i) => x / by.runs[i]!))
 }
 
 /** `npm run bench:readme`: rewrites the README between the bench markers (and the scale markers, where bench/results.scale.json exists). */

@@ -50,15 +50,15 @@ export function withEarlier(latest: Results, previous: Results | undefined): Res
 /** Median and spread of each numeric figure across runs (pure). */
 export function summarise(lines: Record<string, unknown>[]): Record<string, Figure> {
   const keys = Object.keys(lines[0] ?? {}).filter((k) => lines.every((l) => typeof l[k] === 'number'))
-  return Object.fromEntries(
-    keys.map((k) => {
-      const runs = lines.map((l) => l[k] as number)
-      const sorted = [...runs].sort((a, b) => a - b)
-      const mid = sorted.length / 2
-      const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-      return [k, { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, runs }]
-    }),
-  )
+  return Object.fromEntries(keys.map((k) => [k, figure(lines.map((l) => l[k] as number))]))
+}
+
+/** One figure's runs: their median and spread (pure). */
+export function figure(runs: number[]): Figure {
+  const sorted = [...runs].sort((a, b) => a - b)
+  const mid = sorted.length / 2
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, runs }
 }
 
 /** Runs each suite `runs` times, each in a fresh process (no warm caches carried over), and writes their medians and spreads to `file`. */
