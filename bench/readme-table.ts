@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { figure, RESULTS_FILE, resultsFile, type Figure, type Results } from './results.js'
+import { figure, resultsFile, type Figure, type Results } from './results.js'
 
 interface Row {
   suite: string
@@ -110,7 +110,8 @@ function perRun(of: Figure | undefined, by: Figure | undefined): Figure | undefi
 function main(): void {
   const readmePath = fileURLToPath(new URL('../README.md', import.meta.url))
   let readme = readFileSync(readmePath, 'utf8')
-  for (const [which, marker, file] of [['all', 'bench', RESULTS_FILE], ['scale', 'bench-scale', resultsFile('scale')]] as const) {
+  for (const [which, marker] of [['all', 'bench'], ['scale', 'bench-scale']] as const) {
+    const file = resultsFile(which)
     if (which === 'scale' && !existsSync(file)) continue
     const start = `<!-- ${marker}:start -->`
     const end = `<!-- ${marker}:end -->`
