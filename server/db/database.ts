@@ -22,6 +22,7 @@ import * as annual from './migrations/2026-12-01-013-annual.js'
 import * as unitEvaluations from './migrations/2026-12-01-014-unit-evaluations.js'
 import * as columnTypes from './migrations/2026-12-01-015-column-types.js'
 import * as resultsOrder from './migrations/2026-12-01-016-results-order.js'
+import * as orgVersion from './migrations/2026-12-03-017-org-version.js'
 
 export type Db = Kysely<Database>
 
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-014-unit-evaluations': unitEvaluations,
   '2026-12-01-015-column-types': columnTypes,
   '2026-12-01-016-results-order': resultsOrder,
+  '2026-12-03-017-org-version': orgVersion,
 }
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) }

@@ -25,6 +25,12 @@ export interface UnitTable {
   head_id: number | null
 }
 
+/** One row: moved by every change to `units` (migration 2026-12-03-017), what an API process's cached organisation is checked against. */
+export interface OrgVersionTable {
+  id: Generated<number>
+  version: string
+}
+
 export interface PositionTable {
   code: string
   name: string
@@ -301,6 +307,7 @@ export interface ProjectionAlertTable {
 
 export interface Database extends CalendarTables, IntegrationsTables, PetitionsTables, IndicatorsTables, DelegationsTables, AnnualTables {
   units: UnitTable
+  org_version: OrgVersionTable
   positions: PositionTable
   staff: StaffTable
   sessions: SessionTable

@@ -106,6 +106,24 @@ describe('production topology: two API processes, two workers, races and faults'
     expect(await inconsistencies(t, cycleId)).toEqual([])
   })
 
+  it("a unit created through one instance is at once in its head's view through the other (each keeps the organisation, checked against the database)", async () => {
+    const headName = units[1]!.staff
+    const before = await launch('Tổ chức trước', '2033-07-01', [units[0]!.id])
+    // Through api2: its organisation now read and kept; this person heads nothing yet.
+    expect((await http(api2.url, 'GET', `/api/cycles/${before}`, await token(headName))).body.progress.byUnit).toEqual([])
+    // Through api1: a new unit with this person as its head, one member, a cycle over it.
+    const created = await http(api1.url, 'POST', '/api/units', admin, { code: 'RB1', name: 'Tổ Mới', parentCode: 'SNV', headUsername: headName })
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    const member = await http(api1.url, 'POST', '/api/staff', admin, { username: 'cv.rb1', fullName: 'Chuyên viên Tổ Mới', unitCode: 'RB1', positionCode: 'CV', roles: ['staff'] })
+    expect(member.status, JSON.stringify(member.body)).toBe(201)
+    const after = await launch('Tổ chức sau', '2033-08-01', [created.body.id])
+    // Through api2 again: the new unit is the head's, at the first read.
+    const seen = (await http(api2.url, 'GET', `/api/cycles/${after}`, await token(headName))).body.progress.byUnit as { unitId: number; total: number }[]
+    expect(seen.map((u) => [u.unitId, u.total])).toEqual([[created.body.id, 1]])
+    // And the other cycle still shows them nothing of units they do not head.
+    expect((await http(api2.url, 'GET', `/api/cycles/${before}`, await token(headName))).body.progress.byUnit).toEqual([])
+  })
+
   it('runs each worker as `npm run worker` does: on jemalloc, keeping no stack trace per workflow promise', async () => {
     const cycleId = await launch('Bộ cấp phát', '2033-05-01', [units[0]!.id])
     for (const w of workers) expect(readFileSync(`/proc/${w.child.pid}/maps`, 'utf8'), `${w.name} runs on jemalloc`).toContain('libjemalloc')
