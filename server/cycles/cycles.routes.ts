@@ -212,9 +212,8 @@ export function cyclesRoutes(deps: AppDeps) {
     .openapi(resultsRoute, async (c) => {
       const user = c.get('user')
       const query = c.req.valid('query')
-      const cycle = await loadCycle(c.req.valid('param'))
+      const [cycle, visible] = await Promise.all([loadCycle(c.req.valid('param')), visibleUnitsOf(db, user.id)])
       if (cycle.status !== 'CLASSIFIED') throw notClassifiedYet()
-      const visible = await visibleUnitsOf(db, user.id)
       const first = query.after === undefined
       const [found, summary] = await Promise.all([visibleResults(db, cycle.id, user, visible, query), first ? resultsSummary(db, cycle.id, user, visible) : undefined])
       const rows = page(c, found, query.limit)
