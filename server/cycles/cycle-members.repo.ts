@@ -10,58 +10,65 @@ export interface MemberRow extends CycleMember {
 }
 
 /**
- * The evaluations of a cycle in the given stages, with what scoring and reports need. Read as
- * simulation reads a province (50,000 documents): the columns named as the rows are used (no copy
- * of each row), the units' names (hundreds) read once rather than joined into every row.
- * `documents: 'leaders'`: only leaders carry their document (scored bottom-up after everyone else);
- * the others' are read a page at a time (`staffDocuments`) and never all held at once.
+ * The evaluations of a cycle in the given stages, with their documents and what scoring and
+ * reports need, by id. Tests and small cycles read them at once; simulation reads a province's
+ * 50,000 a page at a time (`memberPage`).
  */
-export async function loadMembers(db: Db, cycleId: number, stages: string[], { documents = 'all' }: { documents?: 'all' | 'leaders' } = {}): Promise<MemberRow[]> {
-  const leadersOnly = documents === 'leaders'
-  const [rows, units] = await Promise.all([
-    db
-      .selectFrom('evaluations as e')
-      .innerJoin('staff as s', 's.id', 'e.staff_id')
-      .select([
-        'e.id',
-        'e.staff_id as staffId',
-        'e.unit_id as unitId',
-        'e.position_code as positionCode',
-        'e.rule_role as ruleRole',
-        leadersOnly ? sql<Record<string, unknown>>`case when e.rule_role = 'leader' then e.data end`.as('data') : 'e.data',
-        leadersOnly ? sql<Record<string, unknown> | null>`case when e.rule_role = 'leader' then e.adjustments end`.as('adjustments') : 'e.adjustments',
-        'e.reviewer_ids as reviewerIds',
-        'e.ruleset_id as ruleSetId',
-        'e.stage',
-        's.full_name as fullName',
-      ])
-      .where('e.cycle_id', '=', cycleId)
-      .where('e.stage', 'in', stages)
-      .orderBy('e.id')
-      .execute(),
-    db.selectFrom('units').select(['id', 'name']).execute(),
-  ])
-  const unitNames = new Map(units.map((u) => [u.id, u.name]))
-  const members = rows as (typeof rows[number] & { unitName: string })[]
-  for (const m of members) {
-    m.unitName = unitNames.get(m.unitId)!
-    if (m.data === null) m.data = NOT_LOADED
+export async function loadMembers(db: Db, cycleId: number, stages: string[]): Promise<MemberRow[]> {
+  const unitNames = await unitNamesOf(db)
+  const members: MemberRow[] = []
+  for (let after = 0; ; ) {
+    const page = await memberPage(db, unitNames, cycleId, stages, after, MEMBER_PAGE)
+    members.push(...page)
+    if (page.length < MEMBER_PAGE) return members
+    after = page.at(-1)!.id
   }
+}
+
+const MEMBER_PAGE = 10_000
+
+/** Every unit's name by id (hundreds at a province): read once, never joined into each member's row. */
+export async function unitNamesOf(db: Db): Promise<Map<number, string>> {
+  const units = await db.selectFrom('units').select(['id', 'name']).execute()
+  return new Map(units.map((u) => [u.id, u.name]))
+}
+
+/**
+ * A page of a cycle's evaluations in the given stages, by id after `after`, each with its document:
+ * the columns named as the rows are used (no copy of each row).
+ */
+export async function memberPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], after: number, limit: number): Promise<MemberRow[]> {
+  const rows = await db
+    .selectFrom('evaluations as e')
+    .innerJoin('staff as s', 's.id', 'e.staff_id')
+    .select([
+      'e.id',
+      'e.staff_id as staffId',
+      'e.unit_id as unitId',
+      'e.position_code as positionCode',
+      'e.rule_role as ruleRole',
+      'e.data',
+      'e.adjustments',
+      'e.reviewer_ids as reviewerIds',
+      'e.ruleset_id as ruleSetId',
+      'e.stage',
+      's.full_name as fullName',
+    ])
+    .where('e.cycle_id', '=', cycleId)
+    .where('e.stage', 'in', stages)
+    .where('e.id', '>', after)
+    .orderBy('e.id')
+    .limit(limit)
+    .execute()
+  const members = rows as (typeof rows[number] & { unitName: string })[]
+  for (const m of members) m.unitName = unitNames.get(m.unitId)!
   return members
 }
 
-/** A page of the documents of members other than leaders, by id after `after`: what `loadMembers(…, { documents: 'leaders' })` leaves out. */
-export async function staffDocuments(db: Db, cycleId: number, stages: string[], after: number, limit: number): Promise<{ id: number; data: Record<string, unknown>; adjustments: Record<string, unknown> | null }[]> {
-  return db
-    .selectFrom('evaluations')
-    .select(['id', 'data', 'adjustments'])
-    .where('cycle_id', '=', cycleId)
-    .where('stage', 'in', stages)
-    .where('rule_role', '=', 'staff')
-    .where('id', '>', after)
-    .orderBy('id')
-    .limit(limit)
-    .execute()
+/** The rule-set versions a cycle's evaluations in the given stages pinned. */
+export async function cycleRuleSetIds(db: Db, cycleId: number, stages: string[]): Promise<number[]> {
+  const rows = await db.selectFrom('evaluations').select('ruleset_id').distinct().where('cycle_id', '=', cycleId).where('stage', 'in', stages).execute()
+  return rows.map((r) => r.ruleset_id)
 }
 
 /**
@@ -106,8 +113,8 @@ export async function loadRankingMembers(db: Db, cycleId: number): Promise<Ranki
   }))
 }
 
-/** The document of a member loaded without it: scoring it is a bug, and fails on every required input instead of passing silently. */
-const NOT_LOADED: Record<string, unknown> = Object.freeze({})
+/** The document of a member loaded without it (or let go once scored): scoring it is a bug, and fails on every required input instead of passing silently. */
+export const NOT_LOADED: Record<string, unknown> = Object.freeze({})
 
 /** Reads the documents (and adjustments) of the given members, in place, for scoring them. */
 export async function loadDocuments(db: Db, members: CycleMember[]): Promise<void> {

@@ -3,7 +3,7 @@ import type { Classified } from '../../rules/classify.js'
 import { LEVELS, type Level } from '../../rules/ruleset.types.js'
 import { classifyCycle, memberScore, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
 import { scoreDocumentEach } from '../evaluations/scoring.js'
-import { loadMembers, pinnedRuleSets, quotaCaps, staffDocuments, type MemberRow } from '../cycles/cycle-members.repo.js'
+import { cycleRuleSetIds, memberPage, NOT_LOADED, pinnedRuleSets, quotaCaps, unitNamesOf, type MemberRow } from '../cycles/cycle-members.repo.js'
 import type { Db } from '../db/database.js'
 
 type Distribution = Record<Level, number>
@@ -52,26 +52,26 @@ export interface ScoringSide {
 const STAGES = ['SELF_ASSESSMENT', 'UNIT_REVIEW', 'AWAITING_SIGN_OFF', 'SIGNED_OFF', 'CLASSIFIED']
 
 /**
- * Documents read and scored at a time while simulating over the database: a province's 50,000 are
- * never all held at once (they were 150 MB of the API's heap), and PostgreSQL reads the next page
- * while this one is scored.
+ * Evaluations read and scored at a time while simulating over the database: a province's 50,000
+ * documents are never all held at once (they were 150 MB of the API's heap), and PostgreSQL reads
+ * the next page while this one is scored.
  */
 const PAGE = 5000
 
 /**
  * Re-scores a cycle's evaluations with a candidate version beside what they pinned. The candidate
  * replaces the versions of its own code; evaluations pinned to other rule sets keep theirs. Reads
- * only, from one snapshot (the members and their documents, read in pages, agree).
+ * only, from one snapshot, in one pass: each page of evaluations with their documents, everyone but
+ * leaders scored with both versions as the page arrives and their documents let go.
  */
 export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: string }, candidate: RuleSetRef & { code: string }, cycleId: number, { pageSize = PAGE }: { pageSize?: number } = {}): Promise<SimulationReport> {
-  // Everyone but leaders scored as their documents are read; the rest (leaders, quota, ranks) once the snapshot is let go.
+  // Leaders (scored bottom-up once everyone else is), the quota and ranks once the snapshot is let go.
   const scored = await db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
-      const members = await loadMembers(trx, cycleId, STAGES, { documents: 'leaders' })
-      const pinned = await pinnedRuleSets(trx, members)
-      const caps = await quotaCaps(trx, cycleId)
+      const [unitNames, ruleSetIds, caps] = await Promise.all([unitNamesOf(trx), cycleRuleSetIds(trx, cycleId, STAGES), quotaCaps(trx, cycleId)])
+      const pinned = await pinnedRuleSets(trx, ruleSetIds.map((ruleSetId) => ({ ruleSetId })))
       const own = (m: CycleMember) => pinned.get(m.ruleSetId)!
       const before: ScoringSide = { ruleSetId: cycleDefault.id, quota: cycleDefault, of: own }
       const after: ScoringSide = {
@@ -79,22 +79,29 @@ export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: s
         quota: cycleDefault.code === candidate.code ? candidate : cycleDefault,
         of: (m) => (own(m).code === candidate.code ? candidate : own(m)),
       }
-      const byId = new Map(members.map((m) => [m.id, m]))
+      const members: MemberRow[] = []
       const known = [new Map<number, MemberScore>(), new Map<number, MemberScore>()] as const
-      let next = staffDocuments(trx, cycleId, STAGES, 0, pageSize)
+      let next = memberPage(trx, unitNames, cycleId, STAGES, 0, pageSize)
       for (;;) {
-        const documents = await next
+        const page = await next
         // The next page is asked for before this one is scored: PostgreSQL writes it out meanwhile.
-        if (documents.length === pageSize) {
-          next = staffDocuments(trx, cycleId, STAGES, documents.at(-1)!.id, pageSize)
+        if (page.length === pageSize) {
+          next = memberPage(trx, unitNames, cycleId, STAGES, page.at(-1)!.id, pageSize)
           // Awaited on the next turn; should scoring this page throw first, its failure is not left unhandled.
           next.catch(() => undefined)
         }
-        for (let from = 0; from < documents.length; from += SLICE) {
-          for (const d of documents.slice(from, from + SLICE)) scoreBoth(byId.get(d.id)!, d.data, d.adjustments, before, after, known)
+        for (let from = 0; from < page.length; from += SLICE) {
+          for (let i = from; i < Math.min(from + SLICE, page.length); i++) {
+            const m = page[i]!
+            members.push(m)
+            if (m.ruleRole === 'leader') continue
+            scoreBoth(m, m.data, m.adjustments, before, after, known)
+            m.data = NOT_LOADED
+            m.adjustments = null
+          }
           await setImmediate()
         }
-        if (documents.length < pageSize) break
+        if (page.length < pageSize) break
       }
       return { members, caps, before, after, known }
     })
