@@ -11,21 +11,12 @@ export interface MemberRow extends CycleMember {
 
 /**
  * The evaluations of a cycle in the given stages, with their documents and what scoring and
- * reports need, by id. Tests and small cycles read them at once; simulation reads a province's
- * 50,000 a page at a time (`memberPage`).
+ * reports need, by id, in one statement. Simulation reads a province's 50,000 a page at a time
+ * instead (`memberPage`).
  */
 export async function loadMembers(db: Db, cycleId: number, stages: string[]): Promise<MemberRow[]> {
-  const unitNames = await unitNamesOf(db)
-  const members: MemberRow[] = []
-  for (let after = 0; ; ) {
-    const page = await memberPage(db, unitNames, cycleId, stages, after, MEMBER_PAGE)
-    members.push(...page)
-    if (page.length < MEMBER_PAGE) return members
-    after = page.at(-1)!.id
-  }
+  return memberPage(db, await unitNamesOf(db), cycleId, stages, 0)
 }
-
-const MEMBER_PAGE = 10_000
 
 /** Every unit's name by id (hundreds at a province): read once, never joined into each member's row. */
 export async function unitNamesOf(db: Db): Promise<Map<number, string>> {
@@ -34,11 +25,11 @@ export async function unitNamesOf(db: Db): Promise<Map<number, string>> {
 }
 
 /**
- * A page of a cycle's evaluations in the given stages, by id after `after`, each with its document:
- * the columns named as the rows are used (no copy of each row).
+ * A page of a cycle's evaluations in the given stages, by id after `after` (every one without a
+ * `limit`), each with its document: the columns named as the rows are used (no copy of each row).
  */
-export async function memberPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], after: number, limit: number): Promise<MemberRow[]> {
-  const rows = await db
+export async function memberPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], after: number, limit?: number): Promise<MemberRow[]> {
+  let query = db
     .selectFrom('evaluations as e')
     .innerJoin('staff as s', 's.id', 'e.staff_id')
     .select([
@@ -58,8 +49,8 @@ export async function memberPage(db: Db, unitNames: ReadonlyMap<number, string>,
     .where('e.stage', 'in', stages)
     .where('e.id', '>', after)
     .orderBy('e.id')
-    .limit(limit)
-    .execute()
+  if (limit !== undefined) query = query.limit(limit)
+  const rows = await query.execute()
   const members = rows as (typeof rows[number] & { unitName: string })[]
   for (const m of members) m.unitName = unitNames.get(m.unitId)!
   return members
