@@ -7,8 +7,6 @@ export interface MemberRow extends CycleMember {
   stage: string
   fullName: string
   unitName: string
-  /** The scores it carries, read instead of its document where they may be reused (`PageOptions.reuse`); its `data` is then NOT_LOADED. */
-  stored?: Omit<StoredSummary, 'capped'> | null
 }
 
 /**
@@ -17,7 +15,7 @@ export interface MemberRow extends CycleMember {
  * instead (`memberPage`).
  */
 export async function loadMembers(db: Db, cycleId: number, stages: string[]): Promise<MemberRow[]> {
-  return memberPage(db, await unitNamesOf(db), cycleId, stages)
+  return memberPage(db, await unitNamesOf(db), cycleId, stages, 0)
 }
 
 /** Every unit's name by id (hundreds at a province): read once, never joined into each member's row. */
@@ -26,50 +24,26 @@ export async function unitNamesOf(db: Db): Promise<Map<number, string>> {
   return new Map(units.map((u) => [u.id, u.name]))
 }
 
-export interface PageOptions {
-  /** Evaluations by id after this one (0: from the first). */
-  after?: number
-  /** At most this many (every one without). */
-  limit?: number
-  /**
-   * Pinned version id → its content hash, for the versions whose scores the caller can take as
-   * they are stored: a member pinned to one of them whose stored scores are provably this document's
-   * by this very version (`reusableScores`' conditions, checked in SQL) comes with `stored` and
-   * without its document — neither read from PostgreSQL nor parsed.
-   */
-  reuse?: Readonly<Record<number, string>>
-}
-
 /**
- * A page of a cycle's evaluations in the given stages, by id, each with its document (or, see
- * `reuse`, the scores it carries): the columns named as the rows are used (no copy of each row).
+ * A page of a cycle's evaluations in the given stages, by id after `after` (every one without a
+ * `limit`), each with its document: the columns named as the rows are used (no copy of each row).
  */
-export async function memberPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], { after = 0, limit, reuse = {} }: PageOptions = {}): Promise<MemberRow[]> {
-  const ids = Object.keys(reuse).map(Number)
-  // reusableScores in SQL: the current round's scores are this document's (as loadRankingMembers
-  // checks), no adjustments, not a leader, not capped, scored by the pinned version as it is.
-  const reusable = ids.length
-    ? sql<boolean>`(e.ruleset_id = any(${ids}::int[]) and e.rule_role <> 'leader' and e.adjustments is null
-        and r.data = e.data and jsonb_typeof(r.scores) = 'object' and not (e.scores ? 'cap')
-        and e.scores ->> 'ruleSetId' = e.ruleset_id::text and e.scores ->> 'ruleHash' = ${JSON.stringify(reuse)}::jsonb ->> e.ruleset_id::text)`
-    : sql<boolean>`false`
+export async function memberPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], after: number, limit?: number): Promise<MemberRow[]> {
   let query = db
     .selectFrom('evaluations as e')
     .innerJoin('staff as s', 's.id', 'e.staff_id')
-    .leftJoin('evaluation_rounds as r', (j) => j.onRef('r.evaluation_id', '=', 'e.id').onRef('r.round', '=', 'e.round'))
     .select([
       'e.id',
       'e.staff_id as staffId',
       'e.unit_id as unitId',
       'e.position_code as positionCode',
       'e.rule_role as ruleRole',
-      sql<Record<string, unknown>>`case when ${reusable} then null else e.data end`.as('data'),
+      'e.data',
       'e.adjustments',
       'e.reviewer_ids as reviewerIds',
       'e.ruleset_id as ruleSetId',
       'e.stage',
       's.full_name as fullName',
-      sql<Omit<StoredSummary, 'capped'> | null>`case when ${reusable} then e.scores - 'trace' end`.as('stored'),
     ])
     .where('e.cycle_id', '=', cycleId)
     .where('e.stage', 'in', stages)
@@ -78,10 +52,7 @@ export async function memberPage(db: Db, unitNames: ReadonlyMap<number, string>,
   if (limit !== undefined) query = query.limit(limit)
   const rows = await query.execute()
   const members = rows as (typeof rows[number] & { unitName: string })[]
-  for (const m of members) {
-    m.unitName = unitNames.get(m.unitId)!
-    if (m.stored) m.data = NOT_LOADED
-  }
+  for (const m of members) m.unitName = unitNames.get(m.unitId)!
   return members
 }
 

@@ -1,9 +1,8 @@
 import { setImmediate } from 'node:timers/promises'
 import type { Classified } from '../../rules/classify.js'
-import { rebanded, scoresAlikeButBands } from '../../rules/evaluate.js'
 import { LEVELS, type Level } from '../../rules/ruleset.types.js'
 import { classifyCycle, memberScore, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
-import { scoreDocumentEach, type StoredScores } from '../evaluations/scoring.js'
+import { scoreDocumentEach } from '../evaluations/scoring.js'
 import { cycleRuleSetIds, memberPage, NOT_LOADED, pinnedRuleSets, quotaCaps, unitNamesOf, type MemberRow } from '../cycles/cycle-members.repo.js'
 import type { Db } from '../db/database.js'
 
@@ -65,13 +64,7 @@ const PAGE = 5000
  * only, from one snapshot, in one pass: each page of evaluations with their documents, everyone but
  * leaders scored with both versions as the page arrives and their documents let go.
  */
-export async function simulateCycle(
-  db: Db,
-  cycleDefault: RuleSetRef & { code: string },
-  candidate: RuleSetRef & { code: string },
-  cycleId: number,
-  { pageSize = PAGE, reuse = true }: { pageSize?: number; reuse?: boolean } = {},
-): Promise<SimulationReport> {
+export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: string }, candidate: RuleSetRef & { code: string }, cycleId: number, { pageSize = PAGE }: { pageSize?: number } = {}): Promise<SimulationReport> {
   // Leaders (scored bottom-up once everyone else is), the quota and ranks once the snapshot is let go.
   const scored = await db
     .transaction()
@@ -86,39 +79,29 @@ export async function simulateCycle(
         quota: cycleDefault.code === candidate.code ? candidate : cycleDefault,
         of: (m) => (own(m).code === candidate.code ? candidate : own(m)),
       }
-      // Versions a candidate leaves as they score but for the bands (or does not replace): their
-      // members' stored scores are read instead of their documents, where provably the documents'.
-      const reusable: Record<number, string> = {}
-      for (const [id, mine] of pinned) {
-        const theirs = mine.code === candidate.code ? candidate : mine
-        if (reuse && scoresAlikeButBands(mine.definition, theirs.definition)) reusable[id] = mine.hash
-      }
       const members: MemberRow[] = []
       const known = [new Map<number, MemberScore>(), new Map<number, MemberScore>()] as const
-      const page = (after: number) => memberPage(trx, unitNames, cycleId, STAGES, { after, limit: pageSize, reuse: reusable })
-      let next = page(0)
+      let next = memberPage(trx, unitNames, cycleId, STAGES, 0, pageSize)
       for (;;) {
-        const rows = await next
+        const page = await next
         // The next page is asked for before this one is scored: PostgreSQL writes it out meanwhile.
-        if (rows.length === pageSize) {
-          next = page(rows.at(-1)!.id)
+        if (page.length === pageSize) {
+          next = memberPage(trx, unitNames, cycleId, STAGES, page.at(-1)!.id, pageSize)
           // Awaited on the next turn; should scoring this page throw first, its failure is not left unhandled.
           next.catch(() => undefined)
         }
-        for (let from = 0; from < rows.length; from += SLICE) {
-          for (let i = from; i < Math.min(from + SLICE, rows.length); i++) {
-            const m = rows[i]!
+        for (let from = 0; from < page.length; from += SLICE) {
+          for (let i = from; i < Math.min(from + SLICE, page.length); i++) {
+            const m = page[i]!
             members.push(m)
             if (m.ruleRole === 'leader') continue
-            if (m.stored) reuseBoth(m, m.stored, before, after, known)
-            else scoreBoth(m, m.data, m.adjustments, before, after, known)
+            scoreBoth(m, m.data, m.adjustments, before, after, known)
             m.data = NOT_LOADED
             m.adjustments = null
-            m.stored = null
           }
           await setImmediate()
         }
-        if (rows.length < pageSize) break
+        if (page.length < pageSize) break
       }
       return { members, caps, before, after, known }
     })
@@ -253,19 +236,6 @@ function scoreBoth(m: MemberRow, data: Record<string, unknown>, adjustments: Rec
   const outcomes = scoreDocumentEach([before.definition, after.definition], data, adjustments, m.ruleRole, {}, SCORES_ONLY)
   known[0].set(m.id, memberScore(outcomes[0]!, before))
   known[1].set(m.id, memberScore(outcomes[1]!, after))
-}
-
-/**
- * A member other than a leader whose stored scores are its document's by its pinned version
- * (`memberPage`'s `reuse`): those scores on the baseline's side, and on the candidate's the same
- * rebanded (it scores alike but for the bands) — what scoring the document with each would give.
- */
-function reuseBoth(m: MemberRow, stored: NonNullable<MemberRow['stored']>, baseline: ScoringSide, candidate: ScoringSide, known: Known): void {
-  const before = baseline.of(m)
-  const after = candidate.of(m)
-  const scores: StoredScores = Object.assign(stored, { trace: [] })
-  known[0].set(m.id, { ok: true, scores })
-  known[1].set(m.id, { ok: true, scores: after === before ? scores : { ...rebanded(after.definition, scores), ruleSetId: after.id, ruleHash: after.hash } })
 }
 
 function side(score: MemberScore | undefined, classified: Classified | undefined): Side | null {
