@@ -64,8 +64,7 @@ export async function rulesBench(count: number, json = false): Promise<void> {
   const blockMs = loopDelay.max / 1e6
   const simMs = percentile(simRuns, 50)
   // A candidate that changes a formula: no value is shared between the versions (run second, so warmer).
-  const formulaCandidate: RuleSetDefinition = { ...def, computed: def.computed.map((c) => (c.key === 'task' && 'formula' in c ? { ...c, formula: { '*': [0.7, { '/': [{ '+': [{ var: 'a' }, { var: 'b' }, { var: 'c' }] }, 3] }] } } : c)) }
-  const [, simFormulaMs] = await simulate(formulaCandidate, 3)
+  const [, simFormulaMs] = await simulate(formulaChanged(def), 3)
   const [, rawTwiceMs] = timedSync(() => {
     raw()
     raw()
@@ -93,6 +92,11 @@ export async function rulesBench(count: number, json = false): Promise<void> {
     ...environment('none'),
   }
   if (json) console.log(JSON.stringify(figures))
+}
+
+/** The rule set with its task formula changed (0,7 × the mean of a, b, c): a candidate whose values share nothing with its base. */
+export function formulaChanged(def: RuleSetDefinition): RuleSetDefinition {
+  return { ...def, computed: def.computed.map((c) => (c.key === 'task' && 'formula' in c ? { ...c, formula: { '*': [0.7, { '/': [{ '+': [{ var: 'a' }, { var: 'b' }, { var: 'c' }] }, 3] }] } } : c)) }
 }
 
 /** Units of 100: one head (scored as a leader, reviewing the unit) and 99 staff with three products each. */
