@@ -2,8 +2,8 @@ import { setImmediate } from 'node:timers/promises'
 import type { Classified } from '../../rules/classify.js'
 import { LEVELS, type Level } from '../../rules/ruleset.types.js'
 import { classifyCycle, memberScore, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
-import { scoreDocumentEach } from '../evaluations/scoring.js'
-import { cycleRuleSetIds, memberPage, NOT_LOADED, pinnedRuleSets, quotaCaps, unitNamesOf, type MemberRow } from '../cycles/cycle-members.repo.js'
+import { scoreDocumentEach, type ScoreOutcome, type StoredScores } from '../evaluations/scoring.js'
+import { cycleRuleSetIds, documentPage, NOT_LOADED, pinnedRuleSets, quotaCaps, unitNamesOf, type MemberRow } from '../cycles/cycle-members.repo.js'
 import type { Db } from '../db/database.js'
 
 type Distribution = Record<Level, number>
@@ -81,23 +81,27 @@ export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: s
       }
       const members: MemberRow[] = []
       const known = [new Map<number, MemberScore>(), new Map<number, MemberScore>()] as const
-      let next = memberPage(trx, unitNames, cycleId, STAGES, 0, pageSize)
+      let next = documentPage(trx, unitNames, cycleId, STAGES, 0, pageSize)
       for (;;) {
         const page = await next
         // The next page is asked for before this one is scored: PostgreSQL writes it out meanwhile.
         if (page.length === pageSize) {
-          next = memberPage(trx, unitNames, cycleId, STAGES, page.at(-1)!.id, pageSize)
+          next = documentPage(trx, unitNames, cycleId, STAGES, page.at(-1)!.id, pageSize)
           // Awaited on the next turn; should scoring this page throw first, its failure is not left unhandled.
           next.catch(() => undefined)
         }
         for (let from = 0; from < page.length; from += SLICE) {
           for (let i = from; i < Math.min(from + SLICE, page.length); i++) {
-            const m = page[i]!
+            const row = page[i]!
+            // Each document parsed as it is scored and let go after; the row itself becomes the member (no copy).
+            const data = JSON.parse(row.data) as Record<string, unknown>
+            const adjustments = row.adjustments === null ? null : (JSON.parse(row.adjustments) as Record<string, unknown>)
+            const m = row as unknown as MemberRow
             members.push(m)
-            if (m.ruleRole === 'leader') continue
-            scoreBoth(m, m.data, m.adjustments, before, after, known)
-            m.data = NOT_LOADED
-            m.adjustments = null
+            // Leaders keep theirs: they are scored once everyone else is.
+            m.data = m.ruleRole === 'leader' ? data : NOT_LOADED
+            m.adjustments = m.ruleRole === 'leader' ? adjustments : null
+            scoreBoth(m, data, adjustments, before, after, known)
           }
           await setImmediate()
         }
@@ -234,8 +238,24 @@ function scoreBoth(m: MemberRow, data: Record<string, unknown>, adjustments: Rec
   const before = baseline.of(m)
   const after = candidate.of(m)
   const outcomes = scoreDocumentEach([before.definition, after.definition], data, adjustments, m.ruleRole, {}, SCORES_ONLY)
-  known[0].set(m.id, memberScore(outcomes[0]!, before))
-  known[1].set(m.id, memberScore(outcomes[1]!, after))
+  known[0].set(m.id, kept(outcomes[0]!, before, baseline.quota))
+  known[1].set(m.id, kept(outcomes[1]!, after, candidate.quota))
+}
+
+const NO_TRACE: StoredScores['trace'] = Object.freeze([]) as unknown as StoredScores['trace']
+
+/**
+ * What a comparison keeps of a member's scores until the quota and ranks: the total, the levels and
+ * override, and of the values only those the side's quota ranks by (its tie-break keys). Two sides
+ * of 50,000 values records held to the end were most of what each young-generation collection
+ * copied and promoted.
+ */
+function kept(outcome: ScoreOutcome, ruleSet: RuleSetRef, quota: RuleSetRef): MemberScore {
+  if (!outcome.ok) return memberScore(outcome, ruleSet)
+  const r = outcome.result
+  const values: Record<string, number | null> = {}
+  for (const key of quota.definition.quota.tieBreak) values[key] = r.values[key] ?? null
+  return { ok: true, scores: { values, total: r.total, baseLevel: r.baseLevel, level: r.level, override: r.override, trace: NO_TRACE, ruleSetId: ruleSet.id, ruleHash: ruleSet.hash } }
 }
 
 function side(score: MemberScore | undefined, classified: Classified | undefined): Side | null {

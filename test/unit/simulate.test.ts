@@ -69,6 +69,11 @@ const candidates: [string, RuleSetDefinition][] = [
   // Leaders only, so the sample stays quick: each refusal takes the whole budget (some 10 ms).
   ['a runaway override for leaders (their budget failure; values shared)', { ...base, overrides: [...base.overrides, { code: 'RUNAWAY', level: 'KHT', label: { vi: 'x', en: 'x' }, when: { if: [{ '==': [{ var: 'role' }, 'leader'] }, nestedReduceAttack(), false] } }] }],
   ['nothing', structuredClone(base)],
+  // Many more HTXS, cut by values the baseline's quota does not rank by: each side keeps the values its own quota needs.
+  [
+    'the quota (who is cut ranked by innovation, then ethics) and bands that make many HTXS',
+    { ...base, bands: [{ level: 'HTXS', min: 70 }, { level: 'HTT', min: 55 }, { level: 'HT', min: 45 }, { level: 'KHT', min: null }], quota: { ...base.quota, tieBreak: ['innovationScore', 'ethicsScore'] } },
+  ],
 ]
 
 describe('simulate: both versions at once, as each alone', () => {
