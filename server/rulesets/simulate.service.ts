@@ -251,11 +251,14 @@ const NO_TRACE: StoredScores['trace'] = Object.freeze([]) as unknown as StoredSc
  * copied and promoted.
  */
 function kept(outcome: ScoreOutcome, ruleSet: RuleSetRef, quota: RuleSetRef): MemberScore {
-  if (!outcome.ok) return memberScore(outcome, ruleSet)
-  const r = outcome.result
+  const score = memberScore(outcome, ruleSet)
+  if (!score.ok) return score
+  // memberScore's scores are a new record (its values the result's own): narrowed in place.
   const values: Record<string, number | null> = {}
-  for (const key of quota.definition.quota.tieBreak) values[key] = r.values[key] ?? null
-  return { ok: true, scores: { values, total: r.total, baseLevel: r.baseLevel, level: r.level, override: r.override, trace: NO_TRACE, ruleSetId: ruleSet.id, ruleHash: ruleSet.hash } }
+  for (const key of quota.definition.quota.tieBreak) values[key] = score.scores.values[key] ?? null
+  score.scores.values = values
+  score.scores.trace = NO_TRACE
+  return score
 }
 
 function side(score: MemberScore | undefined, classified: Classified | undefined): Side | null {
