@@ -12,25 +12,18 @@ export interface MemberRow extends CycleMember {
 /**
  * The evaluations of a cycle in the given stages, with their documents and what scoring and
  * reports need, by id, in one statement. Simulation reads a province's 50,000 a page at a time
- * instead (`memberPage`).
+ * instead, parsing each document as it scores it (`documentPage`).
  */
 export async function loadMembers(db: Db, cycleId: number, stages: string[]): Promise<MemberRow[]> {
-  return memberPage(db, await unitNamesOf(db), cycleId, stages, 0)
+  const members = await documentPage(db, await unitNamesOf(db), cycleId, stages, 0)
+  for (const m of members) Object.assign(m, { data: JSON.parse(m.data) as unknown, adjustments: m.adjustments === null ? null : (JSON.parse(m.adjustments) as unknown) })
+  return members as unknown as MemberRow[]
 }
 
 /** Every unit's name by id (hundreds at a province): read once, never joined into each member's row. */
 export async function unitNamesOf(db: Db): Promise<Map<number, string>> {
   const units = await db.selectFrom('units').select(['id', 'name']).execute()
   return new Map(units.map((u) => [u.id, u.name]))
-}
-
-/**
- * A page of a cycle's evaluations in the given stages, by id after `after` (every one without a
- * `limit`), each with its document: the columns named as the rows are used (no copy of each row).
- */
-export async function memberPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], after: number, limit?: number): Promise<MemberRow[]> {
-  const rows = await membersAfter(db, cycleId, stages, after, limit).select(['e.data', 'e.adjustments']).execute()
-  return named(rows, unitNames)
 }
 
 /** A member as `documentPage` reads it: its document and adjustments still the JSON text PostgreSQL sent. */
@@ -40,20 +33,14 @@ export interface MemberText extends Omit<MemberRow, 'data' | 'adjustments'> {
 }
 
 /**
- * `memberPage` with each document (and adjustments) left as JSON text, for a reader that parses one
- * just before using it and lets it go just after: simulation, whose 5,000 documents a page parsed
- * at once outlived young-generation collections and were copied and promoted with every page.
+ * A page of a cycle's evaluations in the given stages, by id after `after` (every one without a
+ * `limit`), the columns named as the rows are used (no copy of each row), each document and its
+ * adjustments left as JSON text for the reader to parse one at a time: simulation parses one just
+ * before scoring it and lets it go just after — a page of 5,000 parsed at once outlived
+ * young-generation collections and was copied and promoted with every page.
  */
-export async function documentPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], after: number, limit: number): Promise<MemberText[]> {
-  const rows = await membersAfter(db, cycleId, stages, after, limit)
-    .select([sql<string>`e.data::text`.as('data'), sql<string | null>`e.adjustments::text`.as('adjustments')])
-    .execute()
-  return named(rows, unitNames)
-}
-
-/** The query of a page of members, by id after `after`, with every column but the document and adjustments. */
-function membersAfter(db: Db, cycleId: number, stages: string[], after: number, limit?: number) {
-  const query = db
+export async function documentPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], after: number, limit?: number): Promise<MemberText[]> {
+  let query = db
     .selectFrom('evaluations as e')
     .innerJoin('staff as s', 's.id', 'e.staff_id')
     .select([
@@ -62,6 +49,8 @@ function membersAfter(db: Db, cycleId: number, stages: string[], after: number, 
       'e.unit_id as unitId',
       'e.position_code as positionCode',
       'e.rule_role as ruleRole',
+      sql<string>`e.data::text`.as('data'),
+      sql<string | null>`e.adjustments::text`.as('adjustments'),
       'e.reviewer_ids as reviewerIds',
       'e.ruleset_id as ruleSetId',
       'e.stage',
@@ -71,12 +60,9 @@ function membersAfter(db: Db, cycleId: number, stages: string[], after: number, 
     .where('e.stage', 'in', stages)
     .where('e.id', '>', after)
     .orderBy('e.id')
-  return limit === undefined ? query : query.limit(limit)
-}
-
-/** The rows with their unit's name set in place (no copy of each row). */
-function named<R extends { unitId: number }>(rows: R[], unitNames: ReadonlyMap<number, string>): (R & { unitName: string })[] {
-  const members = rows as (R & { unitName: string })[]
+  if (limit !== undefined) query = query.limit(limit)
+  const rows = await query.execute()
+  const members = rows as (typeof rows[number] & { unitName: string })[]
   for (const m of members) m.unitName = unitNames.get(m.unitId)!
   return members
 }

@@ -98,9 +98,14 @@ export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: s
             const adjustments = row.adjustments === null ? null : (JSON.parse(row.adjustments) as Record<string, unknown>)
             const m = row as unknown as MemberRow
             members.push(m)
-            // Leaders keep theirs: they are scored once everyone else is.
-            m.data = m.ruleRole === 'leader' ? data : NOT_LOADED
-            m.adjustments = m.ruleRole === 'leader' ? adjustments : null
+            if (m.ruleRole === 'leader') {
+              // Leaders keep theirs: they are scored once everyone else is.
+              m.data = data
+              m.adjustments = adjustments
+              continue
+            }
+            m.data = NOT_LOADED
+            m.adjustments = null
             scoreBoth(m, data, adjustments, before, after, known)
           }
           await setImmediate()
