@@ -22,7 +22,7 @@ import { startProcess, type ProductProcess } from '../test/support/topology.js'
 import { emptyWorkflow } from './bare.workflows.js'
 import { doc } from '../test/support/documents.js'
 import { formulaChanged } from './rules.bench.js'
-import { environment, fmt, percentile, pool, timed, untilQuiet } from './stats.js'
+import { cpuWindow, environment, fmt, percentile, pool, postgresPids, serverTiming, timed, untilQuiet } from './stats.js'
 
 const UNITS = 400
 /** Self-assessments of the default rule set that differ from person to person (some reach HTXS). */
@@ -63,7 +63,7 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     const [org, seedMs] = await timed(() => seedProvince(db, staffCount))
     print(`seeded ${staffCount} staff in ${fmt(seedMs / 1000, 1)} s`)
 
-    const env = { ...process.env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: dev.address, TASK_QUEUE: 'bench-scale', WEB_APP: '0', PAYLOAD_KEY: payloadKey, SEED_DEMO: '0' }
+    const env = { ...process.env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: dev.address, TASK_QUEUE: 'bench-scale', WEB_APP: '0', PAYLOAD_KEY: payloadKey, SEED_DEMO: '0', SERVER_TIMING: '1' }
     const port = await freePort()
     // The built product, as production runs it (`npm run server`, `npm run worker`): no TypeScript
     // loader, the prebuilt workflow bundle (bundling at start alone took the worker past 1 GiB).
@@ -128,30 +128,46 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     // measures the backlog (earlier runs: a read by id waited 0,6–1,7 s at the 95th percentile).
     const settleMs = await settled(1_800_000)
     print(`the launch's backlog (each workflow's first task) worked off ${fmt(settleMs / 1000, 0)} s after the launch answered`)
+    /** One read as the head: the API's own time for it (its Server-Timing total). */
+    const readOnce = async (path: string) => {
+      const res = await fetch(base + path, { headers: { authorization: `Bearer ${headToken}` } })
+      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`)
+      await res.json()
+      return serverTiming(res.headers.get('server-timing')).find(([name]) => name === 'total')?.[1] ?? Number.NaN
+    }
+    // Where a read's time went: the cores each process used while it was measured.
+    const cpuGroups = { api: () => [api.child.pid!], worker: () => [worker.child.pid!], temporal: () => [dev.process.pid!], postgresql: postgresPids, bench: () => [process.pid] }
     const read = async (path: () => string, think: number, seconds: number) => {
       const samples: number[] = []
+      const inApi: number[] = []
       const until = performance.now() + seconds * 1000
       const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
+      const cores = cpuWindow(cpuGroups)
       await Promise.all(Array.from({ length: READ_CLIENTS }, async () => {
         if (think) await pause(think * Math.random())
         while (performance.now() < until) {
-          samples.push((await timed(() => call('GET', path(), headToken)))[1])
+          const [apiMs, ms] = await timed(() => readOnce(path()))
+          samples.push(ms)
+          inApi.push(apiMs)
           if (think) await pause(think * (0.5 + Math.random()))
         }
       }))
-      return { p95: percentile(samples, 95), perSecond: samples.length / seconds }
+      return { p95: percentile(samples, 95), perSecond: samples.length / seconds, apiP95: percentile(inApi, 95), cores: cores() }
     }
+    /** A read's p95 beside the API's own p95 for it and the cores each process used meanwhile. */
+    const whereItWent = (name: string, r: Awaited<ReturnType<typeof read>>) =>
+      print(`  ${name}: p95 ${fmt(r.p95)} ms, in the API ${fmt(r.apiP95)} ms; cores used — ${Object.entries(r.cores).map(([p, n]) => `${p} ${fmt(n, 2)}`).join(', ')}`)
     const readPaths = {
       pk: () => `/api/evaluations/${sample[Math.floor(Math.random() * sample.length)]!.id}`,
       inbox: () => '/api/evaluations?assignedToMe=true',
       board: () => `/api/evaluations?cycleId=${cycle.id}&unitId=${unit.id}`,
       results: () => `/api/cycles/${cycle.id}/results`,
     }
-    const users: Record<string, { p95: number; perSecond: number }> = {}
-    const saturated: Record<string, { p95: number; perSecond: number }> = {}
+    const users: Record<string, Awaited<ReturnType<typeof read>>> = {}
+    const saturated: Record<string, Awaited<ReturnType<typeof read>>> = {}
     // Each path answered a few times first (the API's first calls compile its code paths).
     const warm = async (path: () => string) => {
-      for (let i = 0; i < 20; i++) await call('GET', path(), headToken)
+      for (let i = 0; i < 20; i++) await readOnce(path())
     }
     for (const path of [readPaths.pk, readPaths.inbox, readPaths.board]) await warm(path)
     for (const name of ['pk', 'inbox', 'board'] as const) {
@@ -221,6 +237,8 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     print(`  (50 users, each opening a page about once a second: ${fmt(users['inbox']!.perSecond, 0)} requests/s; the same 50 clients with no pause —`)
     for (const name of ['inbox', 'board', 'results', 'pk'] as const) print(`   ${name.padEnd(8)} ${fmt(saturated[name]!.perSecond, 0).padStart(6)} requests/s, p95 ${ms(saturated[name]!.p95)}`)
     print('   the API\'s capacity with the clients, PostgreSQL and the API on the same two cores)')
+    print('  where the 50 users\' reads went (p95 as the clients saw it, p95 inside the API, cores each process used):')
+    for (const [name, r] of [...Object.entries(users), ['pk before results', resultsPk] as const]) whereItWent(name, r)
     row(`ranking + classification of ${staffCount}`, `${fmt(rankMs / 1000, 2)} s`, '< 10 s')
     row(`simulate a band change over ${staffCount}`, `${fmt(simulateMs / 1000, 2)} s`, '< 1 s')
     row('  the same, a second time', `${fmt(simulateAgainMs / 1000, 2)} s`, '—')
@@ -229,7 +247,7 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     row('API peak memory', `${fmt(apiPeakMiB, 0)} MiB`, '< 512 MiB')
     row('worker peak memory', `${fmt(workerPeakMiB, 0)} MiB`, '< 512 MiB')
     if (json) {
-      console.log(JSON.stringify({ suite: 'scale', staff: staffCount, launchRatio: launchRate / bareRate, launchRate, bareStartRate: bareRate, inboxP95Ms: users['inbox']!.p95, boardP95Ms: users['board']!.p95, resultsP95Ms: users['results'].p95, pkP95Ms: users['pk']!.p95, resultsPkP95Ms: resultsPk.p95, settleSeconds: settleMs / 1000, saturated, rankSeconds: rankMs / 1000, simulateSeconds: simulateMs / 1000, simulateAgainSeconds: simulateAgainMs / 1000, simulateFormulaSeconds: simulateFormulaMs / 1000, resultsXlsxSeconds: exportMs / 1000, apiPeakMiB, workerPeakMiB, ...environment('postgresql'), temporal: 'dev server' }))
+      console.log(JSON.stringify({ suite: 'scale', staff: staffCount, launchRatio: launchRate / bareRate, launchRate, bareStartRate: bareRate, inboxP95Ms: users['inbox']!.p95, boardP95Ms: users['board']!.p95, resultsP95Ms: users['results'].p95, resultsApiP95Ms: users['results'].apiP95, pkP95Ms: users['pk']!.p95, resultsPkP95Ms: resultsPk.p95, settleSeconds: settleMs / 1000, saturated, rankSeconds: rankMs / 1000, simulateSeconds: simulateMs / 1000, simulateAgainSeconds: simulateAgainMs / 1000, simulateFormulaSeconds: simulateFormulaMs / 1000, resultsXlsxSeconds: exportMs / 1000, apiPeakMiB, workerPeakMiB, ...environment('postgresql'), temporal: 'dev server' }))
     }
     await bareConnection.close()
   } finally {

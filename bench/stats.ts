@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 
 /** Percentile of a sample (nearest rank). */
@@ -77,4 +77,43 @@ export async function untilQuiet(threshold = 0.1, maxMs = 600_000, waiting: () =
     if (quietFor >= 2000) break
   }
   return performance.now() - start
+}
+
+/** CPU time (clock ticks, user + system) of a process so far; 0 once it is gone. */
+function processTicks(pid: number): number {
+  try {
+    // The fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ')
+    return Number(fields[11]) + Number(fields[12])
+  } catch {
+    return 0
+  }
+}
+
+/** Every PostgreSQL server process on this machine (the server and its backends). */
+export function postgresPids(): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres'
+    } catch {
+      return false
+    }
+  })
+}
+
+/**
+ * How many cores each group of processes used from now until the returned function is called
+ * (1 = one core busy all the time): where a read's time went while it was measured. A group's
+ * processes are listed again at the end (a backend started meanwhile counts from its start).
+ */
+export function cpuWindow(groups: Record<string, () => readonly number[]>): () => Record<string, number> {
+  const start = performance.now()
+  const before = new Map<number, number>()
+  for (const of of Object.values(groups)) for (const pid of of()) before.set(pid, processTicks(pid))
+  return () => {
+    const seconds = (performance.now() - start) / 1000
+    // Linux counts CPU time in USER_HZ = 100 ticks a second.
+    const used = (pids: readonly number[]) => [...new Set(pids)].reduce((sum, pid) => sum + processTicks(pid) - (before.get(pid) ?? 0), 0)
+    return Object.fromEntries(Object.entries(groups).map(([name, of]) => [name, used(of()) / 100 / seconds]))
+  }
 }
