@@ -104,7 +104,8 @@ export function postgresPids(): number[] {
 /**
  * How many cores each group of processes used from now until the returned function is called
  * (1 = one core busy all the time): where a read's time went while it was measured. A group's
- * processes are listed again at the end (a backend started meanwhile counts from its start).
+ * processes are listed again at the end (a backend started meanwhile counts from its start; one
+ * gone meanwhile, as none).
  */
 export function cpuWindow(groups: Record<string, () => readonly number[]>): () => Record<string, number> {
   const start = performance.now()
@@ -113,7 +114,8 @@ export function cpuWindow(groups: Record<string, () => readonly number[]>): () =
   return () => {
     const seconds = (performance.now() - start) / 1000
     // Linux counts CPU time in USER_HZ = 100 ticks a second.
-    const used = (pids: readonly number[]) => [...new Set(pids)].reduce((sum, pid) => sum + processTicks(pid) - (before.get(pid) ?? 0), 0)
+    // A process gone meanwhile counts as none (its last figures went with it), never below zero.
+    const used = (pids: readonly number[]) => [...new Set(pids)].reduce((sum, pid) => sum + Math.max(0, processTicks(pid) - (before.get(pid) ?? 0)), 0)
     return Object.fromEntries(Object.entries(groups).map(([name, of]) => [name, used(of()) / 100 / seconds]))
   }
 }
