@@ -84,6 +84,11 @@ describe('actions: idempotency keys, expected versions, status codes, conflict d
     const own = (await t.api('GET', `/api/evaluations?cycleId=${cycleId}&assignedToMe=true`, other)).body[0]
     expect((await call('PUT', `/api/evaluations/${own.id}/self-assessment`, other, { data: doc(9, 9) })).status).toBe(200)
     expect((await call('POST', `/api/evaluations/${own.id}/submit`, other, {})).status).toBe(200)
+    // The workflow's own projection of v2 runs after the answer (the API wrote it through first): wait
+    // for it, or it could write v2 again after the loss below and leave the reconciler nothing to do.
+    const ownStaff = await t.system.db.selectFrom('evaluations').select('staff_id').where('id', '=', own.id).executeTakeFirstOrThrow()
+    const wf = t.system.client.workflow.getHandle(evaluationWorkflowId(cycleId, ownStaff.staff_id))
+    await eventually(async () => (await wf.query(evaluationStateQuery)).projectedVersion >= 2, 30_000, 'workflow projected v2')
     // As if the submit's projection had been lost (a restored backup): the row and its ledger are back at v1.
     await t.system.db.updateTable('evaluations').set({ stage: 'SELF_ASSESSMENT', version: 1 }).where('id', '=', own.id).execute()
     await t.system.db.deleteFrom('evaluation_transitions').where('evaluation_id', '=', own.id).where('version', '=', 2).execute()
