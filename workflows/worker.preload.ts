@@ -22,7 +22,17 @@ import { allocatorChoice } from './allocator.js'
  *    Turned off, the SDK says once per workflow thread that stack trace collection is disabled and
  *    the query answers that it is not enabled. WORKFLOW_STACK_TRACES=1 keeps it, to see where a
  *    stuck workflow waits.
+ * 3. **Small Buffers cut from 8 KiB pools, not 64 KiB.** Node 24 raised `Buffer.poolSize` from
+ *    8 KiB to 64 KiB, and a small Buffer kept alive keeps its whole pool alive. The SDK keeps each
+ *    cached workflow's last task (its encoded completion, its activation's payloads) until the
+ *    workflow leaves the cache; while a launch encrypts thousands of starts in the same process,
+ *    the pools fill with its garbage between two tasks, so each workflow cached meanwhile held a
+ *    pool of its own: ~50 KiB apiece, 26 MiB at 10,000 staff and 105–125 MiB at 50,000, the
+ *    worker's peak (README, "Where the 50,000 peak comes from"). With 8 KiB pools: 4–7 MiB at 10,000.
+ *    (The pool Node made at start keeps its 64 KiB until it is used up: the next ones are 8 KiB.)
  */
+
+Buffer.poolSize = 8 * 1024
 
 if (isMainThread) {
   const allocator = allocatorChoice(process.env)
