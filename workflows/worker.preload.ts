@@ -5,7 +5,7 @@ import { allocatorChoice } from './allocator.js'
 /**
  * Loaded first in a worker process (`node --import`: package.json's `worker`, the
  * tests' worker processes), before the Temporal SDK, in the main thread and again in each
- * workflow thread. It sets up the two things that decide the worker's memory (README, "The
+ * workflow thread. It sets up the three things that decide the worker's memory (README, "The
  * worker's memory"):
  *
  * 1. **jemalloc.** The SDK's core (Rust, on its own threads) allocates and frees per workflow task;
