@@ -56,43 +56,58 @@ export function reusableScores(m: Pick<RankingMember, 'ruleRole' | 'stored' | 'd
 const MAX_PASSES = 12
 
 /**
- * Scores a whole cycle, each evaluation with its pinned rule set (or a what-if one). Leaders' `subordinatesNotCompleted` comes from their
- * direct subordinates' levels (before quota: the quota never makes anyone KHT), re-scored bottom-up
- * until nothing changes. Pure: used by ranking (of record) and by simulation (what-if), which
- * passes the scores of members other than leaders it already has (`known`: they depend on no one),
- * completed in place with the others' and returned.
+ * Scores a whole cycle, each evaluation with its pinned rule set (or a what-if one), into one score
+ * per member by position. Leaders' `subordinatesNotCompleted` comes from their direct subordinates'
+ * levels (before quota: the quota never makes anyone KHT), re-scored bottom-up until nothing
+ * changes. Pure: used by ranking (of record) and by simulation (what-if), which passes the scores of
+ * members other than leaders it already has (`known`, by position: they depend on no one).
+ * Positions, not maps keyed by id: a province's 50,000 members went through three such maps per
+ * version simulated (a staff member is in a cycle once: the `evaluations_cycle_staff` constraint).
  */
-export function scoreCycle(ruleSetOf: (m: CycleMember) => RuleSetRef, members: CycleMember[], options: { explain?: boolean } = {}, known?: Map<number, MemberScore>): Map<number, MemberScore> {
-  const out = known ?? new Map<number, MemberScore>()
-  const levelByStaff = new Map<number, Level>()
-  const subordinatesOf = new Map<number, number[]>()
-  for (const m of members) {
-    for (const reviewer of m.reviewerIds) {
-      const list = subordinatesOf.get(reviewer)
-      if (list) list.push(m.staffId)
-      else subordinatesOf.set(reviewer, [m.staffId])
+export function scoreCycle(ruleSetOf: (m: CycleMember) => RuleSetRef, members: CycleMember[], options: { explain?: boolean } = {}, known?: readonly (MemberScore | undefined)[]): MemberScore[] {
+  const out = new Array<MemberScore>(members.length)
+  const levels = new Array<Level | undefined>(members.length)
+  // Each leader's direct subordinates (positions): only leaders' scores depend on anyone's.
+  const leaders: number[] = []
+  const leaderByStaff = new Map<number, number>()
+  for (let i = 0; i < members.length; i++) {
+    if (members[i]!.ruleRole !== 'leader') continue
+    leaderByStaff.set(members[i]!.staffId, leaders.length)
+    leaders.push(i)
+  }
+  const subordinates = leaders.map((): number[] => [])
+  for (let i = 0; i < members.length; i++) {
+    const reviewers = members[i]!.reviewerIds
+    for (let r = 0; r < reviewers.length; r++) {
+      const leader = leaderByStaff.get(reviewers[r]!)
+      if (leader !== undefined) subordinates[leader]!.push(i)
     }
   }
-  const score = (m: CycleMember) => {
-    const notCompleted = (subordinatesOf.get(m.staffId) ?? []).filter((s) => levelByStaff.get(s) === 'KHT').length
-    const extra = m.ruleRole === 'leader' ? { leader: { subordinatesNotCompleted: notCompleted } } : {}
+  const score = (i: number, extra: Record<string, unknown>) => {
+    const m = members[i]!
     const ruleSet = ruleSetOf(m)
     const result = memberScore(scoreDocument(ruleSet.definition, m.data, m.adjustments, m.ruleRole, extra, options), ruleSet)
-    out.set(m.id, result)
-    const before = levelByStaff.get(m.staffId)
-    if (result.ok) levelByStaff.set(m.staffId, result.scores.level)
+    out[i] = result
+    const before = levels[i]
+    if (result.ok) levels[i] = result.scores.level
     return result.ok && before !== result.scores.level
   }
-  for (const m of members) {
-    if (m.ruleRole === 'leader') continue
-    const result = known?.get(m.id)
-    if (!result) score(m)
-    else if (result.ok) levelByStaff.set(m.staffId, result.scores.level)
+  const NO_EXTRA = {}
+  for (let i = 0; i < members.length; i++) {
+    if (members[i]!.ruleRole === 'leader') continue
+    const result = known?.[i]
+    if (!result) score(i, NO_EXTRA)
+    else {
+      out[i] = result
+      if (result.ok) levels[i] = result.scores.level
+    }
   }
-  const leaders = members.filter((m) => m.ruleRole === 'leader')
   for (let pass = 0, changed = true; changed && pass < MAX_PASSES; pass++) {
     changed = false
-    for (const l of leaders) if (score(l)) changed = true
+    leaders.forEach((i, l) => {
+      const notCompleted = subordinates[l]!.filter((s) => levels[s] === 'KHT').length
+      if (score(i, { leader: { subordinatesNotCompleted: notCompleted } })) changed = true
+    })
   }
   return out
 }
@@ -102,11 +117,12 @@ export function memberScore(outcome: ScoreOutcome, ruleSet: RuleSetRef): MemberS
   return outcome.ok ? { ok: true, scores: storedScores(outcome.result, ruleSet.id, ruleSet.hash) } : { ok: false, code: outcome.code, message: outcome.en, vi: outcome.vi }
 }
 
-/** The quota (the cycle's default rule set's policy) and ranks over the members that scored; `cappedLevels` (evaluation → level) lowers a leader to their unit's level before the quota. */
-export function classifyCycle(ruleSet: RuleSetRef, members: CycleMember[], scores: Map<number, MemberScore>, capByUnit: ReadonlyMap<number, number>, cappedLevels: ReadonlyMap<number, Level> = new Map()): Classified[] {
+/** The quota (the cycle's default rule set's policy) and ranks over the members that scored (`scores` by position); `cappedLevels` (evaluation → level) lowers a leader to their unit's level before the quota. */
+export function classifyCycle(ruleSet: RuleSetRef, members: CycleMember[], scores: readonly (MemberScore | undefined)[], capByUnit: ReadonlyMap<number, number>, cappedLevels: ReadonlyMap<number, Level> = new Map()): Classified[] {
   const candidates: Candidate[] = []
-  for (const m of members) {
-    const s = scores.get(m.id)
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i]!
+    const s = scores[i]
     if (s?.ok) candidates.push({ id: m.id, unitId: m.unitId, positionCode: m.positionCode, level: cappedLevels.get(m.id) ?? s.scores.level, values: s.scores.values })
   }
   // One row per candidate, in the members' order (simulation reads them by position).

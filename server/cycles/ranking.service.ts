@@ -39,22 +39,21 @@ export async function rankCycle(db: Db, cycleId: number, progress: (done: number
     const pinned = await pinnedRuleSets(trx, rows)
     const ruleSetOf = (m: CycleMember) => pinned.get(m.ruleSetId)!
     // The scores a person carries from their approval, when provably what scoring would give now; everyone else (leaders) is scored.
-    const known = new Map<number, MemberScore>()
-    for (const r of rows) {
+    const known = rows.map((r): MemberScore | undefined => {
       const stored = reusableScores(r, ruleSetOf(r))
-      if (stored) known.set(r.id, { ok: true, scores: carried(stored) })
-    }
-    const reused = new Set(known.keys())
+      return stored ? { ok: true, scores: carried(stored) } : undefined
+    })
+    const reused = new Set(rows.filter((_, i) => known[i]).map((r) => r.id))
     await loadDocuments(trx, rows.filter((r) => !reused.has(r.id)))
     const scores = scoreCycle(ruleSetOf, rows, {}, known)
-    const scoresById = new Map(rows.map((r) => [r.id, storedOrFail(scores.get(r.id)!, r.id)]))
+    const scoresById = new Map(rows.map((r, i) => [r.id, storedOrFail(scores[i]!, r.id)]))
     // A leader's level may not exceed the level of the unit they head (its unit cycle of the same period): the cap lowers the level before the quota.
     const { caps, pending: unitsPending } = cycle.subject === 'unit' ? { caps: new Map(), pending: null } : await leaderCapsOf(trx, cycle, rows.map((r) => ({ id: r.id, staffId: r.staffId, level: scoresById.get(r.id)!.level })))
     if (unitsPending) throw new RankingError(unitsPending)
     // A capped person is written with the cap and its trace line: their scores in full (the same values; they depend on no one).
     const cappedCarried = [...caps.keys()].filter((id) => reused.delete(id)).map((id) => byId.get(id)!)
     await loadDocuments(trx, cappedCarried)
-    for (const m of cappedCarried) scoresById.set(m.id, storedOrFail(scoreCycle(ruleSetOf, [m]).get(m.id)!, m.id))
+    for (const m of cappedCarried) scoresById.set(m.id, storedOrFail(scoreCycle(ruleSetOf, [m])[0]!, m.id))
     const classified = classifyCycle(ruleSet, rows, scores, await quotaCaps(trx, cycleId), new Map([...caps].map(([id, cap]) => [id, cap.to])))
     const changed: LevelChange[] = []
     if (revision !== undefined) {

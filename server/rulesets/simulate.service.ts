@@ -80,7 +80,7 @@ export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: s
         of: (m) => (own(m).code === candidate.code ? candidate : own(m)),
       }
       const members: MemberRow[] = []
-      const known = [new Map<number, MemberScore>(), new Map<number, MemberScore>()] as const
+      const known: Known = [[], []]
       let next = documentPage(trx, unitNames, cycleId, STAGES, 0, pageSize)
       for (;;) {
         const page = await next
@@ -97,7 +97,7 @@ export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: s
             const data = JSON.parse(row.data) as Record<string, unknown>
             const adjustments = row.adjustments === null ? null : (JSON.parse(row.adjustments) as Record<string, unknown>)
             const m = row as unknown as MemberRow
-            members.push(m)
+            const at = members.push(m) - 1
             if (m.ruleRole === 'leader') {
               // Leaders keep theirs: they are scored once everyone else is.
               m.data = data
@@ -106,7 +106,7 @@ export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: s
             }
             m.data = NOT_LOADED
             m.adjustments = null
-            scoreBoth(m, data, adjustments, before, after, known)
+            scoreBoth(m, at, data, adjustments, before, after, known)
           }
           await setImmediate()
         }
@@ -145,16 +145,17 @@ async function run(steps: Generator<void, SimulationReport>): Promise<Simulation
   }
 }
 
-type Known = readonly [Map<number, MemberScore>, Map<number, MemberScore>]
+/** Each side's scores of the members other than leaders, by the member's position. */
+type Known = readonly [(MemberScore | undefined)[], (MemberScore | undefined)[]]
 
 /** The comparison in steps (each yield a point where the API may answer others): one code for `compare` and `compareYielding`. */
 function* comparing(cycleId: number, baseline: ScoringSide, candidate: ScoringSide, members: MemberRow[], caps: ReadonlyMap<number, number>): Generator<void, SimulationReport> {
   // Scores only (no trace): a whole cycle twice must take well under a second for 50,000 evaluations.
   // Members other than leaders depend on no one: each document is scored with both versions at
   // once — read and validated once, its values computed once where the versions' formulas agree.
-  const known = [new Map<number, MemberScore>(), new Map<number, MemberScore>()] as const
+  const known: Known = [[], []]
   for (let from = 0; from < members.length; from += SLICE) {
-    for (const m of members.slice(from, from + SLICE)) scoreBoth(m, m.data, m.adjustments, baseline, candidate, known)
+    for (let i = from; i < Math.min(from + SLICE, members.length); i++) scoreBoth(members[i]!, i, members[i]!.data, members[i]!.adjustments, baseline, candidate, known)
     yield
   }
   return yield* finishing(cycleId, baseline, candidate, members, caps, known)
@@ -166,17 +167,12 @@ function* finishing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
   // Each side's scores and classes by the member's position (arrays, not maps keyed by id: 50,000 of each).
   const sides: { scores: (MemberScore | undefined)[]; classes: (Classified | undefined)[] }[] = []
   for (const [scoring, scored] of [[baseline, known[0]], [candidate, known[1]]] as const) {
-    const scoreById = scoreCycle(scoring.of, members, { explain: false }, scored)
+    const scores = scoreCycle(scoring.of, members, { explain: false }, scored)
     yield
     // classifyCycle gives one row per member that scored, in the members' order.
-    const classified = classifyCycle(scoring.quota, members, scoreById, caps)
-    const scores = new Array<MemberScore | undefined>(members.length)
+    const classified = classifyCycle(scoring.quota, members, scores, caps)
     const classes = new Array<Classified | undefined>(members.length)
-    for (let i = 0, k = 0; i < members.length; i++) {
-      const s = scoreById.get(members[i]!.id)
-      scores[i] = s
-      if (s?.ok) classes[i] = classified[k++]
-    }
+    for (let i = 0, k = 0; i < members.length; i++) if (scores[i]?.ok) classes[i] = classified[k++]
     sides.push({ scores, classes })
     yield
   }
@@ -238,13 +234,13 @@ function* finishing(cycleId: number, baseline: ScoringSide, candidate: ScoringSi
 const SCORES_ONLY = { explain: false }
 
 /** A member other than a leader (leaders are scored later, bottom-up), its document scored with both sides' versions at once. */
-function scoreBoth(m: MemberRow, data: Record<string, unknown>, adjustments: Record<string, unknown> | null, baseline: ScoringSide, candidate: ScoringSide, known: Known): void {
+function scoreBoth(m: MemberRow, at: number, data: Record<string, unknown>, adjustments: Record<string, unknown> | null, baseline: ScoringSide, candidate: ScoringSide, known: Known): void {
   if (m.ruleRole === 'leader') return
   const before = baseline.of(m)
   const after = candidate.of(m)
   const outcomes = scoreDocumentEach([before.definition, after.definition], data, adjustments, m.ruleRole, {}, SCORES_ONLY)
-  known[0].set(m.id, kept(outcomes[0]!, before, baseline.quota))
-  known[1].set(m.id, kept(outcomes[1]!, after, candidate.quota))
+  known[0][at] = kept(outcomes[0]!, before, baseline.quota)
+  known[1][at] = kept(outcomes[1]!, after, candidate.quota)
 }
 
 const NO_TRACE: StoredScores['trace'] = Object.freeze([]) as unknown as StoredScores['trace']

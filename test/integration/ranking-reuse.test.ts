@@ -21,8 +21,9 @@ async function fullRescoring(db: Db, cycleId: number) {
   const pinned = await pinnedRuleSets(db, members)
   const scores = scoreCycle((m: CycleMember) => pinned.get(m.ruleSetId)!, members)
   const classified = classifyCycle((await findRuleSet(db, cycle.ruleset_id))!, members, scores, await quotaCaps(db, cycleId))
+  const scoreById = new Map(members.map((m, i) => [m.id, scores[i]!]))
   return new Map(classified.map((c) => {
-    const s = scores.get(c.id)!
+    const s = scoreById.get(c.id)!
     if (!s.ok) throw new Error(`#${c.id} does not score: ${s.message}`)
     return [c.id, { scores: s.scores, total: s.scores.total, level: s.scores.level, finalLevel: c.finalLevel, quotaCut: c.cutByQuota, quotaTie: c.tieFlag, rankInUnit: c.rankInUnit, rankInCycle: c.rankInCycle }]
   }))

@@ -53,8 +53,8 @@ function scoredAlone(s: ScoringSide, list: MemberRow[], caps: ReadonlyMap<number
   const scores = scoreCycle(s.of, list, { explain: false })
   const classes = new Map(classifyCycle(s.quota, list, scores, caps).map((c) => [c.id, c]))
   return new Map(
-    list.map((m) => {
-      const score = scores.get(m.id)!
+    list.map((m, i) => {
+      const score = scores[i]!
       const c = classes.get(m.id)
       return [m.id, score.ok && c ? { total: score.scores.total, level: score.scores.level, finalLevel: c.finalLevel, quotaCut: c.cutByQuota } : { failed: score.ok ? 'not scored' : score.message }]
     }),
