@@ -14,7 +14,7 @@ export async function runServer(options: { withWorker: boolean }): Promise<void>
   const system = await startSystem(config, { worker: options.withWorker })
   const seeded = await bootstrap(system.db, { adminPassword: config.adminPassword, seedDemo: config.seedDemo })
   printCredentials(seeded, Boolean(config.adminPassword))
-  const http = listen(system.app, config.port, config.serveWebApp)
+  const http = await listen(system.app, config.port, config.serveWebApp)
   console.log(`Sẵn sàng / ready: http://localhost:${config.port}  (API: /api, OpenAPI: /api/openapi.json${system.devServer ? ', Temporal UI: http://localhost:8233' : ''})`)
   let stopping = false
   const stop = async () => {

@@ -68,9 +68,16 @@ export function compressed(app: Hono<AppEnv>): Hono {
   return outer
 }
 
-/** Serves the API and, when built, the web app (dir, dist/ by default) on one port (unknown paths → index.html). */
-export function listen(app: Hono<AppEnv>, port: number, webApp = true, dir = distDir): { close(): Promise<void> } {
+/**
+ * Serves the API and, when built, the web app (dir, dist/ by default) on one port (unknown paths →
+ * index.html). Resolves once the port is bound: "ready" printed before then sent a client that
+ * believed it (a test, a balancer's first check) connection refused.
+ */
+export async function listen(app: Hono<AppEnv>, port: number, webApp = true, dir = distDir): Promise<{ close(): Promise<void> }> {
   if (webApp) serveWebApp(app, dir)
-  const server = serve({ fetch: compressed(app).fetch, port, hostname: '0.0.0.0' })
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: compressed(app).fetch, port, hostname: '0.0.0.0' }, () => resolve(s))
+    s.once('error', reject)
+  })
   return { close: () => new Promise((r) => server.close(() => r())) }
 }

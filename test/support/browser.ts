@@ -29,7 +29,7 @@ export async function startBrowserSystem(label: TestLabel, artifacts: string): P
   const webDir = await buildWebApp()
   const t = await startTestSystem({ label })
   const port = await freePort()
-  const http = listen(t.system.app, port, true, webDir)
+  const http = await listen(t.system.app, port, true, webDir)
   const base = `http://127.0.0.1:${port}`
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
   return {
