@@ -67,12 +67,6 @@ export async function documentPage(db: Db, unitNames: ReadonlyMap<number, string
   return members
 }
 
-/** The rule-set versions a cycle's evaluations in the given stages pinned. */
-export async function cycleRuleSetIds(db: Db, cycleId: number, stages: string[]): Promise<number[]> {
-  const rows = await db.selectFrom('evaluations').select('ruleset_id').distinct().where('cycle_id', '=', cycleId).where('stage', 'in', stages).execute()
-  return rows.map((r) => r.ruleset_id)
-}
-
 /**
  * The evaluations a ranking classifies (signed off or classified), with what it compares: the
  * scores they carry without their trace, whether those scores provably come from the document as
