@@ -1,5 +1,6 @@
 import { loadConfig } from './config.js'
 import { ensureWebAppBuilt, listen } from './http/serve.js'
+import { warmUpSimulation } from './rulesets/simulation.warmup.js'
 import { bootstrap, printCredentials } from './seed/bootstrap.js'
 import { startSystem } from './system.js'
 
@@ -16,6 +17,8 @@ export async function runServer(options: { withWorker: boolean }): Promise<void>
   printCredentials(seeded, Boolean(config.adminPassword))
   const http = await listen(system.app, config.port, config.serveWebApp)
   console.log(`Sẵn sàng / ready: http://localhost:${config.port}  (API: /api, OpenAPI: /api/openapi.json${system.devServer ? ', Temporal UI: http://localhost:8233' : ''})`)
+  // The simulation's code compiled while nobody waits on it (a failure here only costs the first simulation its speed).
+  if (process.env['SIMULATION_WARM_UP'] !== '0') warmUpSimulation().catch((err) => console.error('simulation warm-up:', err))
   let stopping = false
   const stop = async () => {
     if (stopping) return
