@@ -18,7 +18,7 @@ export async function runServer(options: { withWorker: boolean }): Promise<void>
   const http = await listen(system.app, config.port, config.serveWebApp)
   console.log(`Sẵn sàng / ready: http://localhost:${config.port}  (API: /api, OpenAPI: /api/openapi.json${system.devServer ? ', Temporal UI: http://localhost:8233' : ''})`)
   // The simulation's code compiled while nobody waits on it (a failure here only costs the first simulation its speed).
-  if (process.env['SIMULATION_WARM_UP'] !== '0') warmUpSimulation().catch((err) => console.error('simulation warm-up:', err))
+  warmUpSimulation().catch((err) => console.error('simulation warm-up:', err))
   let stopping = false
   const stop = async () => {
     if (stopping) return
