@@ -30,37 +30,33 @@ export function quotaLimit(candidates: number, ofLevelCount: number, cap: number
   return 0
 }
 
-/** Applies the quota within each unit (and position group) and ranks within unit and cycle. */
+/** Applies the quota within each unit (and position group) and ranks within unit and cycle: one row per candidate, in their order. */
 export function classify(
   candidates: Candidate[],
   policy: QuotaPolicy,
   capByUnit: ReadonlyMap<number, number> = new Map(),
 ): Classified[] {
-  const result = new Map<number, Classified>()
-  for (const c of candidates) {
-    result.set(c.id, { id: c.id, finalLevel: c.level, cutByQuota: false, tieFlag: false, rankInUnit: 0, rankInCycle: 0 })
-  }
+  // Candidates are held by position (rows, levels, totals): no map keyed by id, 50,000 of each at a province.
+  const rows: Classified[] = candidates.map((c) => ({ id: c.id, finalLevel: c.level, cutByQuota: false, tieFlag: false, rankInUnit: 0, rankInCycle: 0 }))
+  const all = candidates.map((_, i) => i)
+  const units = groupBy(all, (i) => candidates[i]!.unitId)
   // The quota applies within each unit and, inside it, each position group (no key strings built per candidate).
-  for (const unit of groupBy(candidates, (c) => c.unitId).values()) {
-    const cap = capByUnit.get(unit[0]!.unitId) ?? policy.cap
-    const groups = policy.positionGroups ? groupBy(unit, (c) => quotaGroup(policy, c.positionCode)).values() : [unit]
-    for (const group of groups) applyQuota(group, policy, cap, result)
+  for (const unit of units.values()) {
+    const cap = capByUnit.get(candidates[unit[0]!]!.unitId) ?? policy.cap
+    const groups = policy.positionGroups ? groupBy(unit, (i) => quotaGroup(policy, candidates[i]!.positionCode)).values() : [unit]
+    for (const group of groups) applyQuota(candidates, group, policy, cap, rows)
   }
   // Ranking covers every candidate of the cycle: each one's final level, its order and its total are read once.
-  const rows = candidates.map((c) => result.get(c.id)!)
   const order = rows.map((r) => levelOrder(r.finalLevel))
   const totals = candidates.map((c) => total(c, policy))
   const byLevelThenTotal = (x: number, y: number) => order[x]! - order[y]! || totals[y]! - totals[x]!
   const sameRank = (x: number, y: number) => rows[x]!.finalLevel === rows[y]!.finalLevel && sameTotal(totals[x]!, totals[y]!)
-  // Candidates sharing an id share a row: which rank it keeps depends on the sorted order, so they keep the sort.
-  const sharedRows = result.size < candidates.length
   const rank = (indices: number[], assign: (i: number, rank: number) => void) => {
-    const counted = sharedRows ? null : countedRanks(indices, order, totals)
+    const counted = countedRanks(indices, order, totals)
     if (counted) indices.forEach((i, k) => assign(i, counted[k]!))
     else competitionRanks(indices, byLevelThenTotal, sameRank, assign)
   }
-  const all = candidates.map((_, i) => i)
-  for (const unit of groupBy(all, (i) => candidates[i]!.unitId).values()) rank(unit, (i, r) => (rows[i]!.rankInUnit = r))
+  for (const unit of units.values()) rank(unit, (i, r) => (rows[i]!.rankInUnit = r))
   rank(all, (i, r) => (rows[i]!.rankInCycle = r))
   return rows
 }
@@ -101,25 +97,27 @@ function firstAbove(sorted: Float64Array, x: number): number {
   return lo
 }
 
-function applyQuota(group: Candidate[], policy: QuotaPolicy, cap: number, out: Map<number, Classified>): void {
+/** The quota over one group (`group`: positions in `candidates`), its cuts written to `rows` at the same positions. */
+function applyQuota(candidates: Candidate[], group: number[], policy: QuotaPolicy, cap: number, rows: Classified[]): void {
   const keys = policy.tieBreak
-  const contenders = group.filter((c) => c.level === policy.level).sort((x, y) => compareByKeys(y, x, keys))
-  const ofLevelCount = group.filter((c) => c.level === policy.ofLevel).length
+  const contenders = group.filter((i) => candidates[i]!.level === policy.level).sort((x, y) => compareByKeys(candidates[y]!, candidates[x]!, keys))
+  let ofLevelCount = 0
+  for (const i of group) if (candidates[i]!.level === policy.ofLevel) ofLevelCount++
   let keep = quotaLimit(contenders.length, ofLevelCount, cap)
   if (keep >= contenders.length) return
+  const at = (k: number) => candidates[contenders[k]!]!
   let tie = false
   // A tie straddling the cut: cut every tied candidate and flag the unit for leadership.
-  while (keep > 0 && compareByKeys(contenders[keep - 1]!, contenders[keep]!, keys) === 0) {
+  while (keep > 0 && compareByKeys(at(keep - 1), at(keep), keys) === 0) {
     keep--
     tie = true
   }
-  contenders.forEach((c, i) => {
-    if (i < keep) return
-    const row = out.get(c.id)!
+  for (let k = keep; k < contenders.length; k++) {
+    const row = rows[contenders[k]!]!
     row.finalLevel = policy.cutTo
     row.cutByQuota = true
-    row.tieFlag = tie && compareByKeys(c, contenders[keep]!, keys) === 0
-  })
+    row.tieFlag = tie && compareByKeys(at(k), at(keep), keys) === 0
+  }
 }
 
 function competitionRanks<T>(
