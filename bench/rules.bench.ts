@@ -2,10 +2,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import jsonLogic from 'json-logic-js'
 import { nd335RuleSet } from '../rules/defaults.js'
 import { evaluateRuleSet } from '../rules/evaluate.js'
-import { ruleSetHash } from '../rules/ruleset.hash.js'
 import type { RuleSetDefinition } from '../rules/ruleset.types.js'
 import { compareYielding } from '../server/rulesets/simulate.service.js'
-import { sampleMembers } from '../server/rulesets/simulation.sample.js'
+import { sampleMembers, sampleSide } from '../server/rulesets/simulation.sample.js'
 import { environment, fmt, percentile, timed, timedSync } from './stats.js'
 
 const ROUNDS = 3
@@ -48,11 +47,7 @@ export async function rulesBench(count: number, json = false): Promise<void> {
   const fullMs = percentile(fullRuns, 50)
 
   const candidate: RuleSetDefinition = { ...def, bands: [{ level: 'HTXS', min: 85 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 50 }, { level: 'KHT', min: null }] }
-  const side = (d: RuleSetDefinition, id: number) => {
-    const ref = { id, hash: ruleSetHash(d), definition: d }
-    return { ruleSetId: id, quota: ref, of: () => ref }
-  }
-  const simulate = (c: RuleSetDefinition, id: number) => timed(() => compareYielding(1, side(def, 1), side(c, id), members, new Map()))
+  const simulate = (c: RuleSetDefinition, id: number) => timed(() => compareYielding(1, sampleSide(def, 1), sampleSide(c, id), members, new Map()))
   // The first simulation of a process compiles and optimises its code paths: shown apart, as a server's first one is.
   const [report, simColdMs] = await simulate(candidate, 2)
   const simRuns: number[] = []

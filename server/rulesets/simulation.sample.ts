@@ -1,4 +1,7 @@
+import { ruleSetHash } from '../../rules/ruleset.hash.js'
+import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
 import type { MemberRow } from '../cycles/cycle-members.repo.js'
+import type { ScoringSide } from './simulate.service.js'
 
 /**
  * A cycle of `count` NĐ 335 evaluations made up for the simulation's warm-up and the rules
@@ -34,6 +37,12 @@ export function sampleMembers(count: number): MemberRow[] {
     })
   }
   return members
+}
+
+/** One side of a comparison over the sample: every member scored with `definition` (under `id`), its quota applying. */
+export function sampleSide(definition: RuleSetDefinition, id: number): ScoringSide {
+  const ref = { id, hash: ruleSetHash(definition), definition }
+  return { ruleSetId: id, quota: ref, of: () => ref }
 }
 
 /** The person's review, filled as submission requires. */

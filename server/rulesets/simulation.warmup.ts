@@ -1,8 +1,7 @@
 import { nd335RuleSet } from '../../rules/defaults.js'
-import { ruleSetHash } from '../../rules/ruleset.hash.js'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
-import { compareYielding, type ScoringSide } from './simulate.service.js'
-import { sampleMembers } from './simulation.sample.js'
+import { compareYielding } from './simulate.service.js'
+import { sampleMembers, sampleSide } from './simulation.sample.js'
 
 /** Made-up evaluations the warm-up compares, and how many times: enough for V8 to optimise the scoring and ranking loops. */
 const MEMBERS = 5000
@@ -17,10 +16,6 @@ const ROUNDS = 2
 export async function warmUpSimulation({ members = MEMBERS, rounds = ROUNDS }: { members?: number; rounds?: number } = {}): Promise<void> {
   const def = nd335RuleSet()
   const candidate: RuleSetDefinition = { ...def, bands: [{ level: 'HTXS', min: 88 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 50 }, { level: 'KHT', min: null }] }
-  const side = (d: RuleSetDefinition, id: number): ScoringSide => {
-    const ref = { id, hash: ruleSetHash(d), definition: d }
-    return { ruleSetId: id, quota: ref, of: () => ref }
-  }
   const sample = sampleMembers(members)
-  for (let round = 0; round < rounds; round++) await compareYielding(0, side(def, 0), side(candidate, -1), sample, new Map())
+  for (let round = 0; round < rounds; round++) await compareYielding(0, sampleSide(def, 0), sampleSide(candidate, -1), sample, new Map())
 }

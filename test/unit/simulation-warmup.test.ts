@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { nd335RuleSet } from '../../rules/defaults.js'
-import { ruleSetHash } from '../../rules/ruleset.hash.js'
-import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
-import { compare, type ScoringSide } from '../../server/rulesets/simulate.service.js'
-import { sampleMembers } from '../../server/rulesets/simulation.sample.js'
+import { compare } from '../../server/rulesets/simulate.service.js'
+import { sampleMembers, sampleSide } from '../../server/rulesets/simulation.sample.js'
 import { warmUpSimulation } from '../../server/rulesets/simulation.warmup.js'
-
-const side = (definition: RuleSetDefinition, id: number): ScoringSide => {
-  const ref = { id, hash: ruleSetHash(definition), definition }
-  return { ruleSetId: id, quota: ref, of: () => ref }
-}
 
 describe("the simulation's warm-up at the API's start", () => {
   it('runs on sample evaluations the default NĐ 335 rule set scores (the scoring and ranking code, not the refusal path)', () => {
     const def = nd335RuleSet()
     const members = sampleMembers(500)
-    const report = compare(0, side(def, 1), side({ ...def, bands: [{ level: 'HTXS', min: 88 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 50 }, { level: 'KHT', min: null }] }, 2), members, new Map())
+    const report = compare(0, sampleSide(def, 1), sampleSide({ ...def, bands: [{ level: 'HTXS', min: 88 }, { level: 'HTT', min: 70 }, { level: 'HT', min: 50 }, { level: 'KHT', min: null }] }, 2), members, new Map())
     expect(report.summary.evaluations).toBe(500)
     expect(report.summary.skipped).toBe(0)
     // Leaders (one per unit of 100) are in the sample, and the band change moves someone: both sides' ranking ran.
