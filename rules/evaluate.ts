@@ -1,3 +1,4 @@
+import { contentKey } from './content.cache.js'
 import { BAND_LABEL, LEVEL_NAMES, planOf, type NoteStep, type Plan, type TemplatePart, type ValuesPlan } from './evaluate.plan.js'
 import { FORMULA_BUDGET, FormulaBudgetExceeded, meterMark, meterRewind, stepsUsed, withinBudget, type Budget } from './formula.budget.js'
 import { formatNumber, type NumberLocale } from './number.format.js'
@@ -175,6 +176,29 @@ function verdict(plan: Plan, computed: Computed, explain: boolean, again: boolea
 /** The band a total falls in: the first band (highest first) whose minimum it reaches. */
 export function bandOf(ruleSet: RuleSetDefinition, total: number): Level {
   return bandIn([...ruleSet.bands].sort((x, y) => (y.min ?? -Infinity) - (x.min ?? -Infinity)), total)
+}
+
+/**
+ * What scoring one document reads of a rule set, but the bands: two rule sets equal in this give
+ * every document the same values, requirements and override, and differ at most in the band its
+ * total falls in. Names, the form's layout, notes (the trace only), tests and the quota (applied
+ * after scoring) are left out; everything else counts, so an unknown field errs towards scoring again.
+ */
+const scoringButBands = ({ bands: _b, name: _n, description: _d, uiSchema: _u, notes: _no, tests: _t, quotaTests: _q, quota: _qu, initialInputs: _i, ...rest }: RuleSetDefinition) => contentKey(rest)
+
+/** Whether `b` scores every document as `a` does but for its bands (a candidate moving a threshold). */
+export function scoresAlikeButBands(a: RuleSetDefinition, b: RuleSetDefinition): boolean {
+  return a === b || scoringButBands(a) === scoringButBands(b)
+}
+
+/**
+ * A result of one rule set as another that scores alike but for its bands (`scoresAlikeButBands`)
+ * gives it: the same values and total, the band of the total in its bands, and the same override
+ * (an override's condition reads the inputs and values, never the band), so its level stays.
+ */
+export function rebanded<T extends Pick<EvaluationResult, 'total' | 'baseLevel' | 'level' | 'override'>>(ruleSet: RuleSetDefinition, result: T): T {
+  const baseLevel = bandIn(planOf(ruleSet).bands, result.total)
+  return { ...result, baseLevel, level: result.override ? result.level : baseLevel }
 }
 
 function bandIn(ordered: Plan['bands'], total: number): Level {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { findRuleSet, type RuleSet } from '../rulesets/ruleset.repo.js'
+import type { StoredScores } from '../evaluations/scoring.js'
 import type { CycleMember, RankingMember, StoredSummary } from './cycle-scoring.js'
 
 export interface MemberRow extends CycleMember {
@@ -30,7 +31,12 @@ export async function unitNamesOf(db: Db): Promise<Map<number, string>> {
 export interface MemberText extends Omit<MemberRow, 'data' | 'adjustments'> {
   data: string
   adjustments: string | null
+  /** The scores it carries, read instead of its document (then the empty text) where the caller may take them as they are (`documentPage`'s `reuse`). */
+  current: CurrentScores | null
 }
+
+/** An evaluation's stored scores without their trace, as `evaluations.current_scores` keeps them while they are its document's. */
+export type CurrentScores = Omit<StoredScores, 'trace'>
 
 /**
  * A page of a cycle's evaluations in the given stages, by id after `after` (every one without a
@@ -38,8 +44,18 @@ export interface MemberText extends Omit<MemberRow, 'data' | 'adjustments'> {
  * adjustments left as JSON text for the reader to parse one at a time: simulation parses one just
  * before scoring it and lets it go just after — a page of 5,000 parsed at once outlived
  * young-generation collections and was copied and promoted with every page.
+ *
+ * `reuse` (pinned version id → its content hash): the versions whose stored scores the caller takes
+ * as they are. A member pinned to one of them, not a leader (whose scores depend on others), whose
+ * `current_scores` are its document's as it stands (the triggers of migration 018) by that very
+ * version, not capped by a ranking, comes with `current` and without its document or adjustments.
  */
-export async function documentPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], after: number, limit?: number): Promise<MemberText[]> {
+export async function documentPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], after: number, limit?: number, reuse: Readonly<Record<number, string>> = {}): Promise<MemberText[]> {
+  const ids = Object.keys(reuse).map(Number)
+  const reusable = ids.length
+    ? sql<boolean>`(e.ruleset_id = any(${ids}::int[]) and e.rule_role <> 'leader' and e.current_scores is not null and not (e.current_scores ? 'cap')
+        and e.current_scores ->> 'ruleSetId' = e.ruleset_id::text and e.current_scores ->> 'ruleHash' = ${JSON.stringify(reuse)}::jsonb ->> e.ruleset_id::text)`
+    : sql<boolean>`false`
   let query = db
     .selectFrom('evaluations as e')
     .innerJoin('staff as s', 's.id', 'e.staff_id')
@@ -49,12 +65,13 @@ export async function documentPage(db: Db, unitNames: ReadonlyMap<number, string
       'e.unit_id as unitId',
       'e.position_code as positionCode',
       'e.rule_role as ruleRole',
-      sql<string>`e.data::text`.as('data'),
-      sql<string | null>`e.adjustments::text`.as('adjustments'),
+      sql<string>`case when ${reusable} then '' else e.data::text end`.as('data'),
+      sql<string | null>`case when ${reusable} then null else e.adjustments::text end`.as('adjustments'),
       'e.reviewer_ids as reviewerIds',
       'e.ruleset_id as ruleSetId',
       'e.stage',
       's.full_name as fullName',
+      sql<CurrentScores | null>`case when ${reusable} then e.current_scores end`.as('current'),
     ])
     .where('e.cycle_id', '=', cycleId)
     .where('e.stage', 'in', stages)

@@ -23,6 +23,7 @@ import * as unitEvaluations from './migrations/2026-12-01-014-unit-evaluations.j
 import * as columnTypes from './migrations/2026-12-01-015-column-types.js'
 import * as resultsOrder from './migrations/2026-12-01-016-results-order.js'
 import * as orgVersion from './migrations/2026-12-03-017-org-version.js'
+import * as currentScores from './migrations/2026-12-04-018-current-scores.js'
 
 export type Db = Kysely<Database>
 
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-015-column-types': columnTypes,
   '2026-12-01-016-results-order': resultsOrder,
   '2026-12-03-017-org-version': orgVersion,
+  '2026-12-04-018-current-scores': currentScores,
 }
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) }

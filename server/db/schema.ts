@@ -139,6 +139,8 @@ export interface EvaluationTable {
   sign_off_ids: Json<number[]>
   adjustments: JsonOrNull<Record<string, unknown>>
   scores: JsonOrNull<Record<string, unknown>>
+  /** The scores without their trace while they are the document's as it stands; kept by triggers (migration 018), never written by the code. */
+  current_scores: ColumnType<Record<string, unknown> | null, never, never>
   /** numeric(6,2): the total rounded half-up to two decimals, read as a number. */
   total: number | null
   level: string | null

@@ -1,9 +1,10 @@
 import { setImmediate } from 'node:timers/promises'
 import type { Classified } from '../../rules/classify.js'
+import { rebanded, scoresAlikeButBands } from '../../rules/evaluate.js'
 import { LEVELS, type Level } from '../../rules/ruleset.types.js'
 import { classifyCycle, memberScore, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
 import { scoreDocumentEach, type ScoreOutcome, type StoredScores } from '../evaluations/scoring.js'
-import { documentPage, NOT_LOADED, quotaCaps, unitNamesOf, type MemberRow } from '../cycles/cycle-members.repo.js'
+import { documentPage, NOT_LOADED, quotaCaps, unitNamesOf, type CurrentScores, type MemberRow, type MemberText } from '../cycles/cycle-members.repo.js'
 import type { Db } from '../db/database.js'
 import { findRuleSet, type RuleSet } from './ruleset.repo.js'
 
@@ -67,7 +68,13 @@ const FIRST_PAGE = 1000
  * only, from one snapshot, in one pass: each page of evaluations with their documents, everyone but
  * leaders scored with both versions as the page arrives and their documents let go.
  */
-export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: string }, candidate: RuleSetRef & { code: string }, cycleId: number, { pageSize = PAGE }: { pageSize?: number } = {}): Promise<SimulationReport> {
+export async function simulateCycle(
+  db: Db,
+  cycleDefault: RuleSet,
+  candidate: RuleSetRef & { code: string },
+  cycleId: number,
+  { pageSize = PAGE, reuse = true }: { pageSize?: number; reuse?: boolean } = {},
+): Promise<SimulationReport> {
   // Leaders (scored bottom-up once everyone else is), the quota and ranks once the snapshot is let go.
   const scored = await db
     .transaction()
@@ -84,25 +91,43 @@ export async function simulateCycle(db: Db, cycleDefault: RuleSetRef & { code: s
         quota: cycleDefault.code === candidate.code ? candidate : cycleDefault,
         of: (m) => (own(m).code === candidate.code ? candidate : own(m)),
       }
+      // The versions known so far whose members' stored scores serve both sides (a candidate that scores them alike but
+      // for the bands, or does not replace them): those members come without their document (`documentPage`'s `reuse`).
+      // The cycle's own version is known before the first page; a version first named by a page counts from the next.
+      const reusable: Record<number, string> = {}
+      const know = (version: RuleSet) => {
+        pinned.set(version.id, version)
+        const theirs = version.code === candidate.code ? candidate : version
+        if (reuse && scoresAlikeButBands(version.definition, theirs.definition)) reusable[version.id] = version.hash
+      }
+      know(cycleDefault)
       const members: MemberRow[] = []
       const known: Known = [[], []]
       // A short first page: scoring starts as soon as it arrives rather than after a full one.
       let limit = Math.min(pageSize, FIRST_PAGE)
-      let next = documentPage(trx, unitNames, cycleId, STAGES, 0, limit)
+      let next = documentPage(trx, unitNames, cycleId, STAGES, 0, limit, reusable)
       for (;;) {
         const page = await next
-        for (const id of new Set(page.map((row) => row.ruleSetId))) if (!pinned.has(id)) pinned.set(id, (await findRuleSet(trx, id))!)
+        for (const id of new Set(page.map((row) => row.ruleSetId))) if (!pinned.has(id)) know((await findRuleSet(trx, id))!)
         // The next page is asked for before this one is scored: PostgreSQL writes it out meanwhile.
         const more = page.length === limit
         if (more) {
           limit = pageSize
-          next = documentPage(trx, unitNames, cycleId, STAGES, page.at(-1)!.id, limit)
+          next = documentPage(trx, unitNames, cycleId, STAGES, page.at(-1)!.id, limit, reusable)
           // Awaited on the next turn; should scoring this page throw first, its failure is not left unhandled.
           next.catch(() => undefined)
         }
         for (let from = 0; from < page.length; from += SLICE) {
           for (let i = from; i < Math.min(from + SLICE, page.length); i++) {
             const row = page[i]!
+            if (row.current) {
+              const m = row as unknown as MemberRow & Pick<MemberText, 'current'>
+              reuseBoth(m, members.push(m) - 1, row.current, before, after, known)
+              m.data = NOT_LOADED
+              m.adjustments = null
+              m.current = null
+              continue
+            }
             // Each document parsed as it is scored and let go after; the row itself becomes the member (no copy).
             const data = JSON.parse(row.data) as Record<string, unknown>
             const adjustments = row.adjustments === null ? null : (JSON.parse(row.adjustments) as Record<string, unknown>)
@@ -253,6 +278,21 @@ function scoreBoth(m: MemberRow, at: number, data: Record<string, unknown>, adju
   known[1][at] = kept(outcomes[1]!, after, candidate.quota)
 }
 
+/**
+ * A member other than a leader whose stored scores are its document's by its pinned version (`documentPage`'s
+ * `reuse`): on the baseline's side those scores, on the candidate's the same rebanded (it scores alike but for the
+ * bands) — what scoring the document with each would give (a unit test and the cycle integration test hold the reports
+ * equal), each kept as `kept` keeps a scored one.
+ */
+function reuseBoth(m: MemberRow, at: number, current: CurrentScores, baseline: ScoringSide, candidate: ScoringSide, known: Known): void {
+  const before = baseline.of(m)
+  const after = candidate.of(m)
+  const scores: StoredScores = { ...current, trace: NO_TRACE }
+  const rescored: StoredScores = after === before ? { ...scores } : { ...rebanded(after.definition, scores), ruleSetId: after.id, ruleHash: after.hash }
+  known[0][at] = { ok: true, scores: narrowed(scores, baseline.quota) }
+  known[1][at] = { ok: true, scores: narrowed(rescored, candidate.quota) }
+}
+
 const NO_TRACE: StoredScores['trace'] = Object.freeze([]) as unknown as StoredScores['trace']
 
 /**
@@ -265,11 +305,17 @@ function kept(outcome: ScoreOutcome, ruleSet: RuleSetRef, quota: RuleSetRef): Me
   const score = memberScore(outcome, ruleSet)
   if (!score.ok) return score
   // memberScore's scores are a new record (its values the result's own): narrowed in place.
-  const values: Record<string, number | null> = {}
-  for (const key of quota.definition.quota.tieBreak) values[key] = score.scores.values[key] ?? null
-  score.scores.values = values
-  score.scores.trace = NO_TRACE
+  narrowed(score.scores, quota)
   return score
+}
+
+/** Scores narrowed, in place, to what a side's quota ranks by (its tie-break keys), without a trace. */
+function narrowed(scores: StoredScores, quota: RuleSetRef): StoredScores {
+  const values: Record<string, number | null> = {}
+  for (const key of quota.definition.quota.tieBreak) values[key] = scores.values[key] ?? null
+  scores.values = values
+  scores.trace = NO_TRACE
+  return scores
 }
 
 function side(score: MemberScore | undefined, classified: Classified | undefined): Side | null {

@@ -4,6 +4,7 @@ import { assessment, general as groups } from '../support/documents.js'
 import { parseCsv } from '../../server/org/csv.js'
 import { findRuleSet } from '../../server/rulesets/ruleset.repo.js'
 import { simulateCycle } from '../../server/rulesets/simulate.service.js'
+import { documentPage, unitNamesOf } from '../../server/cycles/cycle-members.repo.js'
 import { simulationAnswer } from '../../server/rulesets/simulation.answer.js'
 import { eventually, startTestSystem, type TestSystem } from '../support/harness.js'
 
@@ -389,5 +390,34 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     expect(whole.evaluations).toHaveLength(25)
     expect(await simulateCycle(t.system.db, baseline, candidate, cycleId, { pageSize: 4 })).toEqual(whole)
     expect(simulationAnswer(whole, 100)).toEqual(report)
+    // A band change reads the stored scores instead of the documents wherever they are the document's as it stands
+    // (current_scores, kept by triggers: not leaders, whose scores depend on others); the comparison is the very one
+    // scoring every document gives.
+    const db = t.system.db
+    const reused = async () => (await documentPage(db, await unitNamesOf(db), cycleId, ['CLASSIFIED'], 0, undefined, { [baseline.id]: baseline.hash })).filter((m) => m.current).map((m) => m.id)
+    const staffIds = (await db.selectFrom('evaluations').select('id').where('cycle_id', '=', cycleId).where('rule_role', '=', 'staff').orderBy('id').execute()).map((e) => e.id)
+    expect(await reused()).toEqual(staffIds)
+    expect(staffIds.length).toBeGreaterThan(15)
+    expect(await simulateCycle(db, baseline, candidate, cycleId, { reuse: false })).toEqual(whole)
+    // A document written since it was scored (by any path, here plain SQL): its stored scores are no longer taken, it is scored again.
+    const changed = staffIds[0]!
+    const { data } = await db.selectFrom('evaluations').select('data').where('id', '=', changed).executeTakeFirstOrThrow()
+    const lowered = { ...data, products: (data['products'] as { done: number }[]).map((p) => ({ ...p, done: 0 })) }
+    await db.updateTable('evaluations').set({ data: JSON.stringify(lowered) }).where('id', '=', changed).execute()
+    try {
+      expect(await reused()).toEqual(staffIds.slice(1))
+      const rescored = await simulateCycle(db, baseline, candidate, cycleId)
+      expect(rescored).toEqual(await simulateCycle(db, baseline, candidate, cycleId, { reuse: false }))
+      const totalOf = (r: typeof whole) => r.evaluations.find((e) => e.evaluationId === changed)!.before!.total!
+      expect(totalOf(rescored)).toBeLessThan(totalOf(whole))
+      // Writing other columns (a stage, a rank) leaves them as they were; scores written with the document make them current again.
+      await db.updateTable('evaluations').set({ updated_at: new Date() }).where('id', '=', staffIds[1]!).execute()
+      expect(await reused()).toEqual(staffIds.slice(1))
+    } finally {
+      const { scores } = await db.selectFrom('evaluations').select('scores').where('id', '=', changed).executeTakeFirstOrThrow()
+      await db.updateTable('evaluations').set({ data: JSON.stringify(data), scores: JSON.stringify(scores) }).where('id', '=', changed).execute()
+    }
+    expect(await reused()).toEqual(staffIds)
+    expect(await simulateCycle(db, baseline, candidate, cycleId)).toEqual(whole)
   })
 })

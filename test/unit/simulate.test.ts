@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { nd335RuleSet } from '../../rules/defaults.js'
-import { evaluateRuleSet, evaluateRuleSets } from '../../rules/evaluate.js'
+import { evaluateRuleSet, evaluateRuleSets, rebanded, scoresAlikeButBands } from '../../rules/evaluate.js'
 import { FormulaBudgetExceeded } from '../../rules/formula.budget.js'
 import { ruleSetHash } from '../../rules/ruleset.hash.js'
 import type { RuleSetDefinition } from '../../rules/ruleset.types.js'
@@ -193,5 +193,35 @@ describe('evaluateRuleSets: several versions on the same inputs', () => {
     expect(failed).toBeInstanceOf(FormulaBudgetExceeded)
     expect((failed as FormulaBudgetExceeded).formula).toBe('overrides[3].when ("RUNAWAY")')
     expect(() => evaluateRuleSet(runaway, input)).toThrow((failed as FormulaBudgetExceeded).message)
+  })
+})
+
+describe('a band change from stored scores (simulation reads no document of those)', () => {
+  const [bands, mostKht, formula, schema, runaway, nothing, quotaAndBands] = candidates.map(([, c]) => c)
+
+  it('tells a candidate that scores alike but for its bands from one that scores differently', () => {
+    for (const c of [bands!, mostKht!, nothing!, quotaAndBands!, { ...bands!, name: { vi: 'Ngưỡng mới', en: 'New thresholds' } }]) expect(scoresAlikeButBands(base, c)).toBe(true)
+    for (const c of [formula!, schema!, runaway!, { ...base, rounding: { ...base.rounding, precision: 1 } }, { ...base, requirements: [] }, { ...base, reviewerOnly: [] }]) expect(scoresAlikeButBands(base, c)).toBe(false)
+  })
+
+  it('rebands a stored result exactly as scoring the document with the candidate would, overrides kept', () => {
+    const staff = members(400).filter((m) => m.ruleRole === 'staff')
+    let moved = 0
+    let overridden = 0
+    for (const candidate of [bands!, mostKht!, quotaAndBands!]) {
+      for (const m of staff) {
+        const stored = scoreDocument(base, m.data, m.adjustments, 'staff', {}, { explain: false })
+        const fresh = scoreDocument(candidate, m.data, m.adjustments, 'staff', {}, { explain: false })
+        expect(fresh.ok).toBe(stored.ok)
+        if (!stored.ok || !fresh.ok) continue
+        const pick = (r: typeof fresh.result) => ({ values: r.values, total: r.total, baseLevel: r.baseLevel, level: r.level, override: r.override })
+        expect(pick(rebanded(candidate, stored.result))).toEqual(pick(fresh.result))
+        if (fresh.result.baseLevel !== stored.result.baseLevel) moved++
+        if (fresh.result.override) overridden++
+      }
+    }
+    // The sample moves people across bands, some of them overridden (their level stays the override's).
+    expect(moved).toBeGreaterThan(20)
+    expect(overridden).toBeGreaterThan(2)
   })
 })
