@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { findRuleSet, type RuleSet } from '../rulesets/ruleset.repo.js'
+import { LEVELS, type Level } from '../../rules/ruleset.types.js'
 import type { StoredScores } from '../evaluations/scoring.js'
 import type { CycleMember, RankingMember, StoredSummary } from './cycle-scoring.js'
 
@@ -35,8 +36,16 @@ export interface MemberText extends Omit<MemberRow, 'data' | 'adjustments'> {
   current: CurrentScores | null
 }
 
-/** An evaluation's stored scores without their trace, as `evaluations.current_scores` keeps them while they are its document's. */
-export type CurrentScores = Omit<StoredScores, 'trace'>
+/** What a simulation takes of an evaluation's stored scores while they are its document's (`evaluations.current_scores`). */
+export type CurrentScores = Pick<StoredScores, 'values' | 'total' | 'baseLevel' | 'level' | 'override'>
+
+const LEVEL = Object.fromEntries(LEVELS.map((l) => [l, l])) as Record<Level, Level>
+
+/** `documentPage`'s stored scores: pinned version id → its content hash, and the values a comparison ranks by (its quotas' tie-break keys). */
+export interface Reuse {
+  versions: Readonly<Record<number, string>>
+  values: readonly string[]
+}
 
 /**
  * A page of a cycle's evaluations in the given stages, by id after `after` (every one without a
@@ -45,17 +54,21 @@ export type CurrentScores = Omit<StoredScores, 'trace'>
  * before scoring it and lets it go just after — a page of 5,000 parsed at once outlived
  * young-generation collections and was copied and promoted with every page.
  *
- * `reuse` (pinned version id → its content hash): the versions whose stored scores the caller takes
- * as they are. A member pinned to one of them, not a leader (whose scores depend on others), whose
- * `current_scores` are its document's as it stands (the triggers of migration 018) by that very
- * version, not capped by a ranking, comes with `current` and without its document or adjustments.
+ * `reuse.versions` (pinned version id → its content hash): the versions whose stored scores the
+ * caller takes as they are. A member pinned to one of them, not a leader (whose scores depend on
+ * others), whose `current_scores` are its document's as it stands (the triggers of migration 018:
+ * by that very version, not capped by a ranking), comes with `current` — its total, levels,
+ * override and the `reuse.values` — and without its document or adjustments.
  */
-export async function documentPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], after: number, limit?: number, reuse: Readonly<Record<number, string>> = {}): Promise<MemberText[]> {
-  const ids = Object.keys(reuse).map(Number)
-  const reusable = ids.length
-    ? sql<boolean>`(e.ruleset_id = any(${ids}::int[]) and e.rule_role <> 'leader' and e.current_scores is not null and not (e.current_scores ? 'cap')
-        and e.current_scores ->> 'ruleSetId' = e.ruleset_id::text and e.current_scores ->> 'ruleHash' = ${JSON.stringify(reuse)}::jsonb ->> e.ruleset_id::text)`
-    : sql<boolean>`false`
+export async function documentPage(db: Db, unitNames: ReadonlyMap<number, string>, cycleId: number, stages: string[], after: number, limit?: number, reuse: Reuse = { versions: {}, values: [] }): Promise<MemberText[]> {
+  const versions = Object.entries(reuse.versions).map(([id, hash]) => sql`(${Number(id)}::int, ${hash}::text)`)
+  // The triggers keep current_scores only for scores by the pinned version (rule_hash) and not capped: a plain test per row.
+  const reusable = versions.length ? sql<boolean>`((e.ruleset_id, e.rule_hash) in (${sql.join(versions)}) and e.rule_role <> 'leader' and e.current_scores is not null)` : sql<boolean>`false`
+  // Of them only what the comparison reads, as one small JSON array: total, base level, level, override, then the values
+  // (the driver turns each column of each row into a string; 50,000 rows of seven columns cost more than one).
+  const values = reuse.values.map((k) => sql`e.current_scores -> 'values' -> ${k}::text`)
+  const current = sql<string | null>`case when ${reusable} then json_build_array(e.current_scores -> 'total', e.current_scores -> 'baseLevel', e.current_scores -> 'level',
+    e.current_scores -> 'override'${values.length ? sql`, ${sql.join(values)}` : sql``})::text end`
   let query = db
     .selectFrom('evaluations as e')
     .innerJoin('staff as s', 's.id', 'e.staff_id')
@@ -71,7 +84,7 @@ export async function documentPage(db: Db, unitNames: ReadonlyMap<number, string
       'e.ruleset_id as ruleSetId',
       'e.stage',
       's.full_name as fullName',
-      sql<CurrentScores | null>`case when ${reusable} then e.current_scores end`.as('current'),
+      current.as('currentScores'),
     ])
     .where('e.cycle_id', '=', cycleId)
     .where('e.stage', 'in', stages)
@@ -79,8 +92,18 @@ export async function documentPage(db: Db, unitNames: ReadonlyMap<number, string
     .orderBy('e.id')
   if (limit !== undefined) query = query.limit(limit)
   const rows = await query.execute()
-  const members = rows as (typeof rows[number] & { unitName: string })[]
-  for (const m of members) m.unitName = unitNames.get(m.unitId)!
+  const members = rows as (typeof rows[number] & { unitName: string; current: CurrentScores | null })[]
+  for (const m of members) {
+    m.unitName = unitNames.get(m.unitId)!
+    m.current = null
+    if (m.currentScores === null) continue
+    const [total, baseLevel, level, override, ...tieBreak] = JSON.parse(m.currentScores) as [number, Level, Level, StoredScores['override'], ...(number | null)[]]
+    const values: Record<string, number | null> = {}
+    for (let k = 0; k < reuse.values.length; k++) values[reuse.values[k]!] = tieBreak[k] ?? null
+    // The levels as the rule set's own strings: 50,000 copies of "HTT" read from the wire are let go young.
+    m.current = { values, total, baseLevel: LEVEL[baseLevel], level: LEVEL[level], override }
+    m.currentScores = null
+  }
   return members
 }
 

@@ -4,7 +4,7 @@ import { rebanded, scoresAlikeButBands } from '../../rules/evaluate.js'
 import { LEVELS, type Level } from '../../rules/ruleset.types.js'
 import { classifyCycle, memberScore, scoreCycle, type CycleMember, type MemberScore, type RuleSetRef } from '../cycles/cycle-scoring.js'
 import { scoreDocumentEach, type ScoreOutcome, type StoredScores } from '../evaluations/scoring.js'
-import { documentPage, NOT_LOADED, quotaCaps, unitNamesOf, type CurrentScores, type MemberRow, type MemberText } from '../cycles/cycle-members.repo.js'
+import { documentPage, NOT_LOADED, quotaCaps, unitNamesOf, type CurrentScores, type MemberRow, type MemberText, type Reuse } from '../cycles/cycle-members.repo.js'
 import type { Db } from '../db/database.js'
 import { findRuleSet, type RuleSet } from './ruleset.repo.js'
 
@@ -94,11 +94,11 @@ export async function simulateCycle(
       // The versions known so far whose members' stored scores serve both sides (a candidate that scores them alike but
       // for the bands, or does not replace them): those members come without their document (`documentPage`'s `reuse`).
       // The cycle's own version is known before the first page; a version first named by a page counts from the next.
-      const reusable: Record<number, string> = {}
+      const reusable: Reuse & { versions: Record<number, string> } = { versions: {}, values: [...new Set([...before.quota.definition.quota.tieBreak, ...after.quota.definition.quota.tieBreak])] }
       const know = (version: RuleSet) => {
         pinned.set(version.id, version)
         const theirs = version.code === candidate.code ? candidate : version
-        if (reuse && scoresAlikeButBands(version.definition, theirs.definition)) reusable[version.id] = version.hash
+        if (reuse && scoresAlikeButBands(version.definition, theirs.definition)) reusable.versions[version.id] = version.hash
       }
       know(cycleDefault)
       const members: MemberRow[] = []
@@ -282,15 +282,15 @@ function scoreBoth(m: MemberRow, at: number, data: Record<string, unknown>, adju
  * A member other than a leader whose stored scores are its document's by its pinned version (`documentPage`'s
  * `reuse`): on the baseline's side those scores, on the candidate's the same rebanded (it scores alike but for the
  * bands) — what scoring the document with each would give (a unit test and the cycle integration test hold the reports
- * equal), each kept as `kept` keeps a scored one.
+ * equal).
  */
 function reuseBoth(m: MemberRow, at: number, current: CurrentScores, baseline: ScoringSide, candidate: ScoringSide, known: Known): void {
   const before = baseline.of(m)
   const after = candidate.of(m)
-  const scores: StoredScores = { ...current, trace: NO_TRACE }
-  const rescored: StoredScores = after === before ? { ...scores } : { ...rebanded(after.definition, scores), ruleSetId: after.id, ruleHash: after.hash }
-  known[0][at] = { ok: true, scores: narrowed(scores, baseline.quota) }
-  known[1][at] = { ok: true, scores: narrowed(rescored, candidate.quota) }
+  // The values are those both quotas rank by (`documentPage`'s `reuse.values`), shared by the two sides (neither is written to).
+  const scores: StoredScores = { values: current.values, total: current.total, baseLevel: current.baseLevel, level: current.level, override: current.override, trace: NO_TRACE, ruleSetId: before.id, ruleHash: before.hash }
+  known[0][at] = { ok: true, scores }
+  known[1][at] = { ok: true, scores: after === before ? scores : { ...rebanded(after.definition, scores), ruleSetId: after.id, ruleHash: after.hash } }
 }
 
 const NO_TRACE: StoredScores['trace'] = Object.freeze([]) as unknown as StoredScores['trace']
@@ -305,17 +305,11 @@ function kept(outcome: ScoreOutcome, ruleSet: RuleSetRef, quota: RuleSetRef): Me
   const score = memberScore(outcome, ruleSet)
   if (!score.ok) return score
   // memberScore's scores are a new record (its values the result's own): narrowed in place.
-  narrowed(score.scores, quota)
-  return score
-}
-
-/** Scores narrowed, in place, to what a side's quota ranks by (its tie-break keys), without a trace. */
-function narrowed(scores: StoredScores, quota: RuleSetRef): StoredScores {
   const values: Record<string, number | null> = {}
-  for (const key of quota.definition.quota.tieBreak) values[key] = scores.values[key] ?? null
-  scores.values = values
-  scores.trace = NO_TRACE
-  return scores
+  for (const key of quota.definition.quota.tieBreak) values[key] = score.scores.values[key] ?? null
+  score.scores.values = values
+  score.scores.trace = NO_TRACE
+  return score
 }
 
 function side(score: MemberScore | undefined, classified: Classified | undefined): Side | null {

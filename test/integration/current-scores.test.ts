@@ -90,6 +90,11 @@ describe('current scores (migration 018): kept by triggers, backfilled where pro
     expect(await current(ids.writtenSince!)).toEqual(summary(91))
     await owner.query(`update evaluations set stage = 'SIGNED_OFF', version = version + 1, reviewer_ids = '[1]', updated_at = now() where id = $1`, [ids.writtenSince])
     expect(await current(ids.writtenSince!)).toEqual(summary(91))
+    // Scores of another version than the pinned one, or capped by a ranking (its output, not the document's): not current.
+    await owner.query(`update evaluations set scores = $2 where id = $1`, [ids.writtenSince, JSON.stringify({ ...scores(92), ruleHash: 'h2' })])
+    expect(await current(ids.writtenSince!)).toBeNull()
+    await owner.query(`update evaluations set scores = $2 where id = $1`, [ids.writtenSince, JSON.stringify({ ...scores(92), cap: { unitId: 1, level: 'HT' } })])
+    expect(await current(ids.writtenSince!)).toBeNull()
     // A document that failed to score: no scores, nothing current.
     await owner.query(`update evaluations set data = $2, scores = null where id = $1`, [ids.writtenSince, JSON.stringify(doc(1))])
     expect(await current(ids.writtenSince!)).toBeNull()

@@ -394,7 +394,7 @@ describe('an evaluation cycle end to end, over HTTP, on real Temporal and Postgr
     // (current_scores, kept by triggers: not leaders, whose scores depend on others); the comparison is the very one
     // scoring every document gives.
     const db = t.system.db
-    const reused = async () => (await documentPage(db, await unitNamesOf(db), cycleId, ['CLASSIFIED'], 0, undefined, { [baseline.id]: baseline.hash })).filter((m) => m.current).map((m) => m.id)
+    const reused = async () => (await documentPage(db, await unitNamesOf(db), cycleId, ['CLASSIFIED'], 0, undefined, { versions: { [baseline.id]: baseline.hash }, values: ['total'] })).filter((m) => m.current).map((m) => m.id)
     const staffIds = (await db.selectFrom('evaluations').select('id').where('cycle_id', '=', cycleId).where('rule_role', '=', 'staff').orderBy('id').execute()).map((e) => e.id)
     expect(await reused()).toEqual(staffIds)
     expect(staffIds.length).toBeGreaterThan(15)
