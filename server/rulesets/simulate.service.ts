@@ -66,7 +66,9 @@ const FIRST_PAGE = 1000
  * Re-scores a cycle's evaluations with a candidate version beside what they pinned. The candidate
  * replaces the versions of its own code; evaluations pinned to other rule sets keep theirs. Reads
  * only, from one snapshot, in one pass: each page of evaluations with their documents, everyone but
- * leaders scored with both versions as the page arrives and their documents let go.
+ * leaders scored with both versions as the page arrives and their documents let go. Members whose
+ * stored scores are their document's, pinned to a version the candidate scores alike but for its
+ * bands (or leaves as it is), come with those scores instead of their document (`reuseBoth`).
  */
 export async function simulateCycle(
   db: Db,
