@@ -12,8 +12,8 @@ import { sql, type Kysely } from 'kysely'
  * document it writes beside them; ranking scores the document it read): that is the invariant this
  * column carries.
  *
- * A simulation of a band change reads it instead of the document wherever it can (~0,3 KB inline
- * against a 0,5 KB document to parse and score; proving the stored scores current by comparing each
+ * A simulation of a band change reads seven fields of it instead of the document wherever it can
+ * (nothing to parse and score but a small JSON array; proving the stored scores current by comparing each
  * document with its round's cost more than reading the documents — bench/HISTORY.md, 03–04/12/2026).
  * Rows already scored keep theirs where ranking's proof holds (the round's document unchanged, no
  * adjustments); the others start null and are scored from their document. Frozen once merged.
