@@ -31,10 +31,15 @@ const START_CONCURRENCY = 64
 const READ_CLIENTS = 50
 /** Each reading user opens a page, reads it 0,5–1,5 s (1 s on average), opens the next; they start at random within the first second. */
 const THINK_MS = 1000
-const READ_SECONDS = 10
+/** 20 s of reads: ~1,000 samples a page, so that its p95 is not two or three stalls of a shared core (10 s: 49 ms once, 14–17 ms in the runs beside it). */
+const READ_SECONDS = 20
 /** The same clients with no pause (each asks again as soon as answered): the API's capacity, not a user's wait. */
 const SATURATED_SECONDS = 5
-/** Bare starts measured for the baseline rate (the rate, not the count, is compared). */
+/**
+ * Bare starts measured for the baseline rate (the rate, not the count, is compared), twice: on the empty server before the
+ * launch and on the server the launch left, at the end. One sample of it moved 211–272 a second between runs while the
+ * launch held 188–205: the baseline is their mean.
+ */
 const BARE_STARTS = 10_000
 
 /**
@@ -42,7 +47,7 @@ const BARE_STARTS = 10_000
  * topology — the API and the worker as separate processes (`server.main.ts`, `worker.main.ts`) on
  * PostgreSQL (DATABASE_URL, else a fresh database on 127.0.0.1:5432) and the Temporal dev server.
  * Seeds N staff in 400 units, launches, drives a sample of actions, then measures, each beside a
- * baseline taken in the same run: launch rate ÷ bare `workflow.start`; the review inbox, the unit
+ * baseline taken in the same run: launch rate ÷ bare `workflow.start` (before the launch and after it); the review inbox, the unit
  * board and the results page for 50 concurrent users ÷ one evaluation by id (p95, once the launch's
  * backlog is worked off; and the same 50 clients with no pause, the API's capacity); ranking of N;
  * a rule change simulated over N and the results downloaded as XLSX, both through the API; the peak memory of both processes.
@@ -81,8 +86,7 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     // 1. Launch rate beside bare starts of an empty workflow on the same server.
     const bareConnection = await NativeConnection.connect({ address: dev.address })
     const bareClient = new Client({ connection: bareConnection })
-    const bareWorker = await Worker.create({ connection: bareConnection, taskQueue: 'bench-bare', workflowsPath: fileURLToPath(new URL('./bare.workflows.ts', import.meta.url)) })
-    const bareRun = bareWorker.run()
+    const bareWorker = () => Worker.create({ connection: bareConnection, taskQueue: 'bench-bare', workflowsPath: fileURLToPath(new URL('./bare.workflows.ts', import.meta.url)) })
     /** Tasks waiting on a task queue, workflow and activity tasks together (the server's approximate count). */
     const backlog = async (name: string) => {
       let waiting = 0
@@ -94,21 +98,32 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     }
     /** Until the product's task queue is empty and the machine quiet (at most `maxMs`). */
     const settled = (maxMs = 600_000) => untilQuiet(0.1, maxMs, () => backlog('bench-scale'))
+    // Where the cores went while it was measured (the dev server's share sets both paces).
+    const cpuGroups = { api: () => [api.child.pid!], worker: () => [worker.child.pid!], temporal: () => [dev.process.pid!], postgresql: postgresPids, bench: () => [process.pid] }
     const bareCount = Math.min(staffCount, BARE_STARTS)
-    const [, bareMs] = await timed(() => pool(Array.from({ length: bareCount }, (_, i) => i), START_CONCURRENCY, async (i) => void (await bareClient.workflow.start(emptyWorkflow, { taskQueue: 'bench-bare', workflowId: `bare-${i}` }))))
+    /** Bare starts of the empty workflow with its worker running them meanwhile (as the product's worker runs the launch's). */
+    const bareStarts = async (prefix: string) => {
+      const w = await bareWorker()
+      const running = w.run()
+      const cores = cpuWindow(cpuGroups)
+      const [, ms] = await timed(() => pool(Array.from({ length: bareCount }, (_, i) => i), START_CONCURRENCY, async (i) => void (await bareClient.workflow.start(emptyWorkflow, { taskQueue: 'bench-bare', workflowId: `${prefix}-${i}` }))))
+      return { rate: bareCount / (ms / 1000), cores: cores(), stop: async () => { w.shutdown(); await running } }
+    }
+    const bareBefore = await bareStarts('bare')
     // The bare workflows run to their end before their worker stops (none left waiting on the server).
     await untilQuiet(0.1, 600_000, () => backlog('bench-bare'))
-    bareWorker.shutdown()
-    await bareRun
+    await bareBefore.stop()
     const ruleSetId = (await db.selectFrom('rulesets').select('id').where('status', '=', 'published').orderBy('id').executeTakeFirstOrThrow()).id
+    const launchCores = cpuWindow(cpuGroups)
     const [cycle, launchMs] = await timed(async () => {
       const c = await call('POST', '/api/cycles', admin, { name: 'Kỳ toàn tỉnh', periodKind: 'month', periodStart: '2026-11-01', periodEnd: '2026-11-30', ruleSetId, unitIds: [org.rootId] })
       while ((await db.selectFrom('cycles').select('status').where('id', '=', c.id).executeTakeFirstOrThrow()).status !== 'OPEN') await new Promise((r) => setTimeout(r, 200))
       return c as { id: number }
     })
-    const bareRate = bareCount / (bareMs / 1000)
+    const launchUsed = launchCores()
     const launchRate = staffCount / (launchMs / 1000)
-    print(`launch: ${fmt(launchRate)} workflows/s beside ${fmt(bareRate)} bare starts/s (${fmt(launchRate / bareRate, 2)}×)`)
+    const cores = (used: Record<string, number>) => Object.entries(used).map(([p, n]) => `${p} ${fmt(n, 2)}`).join(', ')
+    print(`launch: ${fmt(launchRate)} workflows/s (cores used — ${cores(launchUsed)}); ${fmt(bareBefore.rate)} bare starts/s before it (${cores(bareBefore.cores)})`)
 
     // 2. A sample of the process: 100 people of one unit save and submit, their head approves half.
     const unit = org.units[0]!
@@ -135,8 +150,6 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
       await res.json()
       return serverTiming(res.headers.get('server-timing')).find(([name]) => name === 'total')?.[1] ?? Number.NaN
     }
-    // Where a read's time went: the cores each process used while it was measured.
-    const cpuGroups = { api: () => [api.child.pid!], worker: () => [worker.child.pid!], temporal: () => [dev.process.pid!], postgresql: postgresPids, bench: () => [process.pid] }
     const read = async (path: () => string, think: number, seconds: number) => {
       const samples: number[] = []
       const inApi: number[] = []
@@ -156,7 +169,7 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     }
     /** A read's p95 beside the API's own p95 for it and the cores each process used meanwhile. */
     const whereItWent = (name: string, r: Awaited<ReturnType<typeof read>>) =>
-      print(`  ${name}: p95 ${fmt(r.p95)} ms, in the API ${fmt(r.apiP95)} ms; cores used — ${Object.entries(r.cores).map(([p, n]) => `${p} ${fmt(n, 2)}`).join(', ')}`)
+      print(`  ${name}: p95 ${fmt(r.p95)} ms, in the API ${fmt(r.apiP95)} ms; cores used — ${cores(r.cores)}`)
     const readPaths = {
       pk: () => `/api/evaluations/${sample[Math.floor(Math.random() * sample.length)]!.id}`,
       inbox: () => '/api/evaluations?assignedToMe=true',
@@ -225,9 +238,15 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
 
     const apiPeakMiB = peakMiB(api)
     const workerPeakMiB = peakMiB(worker)
+    // 6. The baseline again, on the server the launch left (its 50,000 workflows and their timers); not worked off (the server stops).
+    const bareAfter = await bareStarts('bare-after')
+    await bareAfter.stop()
+    const bareRate = (bareBefore.rate + bareAfter.rate) / 2
+    print(`${fmt(bareAfter.rate)} bare starts/s after the launch (${cores(bareAfter.cores)}): the launch ${fmt(launchRate / bareRate, 2)}× their mean`)
     const row = (label: string, value: string, target: string) => print(`${label.padEnd(40)} ${value.padStart(12)}   (target ${target})`)
     print('')
     row('launch rate ÷ bare workflow.start', `${fmt(launchRate / bareRate, 2)}×`, '≥ 0,8×')
+    row('  bare starts before / after the launch', `${fmt(bareBefore.rate, 0)} / ${fmt(bareAfter.rate, 0)} /s`, '—')
     const ms = (n: number) => `${fmt(n)} ms`
     row('review inbox p95 (50 users)', ms(users['inbox']!.p95), '< 30 ms')
     row('unit board p95 (50 users)', ms(users['board']!.p95), '< 30 ms')
@@ -247,7 +266,7 @@ export async function scaleBench(staffCount: number, json = false): Promise<void
     row('API peak memory', `${fmt(apiPeakMiB, 0)} MiB`, '< 512 MiB')
     row('worker peak memory', `${fmt(workerPeakMiB, 0)} MiB`, '< 512 MiB')
     if (json) {
-      console.log(JSON.stringify({ suite: 'scale', staff: staffCount, launchRatio: launchRate / bareRate, launchRate, bareStartRate: bareRate, inboxP95Ms: users['inbox']!.p95, boardP95Ms: users['board']!.p95, resultsP95Ms: users['results'].p95, resultsApiP95Ms: users['results'].apiP95, pkP95Ms: users['pk']!.p95, resultsPkP95Ms: resultsPk.p95, settleSeconds: settleMs / 1000, saturated, rankSeconds: rankMs / 1000, simulateSeconds: simulateMs / 1000, simulateAgainSeconds: simulateAgainMs / 1000, simulateFormulaSeconds: simulateFormulaMs / 1000, resultsXlsxSeconds: exportMs / 1000, apiPeakMiB, workerPeakMiB, ...environment('postgresql'), temporal: 'dev server' }))
+      console.log(JSON.stringify({ suite: 'scale', staff: staffCount, launchRatio: launchRate / bareRate, launchRate, bareStartRate: bareRate, bareStartRateBefore: bareBefore.rate, bareStartRateAfter: bareAfter.rate, ...flatCores('launch', launchUsed), ...flatCores('bare', bareBefore.cores), ...flatCores('bareAfter', bareAfter.cores), inboxP95Ms: users['inbox']!.p95, boardP95Ms: users['board']!.p95, resultsP95Ms: users['results'].p95, resultsApiP95Ms: users['results'].apiP95, pkP95Ms: users['pk']!.p95, resultsPkP95Ms: resultsPk.p95, ...flatCores('results', users['results'].cores), ...flatCores('pk', users['pk']!.cores), settleSeconds: settleMs / 1000, saturated, rankSeconds: rankMs / 1000, simulateSeconds: simulateMs / 1000, simulateAgainSeconds: simulateAgainMs / 1000, simulateFormulaSeconds: simulateFormulaMs / 1000, resultsXlsxSeconds: exportMs / 1000, apiPeakMiB, workerPeakMiB, ...environment('postgresql'), temporal: 'dev server' }))
     }
     await bareConnection.close()
   } finally {
@@ -264,6 +283,9 @@ function startScript(script: 'server' | 'worker', name: string, env: NodeJS.Proc
   if (command[0] !== 'node') throw new Error(`npm run ${script} is not \`node [flags] <file>\`: ${command.join(' ')}`)
   return startProcess(name, command.at(-1)!, env, ready, command.slice(1, -1))
 }
+
+/** Cores each process used in a phase as flat figures (`launchCoresTemporal`: …), which `bench/results.scale.json` keeps with their spread. */
+const flatCores = (phase: string, used: Record<string, number>) => Object.fromEntries(Object.entries(used).map(([p, n]) => [`${phase}Cores${p[0]!.toUpperCase()}${p.slice(1)}`, n]))
 
 /** The process's peak resident memory (VmHWM), in MiB. */
 function peakMiB(p: ProductProcess): number {
