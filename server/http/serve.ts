@@ -5,6 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { compress } from 'hono/compress'
 import type { AppEnv } from './context.js'
+import { gzipJson } from './gzip-json.js'
 import { projectRoot } from '../paths.js'
 
 export const distDir = resolve(projectRoot, 'dist')
@@ -57,14 +58,20 @@ export function serveWebApp(app: Hono<AppEnv>, dir = distDir): boolean {
 
 /**
  * The app as sent over the network: JSON and other text answers gzip-compressed when the client
- * accepts it and the answer is not compressed already (the web app's files are, at build time).
+ * accepts it and the answer is not compressed already (the web app's files are, at build time):
+ * JSON whole, other text as it streams.
  * Tests that call `app.request` in-process see the answers unchanged.
  */
 export function compressed(app: Hono<AppEnv>): Hono {
   const gzip = compress()
   const outer = new Hono()
   outer.use('*', (c, next) => (CARRIES_SECRET.test(c.req.path) ? next() : gzip(c, next)))
-  outer.all('*', (c) => app.fetch(c.req.raw, c.env))
+  // JSON gzipped whole (gzip-json.ts), returned as a new answer (not through c.res, which would merge the old
+  // one's headers back and stream the body); what it leaves, `compress` streams.
+  outer.all('*', async (c) => {
+    const res = await app.fetch(c.req.raw, c.env)
+    return CARRIES_SECRET.test(c.req.path) ? res : gzipJson(c.req.raw, res)
+  })
   return outer
 }
 
